@@ -1,0 +1,441 @@
+package dev.herald.content;
+
+import dev.herald.InvalidInputException;
+import dev.herald.internal.Checks;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * What a push notification says and how it should be delivered: title, body, icon, image, badge,
+ * sound, action buttons, deep link, custom data, time to live, urgency, collapse key, and the
+ * {@link NotificationType} that decides its purpose.
+ *
+ * <p>Immutable; built with {@link #builder()}, which validates every field as it is set and the
+ * required ones at {@link Builder#build()}. Providers drop fields their platform cannot show
+ * (an image on APNs without a service extension, a badge count on the web) rather than fail.
+ *
+ * <pre>{@code
+ * Notification n = Notification.builder()
+ *     .type(NotificationType.TOURNAMENT)
+ *     .title("Slots tournament starts in 10 minutes")
+ *     .body("€5,000 prize pool. Tap to join.")
+ *     .deepLink("https://casino.example/tournaments/42")
+ *     .ttl(Duration.ofMinutes(10))
+ *     .build();
+ * }</pre>
+ */
+public final class Notification {
+  /** The longest title accepted, in characters. */
+  public static final int MAX_TITLE_CHARS = 256;
+  /** The longest body accepted, in characters. */
+  public static final int MAX_BODY_CHARS = 2048;
+  /** The longest URL or deep link accepted, in characters. */
+  public static final int MAX_LINK_CHARS = 2048;
+  /** The most action buttons accepted (more than any platform shows). */
+  public static final int MAX_ACTIONS = 3;
+  /** The most custom data entries accepted. */
+  public static final int MAX_DATA_ENTRIES = 64;
+  /** The longest collapse key accepted, in UTF-8 bytes (the APNs {@code apns-collapse-id} limit). */
+  public static final int MAX_COLLAPSE_KEY_BYTES = 64;
+  /** The longest time to live accepted: 28 days, the FCM maximum. */
+  public static final Duration MAX_TTL = Duration.ofDays(28);
+  /** The time to live when none is set. */
+  public static final Duration DEFAULT_TTL = Duration.ofDays(1);
+
+  private final NotificationType type;
+  private final String title;
+  private final String body;
+  private final String icon;
+  private final String image;
+  private final Integer badge;
+  private final String sound;
+  private final List<Action> actions;
+  private final String deepLink;
+  private final Map<String, String> data;
+  private final Duration ttl;
+  private final Urgency urgency;
+  private final String collapseKey;
+  private final String category;
+
+  private Notification(Builder b) {
+    this.type = b.type;
+    this.title = Checks.nonBlank(b.title, "title", MAX_TITLE_CHARS);
+    this.body = b.body;
+    this.icon = b.icon;
+    this.image = b.image;
+    this.badge = b.badge;
+    this.sound = b.sound;
+    this.actions = List.copyOf(b.actions);
+    this.deepLink = b.deepLink;
+    this.data = Collections.unmodifiableMap(new LinkedHashMap<>(b.data));
+    this.ttl = b.ttl;
+    this.urgency = b.urgency;
+    this.collapseKey = b.collapseKey;
+    this.category = b.category == null ? type.category() : b.category;
+  }
+
+  /**
+   * Starts a notification; {@link Builder#title(String) title} is the only required field.
+   *
+   * @return an empty builder with type PROMOTIONAL, urgency NORMAL and a one-day TTL
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this notification's fields, to derive a changed copy (a rendered one, a
+   * locale variant).
+   *
+   * @return a pre-filled builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.type = type;
+    b.title = title;
+    b.body = body;
+    b.icon = icon;
+    b.image = image;
+    b.badge = badge;
+    b.sound = sound;
+    b.actions.addAll(actions);
+    b.deepLink = deepLink;
+    b.data.putAll(data);
+    b.ttl = ttl;
+    b.urgency = urgency;
+    b.collapseKey = collapseKey;
+    b.category = category.equals(type.category()) ? null : category;
+    return b;
+  }
+
+  /** @return the type, which carries the purpose */
+  public NotificationType type() {
+    return type;
+  }
+
+  /** @return MARKETING or SERVICE, from the type */
+  public Purpose purpose() {
+    return type.purpose();
+  }
+
+  /** @return the title */
+  public String title() {
+    return title;
+  }
+
+  /** @return the body text */
+  public Optional<String> body() {
+    return Optional.ofNullable(body);
+  }
+
+  /** @return the icon URL (web) */
+  public Optional<String> icon() {
+    return Optional.ofNullable(icon);
+  }
+
+  /** @return a large image URL */
+  public Optional<String> image() {
+    return Optional.ofNullable(image);
+  }
+
+  /** @return the app icon badge count (native apps) */
+  public OptionalInt badge() {
+    return badge == null ? OptionalInt.empty() : OptionalInt.of(badge);
+  }
+
+  /** @return the sound name, for example {@code "default"} */
+  public Optional<String> sound() {
+    return Optional.ofNullable(sound);
+  }
+
+  /** @return the action buttons, at most {@value #MAX_ACTIONS} */
+  public List<Action> actions() {
+    return actions;
+  }
+
+  /** @return where a tap on the notification leads: a URL or an app deep link */
+  public Optional<String> deepLink() {
+    return Optional.ofNullable(deepLink);
+  }
+
+  /** @return custom key–value data for the app or service worker, in insertion order */
+  public Map<String, String> data() {
+    return data;
+  }
+
+  /** @return how long the push service should keep trying to deliver */
+  public Duration ttl() {
+    return ttl;
+  }
+
+  /** @return the urgency */
+  public Urgency urgency() {
+    return urgency;
+  }
+
+  /** @return the key under which a newer message replaces an undelivered older one */
+  public Optional<String> collapseKey() {
+    return Optional.ofNullable(collapseKey);
+  }
+
+  /** @return the opt-in category a marketing send needs; the type's category unless overridden */
+  public String category() {
+    return category;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Notification n
+        && type.equals(n.type)
+        && title.equals(n.title)
+        && Objects.equals(body, n.body)
+        && Objects.equals(icon, n.icon)
+        && Objects.equals(image, n.image)
+        && Objects.equals(badge, n.badge)
+        && Objects.equals(sound, n.sound)
+        && actions.equals(n.actions)
+        && Objects.equals(deepLink, n.deepLink)
+        && data.equals(n.data)
+        && ttl.equals(n.ttl)
+        && urgency == n.urgency
+        && Objects.equals(collapseKey, n.collapseKey)
+        && category.equals(n.category);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(type, title, body, deepLink, data, ttl, urgency);
+  }
+
+  @Override
+  public String toString() {
+    return "Notification{" + type + ", title=" + title + "}";
+  }
+
+  /**
+   * Builds a {@link Notification}. Each setter validates its argument and throws an
+   * {@link InvalidInputException} naming the field and the limit; {@link #build()} checks that a
+   * title was set. Not thread-safe; reusable.
+   */
+  public static final class Builder {
+    private NotificationType type = NotificationType.PROMOTIONAL;
+    private String title;
+    private String body;
+    private String icon;
+    private String image;
+    private Integer badge;
+    private String sound;
+    private final List<Action> actions = new ArrayList<>();
+    private String deepLink;
+    private final Map<String, String> data = new LinkedHashMap<>();
+    private Duration ttl = DEFAULT_TTL;
+    private Urgency urgency = Urgency.NORMAL;
+    private String collapseKey;
+    private String category;
+
+    private Builder() {}
+
+    /**
+     * @param value the type; decides the purpose (MARKETING or SERVICE) and default category
+     * @return this builder
+     */
+    public Builder type(NotificationType value) {
+      this.type = Checks.required(value, "type");
+      return this;
+    }
+
+    /**
+     * @param value the title, at most {@value Notification#MAX_TITLE_CHARS} characters; required
+     * @return this builder
+     */
+    public Builder title(String value) {
+      this.title = Checks.nonBlank(value, "title", MAX_TITLE_CHARS);
+      return this;
+    }
+
+    /**
+     * @param value the body, at most {@value Notification#MAX_BODY_CHARS} characters, or null
+     * @return this builder
+     */
+    public Builder body(String value) {
+      this.body = value == null ? null : Checks.nonBlank(value, "body", MAX_BODY_CHARS);
+      return this;
+    }
+
+    /**
+     * @param value an absolute icon URL, or null
+     * @return this builder
+     */
+    public Builder icon(String value) {
+      this.icon = link(value, "icon");
+      return this;
+    }
+
+    /**
+     * @param value an absolute image URL, or null
+     * @return this builder
+     */
+    public Builder image(String value) {
+      this.image = link(value, "image");
+      return this;
+    }
+
+    /**
+     * @param value the badge count, 0 to 99999, or null for none
+     * @return this builder
+     */
+    public Builder badge(Integer value) {
+      this.badge = value == null ? null : Checks.range(value, "badge", 0, 99_999);
+      return this;
+    }
+
+    /**
+     * @param value the sound name, at most 64 characters, or null
+     * @return this builder
+     */
+    public Builder sound(String value) {
+      this.sound = value == null ? null : Checks.nonBlank(value, "sound", 64);
+      return this;
+    }
+
+    /**
+     * Adds a button; at most {@value Notification#MAX_ACTIONS}, with distinct ids.
+     *
+     * @param value the action
+     * @return this builder
+     */
+    public Builder action(Action value) {
+      Checks.required(value, "action");
+      if (actions.size() == MAX_ACTIONS) {
+        throw new InvalidInputException("actions", "must hold at most " + MAX_ACTIONS + " entries");
+      }
+      if (actions.stream().anyMatch(a -> a.id().equals(value.id()))) {
+        throw new InvalidInputException("action.id", "duplicate action id " + value.id());
+      }
+      actions.add(value);
+      return this;
+    }
+
+    /**
+     * Replaces the buttons.
+     *
+     * @param values the actions, at most {@value Notification#MAX_ACTIONS}
+     * @return this builder
+     */
+    public Builder actions(List<Action> values) {
+      Checks.required(values, "actions");
+      Checks.maxSize(values, "actions", MAX_ACTIONS);
+      actions.clear();
+      values.forEach(this::action);
+      return this;
+    }
+
+    /**
+     * @param value an absolute URL or app deep link ({@code casino://lobby}), or null
+     * @return this builder
+     */
+    public Builder deepLink(String value) {
+      this.deepLink = link(value, "deepLink");
+      return this;
+    }
+
+    /**
+     * Adds one custom data entry.
+     *
+     * @param key a non-blank key, at most 64 characters
+     * @param value the value, at most 1024 characters
+     * @return this builder
+     */
+    public Builder data(String key, String value) {
+      String k = Checks.nonBlank(key, "data.key", 64);
+      Checks.required(value, "data[" + k + "]");
+      Checks.maxChars(value, "data[" + k + "]", 1024);
+      if (!data.containsKey(k) && data.size() == MAX_DATA_ENTRIES) {
+        throw new InvalidInputException(
+            "data", "must hold at most " + MAX_DATA_ENTRIES + " entries");
+      }
+      data.put(k, value);
+      return this;
+    }
+
+    /**
+     * Replaces the custom data.
+     *
+     * @param values the entries
+     * @return this builder
+     */
+    public Builder data(Map<String, String> values) {
+      Checks.required(values, "data");
+      data.clear();
+      values.forEach(this::data);
+      return this;
+    }
+
+    /**
+     * @param value how long to keep trying, from zero (deliver now or never) to 28 days
+     * @return this builder
+     */
+    public Builder ttl(Duration value) {
+      this.ttl = Checks.range(value, "ttl", Duration.ZERO, MAX_TTL);
+      return this;
+    }
+
+    /**
+     * @param value the urgency
+     * @return this builder
+     */
+    public Builder urgency(Urgency value) {
+      this.urgency = Checks.required(value, "urgency");
+      return this;
+    }
+
+    /**
+     * @param value the collapse key, at most 64 UTF-8 bytes, or null
+     * @return this builder
+     */
+    public Builder collapseKey(String value) {
+      this.collapseKey =
+          value == null
+              ? null
+              : Checks.maxUtf8Bytes(
+                  Checks.nonBlank(value, "collapseKey"), "collapseKey", MAX_COLLAPSE_KEY_BYTES);
+      return this;
+    }
+
+    /**
+     * Overrides the opt-in category, which defaults to the type's.
+     *
+     * @param value the category, or null for the type's
+     * @return this builder
+     */
+    public Builder category(String value) {
+      this.category =
+          value == null
+              ? null
+              : Checks.nonBlank(value, "category", 64).toLowerCase(java.util.Locale.ROOT);
+      return this;
+    }
+
+    /**
+     * Validates and builds.
+     *
+     * @return the notification
+     * @throws InvalidInputException when the title is missing
+     */
+    public Notification build() {
+      Checks.nonBlank(title, "title", MAX_TITLE_CHARS);
+      return new Notification(this);
+    }
+
+    private static String link(String value, String field) {
+      return value == null ? null : Checks.absoluteUri(value, field, MAX_LINK_CHARS).toString();
+    }
+  }
+}

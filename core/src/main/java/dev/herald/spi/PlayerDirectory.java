@@ -1,0 +1,31 @@
+package dev.herald.spi;
+
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The host's view of its players, read by segments, personalisation, quiet hours and the default
+ * compliance guard. {@code dev.herald.embedded.InMemoryPlayerDirectory} is the default.
+ *
+ * <p>Implementations must be thread-safe and should be fast for single lookups, which happen per
+ * send.
+ */
+public interface PlayerDirectory {
+
+  /**
+   * Reads one player's profile.
+   *
+   * @param playerId the player
+   * @return the profile, or empty for an unknown player
+   */
+  Optional<PlayerProfile> find(String playerId);
+
+  /**
+   * Streams every player, in ascending {@link String#compareTo order} of player id, for bulk
+   * segment evaluation. The caller closes the stream; implementations should page through their
+   * storage rather than load everything.
+   *
+   * @return the profiles, ordered by player id
+   */
+  Stream<PlayerProfile> all();
+}
