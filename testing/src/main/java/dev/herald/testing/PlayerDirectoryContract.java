@@ -1,0 +1,82 @@
+package dev.herald.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.spi.PlayerDirectory;
+import dev.herald.spi.PlayerProfile;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link PlayerDirectory} must keep: typed attributes survive, single lookups
+ * find the right player, and {@link PlayerDirectory#all()} streams everyone in ascending id order.
+ * Extend it and return a directory holding exactly the given profiles from {@link #directoryWith}.
+ */
+public abstract class PlayerDirectoryContract {
+
+  /**
+   * Creates the directory under test, holding exactly these profiles.
+   *
+   * @param profiles the players to hold
+   * @return the directory
+   */
+  protected abstract PlayerDirectory directoryWith(List<PlayerProfile> profiles);
+
+  private static PlayerProfile rich(String id) {
+    return PlayerProfile.builder(id)
+        .locale(Locale.GERMANY)
+        .timeZone(ZoneId.of("Europe/Berlin"))
+        .attribute("vip_level", 3L)
+        .attribute("balance", new BigDecimal("125.50"))
+        .attribute("win_rate", 0.25)
+        .attribute("country", "DE")
+        .attribute("self_excluded", false)
+        .attribute("last_deposit_at", Instant.parse("2026-11-01T18:00:00Z"))
+        .attribute("tags", Set.of("slots", "live"))
+        .build();
+  }
+
+  @Test
+  void findsAPlayerWithEveryAttributeType() {
+    PlayerProfile alice = rich("alice");
+    PlayerDirectory directory = directoryWith(List.of(alice, rich("bob")));
+    assertThat(directory.find("alice")).contains(alice);
+    PlayerProfile found = directory.find("alice").orElseThrow();
+    assertThat(found.locale()).contains(Locale.GERMANY);
+    assertThat(found.timeZone()).contains(ZoneId.of("Europe/Berlin"));
+    assertThat(found.number("vip_level")).contains(3L);
+    assertThat(found.number("balance")).contains(new BigDecimal("125.50"));
+    assertThat(found.bool("self_excluded")).contains(false);
+    assertThat(found.instant("last_deposit_at")).contains(Instant.parse("2026-11-01T18:00:00Z"));
+    assertThat(found.strings("tags")).contains(Set.of("live", "slots"));
+  }
+
+  @Test
+  void unknownPlayerIsEmpty() {
+    assertThat(directoryWith(List.of(rich("alice"))).find("nobody")).isEmpty();
+  }
+
+  @Test
+  void streamsEveryPlayerInAscendingIdOrder() {
+    PlayerDirectory directory = directoryWith(List.of(
+        PlayerProfile.builder("p-10").build(),
+        PlayerProfile.builder("p-02").build(),
+        PlayerProfile.builder("p-1").build()));
+    try (Stream<PlayerProfile> all = directory.all()) {
+      assertThat(all.map(PlayerProfile::playerId)).containsExactly("p-02", "p-1", "p-10");
+    }
+  }
+
+  @Test
+  void emptyDirectoryStreamsNothing() {
+    try (Stream<PlayerProfile> all = directoryWith(List.of()).all()) {
+      assertThat(all).isEmpty();
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package dev.herald.testing;
+
+import dev.herald.embedded.InMemoryPlayerDirectory;
+import dev.herald.embedded.InMemorySubscriptionStore;
+import dev.herald.spi.PlayerDirectory;
+import dev.herald.spi.PlayerProfile;
+import dev.herald.spi.SubscriptionStore;
+import java.util.List;
+import org.junit.jupiter.api.Nested;
+
+/** The embedded stores keep the contracts the testing module ships. */
+class InMemoryStoresContractTest {
+
+  @Nested
+  class SubscriptionStoreTest extends SubscriptionStoreContract {
+    @Override
+    protected SubscriptionStore newStore() {
+      return new InMemorySubscriptionStore();
+    }
+  }
+
+  @Nested
+  class PlayerDirectoryTest extends PlayerDirectoryContract {
+    @Override
+    protected PlayerDirectory directoryWith(List<PlayerProfile> profiles) {
+      InMemoryPlayerDirectory directory = new InMemoryPlayerDirectory();
+      profiles.forEach(directory::put);
+      return directory;
+    }
+  }
+}
