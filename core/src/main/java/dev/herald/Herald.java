@@ -1,21 +1,38 @@
 package dev.herald;
 
+import dev.herald.analytics.Analytics;
+import dev.herald.dispatch.DispatchHandle;
+import dev.herald.dispatch.DispatchRequest;
+import dev.herald.dispatch.DispatchSettings;
+import dev.herald.embedded.ExecutorScheduler;
+import dev.herald.embedded.InMemoryDeliveryStore;
 import dev.herald.embedded.InMemoryPlayerDirectory;
 import dev.herald.embedded.InMemorySubscriptionStore;
+import dev.herald.embedded.ProfileComplianceGuard;
 import dev.herald.internal.Checks;
+import dev.herald.internal.dispatch.Dispatcher;
+import dev.herald.spi.AudienceResolver;
+import dev.herald.spi.ComplianceGuard;
+import dev.herald.spi.DeliveryStore;
 import dev.herald.spi.PlayerDirectory;
 import dev.herald.spi.PushProvider;
+import dev.herald.spi.Scheduler;
 import dev.herald.spi.SubscriptionStore;
 import dev.herald.subscription.Platform;
 import dev.herald.subscription.Subscriptions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,9 +57,15 @@ public final class Herald implements AutoCloseable {
   private final Clock clock;
   private final SubscriptionStore subscriptionStore;
   private final PlayerDirectory playerDirectory;
+  private final DeliveryStore deliveryStore;
+  private final Scheduler scheduler;
   private final HeraldListener listener;
   private final Map<Platform, PushProvider> providers;
   private final Subscriptions subscriptions;
+  private final Analytics analytics;
+  private final Dispatcher dispatcher;
+  private final LazyExecutor ownedExecutor;
+  private final ExecutorScheduler ownedScheduler;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Herald(Builder b) {
@@ -51,9 +74,19 @@ public final class Herald implements AutoCloseable {
         ? b.subscriptionStore : new InMemorySubscriptionStore();
     this.playerDirectory = b.playerDirectory != null
         ? b.playerDirectory : new InMemoryPlayerDirectory();
+    this.deliveryStore = b.deliveryStore != null ? b.deliveryStore : new InMemoryDeliveryStore();
+    this.ownedScheduler = b.scheduler == null ? ExecutorScheduler.create(clock) : null;
+    this.scheduler = b.scheduler != null ? b.scheduler : ownedScheduler;
     this.listener = b.listener;
     this.providers = Collections.unmodifiableMap(new EnumMap<>(b.providers));
     this.subscriptions = Subscriptions.create(subscriptionStore, clock, listener);
+    this.analytics = Analytics.create(deliveryStore, clock, listener, b.conversionWindow);
+    ComplianceGuard guard = b.complianceGuard != null
+        ? b.complianceGuard : new ProfileComplianceGuard(playerDirectory, clock);
+    this.ownedExecutor = b.dispatchExecutor == null ? new LazyExecutor() : null;
+    Executor executor = b.dispatchExecutor != null ? b.dispatchExecutor : ownedExecutor;
+    this.dispatcher = new Dispatcher(subscriptions, playerDirectory, b.audienceResolver, guard,
+        deliveryStore, scheduler, clock, listener, providers, b.dispatchSettings, executor);
   }
 
   /**
@@ -86,6 +119,57 @@ public final class Herald implements AutoCloseable {
     return subscriptionStore;
   }
 
+  /** @return the delivery store */
+  public DeliveryStore deliveryStore() {
+    return deliveryStore;
+  }
+
+  /** @return the scheduler delayed work runs on */
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
+  /** @return statistics, the communication log, click and conversion tracking */
+  public Analytics analytics() {
+    return analytics;
+  }
+
+  /**
+   * Starts sending: streams the audience, applies the gates, sends through the registered
+   * providers and records every outcome; see {@link dev.herald.dispatch}. Returns at once. Running
+   * the same source and step again (after a restart, say) sends nothing twice; while a run for it
+   * is active, its handle is returned.
+   *
+   * @param request what to send to whom
+   * @return the handle of the run
+   * @throws InvalidInputException when a segment audience is used without an AudienceResolver
+   */
+  public DispatchHandle dispatch(DispatchRequest request) {
+    checkOpen();
+    Checks.required(request, "request");
+    if (deliveryStore.progress(request.sourceId(), request.step()).isEmpty()) {
+      deliveryStore.append(dev.herald.analytics.DeliveryEvent.ofSource(
+          dev.herald.analytics.EventType.CAMPAIGN_CREATED, clock.instant(), request.sourceId(),
+          request.step(), ""));
+    }
+    return dispatcher.start(request);
+  }
+
+  /**
+   * The dispatcher, for the campaign and trigger engines in this module.
+   *
+   * @return the dispatcher
+   */
+  Dispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new HeraldException("this Herald is closed");
+    }
+  }
+
   /** @return the listener told of Herald's events */
   public HeraldListener listener() {
     return listener;
@@ -101,11 +185,21 @@ public final class Herald implements AutoCloseable {
     return Optional.ofNullable(providers.get(platform));
   }
 
-  /** Closes the registered providers; idempotent. */
+  /**
+   * Closes the registered providers and the threads Herald started for itself (the default
+   * scheduler and dispatch executor); idempotent. Runs still in flight stop where they are; their
+   * claimed deliveries are reported as unknown when they resume.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdown();
+    }
+    if (ownedScheduler != null) {
+      ownedScheduler.close();
     }
     List<RuntimeException> failures = new ArrayList<>();
     for (PushProvider provider : providers.values()) {
@@ -130,8 +224,83 @@ public final class Herald implements AutoCloseable {
     private PlayerDirectory playerDirectory;
     private HeraldListener listener = HeraldListener.NONE;
     private final Map<Platform, PushProvider> providers = new EnumMap<>(Platform.class);
+    private DeliveryStore deliveryStore;
+    private AudienceResolver audienceResolver;
+    private ComplianceGuard complianceGuard;
+    private Scheduler scheduler;
+    private Executor dispatchExecutor;
+    private DispatchSettings dispatchSettings = DispatchSettings.defaults();
+    private Duration conversionWindow = Duration.ofHours(24);
 
     private Builder() {}
+
+    /**
+     * @param value where deliveries and events are kept; the in-memory store by default
+     * @return this builder
+     */
+    public Builder deliveryStore(DeliveryStore value) {
+      this.deliveryStore = Checks.required(value, "deliveryStore");
+      return this;
+    }
+
+    /**
+     * @param value resolves segment audiences (herald-segmentation provides one); none by default
+     * @return this builder
+     */
+    public Builder audienceResolver(AudienceResolver value) {
+      this.audienceResolver = Checks.required(value, "audienceResolver");
+      return this;
+    }
+
+    /**
+     * @param value asked before every marketing send; by default a
+     *     {@link ProfileComplianceGuard} over the player directory
+     * @return this builder
+     */
+    public Builder complianceGuard(ComplianceGuard value) {
+      this.complianceGuard = Checks.required(value, "complianceGuard");
+      return this;
+    }
+
+    /**
+     * @param value runs delayed sends, retries and schedules; by default an
+     *     {@link ExecutorScheduler} on one daemon thread
+     * @return this builder
+     */
+    public Builder scheduler(Scheduler value) {
+      this.scheduler = Checks.required(value, "scheduler");
+      return this;
+    }
+
+    /**
+     * @param value runs each dispatch's driver loop (one task per run, which blocks while the run
+     *     is paused or at its concurrency limit); by default daemon threads started on first use
+     * @return this builder
+     */
+    public Builder dispatchExecutor(Executor value) {
+      this.dispatchExecutor = Checks.required(value, "dispatchExecutor");
+      return this;
+    }
+
+    /**
+     * @param value concurrency, retries and timeouts of dispatch
+     * @return this builder
+     */
+    public Builder dispatchSettings(DispatchSettings value) {
+      this.dispatchSettings = Checks.required(value, "dispatchSettings");
+      return this;
+    }
+
+    /**
+     * @param value how long after a click a conversion is credited to it, 1 minute to 90 days;
+     *     24 hours by default
+     * @return this builder
+     */
+    public Builder conversionWindow(Duration value) {
+      this.conversionWindow = Checks.range(value, "conversionWindow", Duration.ofMinutes(1),
+          Duration.ofDays(90));
+      return this;
+    }
 
     /**
      * @param value the time source for every timestamp, schedule and expiry
@@ -190,6 +359,30 @@ public final class Herald implements AutoCloseable {
     /** @return the configured Herald */
     public Herald build() {
       return new Herald(this);
+    }
+  }
+
+  /** Daemon threads for dispatch drivers, started on first use only. */
+  private static final class LazyExecutor implements Executor {
+    private ExecutorService pool;
+
+    @Override
+    public synchronized void execute(Runnable task) {
+      if (pool == null) {
+        AtomicInteger n = new AtomicInteger();
+        pool = Executors.newCachedThreadPool(r -> {
+          Thread t = new Thread(r, "herald-dispatch-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+      }
+      pool.execute(task);
+    }
+
+    synchronized void shutdown() {
+      if (pool != null) {
+        pool.shutdownNow();
+      }
     }
   }
 }

@@ -14,6 +14,10 @@ public final class FakeClock extends Clock {
     this.now = Instant.parse(instant);
   }
 
+  public void set(Instant instant) {
+    now = instant;
+  }
+
   public Instant advance(Duration d) {
     now = now.plus(d);
     return now;

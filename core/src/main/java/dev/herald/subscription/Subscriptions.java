@@ -4,6 +4,7 @@ import dev.herald.HeraldException;
 import dev.herald.HeraldListener;
 import dev.herald.InvalidInputException;
 import dev.herald.internal.Checks;
+import dev.herald.internal.Listeners;
 import dev.herald.spi.SubscriptionStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -481,11 +482,7 @@ public final class Subscriptions {
   private void announce(StatusChange change) {
     log.debug("player {} device {}: {} -> {} ({})", change.playerId(), change.deviceId(),
         change.from().map(Enum::name).orElse("new"), change.to(), change.reason());
-    try {
-      listener.statusChanged(change);
-    } catch (RuntimeException e) {
-      log.warn("HeraldListener.statusChanged threw; ignored", e);
-    }
+    Listeners.safely(listener, l -> l.statusChanged(change));
   }
 
   private static void checkAttempts(int attempts, String what) {

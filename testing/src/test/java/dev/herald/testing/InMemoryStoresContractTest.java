@@ -1,7 +1,9 @@
 package dev.herald.testing;
 
+import dev.herald.embedded.InMemoryDeliveryStore;
 import dev.herald.embedded.InMemoryPlayerDirectory;
 import dev.herald.embedded.InMemorySubscriptionStore;
+import dev.herald.spi.DeliveryStore;
 import dev.herald.spi.PlayerDirectory;
 import dev.herald.spi.PlayerProfile;
 import dev.herald.spi.SubscriptionStore;
@@ -26,6 +28,14 @@ class InMemoryStoresContractTest {
       InMemoryPlayerDirectory directory = new InMemoryPlayerDirectory();
       profiles.forEach(directory::put);
       return directory;
+    }
+  }
+
+  @Nested
+  class DeliveryStoreTest extends DeliveryStoreContract {
+    @Override
+    protected DeliveryStore newStore() {
+      return new InMemoryDeliveryStore();
     }
   }
 }

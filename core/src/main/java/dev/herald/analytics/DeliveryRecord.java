@@ -1,0 +1,191 @@
+package dev.herald.analytics;
+
+import dev.herald.content.NotificationType;
+import dev.herald.internal.Checks;
+import dev.herald.subscription.Platform;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * The state of one delivery: one message of one dispatch step for one device of one player (or,
+ * for a player without a matching device, for the player). Its {@link #key()} — source, step,
+ * player, device — is claimed in the {@link dev.herald.spi.DeliveryStore} before any provider call,
+ * which is what makes dispatch idempotent; its {@link #deliveryId()} travels in the push payload so
+ * a click can be reported back.
+ *
+ * @param sourceId the campaign, trigger rule or transactional send this delivery belongs to
+ * @param step the occurrence within the source: a recurring campaign's run, a trigger's event
+ * @param playerId the player
+ * @param deviceId the device, empty for a player-level suppression (no device)
+ * @param platform the device's platform, empty without a device
+ * @param deliveryId the opaque id derived from the key
+ * @param variant the A/B variant ({@code "default"} without variants, {@code "control"} for the
+ *     control group)
+ * @param type the notification type, which carries purpose and category
+ * @param state where the delivery stands
+ * @param reason why it was suppressed or failed ({@link Suppression} codes); empty otherwise
+ * @param detail the provider's reason text or other detail; may be empty
+ * @param createdAt when it was decided or claimed
+ * @param updatedAt when it last changed
+ * @param attempts provider calls made
+ * @param httpStatus the push service's last HTTP status, 0 for none
+ * @param messageId the push service's message id, when accepted
+ * @param clickedAt when the player first clicked, if ever
+ * @param conversions goals credited to this delivery's click
+ * @param conversionValue the summed value of those goals
+ */
+public record DeliveryRecord(
+    String sourceId,
+    String step,
+    String playerId,
+    Optional<String> deviceId,
+    Optional<Platform> platform,
+    String deliveryId,
+    String variant,
+    NotificationType type,
+    DeliveryState state,
+    String reason,
+    String detail,
+    Instant createdAt,
+    Instant updatedAt,
+    int attempts,
+    int httpStatus,
+    Optional<String> messageId,
+    Optional<Instant> clickedAt,
+    int conversions,
+    BigDecimal conversionValue) {
+
+  /** The variant of a dispatch without A/B variants. */
+  public static final String DEFAULT_VARIANT = "default";
+  /** The pseudo-variant of players held out in the control group. */
+  public static final String CONTROL_VARIANT = "control";
+
+  /** Validates the fields. */
+  public DeliveryRecord {
+    Checks.nonBlank(sourceId, "sourceId");
+    Checks.required(step, "step");
+    Checks.nonBlank(playerId, "playerId");
+    Checks.required(deviceId, "deviceId");
+    Checks.required(platform, "platform");
+    Checks.nonBlank(deliveryId, "deliveryId");
+    Checks.nonBlank(variant, "variant");
+    Checks.required(type, "type");
+    Checks.required(state, "state");
+    Checks.required(reason, "reason");
+    detail = detail == null ? "" : detail;
+    Checks.required(createdAt, "createdAt");
+    Checks.required(updatedAt, "updatedAt");
+    Checks.required(messageId, "messageId");
+    Checks.required(clickedAt, "clickedAt");
+    Checks.required(conversionValue, "conversionValue");
+  }
+
+  /**
+   * The idempotency key: source, step, player and device, each escaped, joined by {@code |}.
+   *
+   * @return the key
+   */
+  public String key() {
+    return key(sourceId, step, playerId, deviceId.orElse(""));
+  }
+
+  /**
+   * The idempotency key of a delivery.
+   *
+   * @param sourceId the source
+   * @param step the step
+   * @param playerId the player
+   * @param deviceId the device, or {@code ""} for none
+   * @return the key
+   */
+  public static String key(String sourceId, String step, String playerId, String deviceId) {
+    return escape(sourceId) + '|' + escape(step) + '|' + escape(playerId) + '|' + escape(deviceId);
+  }
+
+  /**
+   * The delivery id derived from a key: {@code d} followed by 22 base64url characters of its
+   * SHA-256, so ids are opaque, stable across restarts and unique in practice.
+   *
+   * @param key a {@link #key()}
+   * @return the id
+   */
+  public static String deliveryIdOf(String key) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      return "d" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 22);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JDK", e);
+    }
+  }
+
+  private static String escape(String part) {
+    if (part.indexOf('|') < 0 && part.indexOf('\\') < 0) {
+      return part;
+    }
+    return part.replace("\\", "\\\\").replace("|", "\\|");
+  }
+
+  /**
+   * A copy in another state.
+   *
+   * @param newState the state
+   * @param newReason the reason code, or {@code ""}
+   * @param newDetail the detail, or {@code ""}
+   * @param at when
+   * @return the changed copy
+   */
+  public DeliveryRecord withState(
+      DeliveryState newState, String newReason, String newDetail, Instant at) {
+    return new DeliveryRecord(sourceId, step, playerId, deviceId, platform, deliveryId, variant,
+        type, newState, newReason, newDetail, createdAt, at, attempts, httpStatus, messageId,
+        clickedAt, conversions, conversionValue);
+  }
+
+  /**
+   * A copy with the provider's answer recorded.
+   *
+   * @param newState DELIVERED or FAILED
+   * @param newReason the failure reason, or {@code ""}
+   * @param newDetail the provider's reason text
+   * @param at when
+   * @param totalAttempts provider calls made in all
+   * @param status the last HTTP status
+   * @param id the provider's message id, or null
+   * @return the changed copy
+   */
+  public DeliveryRecord withOutcome(DeliveryState newState, String newReason, String newDetail,
+      Instant at, int totalAttempts, int status, String id) {
+    return new DeliveryRecord(sourceId, step, playerId, deviceId, platform, deliveryId, variant,
+        type, newState, newReason, newDetail, createdAt, at, totalAttempts, status,
+        Optional.ofNullable(id), clickedAt, conversions, conversionValue);
+  }
+
+  /**
+   * A copy with the first click recorded (later clicks keep the first time).
+   *
+   * @param at when the player clicked
+   * @return the changed copy
+   */
+  public DeliveryRecord withClick(Instant at) {
+    return new DeliveryRecord(sourceId, step, playerId, deviceId, platform, deliveryId, variant,
+        type, state, reason, detail, createdAt, updatedAt, attempts, httpStatus, messageId,
+        Optional.of(clickedAt.orElse(at)), conversions, conversionValue);
+  }
+
+  /**
+   * A copy with one more conversion credited.
+   *
+   * @param value the conversion's value, zero when it has none
+   * @return the changed copy
+   */
+  public DeliveryRecord withConversion(BigDecimal value) {
+    return new DeliveryRecord(sourceId, step, playerId, deviceId, platform, deliveryId, variant,
+        type, state, reason, detail, createdAt, updatedAt, attempts, httpStatus, messageId,
+        clickedAt, conversions + 1, conversionValue.add(value));
+  }
+}

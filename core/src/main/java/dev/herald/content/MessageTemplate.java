@@ -1,0 +1,369 @@
+package dev.herald.content;
+
+import com.samskivert.mustache.Mustache;
+import com.samskivert.mustache.MustacheException;
+import dev.herald.InvalidInputException;
+import dev.herald.internal.Checks;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * A notification with <a href="https://mustache.github.io/mustache.5.html">Mustache</a>
+ * placeholders, rendered per player into a {@link Notification}. Text fields (title, body, links,
+ * action titles and links, data values) may hold {@code {{attribute}}} tags that are filled from
+ * the player's profile attributes ({@code {{first_name}}}, {@code {{vip_level}}},
+ * {@code {{rg.limit}}}), from {@code {{player_id}}}, or from the {@link Content}'s defaults. A
+ * missing value renders empty.
+ *
+ * <p>Templates are checked for syntax when built. After rendering, an optional field that comes
+ * out empty or invalid (an image URL with a missing attribute) is dropped, and a title or body too
+ * long is cut with an ellipsis; only a title that renders empty fails the delivery.
+ *
+ * <pre>{@code
+ * MessageTemplate t = MessageTemplate.builder()
+ *     .type(NotificationType.CASHBACK)
+ *     .title("{{first_name}}, your cashback is here")
+ *     .body("€{{cashback_amount}} has been credited to your account.")
+ *     .deepLink("https://casino.example/wallet?src=push")
+ *     .build();
+ * }</pre>
+ */
+public final class MessageTemplate {
+  private static final Mustache.Compiler SYNTAX = Mustache.compiler();
+  /** The longest template text accepted for any field, before rendering. */
+  public static final int MAX_TEMPLATE_CHARS = 4096;
+
+  private final NotificationType type;
+  private final String title;
+  private final String body;
+  private final String icon;
+  private final String image;
+  private final Integer badge;
+  private final String sound;
+  private final List<ActionTemplate> actions;
+  private final String deepLink;
+  private final Map<String, String> data;
+  private final Duration ttl;
+  private final Urgency urgency;
+  private final String collapseKey;
+  private final String category;
+
+  /**
+   * A button whose title and link may hold placeholders.
+   *
+   * @param id the action id
+   * @param title the label template
+   * @param link the link template, empty for none
+   */
+  public record ActionTemplate(String id, String title, Optional<String> link) {
+    /** Validates the fields. */
+    public ActionTemplate {
+      id = Checks.nonBlank(id, "action.id", Action.MAX_ID_CHARS);
+      title = checkSyntax(Checks.nonBlank(title, "action.title", MAX_TEMPLATE_CHARS), "action.title");
+      Checks.required(link, "action.link");
+      link.ifPresent(l -> checkSyntax(l, "action.link"));
+    }
+  }
+
+  private MessageTemplate(Builder b) {
+    this.type = b.type;
+    this.title = b.title;
+    this.body = b.body;
+    this.icon = b.icon;
+    this.image = b.image;
+    this.badge = b.badge;
+    this.sound = b.sound;
+    this.actions = List.copyOf(b.actions);
+    this.deepLink = b.deepLink;
+    this.data = Collections.unmodifiableMap(new LinkedHashMap<>(b.data));
+    this.ttl = b.ttl;
+    this.urgency = b.urgency;
+    this.collapseKey = b.collapseKey;
+    this.category = b.category;
+  }
+
+  /**
+   * Starts a template; the title is required.
+   *
+   * @return a builder with type PROMOTIONAL, urgency NORMAL and a one-day TTL
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A template that is exactly this notification, with no placeholders.
+   *
+   * @param notification the notification
+   * @return the template
+   */
+  public static MessageTemplate of(Notification notification) {
+    Builder b = builder()
+        .type(notification.type())
+        .title(notification.title())
+        .ttl(notification.ttl())
+        .urgency(notification.urgency())
+        .category(notification.category());
+    notification.body().ifPresent(b::body);
+    notification.icon().ifPresent(b::icon);
+    notification.image().ifPresent(b::image);
+    notification.badge().ifPresent(b::badge);
+    notification.sound().ifPresent(b::sound);
+    notification.deepLink().ifPresent(b::deepLink);
+    notification.collapseKey().ifPresent(b::collapseKey);
+    notification.actions().forEach(a -> b.action(a.id(), a.title(), a.link().orElse(null)));
+    notification.data().forEach(b::data);
+    return b.build();
+  }
+
+  /** @return the notification type */
+  public NotificationType type() {
+    return type;
+  }
+
+  /** @return the title template */
+  public String title() {
+    return title;
+  }
+
+  /** @return the body template */
+  public Optional<String> body() {
+    return Optional.ofNullable(body);
+  }
+
+  /** @return the icon URL template */
+  public Optional<String> icon() {
+    return Optional.ofNullable(icon);
+  }
+
+  /** @return the image URL template */
+  public Optional<String> image() {
+    return Optional.ofNullable(image);
+  }
+
+  /** @return the badge count */
+  public OptionalInt badge() {
+    return badge == null ? OptionalInt.empty() : OptionalInt.of(badge);
+  }
+
+  /** @return the sound name */
+  public Optional<String> sound() {
+    return Optional.ofNullable(sound);
+  }
+
+  /** @return the action button templates */
+  public List<ActionTemplate> actions() {
+    return actions;
+  }
+
+  /** @return the deep link template */
+  public Optional<String> deepLink() {
+    return Optional.ofNullable(deepLink);
+  }
+
+  /** @return the custom data value templates */
+  public Map<String, String> data() {
+    return data;
+  }
+
+  /** @return the time to live */
+  public Duration ttl() {
+    return ttl;
+  }
+
+  /** @return the urgency */
+  public Urgency urgency() {
+    return urgency;
+  }
+
+  /** @return the collapse key template */
+  public Optional<String> collapseKey() {
+    return Optional.ofNullable(collapseKey);
+  }
+
+  /** @return the opt-in category, empty for the type's */
+  public Optional<String> category() {
+    return Optional.ofNullable(category);
+  }
+
+  @Override
+  public String toString() {
+    return "MessageTemplate{" + type + ", title=" + title + "}";
+  }
+
+  static String checkSyntax(String template, String field) {
+    if (template.length() > MAX_TEMPLATE_CHARS) {
+      throw new InvalidInputException(field, "template must be at most " + MAX_TEMPLATE_CHARS
+          + " characters, got " + template.length());
+    }
+    int open = template.indexOf("{{");
+    while (open >= 0) {
+      int close = template.indexOf("}}", open + 2);
+      int next = template.indexOf("{{", open + 2);
+      if (close < 0 || (next >= 0 && next < close && !template.startsWith("{{{", open))) {
+        throw new InvalidInputException(field, "is not a valid template: a tag opened at "
+            + "character " + (open + 1) + " is not closed with }}");
+      }
+      open = template.indexOf("{{", close + 2);
+    }
+    try {
+      SYNTAX.compile(template);
+      return template;
+    } catch (MustacheException e) {
+      throw new InvalidInputException(field, "is not a valid template: " + e.getMessage());
+    }
+  }
+
+  /** Builds a {@link MessageTemplate}; each setter checks its argument, {@link #build()} the title. */
+  public static final class Builder {
+    private NotificationType type = NotificationType.PROMOTIONAL;
+    private String title;
+    private String body;
+    private String icon;
+    private String image;
+    private Integer badge;
+    private String sound;
+    private final List<ActionTemplate> actions = new ArrayList<>();
+    private String deepLink;
+    private final Map<String, String> data = new LinkedHashMap<>();
+    private Duration ttl = Notification.DEFAULT_TTL;
+    private Urgency urgency = Urgency.NORMAL;
+    private String collapseKey;
+    private String category;
+
+    private Builder() {}
+
+    /** @param value the type @return this builder */
+    public Builder type(NotificationType value) {
+      this.type = Checks.required(value, "type");
+      return this;
+    }
+
+    /** @param value the title template; required @return this builder */
+    public Builder title(String value) {
+      this.title = checkSyntax(Checks.nonBlank(value, "title"), "title");
+      return this;
+    }
+
+    /** @param value the body template, or null @return this builder */
+    public Builder body(String value) {
+      this.body = optional(value, "body");
+      return this;
+    }
+
+    /** @param value the icon URL template, or null @return this builder */
+    public Builder icon(String value) {
+      this.icon = optional(value, "icon");
+      return this;
+    }
+
+    /** @param value the image URL template, or null @return this builder */
+    public Builder image(String value) {
+      this.image = optional(value, "image");
+      return this;
+    }
+
+    /** @param value the badge count 0–99999, or null @return this builder */
+    public Builder badge(Integer value) {
+      this.badge = value == null ? null : Checks.range(value, "badge", 0, 99_999);
+      return this;
+    }
+
+    /** @param value the sound name, or null @return this builder */
+    public Builder sound(String value) {
+      this.sound = value == null ? null : Checks.nonBlank(value, "sound", 64);
+      return this;
+    }
+
+    /**
+     * Adds a button; at most {@value Notification#MAX_ACTIONS}, with distinct ids.
+     *
+     * @param id the action id
+     * @param titleTemplate the label template
+     * @param linkTemplate the link template, or null
+     * @return this builder
+     */
+    public Builder action(String id, String titleTemplate, String linkTemplate) {
+      ActionTemplate a = new ActionTemplate(id, titleTemplate, Optional.ofNullable(linkTemplate));
+      if (actions.size() == Notification.MAX_ACTIONS) {
+        throw new InvalidInputException(
+            "actions", "must hold at most " + Notification.MAX_ACTIONS + " entries");
+      }
+      if (actions.stream().anyMatch(x -> x.id().equals(a.id()))) {
+        throw new InvalidInputException("action.id", "duplicate action id " + a.id());
+      }
+      actions.add(a);
+      return this;
+    }
+
+    /** @param value the deep link template, or null @return this builder */
+    public Builder deepLink(String value) {
+      this.deepLink = optional(value, "deepLink");
+      return this;
+    }
+
+    /**
+     * Adds a custom data entry whose value may hold placeholders.
+     *
+     * @param key the key, at most 64 characters
+     * @param valueTemplate the value template
+     * @return this builder
+     */
+    public Builder data(String key, String valueTemplate) {
+      String k = Checks.nonBlank(key, "data.key", 64);
+      Checks.required(valueTemplate, "data[" + k + "]");
+      if (!data.containsKey(k) && data.size() == Notification.MAX_DATA_ENTRIES) {
+        throw new InvalidInputException(
+            "data", "must hold at most " + Notification.MAX_DATA_ENTRIES + " entries");
+      }
+      data.put(k, checkSyntax(valueTemplate, "data[" + k + "]"));
+      return this;
+    }
+
+    /** @param value the time to live, zero to 28 days @return this builder */
+    public Builder ttl(Duration value) {
+      this.ttl = Checks.range(value, "ttl", Duration.ZERO, Notification.MAX_TTL);
+      return this;
+    }
+
+    /** @param value the urgency @return this builder */
+    public Builder urgency(Urgency value) {
+      this.urgency = Checks.required(value, "urgency");
+      return this;
+    }
+
+    /** @param value the collapse key template, or null @return this builder */
+    public Builder collapseKey(String value) {
+      this.collapseKey = optional(value, "collapseKey");
+      return this;
+    }
+
+    /** @param value the opt-in category, or null for the type's @return this builder */
+    public Builder category(String value) {
+      this.category = value == null
+          ? null : Checks.nonBlank(value, "category", 64).toLowerCase(java.util.Locale.ROOT);
+      return this;
+    }
+
+    /**
+     * Validates and builds.
+     *
+     * @return the template
+     * @throws InvalidInputException when the title is missing
+     */
+    public MessageTemplate build() {
+      Checks.nonBlank(title, "title");
+      return new MessageTemplate(this);
+    }
+
+    private static String optional(String value, String field) {
+      return value == null ? null : checkSyntax(Checks.nonBlank(value, field), field);
+    }
+  }
+}

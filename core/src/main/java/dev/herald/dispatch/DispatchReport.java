@@ -1,0 +1,48 @@
+package dev.herald.dispatch;
+
+import dev.herald.analytics.DeliveryStats;
+import dev.herald.internal.Checks;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * How a dispatch run ended.
+ *
+ * @param sourceId the source
+ * @param step the step
+ * @param status completed, cancelled or failed
+ * @param stats the step's counts, read from the delivery store when the run ended
+ * @param startedAt when this run started
+ * @param finishedAt when every delivery was settled
+ * @param error what went wrong, for a failed run (the audience could not be read, say)
+ */
+public record DispatchReport(
+    String sourceId,
+    String step,
+    Status status,
+    DeliveryStats stats,
+    Instant startedAt,
+    Instant finishedAt,
+    Optional<String> error) {
+
+  /** How a run ended. */
+  public enum Status {
+    /** Every player of the audience was processed and every delivery settled. */
+    COMPLETED,
+    /** Cancelled: deliveries not yet sent were suppressed as CANCELLED. */
+    CANCELLED,
+    /** The run could not go on (the audience or a store failed); see the error. */
+    FAILED
+  }
+
+  /** Validates the fields. */
+  public DispatchReport {
+    Checks.nonBlank(sourceId, "sourceId");
+    Checks.required(step, "step");
+    Checks.required(status, "status");
+    Checks.required(stats, "stats");
+    Checks.required(startedAt, "startedAt");
+    Checks.required(finishedAt, "finishedAt");
+    Checks.required(error, "error");
+  }
+}

@@ -1,0 +1,190 @@
+package dev.herald.dispatch;
+
+import dev.herald.InvalidInputException;
+import dev.herald.analytics.DeliveryRecord;
+import dev.herald.content.Content;
+import dev.herald.content.NotificationType;
+import dev.herald.internal.Checks;
+import dev.herald.subscription.TargetDevices;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One run of sends: a source (a campaign, a trigger rule, a transactional key) and a step within
+ * it, an audience, the content (or A/B variants and a control group), the devices targeted and a
+ * delivery policy. The delivery key of each message is (source, step, player, device): running the
+ * same request again sends nothing twice.
+ *
+ * <pre>{@code
+ * DispatchRequest request = DispatchRequest.builder("spring-promo", Audience.segment("vip-de"))
+ *     .content(Content.of(template))
+ *     .targetDevices(TargetDevices.ALL)
+ *     .policy(DeliveryPolicy.builder().cap(FrequencyCap.marketing(3, Duration.ofDays(1))).build())
+ *     .build();
+ * }</pre>
+ */
+public final class DispatchRequest {
+  private final String sourceId;
+  private final String step;
+  private final Audience audience;
+  private final List<Variant> variants;
+  private final double controlShare;
+  private final TargetDevices targetDevices;
+  private final DeliveryPolicy policy;
+
+  private DispatchRequest(Builder b, List<Variant> variants) {
+    this.sourceId = b.sourceId;
+    this.step = b.step;
+    this.audience = b.audience;
+    this.variants = List.copyOf(variants);
+    this.controlShare = b.controlShare;
+    this.targetDevices = b.targetDevices;
+    this.policy = b.policy;
+  }
+
+  /**
+   * Starts a request.
+   *
+   * @param sourceId the campaign, trigger rule or transactional id, at most 128 characters
+   * @param audience who to send to
+   * @return a builder
+   */
+  public static Builder builder(String sourceId, Audience audience) {
+    return new Builder(Checks.nonBlank(sourceId, "sourceId", 128),
+        Checks.required(audience, "audience"));
+  }
+
+  /** @return the source id */
+  public String sourceId() {
+    return sourceId;
+  }
+
+  /** @return the step within the source; empty for a one-off */
+  public String step() {
+    return step;
+  }
+
+  /** @return the audience */
+  public Audience audience() {
+    return audience;
+  }
+
+  /**
+   * The variants; one variant named {@value DeliveryRecord#DEFAULT_VARIANT} without an A/B test.
+   *
+   * @return the variants, never empty
+   */
+  public List<Variant> variants() {
+    return variants;
+  }
+
+  /** @return the share of the audience held out as a control group, 0 to 0.9 */
+  public double controlShare() {
+    return controlShare;
+  }
+
+  /** @return the device kinds targeted */
+  public TargetDevices targetDevices() {
+    return targetDevices;
+  }
+
+  /** @return the delivery policy */
+  public DeliveryPolicy policy() {
+    return policy;
+  }
+
+  /** @return the notification type, shared by every variant and locale */
+  public NotificationType type() {
+    return variants.get(0).content().defaultTemplate().type();
+  }
+
+  /** Builds a {@link DispatchRequest}; {@link #build()} needs content or variants. */
+  public static final class Builder {
+    private final String sourceId;
+    private final Audience audience;
+    private String step = "";
+    private final List<Variant> variants = new ArrayList<>();
+    private Content content;
+    private double controlShare;
+    private TargetDevices targetDevices = TargetDevices.ALL;
+    private DeliveryPolicy policy = DeliveryPolicy.none();
+
+    private Builder(String sourceId, Audience audience) {
+      this.sourceId = sourceId;
+      this.audience = audience;
+    }
+
+    /** @param value the step, at most 128 characters @return this builder */
+    public Builder step(String value) {
+      this.step = Checks.maxChars(Checks.required(value, "step"), "step", 128);
+      return this;
+    }
+
+    /** @param value the content, for a dispatch without A/B variants @return this builder */
+    public Builder content(Content value) {
+      this.content = Checks.required(value, "content");
+      return this;
+    }
+
+    /** @param value an A/B variant to add @return this builder */
+    public Builder variant(Variant value) {
+      variants.add(Checks.required(value, "variant"));
+      Checks.maxSize(variants, "variants", 26);
+      return this;
+    }
+
+    /**
+     * @param value the share held out as a control group and never sent, 0 to 0.9
+     * @return this builder
+     */
+    public Builder controlShare(double value) {
+      this.controlShare = Checks.range(value, "controlShare", 0.0, 0.9);
+      return this;
+    }
+
+    /** @param value the device kinds to target @return this builder */
+    public Builder targetDevices(TargetDevices value) {
+      this.targetDevices = Checks.required(value, "targetDevices");
+      return this;
+    }
+
+    /** @param value the delivery policy @return this builder */
+    public Builder policy(DeliveryPolicy value) {
+      this.policy = Checks.required(value, "policy");
+      return this;
+    }
+
+    /**
+     * Validates and builds.
+     *
+     * @return the request
+     * @throws InvalidInputException when there is no content, both content and variants, variants
+     *     of different notification types, or duplicate variant ids
+     */
+    public DispatchRequest build() {
+      if (content == null && variants.isEmpty()) {
+        throw new InvalidInputException("content", "is required (or at least one variant)");
+      }
+      if (content != null && !variants.isEmpty()) {
+        throw new InvalidInputException("content", "set either content or variants, not both");
+      }
+      List<Variant> all = content != null
+          ? List.of(new Variant(DeliveryRecord.DEFAULT_VARIANT, 1, content))
+          : variants;
+      NotificationType type = all.get(0).content().defaultTemplate().type();
+      Set<String> ids = new HashSet<>();
+      for (Variant v : all) {
+        if (!ids.add(v.id())) {
+          throw new InvalidInputException("variant.id", "duplicate variant id " + v.id());
+        }
+        if (!v.content().defaultTemplate().type().equals(type)) {
+          throw new InvalidInputException("variant.content", "variant " + v.id() + " is "
+              + v.content().defaultTemplate().type() + " but the first variant is " + type);
+        }
+      }
+      return new DispatchRequest(this, all);
+    }
+  }
+}

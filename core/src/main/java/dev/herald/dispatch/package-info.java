@@ -1,0 +1,36 @@
+/**
+ * From an audience to provider calls and recorded outcomes: the {@link
+ * dev.herald.dispatch.DispatchRequest} (audience, content, A/B variants, control group, target
+ * devices, {@link dev.herald.dispatch.DeliveryPolicy}), the gates every delivery passes, retries,
+ * and the {@link dev.herald.dispatch.DispatchHandle} to pause, resume or cancel a run.
+ *
+ * <h2>Gates, in order</h2>
+ * For each player of the audience, and each of their devices of the targeted kind:
+ * <ol>
+ *   <li>no device of the targeted kind → {@code NO_DEVICE}; a device not ALLOWED →
+ *       {@code DEVICE_ASK}, {@code DEVICE_BLOCKED}, {@code DEVICE_UNSUPPORTED},
+ *       {@code DEVICE_SUSPENDED}, or {@code DEVICE_INVALIDATED};
+ *   <li>MARKETING only: no marketing consent → {@code NO_CONSENT}; categories chosen but not this
+ *       one → {@code CATEGORY_OPT_OUT};
+ *   <li>MARKETING only: the compliance guard says no → {@code RG_<reason>}; it throws, fails or
+ *       is late → {@code RG_COMPLIANCE_UNKNOWN} (fail closed);
+ *   <li>a frequency cap is reached → {@code FREQUENCY_CAP} (SERVICE bypasses by default);
+ *   <li>quiet hours in the player's zone → postponed to their end (re-checked then) or
+ *       {@code QUIET_HOURS} (SERVICE bypasses by default);
+ *   <li>past the deadline or the message's time to live → {@code EXPIRED};
+ *   <li>in the control group → {@code CONTROL_GROUP};
+ *   <li>the template does not render → {@code RENDER_FAILED};
+ *   <li>the delivery key was already claimed → skipped (a duplicate is never sent or counted
+ *       twice).
+ * </ol>
+ * Right before each provider call the device is read again: if it is no longer ALLOWED or no
+ * longer owns the address (an account switch), the delivery is suppressed with its status.
+ *
+ * <h2>At most once</h2>
+ * Each delivery is claimed in the {@link dev.herald.spi.DeliveryStore} before its provider call.
+ * A run that is interrupted (the process killed) resumes from the store: claimed deliveries are
+ * skipped, so no device gets the message twice. The price: a delivery claimed but whose provider
+ * call never happened (or whose answer was lost) is reported as failed with reason
+ * {@code UNKNOWN}, never silently dropped and never re-sent.
+ */
+package dev.herald.dispatch;

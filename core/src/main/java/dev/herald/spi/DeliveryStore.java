@@ -1,0 +1,130 @@
+package dev.herald.spi;
+
+import dev.herald.analytics.DeliveryEvent;
+import dev.herald.analytics.DeliveryRecord;
+import dev.herald.analytics.DispatchProgress;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Where Herald keeps what it sent: one {@link DeliveryRecord} per delivery (claimed before the
+ * provider call, which is what makes dispatch idempotent), the append-only {@link DeliveryEvent}
+ * log, and each dispatch step's {@link DispatchProgress}. The host implements it over its own
+ * database; {@code dev.herald.embedded.InMemoryDeliveryStore} is the default, and
+ * {@code dev.herald.testing.DeliveryStoreContract} checks an implementation.
+ *
+ * <p>Only {@link #claim} needs to be atomic (insert if the key is absent: a unique index on the
+ * key). Implementations must be thread-safe. Streams are closed by the caller and should page
+ * through storage rather than load everything.
+ */
+public interface DeliveryStore {
+
+  /**
+   * Inserts a record unless one with the same {@link DeliveryRecord#key() key} exists.
+   *
+   * @param record the new record, CLAIMED or SUPPRESSED
+   * @return true when inserted, false when the key was already claimed (nothing changes)
+   */
+  boolean claim(DeliveryRecord record);
+
+  /**
+   * Replaces the record with the same key.
+   *
+   * @param record the new state of an existing record
+   */
+  void update(DeliveryRecord record);
+
+  /**
+   * Reads a record by key.
+   *
+   * @param key a {@link DeliveryRecord#key()}
+   * @return the record, or empty
+   */
+  Optional<DeliveryRecord> find(String key);
+
+  /**
+   * Reads a record by delivery id (from a click report).
+   *
+   * @param deliveryId the id
+   * @return the record, or empty
+   */
+  Optional<DeliveryRecord> findById(String deliveryId);
+
+  /**
+   * Streams every record of a source, all steps, in no particular order.
+   *
+   * @param sourceId the source
+   * @return the records
+   */
+  Stream<DeliveryRecord> deliveriesOf(String sourceId);
+
+  /**
+   * Streams the records of one step of a source.
+   *
+   * @param sourceId the source
+   * @param step the step
+   * @return the records
+   */
+  Stream<DeliveryRecord> deliveriesOf(String sourceId, String step);
+
+  /**
+   * The player's records created at or after {@code since}, oldest first: read by the
+   * frequency-cap gate.
+   *
+   * @param playerId the player
+   * @param since the earliest creation time
+   * @return the records
+   */
+  List<DeliveryRecord> deliveriesOfPlayer(String playerId, Instant since);
+
+  /**
+   * The player's delivery clicked most recently at or after {@code since}: conversions are
+   * credited to it.
+   *
+   * @param playerId the player
+   * @param since the earliest click time
+   * @return the record, or empty
+   */
+  Optional<DeliveryRecord> lastClicked(String playerId, Instant since);
+
+  /**
+   * Appends an event to the log.
+   *
+   * @param event the event
+   */
+  void append(DeliveryEvent event);
+
+  /**
+   * Streams a player's events, oldest first: the communication log.
+   *
+   * @param playerId the player
+   * @return the events
+   */
+  Stream<DeliveryEvent> eventsOfPlayer(String playerId);
+
+  /**
+   * Streams a source's events, oldest first: the audit of a campaign.
+   *
+   * @param sourceId the source
+   * @return the events
+   */
+  Stream<DeliveryEvent> eventsOf(String sourceId);
+
+  /**
+   * Stores a step's progress, replacing earlier progress of the same step.
+   *
+   * @param progress the progress
+   */
+  void saveProgress(DispatchProgress progress);
+
+  /**
+   * Reads a step's progress.
+   *
+   * @param sourceId the source
+   * @param step the step
+   * @return the progress, or empty when the step never started
+   */
+  Optional<DispatchProgress> progress(String sourceId, String step);
+}
