@@ -115,13 +115,20 @@ public record DeliveryRecord(
    * @return the id
    */
   public static String deliveryIdOf(String key) {
+    byte[] digest = SHA256.get().digest(key.getBytes(StandardCharsets.UTF_8));
+    return "d" + ID_ENCODER.encodeToString(digest).substring(0, 22);
+  }
+
+  private static final Base64.Encoder ID_ENCODER = Base64.getUrlEncoder().withoutPadding();
+
+  /** MessageDigest.getInstance is slow and digests are not thread-safe: one per thread. */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-      return "d" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 22);
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every JDK", e);
     }
-  }
+  });
 
   private static String escape(String part) {
     if (part.indexOf('|') < 0 && part.indexOf('\\') < 0) {

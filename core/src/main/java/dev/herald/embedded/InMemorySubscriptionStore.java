@@ -48,7 +48,14 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
       return List.of();
     }
     synchronized (byDevice) {
-      return byDevice.values().stream().map(Entry::device).toList();
+      if (byDevice.size() == 1) {
+        return List.of(byDevice.values().iterator().next().device());
+      }
+      List<Device> result = new ArrayList<>(byDevice.size());
+      for (Entry e : byDevice.values()) {
+        result.add(e.device());
+      }
+      return result;
     }
   }
 

@@ -77,7 +77,19 @@ public final class ProfileComplianceGuard implements ComplianceGuard {
 
   @Override
   public CompletionStage<ComplianceDecision> check(String playerId, NotificationType type) {
-    Optional<PlayerProfile> found = directory.find(playerId);
+    return check(playerId, directory.find(playerId), type);
+  }
+
+  /**
+   * Decides from a profile the caller already read.
+   *
+   * @param playerId the player
+   * @param found the player's profile, empty for an unknown player
+   * @param type the notification type
+   * @return the decision, already complete
+   */
+  public CompletionStage<ComplianceDecision> check(
+      String playerId, Optional<PlayerProfile> found, NotificationType type) {
     if (found.isEmpty()) {
       return CompletableFuture.completedFuture(ComplianceDecision.suppress(ComplianceDecision.UNKNOWN));
     }

@@ -20,6 +20,7 @@ import dev.herald.dispatch.DispatchSettings;
 import dev.herald.dispatch.FrequencyCap;
 import dev.herald.dispatch.QuietHours;
 import dev.herald.dispatch.Variant;
+import dev.herald.embedded.ProfileComplianceGuard;
 import dev.herald.internal.Listeners;
 import dev.herald.spi.AudienceResolver;
 import dev.herald.spi.ComplianceDecision;
@@ -56,6 +57,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
@@ -502,7 +504,7 @@ public final class Dispatcher {
           suppressAll(playerId, eligible, assignment, Suppression.CATEGORY_OPT_OUT, category);
           return done();
         }
-        return compliance(playerId).thenCompose(decision -> {
+        return compliance(playerId, profile).thenCompose(decision -> {
           if (!decision.allowed()) {
             suppressAll(playerId, eligible, assignment, Suppression.compliance(decision.reason()),
                 "");
@@ -521,19 +523,21 @@ public final class Dispatcher {
     }
 
     /** Asks the guard; an exception, a null, a failure or a timeout all mean no (fail closed). */
-    private CompletableFuture<ComplianceDecision> compliance(String playerId) {
+    private CompletableFuture<ComplianceDecision> compliance(
+        String playerId, Optional<PlayerProfile> profile) {
       CompletableFuture<ComplianceDecision> answer;
       try {
-        answer = Optional.ofNullable(guard.check(playerId, type))
-            .map(s -> s.toCompletableFuture().copy())
-            .orElseGet(() -> CompletableFuture.completedFuture(null));
+        // The default guard reads the profile this player's processing already loaded.
+        CompletionStage<ComplianceDecision> stage = guard instanceof ProfileComplianceGuard g
+            ? g.check(playerId, profile, type) : guard.check(playerId, type);
+        answer = stage == null ? CompletableFuture.completedFuture(null)
+            : stage.toCompletableFuture().copy();
       } catch (RuntimeException e) {
         log.warn("compliance guard threw for player {}; suppressing (fail closed): {}", playerId,
             e.toString());
         answer = CompletableFuture.completedFuture(null);
       }
-      return answer
-          .orTimeout(settings.complianceTimeout().toMillis(), TimeUnit.MILLISECONDS)
+      return withTimeout(answer, settings.complianceTimeout())
           .handle((decision, error) -> {
             if (error != null || decision == null) {
               if (error != null) {
@@ -748,8 +752,8 @@ public final class Dispatcher {
             c.notification, expiresAt);
         long started = System.nanoTime();
         sendsInFlight.incrementAndGet();
-        lanes.get(platform).submit(() -> provider.send(message).copy()
-                .orTimeout(settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS))
+        lanes.get(platform).submit(
+                () -> withTimeout(provider.send(message).copy(), settings.sendTimeout()))
             .whenComplete((result, error) -> {
               sendsInFlight.decrementAndGet();
               Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -954,6 +958,11 @@ public final class Dispatcher {
         }
       }
     }
+  }
+
+  /** Bounds a future's wait; a future already done needs no timer (the in-process case). */
+  private static <T> CompletableFuture<T> withTimeout(CompletableFuture<T> f, Duration timeout) {
+    return f.isDone() ? f : f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private static Instant max(Instant a, Instant b) {
