@@ -1,25 +1,35 @@
 package dev.herald;
 
 import dev.herald.analytics.Analytics;
+import dev.herald.campaign.Campaigns;
+import dev.herald.campaign.TransactionalSends;
 import dev.herald.dispatch.DispatchHandle;
 import dev.herald.dispatch.DispatchRequest;
 import dev.herald.dispatch.DispatchSettings;
 import dev.herald.embedded.ExecutorScheduler;
+import dev.herald.embedded.InMemoryCampaignStore;
 import dev.herald.embedded.InMemoryDeliveryStore;
 import dev.herald.embedded.InMemoryPlayerDirectory;
 import dev.herald.embedded.InMemorySubscriptionStore;
+import dev.herald.embedded.InMemoryTriggerStore;
 import dev.herald.embedded.ProfileComplianceGuard;
 import dev.herald.internal.Checks;
+import dev.herald.internal.campaign.CampaignService;
+import dev.herald.internal.campaign.TransactionalService;
 import dev.herald.internal.dispatch.Dispatcher;
+import dev.herald.internal.trigger.TriggerService;
 import dev.herald.spi.AudienceResolver;
+import dev.herald.spi.CampaignStore;
 import dev.herald.spi.ComplianceGuard;
 import dev.herald.spi.DeliveryStore;
 import dev.herald.spi.PlayerDirectory;
 import dev.herald.spi.PushProvider;
 import dev.herald.spi.Scheduler;
 import dev.herald.spi.SubscriptionStore;
+import dev.herald.spi.TriggerStore;
 import dev.herald.subscription.Platform;
 import dev.herald.subscription.Subscriptions;
+import dev.herald.trigger.Triggers;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,6 +74,9 @@ public final class Herald implements AutoCloseable {
   private final Subscriptions subscriptions;
   private final Analytics analytics;
   private final Dispatcher dispatcher;
+  private final CampaignService campaigns;
+  private final TriggerService triggers;
+  private final TransactionalService transactional;
   private final LazyExecutor ownedExecutor;
   private final ExecutorScheduler ownedScheduler;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -87,6 +100,13 @@ public final class Herald implements AutoCloseable {
     Executor executor = b.dispatchExecutor != null ? b.dispatchExecutor : ownedExecutor;
     this.dispatcher = new Dispatcher(subscriptions, playerDirectory, b.audienceResolver, guard,
         deliveryStore, scheduler, clock, listener, providers, b.dispatchSettings, executor);
+    this.campaigns = new CampaignService(
+        b.campaignStore != null ? b.campaignStore : new InMemoryCampaignStore(), dispatcher,
+        deliveryStore, scheduler, clock, b.audienceResolver != null);
+    this.triggers = new TriggerService(
+        b.triggerStore != null ? b.triggerStore : new InMemoryTriggerStore(), dispatcher,
+        deliveryStore, playerDirectory, b.audienceResolver, scheduler, clock, listener, analytics);
+    this.transactional = new TransactionalService(dispatcher);
   }
 
   /**
@@ -155,13 +175,32 @@ public final class Herald implements AutoCloseable {
     return dispatcher.start(request);
   }
 
+  /** @return campaigns and their lifecycle */
+  public Campaigns campaigns() {
+    return campaigns;
+  }
+
+  /** @return the trigger engine: rules on player events */
+  public Triggers triggers() {
+    return triggers;
+  }
+
+  /** @return one-player SERVICE sends with an idempotency key */
+  public TransactionalSends transactional() {
+    return transactional;
+  }
+
   /**
-   * The dispatcher, for the campaign and trigger engines in this module.
+   * Picks up where a previous process left off, from durable stores: re-arms scheduled
+   * campaigns, resumes running ones (sending nothing twice) and re-arms delayed trigger sends.
+   * Call it once after building, when the host's stores are durable; with the in-memory defaults
+   * there is nothing to recover.
    *
-   * @return the dispatcher
+   * @return how many campaigns and delayed sends were picked up
    */
-  Dispatcher dispatcher() {
-    return dispatcher;
+  public int recover() {
+    checkOpen();
+    return campaigns.recover() + triggers.recover();
   }
 
   private void checkOpen() {
@@ -231,8 +270,28 @@ public final class Herald implements AutoCloseable {
     private Executor dispatchExecutor;
     private DispatchSettings dispatchSettings = DispatchSettings.defaults();
     private Duration conversionWindow = Duration.ofHours(24);
+    private CampaignStore campaignStore;
+    private TriggerStore triggerStore;
 
     private Builder() {}
+
+    /**
+     * @param value where campaigns are kept; the in-memory store by default
+     * @return this builder
+     */
+    public Builder campaignStore(CampaignStore value) {
+      this.campaignStore = Checks.required(value, "campaignStore");
+      return this;
+    }
+
+    /**
+     * @param value where delayed trigger sends and entry history are kept; in memory by default
+     * @return this builder
+     */
+    public Builder triggerStore(TriggerStore value) {
+      this.triggerStore = Checks.required(value, "triggerStore");
+      return this;
+    }
 
     /**
      * @param value where deliveries and events are kept; the in-memory store by default

@@ -20,7 +20,7 @@ import java.util.TreeMap;
  * @param audience every delivery considered
  * @param suppressed held back by a gate
  * @param suppressedByReason suppressed deliveries per {@link Suppression} code
- * @param pending claimed, outcome not yet known
+ * @param pending claimed or being sent, outcome not yet known
  * @param sent handed to a push service (delivered + failed)
  * @param delivered accepted by the push service
  * @param failed not accepted (invalid address, rejected, retries exhausted, unknown)
@@ -88,7 +88,7 @@ public record DeliveryStats(
           suppressed++;
           suppressedByReason.merge(r.reason(), 1L, Long::sum);
         }
-        case CLAIMED -> pending++;
+        case CLAIMED, SENDING -> pending++;
         case DELIVERED -> delivered++;
         case FAILED -> {
           failed++;

@@ -9,6 +9,7 @@ import dev.herald.subscription.TargetDevices;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -33,6 +34,7 @@ public final class DispatchRequest {
   private final double controlShare;
   private final TargetDevices targetDevices;
   private final DeliveryPolicy policy;
+  private final Map<String, String> values;
 
   private DispatchRequest(Builder b, List<Variant> variants) {
     this.sourceId = b.sourceId;
@@ -42,6 +44,7 @@ public final class DispatchRequest {
     this.controlShare = b.controlShare;
     this.targetDevices = b.targetDevices;
     this.policy = b.policy;
+    this.values = Map.copyOf(b.values);
   }
 
   /**
@@ -95,6 +98,16 @@ public final class DispatchRequest {
     return policy;
   }
 
+  /**
+   * Values for the content's placeholders that take precedence over the players' attributes: a
+   * trigger passes its event's attributes here.
+   *
+   * @return the values by placeholder name
+   */
+  public Map<String, String> values() {
+    return values;
+  }
+
   /** @return the notification type, shared by every variant and locale */
   public NotificationType type() {
     return variants.get(0).content().defaultTemplate().type();
@@ -110,6 +123,7 @@ public final class DispatchRequest {
     private double controlShare;
     private TargetDevices targetDevices = TargetDevices.ALL;
     private DeliveryPolicy policy = DeliveryPolicy.none();
+    private final Map<String, String> values = new java.util.TreeMap<>();
 
     private Builder(String sourceId, Audience audience) {
       this.sourceId = sourceId;
@@ -153,6 +167,19 @@ public final class DispatchRequest {
     /** @param value the delivery policy @return this builder */
     public Builder policy(DeliveryPolicy value) {
       this.policy = Checks.required(value, "policy");
+      return this;
+    }
+
+    /**
+     * Sets placeholder values that take precedence over the players' attributes.
+     *
+     * @param value names and values
+     * @return this builder
+     */
+    public Builder values(Map<String, String> value) {
+      Checks.required(value, "values").forEach((k, v) -> values.put(
+          Checks.nonBlank(k, "values.key", 64),
+          Checks.maxChars(Checks.required(v, "values[" + k + "]"), "values[" + k + "]", 1024)));
       return this;
     }
 

@@ -27,10 +27,13 @@
  * longer owns the address (an account switch), the delivery is suppressed with its status.
  *
  * <h2>At most once</h2>
- * Each delivery is claimed in the {@link dev.herald.spi.DeliveryStore} before its provider call.
- * A run that is interrupted (the process killed) resumes from the store: claimed deliveries are
- * skipped, so no device gets the message twice. The price: a delivery claimed but whose provider
- * call never happened (or whose answer was lost) is reported as failed with reason
- * {@code UNKNOWN}, never silently dropped and never re-sent.
+ * Each delivery is claimed in the {@link dev.herald.spi.DeliveryStore} when it passes the gates
+ * (CLAIMED), and marked SENDING right before its provider call. A run that is interrupted (the
+ * process killed) resumes from the store: settled deliveries are skipped, CLAIMED ones (never
+ * handed to a provider, say waiting for a throttle slot) are sent, and SENDING ones are reported
+ * as failed with reason {@code UNKNOWN} — the push service may or may not have them — never
+ * silently dropped and never re-sent. That is the price of at most once: after a crash, the
+ * messages that were in flight (at most the providers' in-flight bound) are of unknown fate.
+ * Run a given campaign step on one node at a time.
  */
 package dev.herald.dispatch;

@@ -29,4 +29,18 @@ public interface AudienceResolver {
       return members.count();
     }
   }
+
+  /**
+   * Whether one player is in a segment now: asked by trigger rules that name a segment. The
+   * default streams the members; implementations should answer directly.
+   *
+   * @param segmentId the segment
+   * @param playerId the player
+   * @return true when the player is a member
+   */
+  default boolean contains(String segmentId, String playerId) {
+    try (Stream<String> members = members(segmentId)) {
+      return members.anyMatch(playerId::equals);
+    }
+  }
 }

@@ -1,20 +1,16 @@
 package dev.herald.spi;
 
-import dev.herald.InvalidInputException;
+import dev.herald.internal.Attributes;
 import dev.herald.internal.Checks;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * What the host knows about a player, as Herald reads it for segments, personalisation, quiet
@@ -34,8 +30,6 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class PlayerProfile {
-  private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.\\-]{0,63}");
-
   private final String playerId;
   private final Locale locale;
   private final ZoneId timeZone;
@@ -208,19 +202,14 @@ public final class PlayerProfile {
      * @param name the attribute name
      * @param value a supported value type, or null
      * @return this builder
-     * @throws InvalidInputException for a malformed name or an unsupported value type
+     * @throws dev.herald.InvalidInputException for a malformed name or an unsupported value type
      */
     public Builder attribute(String name, Object value) {
-      String n = Checks.nonBlank(name, "attribute");
-      if (!NAME.matcher(n).matches()) {
-        throw new InvalidInputException(
-            "attribute",
-            "name " + n + " must be letters, digits, _ . - starting with a letter, at most 64");
-      }
+      String n = Attributes.name(name, "attribute");
       if (value == null) {
         attributes.remove(n);
       } else {
-        attributes.put(n, normalise(n, value));
+        attributes.put(n, Attributes.value(n, value));
       }
       return this;
     }
@@ -239,37 +228,6 @@ public final class PlayerProfile {
     /** @return the profile */
     public PlayerProfile build() {
       return new PlayerProfile(this);
-    }
-
-    private static Object normalise(String name, Object value) {
-      if (value instanceof String || value instanceof Boolean || value instanceof Instant
-          || value instanceof Long || value instanceof Double || value instanceof BigDecimal) {
-        return value;
-      }
-      if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
-        return ((Number) value).longValue();
-      }
-      if (value instanceof Float f) {
-        return f.doubleValue();
-      }
-      if (value instanceof BigInteger b) {
-        return new BigDecimal(b);
-      }
-      if (value instanceof Collection<?> c) {
-        TreeSet<String> set = new TreeSet<>();
-        for (Object element : c) {
-          if (!(element instanceof String s)) {
-            throw new InvalidInputException(
-                "attribute " + name, "a collection value must hold only strings");
-          }
-          set.add(s);
-        }
-        return Collections.unmodifiableSet(set);
-      }
-      throw new InvalidInputException(
-          "attribute " + name,
-          "unsupported value type " + value.getClass().getSimpleName()
-              + "; use String, Boolean, a number, Instant or a collection of strings");
     }
   }
 }

@@ -28,16 +28,20 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 /** A Herald on a fake clock and scheduler, in-memory stores and in-process providers. */
-abstract class DispatchFixture {
-  final FakeClock clock = new FakeClock("2026-11-22T12:00:00Z");
-  final FakeScheduler scheduler = new FakeScheduler(clock);
-  final InMemorySubscriptionStore subscriptionStore = new InMemorySubscriptionStore();
-  final InMemoryPlayerDirectory directory = new InMemoryPlayerDirectory();
-  final InMemoryDeliveryStore deliveries = new InMemoryDeliveryStore();
-  final FakeProvider web = new FakeProvider(Platform.WEB_PUSH);
-  final FakeProvider apns = new FakeProvider(Platform.APNS);
-  final FakeProvider fcm = new FakeProvider(Platform.FCM);
-  Herald herald;
+public abstract class DispatchFixture {
+  public final FakeClock clock = new FakeClock("2026-11-22T12:00:00Z");
+  public final FakeScheduler scheduler = new FakeScheduler(clock);
+  public final InMemorySubscriptionStore subscriptionStore = new InMemorySubscriptionStore();
+  public final InMemoryPlayerDirectory directory = new InMemoryPlayerDirectory();
+  public final InMemoryDeliveryStore deliveries = new InMemoryDeliveryStore();
+  public final dev.herald.embedded.InMemoryCampaignStore campaignStore =
+      new dev.herald.embedded.InMemoryCampaignStore();
+  public final dev.herald.embedded.InMemoryTriggerStore triggerStore =
+      new dev.herald.embedded.InMemoryTriggerStore();
+  public final FakeProvider web = new FakeProvider(Platform.WEB_PUSH);
+  public final FakeProvider apns = new FakeProvider(Platform.APNS);
+  public final FakeProvider fcm = new FakeProvider(Platform.FCM);
+  public Herald herald;
 
   @BeforeEach
   void buildHerald() {
@@ -50,13 +54,15 @@ abstract class DispatchFixture {
   }
 
   /** A Herald sharing this fixture's stores, clock and providers; the driver runs inline. */
-  Herald newHerald(Consumer<Herald.Builder> configure) {
+  public Herald newHerald(Consumer<Herald.Builder> configure) {
     Herald.Builder b = Herald.builder()
         .clock(clock)
         .scheduler(scheduler)
         .subscriptionStore(subscriptionStore)
         .playerDirectory(directory)
         .deliveryStore(deliveries)
+        .campaignStore(campaignStore)
+        .triggerStore(triggerStore)
         .provider(web).provider(apns).provider(fcm)
         .dispatchExecutor(Runnable::run)
         .dispatchSettings(DispatchSettings.builder()
@@ -67,21 +73,21 @@ abstract class DispatchFixture {
     return b.build();
   }
 
-  void rebuild(Consumer<Herald.Builder> configure) {
+  public void rebuild(Consumer<Herald.Builder> configure) {
     herald.close();
     herald = newHerald(configure);
   }
 
-  PlayerProfile.Builder profile(String id) {
+  public PlayerProfile.Builder profile(String id) {
     return PlayerProfile.builder(id);
   }
 
-  void put(PlayerProfile.Builder profile) {
+  public void put(PlayerProfile.Builder profile) {
     directory.put(profile.build());
   }
 
   /** A known player with marketing consent and one ALLOWED browser. */
-  WebPushAddress webPlayer(String id) {
+  public WebPushAddress webPlayer(String id) {
     put(profile(id));
     herald.subscriptions().updatePreferences(id, true, Set.of());
     WebPushAddress address = TestAddresses.webPush(id + "-browser");
@@ -89,39 +95,39 @@ abstract class DispatchFixture {
     return address;
   }
 
-  ApnsAddress iosDevice(String id) {
+  public ApnsAddress iosDevice(String id) {
     ApnsAddress address = ApnsAddress.production(
         String.format("%064x", id.hashCode() & 0xffffffffL), "com.example.casino");
     herald.subscriptions().permissionGranted(id, "iphone", address);
     return address;
   }
 
-  FcmAddress androidDevice(String id) {
+  public FcmAddress androidDevice(String id) {
     FcmAddress address = new FcmAddress(id + "-fcm-token");
     herald.subscriptions().permissionGranted(id, "android", address);
     return address;
   }
 
-  static Content content(NotificationType type, String title) {
+  public static Content content(NotificationType type, String title) {
     return Content.of(MessageTemplate.builder().type(type).title(title).build());
   }
 
-  static DispatchRequest.Builder request(String source, List<String> players, NotificationType type) {
+  public static DispatchRequest.Builder request(String source, List<String> players, NotificationType type) {
     return DispatchRequest.builder(source, Audience.players(players))
         .content(content(type, "Hello from " + source));
   }
 
-  DispatchReport run(DispatchRequest request) {
+  public DispatchReport run(DispatchRequest request) {
     CompletableFuture<DispatchReport> completion = herald.dispatch(request).completion();
     assertThat(completion).as("dispatch completed without scheduled work").isDone();
     return completion.join();
   }
 
-  DispatchReport await(DispatchHandle handle) throws Exception {
+  public DispatchReport await(DispatchHandle handle) throws Exception {
     return handle.completion().get(30, TimeUnit.SECONDS);
   }
 
-  static void assertAddsUp(DeliveryStats s) {
+  public static void assertAddsUp(DeliveryStats s) {
     assertThat(s.audience()).isEqualTo(s.suppressed() + s.pending() + s.sent());
     assertThat(s.sent()).isEqualTo(s.delivered() + s.failed());
     assertThat(s.suppressedByReason().values().stream().mapToLong(Long::longValue).sum())

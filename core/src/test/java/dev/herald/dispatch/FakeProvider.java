@@ -11,15 +11,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /** An in-process provider: answers as told, records what it was asked to send. */
-final class FakeProvider implements PushProvider {
+public final class FakeProvider implements PushProvider {
   private final Platform platform;
-  volatile Function<PushMessage, CompletableFuture<SendResult>> answer =
+  public volatile Function<PushMessage, CompletableFuture<SendResult>> answer =
       m -> CompletableFuture.completedFuture(SendResult.accepted("m-" + m.deliveryId(), 201));
   private final List<PushMessage> sent = new ArrayList<>();
   final AtomicInteger inFlight = new AtomicInteger();
   final AtomicInteger peak = new AtomicInteger();
 
-  FakeProvider(Platform platform) {
+  public FakeProvider(Platform platform) {
     this.platform = platform;
   }
 
@@ -39,7 +39,7 @@ final class FakeProvider implements PushProvider {
     return f;
   }
 
-  List<PushMessage> sent() {
+  public List<PushMessage> sent() {
     synchronized (sent) {
       return List.copyOf(sent);
     }

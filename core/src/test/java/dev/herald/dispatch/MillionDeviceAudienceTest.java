@@ -142,8 +142,8 @@ class MillionDeviceAudienceTest {
     public void update(DeliveryRecord record) {
       if (record.state() == DeliveryState.DELIVERED) {
         delivered.incrementAndGet();
+        settled.incrementAndGet();
       }
-      settled.incrementAndGet();
     }
 
     @Override

@@ -147,15 +147,32 @@ public final class Dispatcher {
    * @return the handle
    */
   public DispatchHandle start(DispatchRequest request) {
+    return start(request, false);
+  }
+
+  /**
+   * Starts a run. A one-shot run (a trigger firing, a transactional send: one player) is driven
+   * on the caller's thread — it cannot block, having one player — and records no
+   * campaign-level completion event.
+   *
+   * @param request what to send
+   * @param oneShot whether this is a one-player, caller-driven run
+   * @return the handle
+   */
+  public DispatchHandle start(DispatchRequest request, boolean oneShot) {
     if (request.audience() instanceof Audience.Segment && resolver == null) {
       throw new InvalidInputException("audience", "a segment audience needs an AudienceResolver "
           + "on the Herald builder (add herald-segmentation)");
     }
     String key = DeliveryRecord.key(request.sourceId(), request.step(), "", "");
     Run[] created = new Run[1];
-    Run run = active.computeIfAbsent(key, k -> created[0] = new Run(request, k));
+    Run run = active.computeIfAbsent(key, k -> created[0] = new Run(request, k, oneShot));
     if (created[0] != null) {
-      driverExecutor.execute(run::drive);
+      if (oneShot) {
+        run.drive();
+      } else {
+        driverExecutor.execute(run::drive);
+      }
     }
     return run;
   }
@@ -188,6 +205,7 @@ public final class Dispatcher {
   private final class Run implements DispatchHandle {
     private final DispatchRequest request;
     private final String activeKey;
+    private final boolean oneShot;
     private final NotificationType type;
     private final String category;
     private final DeliveryPolicy policy;
@@ -213,9 +231,10 @@ public final class Dispatcher {
     private volatile Instant startedAt;
     private volatile Instant expiresAt;
 
-    Run(DispatchRequest request, String activeKey) {
+    Run(DispatchRequest request, String activeKey, boolean oneShot) {
       this.request = request;
       this.activeKey = activeKey;
+      this.oneShot = oneShot;
       this.type = request.type();
       this.category = request.variants().get(0).content().defaultTemplate().category()
           .orElse(type.category());
@@ -422,8 +441,10 @@ public final class Dispatcher {
             store.saveProgress(new DispatchProgress(request.sourceId(), request.step(),
                 startedAt == null ? now : startedAt, Optional.ofNullable(tracker.cursor),
                 Optional.of(now)));
-            record(DeliveryEvent.ofSource(EventType.CAMPAIGN_COMPLETED, now, request.sourceId(),
-                request.step(), status == DispatchReport.Status.CANCELLED ? "cancelled" : ""));
+            if (!oneShot) {
+              record(DeliveryEvent.ofSource(EventType.CAMPAIGN_COMPLETED, now, request.sourceId(),
+                  request.step(), status == DispatchReport.Status.CANCELLED ? "cancelled" : ""));
+            }
           }
         }
         DispatchReport report = new DispatchReport(request.sourceId(), request.step(), status,
@@ -439,11 +460,15 @@ public final class Dispatcher {
       }
     }
 
-    /** Claims left CLAIMED by a run that died: their outcome is unknown; never re-send them. */
+    /**
+     * Deliveries left SENDING by a run that died: the provider may or may not have them, so their
+     * outcome is unknown and they are never re-sent. (CLAIMED ones were never handed over; the
+     * resumed run sends them.)
+     */
     private void settleUnknownClaims() {
       List<DeliveryRecord> unknown;
       try (Stream<DeliveryRecord> records = store.deliveriesOf(request.sourceId(), request.step())) {
-        unknown = records.filter(r -> r.state() == DeliveryState.CLAIMED).toList();
+        unknown = records.filter(r -> r.state() == DeliveryState.SENDING).toList();
       }
       Instant now = clock.instant();
       for (DeliveryRecord r : unknown) {
@@ -519,6 +544,7 @@ public final class Dispatcher {
 
     private boolean alreadyDecided(String playerId, String deviceId) {
       return store.find(DeliveryRecord.key(request.sourceId(), request.step(), playerId, deviceId))
+          .filter(r -> r.state() != DeliveryState.CLAIMED)
           .isPresent();
     }
 
@@ -555,7 +581,7 @@ public final class Dispatcher {
       Notification notification = null;
       if (!assignment.control) {
         try {
-          notification = assignment.renderer.render(playerId, profile);
+          notification = assignment.renderer.render(playerId, profile, request.values());
         } catch (InvalidInputException e) {
           suppressAll(playerId, eligible, assignment, Suppression.RENDER_FAILED, e.getMessage());
           return done();
@@ -595,8 +621,16 @@ public final class Dispatcher {
         for (Device d : eligible) {
           DeliveryRecord r = newRecord(playerId, d, assignment.variant, DeliveryState.CLAIMED,
               "", "");
+          String addressKey = d.address().orElseThrow().key();
           if (store.claim(r)) {
-            claimed.add(new Claimed(r, d.address().orElseThrow().key(), notification));
+            claimed.add(new Claimed(r, addressKey, notification));
+          } else if (resuming) {
+            // claimed by the run that died, never handed to a provider: ours to send now
+            Optional<DeliveryRecord> left = store.find(r.key())
+                .filter(e -> e.state() == DeliveryState.CLAIMED);
+            if (left.isPresent()) {
+              claimed.add(new Claimed(left.get(), addressKey, notification));
+            }
           }
         }
       } finally {
@@ -745,6 +779,8 @@ public final class Dispatcher {
           return;
         }
         if (attempt == 1) {
+          // From here on a crash leaves the outcome unknown: mark it before the call.
+          store.update(c.record.withState(DeliveryState.SENDING, "", "", now));
           record(DeliveryEvent.of(EventType.PUSH_SENT, now, c.record, "", "", 0));
         }
         Listeners.safely(listener, l -> l.sendStarted(c.record, attempt));

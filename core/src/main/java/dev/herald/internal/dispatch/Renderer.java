@@ -56,12 +56,26 @@ public final class Renderer {
    * @throws InvalidInputException when the title renders empty
    */
   public Notification render(String playerId, Optional<PlayerProfile> profile) {
+    return render(playerId, profile, Map.of());
+  }
+
+  /**
+   * Renders the content for a player with values that take precedence over their attributes.
+   *
+   * @param playerId the player
+   * @param profile the player's profile, if the directory knows them
+   * @param values placeholder values (an event's attributes), first in precedence
+   * @return the notification
+   * @throws InvalidInputException when the title renders empty
+   */
+  public Notification render(
+      String playerId, Optional<PlayerProfile> profile, Map<String, String> values) {
     MessageTemplate template = content.templateFor(profile.flatMap(PlayerProfile::locale));
     Compiled c = compiled.get(template);
     if (c.constant != null) {
       return c.constant;
     }
-    return c.render(new Context(playerId, profile.orElse(null), content.defaults()));
+    return c.render(new Context(playerId, profile.orElse(null), content.defaults(), values));
   }
 
   private static CharSequence format(Object value) {
@@ -114,7 +128,7 @@ public final class Renderer {
           COMPILER.compile(a.title()), a.link().map(COMPILER::compile).orElse(null)});
       }
       t.data().forEach((k, v) -> data.put(k, COMPILER.compile(v)));
-      this.constant = hasTags ? null : render(new Context("", null, Map.of()));
+      this.constant = hasTags ? null : render(new Context("", null, Map.of(), Map.of()));
     }
 
     private static boolean hasTag(String text) {
@@ -196,17 +210,20 @@ public final class Renderer {
     private final String playerId;
     private final PlayerProfile profile;
     private final Map<String, String> defaults;
+    private final Map<String, String> values;
     private final String prefix;
 
-    Context(String playerId, PlayerProfile profile, Map<String, String> defaults) {
-      this(playerId, profile, defaults, "");
+    Context(String playerId, PlayerProfile profile, Map<String, String> defaults,
+        Map<String, String> values) {
+      this(playerId, profile, defaults, values, "");
     }
 
     private Context(String playerId, PlayerProfile profile, Map<String, String> defaults,
-        String prefix) {
+        Map<String, String> values, String prefix) {
       this.playerId = playerId;
       this.profile = profile;
       this.defaults = defaults;
+      this.values = values;
       this.prefix = prefix;
     }
 
@@ -215,6 +232,10 @@ public final class Renderer {
       String name = prefix + key;
       if (prefix.isEmpty() && name.equals("player_id")) {
         return playerId;
+      }
+      String given = values.get(name);
+      if (given != null) {
+        return given;
       }
       Object value = profile == null ? null : profile.attributes().get(name);
       if (value != null) {
@@ -227,8 +248,9 @@ public final class Renderer {
       String nested = name + ".";
       boolean hasNested = profile != null && profile.attributes().keySet().stream()
           .anyMatch(k -> k.startsWith(nested))
-          || defaults.keySet().stream().anyMatch(k -> k.startsWith(nested));
-      return hasNested ? new Context(playerId, profile, defaults, nested) : null;
+          || defaults.keySet().stream().anyMatch(k -> k.startsWith(nested))
+          || values.keySet().stream().anyMatch(k -> k.startsWith(nested));
+      return hasNested ? new Context(playerId, profile, defaults, values, nested) : null;
     }
 
     @Override

@@ -1,0 +1,74 @@
+package dev.herald.internal;
+
+import dev.herald.InvalidInputException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * The attribute names and value types shared by player profiles and player events: strings,
+ * booleans, numbers (integral ones widened to {@link Long}, floats to {@link Double},
+ * {@link BigInteger} to {@link BigDecimal}), instants, and sets of strings.
+ */
+public final class Attributes {
+  private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.\\-]{0,63}");
+
+  private Attributes() {}
+
+  /**
+   * Checks an attribute name.
+   *
+   * @param name the name
+   * @param field the field to name in errors
+   * @return the name, stripped
+   */
+  public static String name(String name, String field) {
+    String n = Checks.nonBlank(name, field);
+    if (!NAME.matcher(n).matches()) {
+      throw new InvalidInputException(field,
+          "name " + n + " must be letters, digits, _ . - starting with a letter, at most 64");
+    }
+    return n;
+  }
+
+  /**
+   * Normalises a value to one of the supported types.
+   *
+   * @param name the attribute, for errors
+   * @param value the value, non-null
+   * @return the normalised value
+   */
+  public static Object value(String name, Object value) {
+    if (value instanceof String || value instanceof Boolean || value instanceof Instant
+        || value instanceof Long || value instanceof Double || value instanceof BigDecimal) {
+      return value;
+    }
+    if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+      return ((Number) value).longValue();
+    }
+    if (value instanceof Float f) {
+      return f.doubleValue();
+    }
+    if (value instanceof BigInteger b) {
+      return new BigDecimal(b);
+    }
+    if (value instanceof Collection<?> c) {
+      TreeSet<String> set = new TreeSet<>();
+      for (Object element : c) {
+        if (!(element instanceof String s)) {
+          throw new InvalidInputException(
+              "attribute " + name, "a collection value must hold only strings");
+        }
+        set.add(s);
+      }
+      return Collections.unmodifiableSet(set);
+    }
+    throw new InvalidInputException("attribute " + name,
+        "unsupported value type " + value.getClass().getSimpleName()
+            + "; use String, Boolean, a number, Instant or a collection of strings");
+  }
+}

@@ -1,0 +1,328 @@
+package dev.herald.internal.campaign;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.InvalidInputException;
+import dev.herald.campaign.Campaign;
+import dev.herald.campaign.Schedule;
+import dev.herald.content.Content;
+import dev.herald.content.MessageTemplate;
+import dev.herald.content.NotificationType;
+import dev.herald.content.Purpose;
+import dev.herald.content.Urgency;
+import dev.herald.dispatch.Audience;
+import dev.herald.dispatch.CapWindow;
+import dev.herald.dispatch.DeliveryPolicy;
+import dev.herald.dispatch.FrequencyCap;
+import dev.herald.dispatch.QuietHours;
+import dev.herald.dispatch.Variant;
+import dev.herald.subscription.TargetDevices;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes and reads campaign definitions as JSON, so a host's {@code CampaignStore} can keep them
+ * in a text column. The format is Herald's own and versioned ({@code "v": 1}).
+ */
+public final class CampaignJson {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private CampaignJson() {}
+
+  /**
+   * Encodes a campaign.
+   *
+   * @param c the campaign
+   * @return the JSON text
+   */
+  public static String write(Campaign c) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("v", 1);
+    root.put("id", c.id());
+    root.put("name", c.name());
+    root.set("audience", audience(c.audience()));
+    if (c.content() != null) {
+      root.set("content", content(c.content()));
+    } else {
+      ArrayNode variants = root.putArray("variants");
+      for (Variant v : c.variants()) {
+        ObjectNode n = variants.addObject();
+        n.put("id", v.id());
+        n.put("weight", v.weight());
+        n.set("content", content(v.content()));
+      }
+    }
+    root.put("controlShare", c.controlShare());
+    root.put("targetDevices", c.targetDevices().name());
+    root.set("schedule", schedule(c.schedule()));
+    root.set("policy", policy(c.policy()));
+    return root.toString();
+  }
+
+  /**
+   * Decodes a campaign written by {@link #write}.
+   *
+   * @param text the JSON text
+   * @return the campaign
+   * @throws InvalidInputException when the text is not a campaign definition
+   */
+  public static Campaign read(String text) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new InvalidInputException("campaign", "stored definition is not JSON: "
+          + e.getOriginalMessage());
+    }
+    if (root == null || root.path("v").asInt() != 1) {
+      throw new InvalidInputException("campaign", "stored definition has an unknown format");
+    }
+    Campaign.Builder b = Campaign.builder(text(root, "id"), text(root, "name"))
+        .audience(audience(root.path("audience")))
+        .controlShare(root.path("controlShare").asDouble())
+        .targetDevices(TargetDevices.valueOf(text(root, "targetDevices")))
+        .schedule(schedule(root.path("schedule")))
+        .policy(policy(root.path("policy")));
+    if (root.has("content")) {
+      b.content(content(root.path("content")));
+    } else {
+      for (JsonNode v : root.path("variants")) {
+        b.variant(new Variant(text(v, "id"), v.path("weight").asInt(), content(v.path("content"))));
+      }
+    }
+    return b.build();
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.path(field);
+    if (!value.isTextual()) {
+      throw new InvalidInputException("campaign." + field, "missing from the stored definition");
+    }
+    return value.asText();
+  }
+
+  private static String optional(JsonNode node, String field) {
+    JsonNode value = node.path(field);
+    return value.isTextual() ? value.asText() : null;
+  }
+
+  // ------------------------------------------------------------------------------- audience
+
+  private static JsonNode audience(Audience a) {
+    ObjectNode n = JSON.createObjectNode();
+    if (a instanceof Audience.Segment s) {
+      n.put("kind", "segment");
+      n.put("segmentId", s.segmentId());
+    } else if (a instanceof Audience.Players p) {
+      n.put("kind", "players");
+      ArrayNode ids = n.putArray("playerIds");
+      p.playerIds().forEach(ids::add);
+    } else {
+      n.put("kind", "everyone");
+    }
+    return n;
+  }
+
+  private static Audience audience(JsonNode n) {
+    return switch (text(n, "kind")) {
+      case "segment" -> Audience.segment(text(n, "segmentId"));
+      case "players" -> {
+        List<String> ids = new ArrayList<>();
+        n.path("playerIds").forEach(id -> ids.add(id.asText()));
+        yield Audience.players(ids);
+      }
+      default -> Audience.everyone();
+    };
+  }
+
+  // -------------------------------------------------------------------------------- content
+
+  private static JsonNode content(Content c) {
+    ObjectNode n = JSON.createObjectNode();
+    n.set("default", template(c.defaultTemplate()));
+    ObjectNode locales = n.putObject("locales");
+    c.variantsByLanguageTag().forEach((tag, t) -> locales.set(tag, template(t)));
+    ObjectNode defaults = n.putObject("defaults");
+    c.defaults().forEach(defaults::put);
+    return n;
+  }
+
+  private static Content content(JsonNode n) {
+    Content.Builder b = Content.builder(template(n.path("default")));
+    Iterator<Map.Entry<String, JsonNode>> locales = n.path("locales").fields();
+    while (locales.hasNext()) {
+      Map.Entry<String, JsonNode> e = locales.next();
+      b.locale(Locale.forLanguageTag(e.getKey()), template(e.getValue()));
+    }
+    Iterator<Map.Entry<String, JsonNode>> defaults = n.path("defaults").fields();
+    while (defaults.hasNext()) {
+      Map.Entry<String, JsonNode> e = defaults.next();
+      b.defaultValue(e.getKey(), e.getValue().asText());
+    }
+    return b.build();
+  }
+
+  private static JsonNode template(MessageTemplate t) {
+    ObjectNode n = JSON.createObjectNode();
+    ObjectNode type = n.putObject("type");
+    type.put("name", t.type().name());
+    type.put("purpose", t.type().purpose().name());
+    type.put("category", t.type().category());
+    n.put("title", t.title());
+    t.body().ifPresent(v -> n.put("body", v));
+    t.icon().ifPresent(v -> n.put("icon", v));
+    t.image().ifPresent(v -> n.put("image", v));
+    t.badge().ifPresent(v -> n.put("badge", v));
+    t.sound().ifPresent(v -> n.put("sound", v));
+    t.deepLink().ifPresent(v -> n.put("deepLink", v));
+    t.collapseKey().ifPresent(v -> n.put("collapseKey", v));
+    t.category().ifPresent(v -> n.put("category", v));
+    n.put("ttlSeconds", t.ttl().getSeconds());
+    n.put("urgency", t.urgency().name());
+    ArrayNode actions = n.putArray("actions");
+    for (MessageTemplate.ActionTemplate a : t.actions()) {
+      ObjectNode an = actions.addObject();
+      an.put("id", a.id());
+      an.put("title", a.title());
+      a.link().ifPresent(l -> an.put("link", l));
+    }
+    ObjectNode data = n.putObject("data");
+    t.data().forEach(data::put);
+    return n;
+  }
+
+  private static MessageTemplate template(JsonNode n) {
+    JsonNode type = n.path("type");
+    MessageTemplate.Builder b = MessageTemplate.builder()
+        .type(type(text(type, "name"), Purpose.valueOf(text(type, "purpose")),
+            text(type, "category")))
+        .title(text(n, "title"))
+        .body(optional(n, "body"))
+        .icon(optional(n, "icon"))
+        .image(optional(n, "image"))
+        .sound(optional(n, "sound"))
+        .deepLink(optional(n, "deepLink"))
+        .collapseKey(optional(n, "collapseKey"))
+        .category(optional(n, "category"))
+        .ttl(Duration.ofSeconds(n.path("ttlSeconds").asLong()))
+        .urgency(Urgency.valueOf(text(n, "urgency")));
+    if (n.path("badge").isInt()) {
+      b.badge(n.path("badge").asInt());
+    }
+    for (JsonNode a : n.path("actions")) {
+      b.action(text(a, "id"), text(a, "title"), optional(a, "link"));
+    }
+    Iterator<Map.Entry<String, JsonNode>> data = n.path("data").fields();
+    while (data.hasNext()) {
+      Map.Entry<String, JsonNode> e = data.next();
+      b.data(e.getKey(), e.getValue().asText());
+    }
+    return b.build();
+  }
+
+  private static NotificationType type(String name, Purpose purpose, String category) {
+    for (NotificationType t : NotificationType.builtIns()) {
+      if (t.name().equals(name)) {
+        return t;
+      }
+    }
+    return NotificationType.custom(name, purpose, category);
+  }
+
+  // ------------------------------------------------------------------------------- schedule
+
+  private static JsonNode schedule(Schedule s) {
+    ObjectNode n = JSON.createObjectNode();
+    if (s instanceof Schedule.At at) {
+      n.put("kind", "at");
+      n.put("at", at.at().toString());
+    } else if (s instanceof Schedule.Recurring r) {
+      n.put("kind", "recurring");
+      n.put("cron", r.cron());
+      n.put("zone", r.zone().getId());
+      r.until().ifPresent(u -> n.put("until", u.toString()));
+    } else {
+      n.put("kind", "now");
+    }
+    return n;
+  }
+
+  private static Schedule schedule(JsonNode n) {
+    return switch (text(n, "kind")) {
+      case "at" -> Schedule.at(Instant.parse(text(n, "at")));
+      case "recurring" -> {
+        Schedule.Recurring r = (Schedule.Recurring) Schedule.recurring(text(n, "cron"),
+            ZoneId.of(text(n, "zone")));
+        String until = optional(n, "until");
+        yield until == null ? r : r.until(Instant.parse(until));
+      }
+      default -> Schedule.now();
+    };
+  }
+
+  // --------------------------------------------------------------------------------- policy
+
+  private static JsonNode policy(DeliveryPolicy p) {
+    ObjectNode n = JSON.createObjectNode();
+    ArrayNode caps = n.putArray("caps");
+    for (FrequencyCap cap : p.caps()) {
+      ObjectNode c = caps.addObject();
+      c.put("scope", cap.scope().name());
+      c.put("key", cap.key());
+      c.put("max", cap.max());
+      cap.window().rolling().ifPresent(d -> c.put("rollingSeconds", d.getSeconds()));
+      if (cap.window().localDays() > 0) {
+        c.put("localDays", cap.window().localDays());
+      }
+    }
+    p.quietHours().ifPresent(q -> {
+      ObjectNode qn = n.putObject("quietHours");
+      qn.put("start", q.start().toString());
+      qn.put("end", q.end().toString());
+      qn.put("mode", q.mode().name());
+      qn.put("defaultZone", q.defaultZone().getId());
+    });
+    p.messagesPerSecond().ifPresent(r -> n.put("messagesPerSecond", r));
+    p.deadline().ifPresent(d -> n.put("deadline", d.toString()));
+    n.put("serviceBypassesCaps", p.serviceBypassesCaps());
+    n.put("serviceBypassesQuietHours", p.serviceBypassesQuietHours());
+    return n;
+  }
+
+  private static DeliveryPolicy policy(JsonNode n) {
+    DeliveryPolicy.Builder b = DeliveryPolicy.builder();
+    for (JsonNode c : n.path("caps")) {
+      CapWindow window = c.has("rollingSeconds")
+          ? CapWindow.rolling(Duration.ofSeconds(c.path("rollingSeconds").asLong()))
+          : CapWindow.localDays(c.path("localDays").asInt());
+      b.cap(new FrequencyCap(FrequencyCap.Scope.valueOf(text(c, "scope")), text(c, "key"),
+          c.path("max").asInt(), window));
+    }
+    JsonNode q = n.path("quietHours");
+    if (q.isObject()) {
+      b.quietHours(new QuietHours(LocalTime.parse(text(q, "start")),
+          LocalTime.parse(text(q, "end")), QuietHours.Mode.valueOf(text(q, "mode")),
+          ZoneId.of(text(q, "defaultZone"))));
+    }
+    if (n.has("messagesPerSecond")) {
+      b.messagesPerSecond(n.path("messagesPerSecond").asDouble());
+    }
+    String deadline = optional(n, "deadline");
+    if (deadline != null) {
+      b.deadline(Instant.parse(deadline));
+    }
+    return b.serviceBypassesCaps(n.path("serviceBypassesCaps").asBoolean(true))
+        .serviceBypassesQuietHours(n.path("serviceBypassesQuietHours").asBoolean(true))
+        .build();
+  }
+}

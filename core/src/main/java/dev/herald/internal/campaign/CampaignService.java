@@ -1,0 +1,300 @@
+package dev.herald.internal.campaign;
+
+import dev.herald.InvalidInputException;
+import dev.herald.analytics.DeliveryEvent;
+import dev.herald.analytics.EventType;
+import dev.herald.campaign.Campaign;
+import dev.herald.campaign.CampaignSnapshot;
+import dev.herald.campaign.CampaignState;
+import dev.herald.campaign.Campaigns;
+import dev.herald.campaign.IllegalCampaignStateException;
+import dev.herald.campaign.Schedule;
+import dev.herald.dispatch.Audience;
+import dev.herald.dispatch.DispatchHandle;
+import dev.herald.dispatch.DispatchReport;
+import dev.herald.internal.Checks;
+import dev.herald.internal.dispatch.Dispatcher;
+import dev.herald.spi.CampaignStore;
+import dev.herald.spi.DeliveryStore;
+import dev.herald.spi.Scheduler;
+import dev.herald.spi.StoredCampaign;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The {@link Campaigns} implementation over a {@link CampaignStore} and the dispatcher. */
+public final class CampaignService implements Campaigns {
+  private static final Logger log = LoggerFactory.getLogger(CampaignService.class);
+  private static final int MAX_ATTEMPTS = 64;
+
+  private final CampaignStore store;
+  private final Dispatcher dispatcher;
+  private final DeliveryStore deliveries;
+  private final Scheduler scheduler;
+  private final Clock clock;
+  private final boolean hasResolver;
+  private final Map<String, DispatchHandle> runs = new ConcurrentHashMap<>();
+  private final Map<String, Scheduler.ScheduledTask> timers = new ConcurrentHashMap<>();
+
+  /**
+   * Creates the service.
+   *
+   * @param store where campaigns are kept
+   * @param dispatcher runs the sends
+   * @param deliveries where campaign events are appended
+   * @param scheduler arms runs
+   * @param clock the time source
+   * @param hasResolver whether segment audiences can be resolved
+   */
+  public CampaignService(CampaignStore store, Dispatcher dispatcher, DeliveryStore deliveries,
+      Scheduler scheduler, Clock clock, boolean hasResolver) {
+    this.store = store;
+    this.dispatcher = dispatcher;
+    this.deliveries = deliveries;
+    this.scheduler = scheduler;
+    this.clock = clock;
+    this.hasResolver = hasResolver;
+  }
+
+  @Override
+  public CampaignSnapshot create(Campaign campaign) {
+    Checks.required(campaign, "campaign");
+    checkAudience(campaign);
+    Instant now = clock.instant();
+    StoredCampaign stored = new StoredCampaign(campaign.id(), CampaignState.DRAFT,
+        CampaignJson.write(campaign), 1, now, now, Optional.empty(), Optional.empty());
+    if (!store.save(stored, 0)) {
+      throw new InvalidInputException(
+          "campaign.id", "a campaign with id " + campaign.id() + " already exists");
+    }
+    deliveries.append(DeliveryEvent.ofSource(EventType.CAMPAIGN_CREATED, now, campaign.id(), "",
+        campaign.name()));
+    return snapshot(stored);
+  }
+
+  @Override
+  public CampaignSnapshot update(Campaign campaign) {
+    Checks.required(campaign, "campaign");
+    checkAudience(campaign);
+    String json = CampaignJson.write(campaign);
+    return snapshot(transition(campaign.id(), "update", EnumSet.of(CampaignState.DRAFT),
+        CampaignState.DRAFT, c -> with(c, CampaignState.DRAFT, json, c.currentStep(),
+            c.nextRunAt())));
+  }
+
+  @Override
+  public CampaignSnapshot schedule(String id) {
+    Instant now = clock.instant();
+    Campaign campaign = campaign(load(id));
+    Instant first = campaign.schedule().next(now, false).orElseThrow(() ->
+        new InvalidInputException("campaign.schedule", "has no run after " + now));
+    StoredCampaign scheduled = transition(id, "schedule", EnumSet.of(CampaignState.DRAFT),
+        CampaignState.SCHEDULED, c -> with(c, CampaignState.SCHEDULED, c.definition(),
+            c.currentStep(), Optional.of(first)));
+    arm(scheduled, campaign);
+    return snapshot(scheduled);
+  }
+
+  @Override
+  public CampaignSnapshot pause(String id) {
+    StoredCampaign paused = transition(id, "pause", EnumSet.of(CampaignState.RUNNING),
+        CampaignState.PAUSED, c -> with(c, CampaignState.PAUSED, c.definition(), c.currentStep(),
+            Optional.empty()));
+    Optional.ofNullable(runs.get(id)).ifPresent(DispatchHandle::pause);
+    return snapshot(paused);
+  }
+
+  @Override
+  public CampaignSnapshot resume(String id) {
+    StoredCampaign resumed = transition(id, "resume", EnumSet.of(CampaignState.PAUSED),
+        CampaignState.RUNNING, c -> with(c, CampaignState.RUNNING, c.definition(),
+            c.currentStep(), Optional.empty()));
+    DispatchHandle handle = runs.get(id);
+    if (handle != null) {
+      handle.resume();
+    } else {
+      startRun(resumed);
+    }
+    return snapshot(resumed);
+  }
+
+  @Override
+  public CampaignSnapshot cancel(String id) {
+    StoredCampaign cancelled = transition(id, "cancel",
+        EnumSet.of(CampaignState.DRAFT, CampaignState.SCHEDULED, CampaignState.RUNNING,
+            CampaignState.PAUSED),
+        CampaignState.CANCELLED, c -> with(c, CampaignState.CANCELLED, c.definition(),
+            c.currentStep(), Optional.empty()));
+    Optional.ofNullable(timers.remove(id)).ifPresent(Scheduler.ScheduledTask::cancel);
+    DispatchHandle handle = runs.get(id);
+    if (handle != null) {
+      handle.resume(); // let parked sends see the cancellation and settle
+      handle.cancel();
+    }
+    return snapshot(cancelled);
+  }
+
+  @Override
+  public Optional<CampaignSnapshot> find(String id) {
+    return store.find(id).map(this::snapshot);
+  }
+
+  @Override
+  public List<CampaignSnapshot> list() {
+    try (Stream<StoredCampaign> all = store.all()) {
+      return all.map(this::snapshot).toList();
+    }
+  }
+
+  @Override
+  public Optional<DispatchHandle> currentRun(String id) {
+    return Optional.ofNullable(runs.get(id));
+  }
+
+  /**
+   * After a restart: re-arms SCHEDULED campaigns and resumes RUNNING ones from the stores.
+   *
+   * @return how many campaigns were re-armed or resumed
+   */
+  public int recover() {
+    int recovered = 0;
+    try (Stream<StoredCampaign> all = store.all()) {
+      for (StoredCampaign c : all.toList()) {
+        if (c.state() == CampaignState.SCHEDULED && !timers.containsKey(c.id())) {
+          arm(c, campaign(c));
+          recovered++;
+        } else if (c.state() == CampaignState.RUNNING && !runs.containsKey(c.id())) {
+          startRun(c);
+          recovered++;
+        }
+      }
+    }
+    return recovered;
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private void arm(StoredCampaign scheduled, Campaign campaign) {
+    Instant at = scheduled.nextRunAt().orElseThrow();
+    String step = campaign.schedule() instanceof Schedule.Recurring ? at.toString() : "";
+    deliveries.append(DeliveryEvent.ofSource(EventType.PUSH_SCHEDULED, clock.instant(),
+        scheduled.id(), step, "next run at " + at));
+    Scheduler.ScheduledTask task = scheduler.schedule(at, () -> fire(scheduled.id(), step));
+    Optional.ofNullable(timers.put(scheduled.id(), task)).ifPresent(Scheduler.ScheduledTask::cancel);
+  }
+
+  private void fire(String id, String step) {
+    timers.remove(id);
+    try {
+      StoredCampaign running = transition(id, "run", EnumSet.of(CampaignState.SCHEDULED),
+          CampaignState.RUNNING, c -> with(c, CampaignState.RUNNING, c.definition(),
+              Optional.of(step), Optional.empty()));
+      startRun(running);
+    } catch (IllegalCampaignStateException e) {
+      log.debug("campaign {} not run: {}", id, e.getMessage()); // cancelled meanwhile
+    } catch (RuntimeException e) {
+      log.error("campaign {} failed to start its run", id, e);
+    }
+  }
+
+  private void startRun(StoredCampaign running) {
+    String step = running.currentStep().orElse("");
+    Campaign campaign = campaign(running);
+    DispatchHandle handle = dispatcher.start(campaign.toRequest(step));
+    runs.put(running.id(), handle);
+    handle.completion().whenComplete((report, error) -> {
+      runs.remove(running.id(), handle);
+      try {
+        finished(running.id(), step, report, error);
+      } catch (RuntimeException e) {
+        log.error("campaign {} could not record the end of its run", running.id(), e);
+      }
+    });
+  }
+
+  private void finished(String id, String step, DispatchReport report, Throwable error) {
+    StoredCampaign current = load(id);
+    if (current.state() != CampaignState.RUNNING
+        || !current.currentStep().orElse("").equals(step)) {
+      return; // cancelled, or paused and since resumed as another run
+    }
+    if (error != null || report.status() == DispatchReport.Status.FAILED) {
+      log.error("campaign {} run '{}' failed; pausing it so an operator can resume: {}", id,
+          step, error != null ? error.toString() : report.error().orElse(""));
+      transition(id, "pause after a failed run", EnumSet.of(CampaignState.RUNNING),
+          CampaignState.PAUSED, c -> with(c, CampaignState.PAUSED, c.definition(),
+              c.currentStep(), Optional.empty()));
+      return;
+    }
+    if (report.status() == DispatchReport.Status.CANCELLED) {
+      return;
+    }
+    Campaign campaign = campaign(current);
+    Instant ranAt = step.isEmpty() ? clock.instant() : Instant.parse(step);
+    Optional<Instant> next = campaign.schedule().next(ranAt, true);
+    if (next.isPresent()) {
+      StoredCampaign scheduled = transition(id, "schedule the next run",
+          EnumSet.of(CampaignState.RUNNING), CampaignState.SCHEDULED,
+          c -> with(c, CampaignState.SCHEDULED, c.definition(), c.currentStep(), next));
+      arm(scheduled, campaign);
+    } else {
+      transition(id, "complete", EnumSet.of(CampaignState.RUNNING), CampaignState.COMPLETED,
+          c -> with(c, CampaignState.COMPLETED, c.definition(), c.currentStep(),
+              Optional.empty()));
+    }
+  }
+
+  private StoredCampaign transition(String id, String action, Set<CampaignState> from,
+      CampaignState to, UnaryOperator<StoredCampaign> change) {
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      StoredCampaign current = load(id);
+      if (!from.contains(current.state())) {
+        throw new IllegalCampaignStateException(id, current.state(), action, from.toString());
+      }
+      StoredCampaign next = change.apply(current);
+      if (store.save(next, current.version())) {
+        log.debug("campaign {}: {} -> {}", id, current.state(), to);
+        return next;
+      }
+    }
+    throw new dev.herald.HeraldException("gave up updating campaign " + id + " after "
+        + MAX_ATTEMPTS + " concurrent modifications");
+  }
+
+  private StoredCampaign with(StoredCampaign c, CampaignState state, String definition,
+      Optional<String> step, Optional<Instant> nextRunAt) {
+    return new StoredCampaign(c.id(), state, definition, c.version() + 1, c.createdAt(),
+        clock.instant(), step, nextRunAt);
+  }
+
+  private StoredCampaign load(String id) {
+    String i = Checks.nonBlank(id, "campaign.id");
+    return store.find(i).orElseThrow(() ->
+        new InvalidInputException("campaign.id", "unknown campaign " + i));
+  }
+
+  private CampaignSnapshot snapshot(StoredCampaign c) {
+    return new CampaignSnapshot(campaign(c), c.state(), c.createdAt(), c.updatedAt(),
+        c.currentStep(), c.nextRunAt());
+  }
+
+  private static Campaign campaign(StoredCampaign c) {
+    return CampaignJson.read(c.definition());
+  }
+
+  private void checkAudience(Campaign campaign) {
+    if (campaign.audience() instanceof Audience.Segment && !hasResolver) {
+      throw new InvalidInputException("campaign.audience", "a segment audience needs an "
+          + "AudienceResolver on the Herald builder (add herald-segmentation)");
+    }
+  }
+}

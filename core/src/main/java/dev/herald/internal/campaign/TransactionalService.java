@@ -1,0 +1,51 @@
+package dev.herald.internal.campaign;
+
+import dev.herald.InvalidInputException;
+import dev.herald.campaign.TransactionalSends;
+import dev.herald.content.Content;
+import dev.herald.content.NotificationType;
+import dev.herald.dispatch.Audience;
+import dev.herald.dispatch.DispatchReport;
+import dev.herald.dispatch.DispatchRequest;
+import dev.herald.internal.Checks;
+import dev.herald.internal.dispatch.Dispatcher;
+import dev.herald.subscription.TargetDevices;
+import java.util.concurrent.CompletableFuture;
+
+/** The {@link TransactionalSends} implementation: a one-player dispatch keyed by the caller. */
+public final class TransactionalService implements TransactionalSends {
+  private final Dispatcher dispatcher;
+
+  /**
+   * Creates the service.
+   *
+   * @param dispatcher runs the sends
+   */
+  public TransactionalService(Dispatcher dispatcher) {
+    this.dispatcher = dispatcher;
+  }
+
+  @Override
+  public CompletableFuture<DispatchReport> send(
+      String playerId, Content content, String idempotencyKey) {
+    return send(playerId, content, idempotencyKey, TargetDevices.ALL);
+  }
+
+  @Override
+  public CompletableFuture<DispatchReport> send(String playerId, Content content,
+      String idempotencyKey, TargetDevices targetDevices) {
+    Checks.required(content, "content");
+    NotificationType type = content.defaultTemplate().type();
+    if (type.isMarketing()) {
+      throw new InvalidInputException("content.type", type + " is a MARKETING type; "
+          + "transactional sends are for SERVICE messages — use a campaign or trigger instead");
+    }
+    DispatchRequest request = DispatchRequest
+        .builder("transactional:" + type.name(), Audience.player(playerId))
+        .step(Checks.nonBlank(idempotencyKey, "idempotencyKey", 128))
+        .content(content)
+        .targetDevices(Checks.required(targetDevices, "targetDevices"))
+        .build();
+    return dispatcher.start(request, true).completion();
+  }
+}

@@ -1,0 +1,416 @@
+package dev.herald.internal.trigger;
+
+import dev.herald.HeraldListener;
+import dev.herald.InvalidInputException;
+import dev.herald.analytics.Analytics;
+import dev.herald.analytics.CampaignStats;
+import dev.herald.analytics.DeliveryEvent;
+import dev.herald.analytics.DeliveryRecord;
+import dev.herald.analytics.DeliveryState;
+import dev.herald.analytics.EventType;
+import dev.herald.dispatch.Audience;
+import dev.herald.dispatch.DispatchRequest;
+import dev.herald.internal.Checks;
+import dev.herald.internal.Listeners;
+import dev.herald.internal.dispatch.Dispatcher;
+import dev.herald.spi.AudienceResolver;
+import dev.herald.spi.DeliveryStore;
+import dev.herald.spi.PendingTrigger;
+import dev.herald.spi.PlayerDirectory;
+import dev.herald.spi.PlayerProfile;
+import dev.herald.spi.Scheduler;
+import dev.herald.spi.TriggerStore;
+import dev.herald.trigger.PlayerEvent;
+import dev.herald.trigger.PlayerEventType;
+import dev.herald.trigger.TriggerFiring;
+import dev.herald.trigger.TriggerRule;
+import dev.herald.trigger.Triggers;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Triggers} implementation. Rules are indexed by event type in an immutable snapshot
+ * replaced on every change, so {@link #report} reads without locks: only the rules of the event's
+ * type are looked at.
+ */
+public final class TriggerService implements Triggers {
+  private static final Logger log = LoggerFactory.getLogger(TriggerService.class);
+
+  private final TriggerStore store;
+  private final Dispatcher dispatcher;
+  private final DeliveryStore deliveries;
+  private final PlayerDirectory directory;
+  private final AudienceResolver resolver;
+  private final Scheduler scheduler;
+  private final Clock clock;
+  private final HeraldListener listener;
+  private final Analytics analytics;
+  private final Map<String, TriggerRule> rules = new ConcurrentHashMap<>();
+  private volatile Index index = new Index(Map.of(), Set.of(), List.of());
+
+  /** Rules by event type, the event types that cancel something, and the inactivity rules. */
+  private record Index(Map<String, List<TriggerRule>> byEvent, Set<String> cancelling,
+      List<TriggerRule> inactivity) {}
+
+  /**
+   * Creates the engine.
+   *
+   * @param store runtime state
+   * @param dispatcher runs the sends
+   * @param deliveries where skips are recorded
+   * @param directory players, for inactivity scans
+   * @param resolver segment membership, or null
+   * @param scheduler runs delayed sends and scans
+   * @param clock the time source
+   * @param listener the listener
+   * @param analytics statistics
+   */
+  public TriggerService(TriggerStore store, Dispatcher dispatcher, DeliveryStore deliveries,
+      PlayerDirectory directory, AudienceResolver resolver, Scheduler scheduler, Clock clock,
+      HeraldListener listener, Analytics analytics) {
+    this.store = store;
+    this.dispatcher = dispatcher;
+    this.deliveries = deliveries;
+    this.directory = directory;
+    this.resolver = resolver;
+    this.scheduler = scheduler;
+    this.clock = clock;
+    this.listener = listener;
+    this.analytics = analytics;
+  }
+
+  @Override
+  public synchronized void define(TriggerRule rule) {
+    Checks.required(rule, "rule");
+    if (rule.segment().isPresent() && resolver == null) {
+      throw new InvalidInputException("rule.segment", "a rule with a segment needs an "
+          + "AudienceResolver on the Herald builder (add herald-segmentation)");
+    }
+    rules.put(rule.id(), rule);
+    reindex();
+  }
+
+  @Override
+  public synchronized boolean remove(String ruleId) {
+    boolean removed = rules.remove(ruleId) != null;
+    reindex();
+    return removed;
+  }
+
+  private void reindex() {
+    Map<String, List<TriggerRule>> byEvent = new HashMap<>();
+    Set<String> cancelling = new HashSet<>();
+    List<TriggerRule> inactivity = new ArrayList<>();
+    for (TriggerRule r : rules.values()) {
+      if (r.isInactivityRule()) {
+        inactivity.add(r);
+      } else {
+        byEvent.computeIfAbsent(r.on().name(), k -> new ArrayList<>()).add(r);
+      }
+      r.cancelOn().forEach(t -> cancelling.add(t.name()));
+    }
+    Comparator<TriggerRule> order = Comparator.comparingInt(TriggerRule::priority).reversed()
+        .thenComparing(TriggerRule::id);
+    byEvent.replaceAll((k, v) -> v.stream().sorted(order).toList());
+    index = new Index(Map.copyOf(byEvent), Set.copyOf(cancelling),
+        inactivity.stream().sorted(order).toList());
+  }
+
+  @Override
+  public List<TriggerRule> rules() {
+    return List.copyOf(rules.values());
+  }
+
+  @Override
+  public Optional<TriggerRule> rule(String ruleId) {
+    return Optional.ofNullable(ruleId == null ? null : rules.get(ruleId));
+  }
+
+  @Override
+  public List<TriggerFiring> report(PlayerEvent event) {
+    Checks.required(event, "event");
+    Index idx = index;
+    String type = event.type().name();
+    store.recordActivity(event.playerId(), type, event.occurredAt());
+    if (idx.cancelling.contains(type)) {
+      cancelPending(event);
+    }
+    List<TriggerRule> candidates = idx.byEvent.get(type);
+    if (candidates == null) {
+      return List.of();
+    }
+    Instant now = clock.instant();
+    List<TriggerFiring> firings = new ArrayList<>(2);
+    boolean fired = false;
+    for (TriggerRule rule : candidates) { // highest priority first
+      if (!matches(rule, event)) {
+        continue;
+      }
+      if (alreadyHandled(rule, event)) {
+        continue; // the same event reported again: it was dealt with the first time
+      }
+      if (fired) {
+        skip(rule, event.playerId(), event.eventId(), LOWER_PRIORITY, now);
+        firings.add(new TriggerFiring(rule.id(), TriggerFiring.Decision.SKIPPED, LOWER_PRIORITY,
+            now));
+        continue;
+      }
+      if (!rule.entryMode().allows(store.lastEntry(rule.id(), event.playerId()), now)) {
+        skip(rule, event.playerId(), event.eventId(), ENTRY_LIMIT, now);
+        firings.add(new TriggerFiring(rule.id(), TriggerFiring.Decision.SKIPPED, ENTRY_LIMIT, now));
+        continue;
+      }
+      fired = true;
+      store.recordEntry(rule.id(), event.playerId(), now);
+      Map<String, String> values = values(event);
+      if (rule.delay().isZero()) {
+        send(rule, event.playerId(), event.eventId(), values);
+        firings.add(new TriggerFiring(rule.id(), TriggerFiring.Decision.SENT, "", now));
+      } else {
+        Instant sendAt = now.plus(rule.delay());
+        PendingTrigger pending = new PendingTrigger(
+            DeliveryRecord.key(rule.id(), event.eventId(), event.playerId(), ""), rule.id(),
+            event.playerId(), event.eventId(), type, event.occurredAt(), sendAt, values);
+        store.savePending(pending);
+        arm(pending);
+        firings.add(new TriggerFiring(rule.id(), TriggerFiring.Decision.SCHEDULED, "", sendAt));
+      }
+    }
+    return firings;
+  }
+
+  private boolean alreadyHandled(TriggerRule rule, PlayerEvent event) {
+    String key = DeliveryRecord.key(rule.sourceId(), event.eventId(), event.playerId(), "");
+    String pendingId = DeliveryRecord.key(rule.id(), event.eventId(), event.playerId(), "");
+    return deliveries.progress(rule.sourceId(), event.eventId()).isPresent()
+        || deliveries.find(key).isPresent()
+        || store.pendingOf(event.playerId()).stream().anyMatch(p -> p.id().equals(pendingId));
+  }
+
+  private boolean matches(TriggerRule rule, PlayerEvent event) {
+    for (var condition : rule.conditions()) {
+      if (!condition.test(event.attributes())) {
+        return false;
+      }
+    }
+    return rule.segment().map(s -> inSegment(s, event.playerId())).orElse(true);
+  }
+
+  private boolean inSegment(String segment, String playerId) {
+    try {
+      return resolver.contains(segment, playerId);
+    } catch (RuntimeException e) {
+      log.warn("segment {} could not be evaluated for player {}: {}", segment, playerId,
+          e.toString());
+      return false;
+    }
+  }
+
+  private void cancelPending(PlayerEvent event) {
+    for (PendingTrigger p : store.pendingOf(event.playerId())) {
+      TriggerRule rule = rules.get(p.ruleId());
+      boolean cancels = rule == null
+          || rule.cancelOn().contains(event.type()) && !event.occurredAt().isBefore(p.triggeredAt());
+      if (cancels && store.removePending(p.id())) {
+        if (rule != null) {
+          skip(rule, p.playerId(), p.eventId(), CANCELLED_BY_EVENT, clock.instant());
+        }
+      }
+    }
+  }
+
+  private void arm(PendingTrigger pending) {
+    scheduler.schedule(pending.sendAt(), () -> {
+      try {
+        due(pending);
+      } catch (RuntimeException e) {
+        log.error("delayed trigger send {} failed", pending.id(), e);
+      }
+    });
+  }
+
+  private void due(PendingTrigger pending) {
+    if (!store.removePending(pending.id())) {
+      return; // cancelled by an event, or already sent
+    }
+    TriggerRule rule = rules.get(pending.ruleId());
+    if (rule == null) {
+      log.debug("rule {} was removed; dropping its pending send {}", pending.ruleId(),
+          pending.id());
+      return;
+    }
+    if (rule.segment().isPresent() && !inSegment(rule.segment().get(), pending.playerId())) {
+      skip(rule, pending.playerId(), pending.eventId(), NOT_IN_SEGMENT, clock.instant());
+      return;
+    }
+    send(rule, pending.playerId(), pending.eventId(), pending.values());
+  }
+
+  private void send(TriggerRule rule, String playerId, String step, Map<String, String> values) {
+    DispatchRequest request = DispatchRequest.builder(rule.sourceId(), Audience.player(playerId))
+        .step(step)
+        .content(rule.content())
+        .targetDevices(rule.targetDevices())
+        .policy(rule.policy())
+        .values(values)
+        .build();
+    dispatcher.start(request, true);
+  }
+
+  /** Records a matched-but-not-sent decision as a player-level suppressed delivery. */
+  private void skip(TriggerRule rule, String playerId, String step, String reason, Instant now) {
+    String key = DeliveryRecord.key(rule.sourceId(), step, playerId, "");
+    DeliveryRecord r = new DeliveryRecord(rule.sourceId(), step, playerId, Optional.empty(),
+        Optional.empty(), DeliveryRecord.deliveryIdOf(key), DeliveryRecord.DEFAULT_VARIANT,
+        rule.type(), DeliveryState.SUPPRESSED, reason, "", now, now, 0, 0, Optional.empty(),
+        Optional.empty(), 0, BigDecimal.ZERO);
+    if (deliveries.claim(r)) {
+      DeliveryEvent event = DeliveryEvent.of(EventType.PUSH_SUPPRESSED, now, r, reason, "", 0);
+      deliveries.append(event);
+      Listeners.eventRecorded(listener, event);
+      Listeners.safely(listener, l -> l.suppressed(r));
+    }
+  }
+
+  private static Map<String, String> values(PlayerEvent event) {
+    if (event.attributes().isEmpty()) {
+      return Map.of("event_id", event.eventId());
+    }
+    Map<String, String> values = new TreeMap<>();
+    event.attributes().forEach((k, v) -> values.put(k, text(v)));
+    values.put("event_id", event.eventId());
+    return values;
+  }
+
+  private static String text(Object v) {
+    if (v instanceof BigDecimal d) {
+      return d.toPlainString();
+    }
+    if (v instanceof Collection<?> c) {
+      return String.join(", ", c.stream().map(String::valueOf).toList());
+    }
+    return String.valueOf(v);
+  }
+
+  @Override
+  public int scanInactivity() {
+    List<TriggerRule> inactivity = index.inactivity;
+    if (inactivity.isEmpty()) {
+      return 0;
+    }
+    Instant now = clock.instant();
+    int sent = 0;
+    try (Stream<PlayerProfile> players = directory.all()) {
+      for (PlayerProfile p : (Iterable<PlayerProfile>) players::iterator) {
+        for (TriggerRule rule : inactivity) {
+          Optional<Instant> last = lastActivity(rule, p);
+          if (last.isEmpty() || now.isBefore(last.get().plus(rule.inactiveFor().orElseThrow()))) {
+            continue;
+          }
+          if (rule.segment().isPresent() && !inSegment(rule.segment().get(), p.playerId())) {
+            continue;
+          }
+          // One step per spell of inactivity: later scans of the same spell send nothing.
+          String step = "inactive-since-" + last.get();
+          if (deliveries.progress(rule.sourceId(), step).isPresent()) {
+            continue;
+          }
+          if (!rule.entryMode().allows(store.lastEntry(rule.id(), p.playerId()), now)) {
+            continue;
+          }
+          store.recordEntry(rule.id(), p.playerId(), now);
+          send(rule, p.playerId(), step, Map.of("last_activity_at", last.get().toString()));
+          sent++;
+          break; // one inactivity message per player per scan: the highest priority rule
+        }
+      }
+    }
+    return sent;
+  }
+
+  private Optional<Instant> lastActivity(TriggerRule rule, PlayerProfile profile) {
+    Optional<Instant> seen = store.lastActivity(profile.playerId(), rule.on().name());
+    Optional<Instant> known = profile.instant(rule.activityAttribute());
+    if (seen.isEmpty()) {
+      return known;
+    }
+    if (known.isEmpty()) {
+      return seen;
+    }
+    return Optional.of(seen.get().isAfter(known.get()) ? seen.get() : known.get());
+  }
+
+  @Override
+  public Scheduler.ScheduledTask scheduleInactivityScans(Duration every) {
+    Duration period = Checks.range(every, "every", Duration.ofMinutes(1), Duration.ofDays(31));
+    AtomicBoolean stopped = new AtomicBoolean();
+    scheduleScan(period, stopped);
+    return () -> !stopped.getAndSet(true);
+  }
+
+  private void scheduleScan(Duration period, AtomicBoolean stopped) {
+    scheduler.schedule(clock.instant().plus(period), () -> {
+      if (stopped.get()) {
+        return;
+      }
+      try {
+        int sent = scanInactivity();
+        log.debug("inactivity scan handed {} messages to dispatch", sent);
+      } catch (RuntimeException e) {
+        log.error("inactivity scan failed", e);
+      } finally {
+        if (!stopped.get()) {
+          scheduleScan(period, stopped);
+        }
+      }
+    });
+  }
+
+  @Override
+  public CampaignStats stats(String ruleId) {
+    return analytics.stats("rule:" + Checks.nonBlank(ruleId, "ruleId"));
+  }
+
+  /**
+   * After a restart: re-arms every delayed send in the store.
+   *
+   * @return how many were re-armed
+   */
+  public int recover() {
+    int n = 0;
+    try (Stream<PendingTrigger> pending = store.allPending()) {
+      for (PendingTrigger p : pending.toList()) {
+        arm(p);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** @return the event type names some rule fires on, for tests and diagnostics */
+  Set<String> indexedEventTypes() {
+    return index.byEvent.keySet();
+  }
+
+  /** @param type a type @return whether a rule cancels on it */
+  boolean cancels(PlayerEventType type) {
+    return index.cancelling.contains(type.name());
+  }
+}

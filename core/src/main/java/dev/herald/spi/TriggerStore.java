@@ -1,0 +1,84 @@
+package dev.herald.spi;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Where the trigger engine keeps its runtime state: delayed sends, when each player last entered
+ * each rule, and when each player last did each kind of activity. {@code
+ * dev.herald.embedded.InMemoryTriggerStore} is the default; {@code
+ * dev.herald.testing.TriggerStoreContract} checks an implementation.
+ *
+ * <p>{@link #removePending} must be atomic: the scheduler firing a delayed send and an event
+ * cancelling it race for it, and exactly one must win.
+ */
+public interface TriggerStore {
+
+  /**
+   * Stores a delayed send (replacing one with the same id).
+   *
+   * @param pending the send
+   */
+  void savePending(PendingTrigger pending);
+
+  /**
+   * Removes a delayed send.
+   *
+   * @param id its id
+   * @return true when this call removed it, false when it was already gone
+   */
+  boolean removePending(String id);
+
+  /**
+   * A player's delayed sends.
+   *
+   * @param playerId the player
+   * @return the sends, in no particular order
+   */
+  List<PendingTrigger> pendingOf(String playerId);
+
+  /**
+   * Every delayed send, for re-arming after a restart. The caller closes the stream.
+   *
+   * @return the sends
+   */
+  Stream<PendingTrigger> allPending();
+
+  /**
+   * Records that a player entered a rule.
+   *
+   * @param ruleId the rule
+   * @param playerId the player
+   * @param at when
+   */
+  void recordEntry(String ruleId, String playerId, Instant at);
+
+  /**
+   * When a player last entered a rule.
+   *
+   * @param ruleId the rule
+   * @param playerId the player
+   * @return the instant, or empty when never
+   */
+  Optional<Instant> lastEntry(String ruleId, String playerId);
+
+  /**
+   * Records a player's activity (keeps the latest per type).
+   *
+   * @param playerId the player
+   * @param eventType the event type name
+   * @param at when it happened
+   */
+  void recordActivity(String playerId, String eventType, Instant at);
+
+  /**
+   * When a player last did an activity, among the events reported to Herald.
+   *
+   * @param playerId the player
+   * @param eventType the event type name
+   * @return the instant, or empty when never reported
+   */
+  Optional<Instant> lastActivity(String playerId, String eventType);
+}

@@ -1,0 +1,92 @@
+package dev.herald.trigger;
+
+import dev.herald.analytics.CampaignStats;
+import dev.herald.spi.Scheduler;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The trigger engine: the host reports player events, rules indexed by event type decide what to
+ * send, delayed sends wait in the {@link dev.herald.spi.TriggerStore} (cancelled by later events,
+ * re-checked when they fire), and inactivity rules fire from a periodic scan. Obtained from
+ * {@link dev.herald.Herald#triggers()}; thread-safe.
+ *
+ * <p>Rules live in memory: define them at startup (from code or configuration). Pending sends,
+ * entry history and activity times live in the trigger store and survive a restart with
+ * {@link dev.herald.Herald#recover()}.
+ *
+ * <p>Skips and cancellations are recorded as suppressed deliveries of the rule's source with
+ * reasons {@value #ENTRY_LIMIT}, {@value #LOWER_PRIORITY}, {@value #CANCELLED_BY_EVENT} and
+ * {@value #NOT_IN_SEGMENT}, so they show in the rule's statistics.
+ */
+public interface Triggers {
+
+  /** Reason: the entry mode allowed no further entry for this player yet. */
+  String ENTRY_LIMIT = "ENTRY_LIMIT";
+  /** Reason: a higher-priority rule fired on the same event. */
+  String LOWER_PRIORITY = "LOWER_PRIORITY";
+  /** Reason: a cancel-on event arrived before the delayed send. */
+  String CANCELLED_BY_EVENT = "CANCELLED_BY_EVENT";
+  /** Reason: when the delayed send fired the player was no longer in the rule's segment. */
+  String NOT_IN_SEGMENT = "NOT_IN_SEGMENT";
+
+  /**
+   * Adds a rule, or replaces the rule with the same id.
+   *
+   * @param rule the rule
+   * @throws dev.herald.InvalidInputException when it names a segment without an audience resolver
+   */
+  void define(TriggerRule rule);
+
+  /**
+   * Removes a rule; its pending sends are dropped when they come due.
+   *
+   * @param ruleId the rule
+   * @return true when it existed
+   */
+  boolean remove(String ruleId);
+
+  /** @return every rule */
+  List<TriggerRule> rules();
+
+  /**
+   * Reads a rule.
+   *
+   * @param ruleId the rule
+   * @return the rule, or empty
+   */
+  Optional<TriggerRule> rule(String ruleId);
+
+  /**
+   * Reports an event: cancels pending sends it cancels, then fires the matching rules. A repeated
+   * report of the same event id sends nothing twice.
+   *
+   * @param event what happened
+   * @return what each matching rule did
+   */
+  List<TriggerFiring> report(PlayerEvent event);
+
+  /**
+   * Runs the inactivity rules once over every player in the directory.
+   *
+   * @return how many messages were handed to dispatch
+   */
+  int scanInactivity();
+
+  /**
+   * Runs {@link #scanInactivity()} every {@code every}, through the scheduler.
+   *
+   * @param every the period, at least one minute
+   * @return a handle that stops the scans
+   */
+  Scheduler.ScheduledTask scheduleInactivityScans(Duration every);
+
+  /**
+   * A rule's statistics: every send it made, and its skips and cancellations.
+   *
+   * @param ruleId the rule
+   * @return the counts
+   */
+  CampaignStats stats(String ruleId);
+}
