@@ -1,12 +1,16 @@
 package dev.herald.testing;
 
+import dev.herald.embedded.InMemoryCampaignStore;
 import dev.herald.embedded.InMemoryDeliveryStore;
 import dev.herald.embedded.InMemoryPlayerDirectory;
 import dev.herald.embedded.InMemorySubscriptionStore;
+import dev.herald.embedded.InMemoryTriggerStore;
+import dev.herald.spi.CampaignStore;
 import dev.herald.spi.DeliveryStore;
 import dev.herald.spi.PlayerDirectory;
 import dev.herald.spi.PlayerProfile;
 import dev.herald.spi.SubscriptionStore;
+import dev.herald.spi.TriggerStore;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
 
@@ -36,6 +40,22 @@ class InMemoryStoresContractTest {
     @Override
     protected DeliveryStore newStore() {
       return new InMemoryDeliveryStore();
+    }
+  }
+
+  @Nested
+  class CampaignStoreTest extends CampaignStoreContract {
+    @Override
+    protected CampaignStore newStore() {
+      return new InMemoryCampaignStore();
+    }
+  }
+
+  @Nested
+  class TriggerStoreTest extends TriggerStoreContract {
+    @Override
+    protected TriggerStore newStore() {
+      return new InMemoryTriggerStore();
     }
   }
 }
