@@ -143,7 +143,7 @@ public record EventCondition(String attribute, Op op, List<Object> values) {
 
   private static boolean same(Object a, Object b) {
     if (a instanceof Number x && b instanceof Number y) {
-      return decimal(x).compareTo(decimal(y)) == 0;
+      return compareNumbers(x, y) == 0;
     }
     if (a instanceof Set<?> set && b instanceof String s) {
       return set.contains(s);
@@ -153,7 +153,7 @@ public record EventCondition(String attribute, Op op, List<Object> values) {
 
   private static Integer compare(Object a, Object b) {
     if (a instanceof Number x && b instanceof Number y) {
-      return decimal(x).compareTo(decimal(y));
+      return compareNumbers(x, y);
     }
     if (a instanceof Instant x && b instanceof Instant y) {
       return x.compareTo(y);
@@ -162,6 +162,14 @@ public record EventCondition(String attribute, Op op, List<Object> values) {
       return x.compareTo(y);
     }
     return null;
+  }
+
+  /** Longs compare as longs (the common case, and fast); anything else by exact decimal value. */
+  private static int compareNumbers(Number x, Number y) {
+    if (x instanceof Long l && y instanceof Long m) {
+      return Long.compare(l, m);
+    }
+    return decimal(x).compareTo(decimal(y));
   }
 
   private static BigDecimal decimal(Number n) {
