@@ -167,7 +167,7 @@ final class SendWebPushCommand implements Callable<Integer> {
     VapidKeys keys;
     if (key.startsWith("-----BEGIN")) {
       keys = VapidKeys.fromPem(key);
-    } else if (key.length() != 43 && key.length() != 44 && Files.isRegularFile(Path.of(key))) {
+    } else if (isFile(key)) {
       try {
         String content = Files.readString(Path.of(key), StandardCharsets.US_ASCII).strip();
         keys = content.startsWith("-----BEGIN")
@@ -182,6 +182,14 @@ final class SendWebPushCommand implements Callable<Integer> {
       keys = VapidKeys.fromBase64Url(vapidPublicKey, keys.exportPrivateKeyBase64Url());
     }
     return keys;
+  }
+
+  private static boolean isFile(String value) {
+    try {
+      return Files.isRegularFile(Path.of(value));
+    } catch (java.nio.file.InvalidPathException e) {
+      return false;
+    }
   }
 
   private Duration ttl() {
