@@ -66,6 +66,10 @@ import org.slf4j.LoggerFactory;
  * {@link SendResult.Rejected} (HTTP status 0) before any network call; every push service answer
  * becomes a {@link SendResult}; only transport failures fail the future.
  *
+ * <p>The payload is encrypted on the thread that calls {@link #send} (a fraction of a
+ * millisecond: one P-256 key generation and one ECDH with BouncyCastle); the request then runs on
+ * OkHttp's dispatcher and the future completes there, so do not block in its callbacks.
+ *
  * <p>Thread-safe. Build one per VAPID key pair, share it, and {@link #close()} it once.
  */
 public final class WebPushProvider implements PushProvider {
