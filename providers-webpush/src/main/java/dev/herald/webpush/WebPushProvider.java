@@ -1,0 +1,502 @@
+package dev.herald.webpush;
+
+import dev.herald.InvalidInputException;
+import dev.herald.internal.Checks;
+import dev.herald.spi.PushMessage;
+import dev.herald.spi.PushProvider;
+import dev.herald.spi.RejectionKind;
+import dev.herald.spi.SendResult;
+import dev.herald.subscription.Platform;
+import dev.herald.subscription.WebPushAddress;
+import dev.herald.webpush.internal.EndpointGuard;
+import dev.herald.webpush.internal.PayloadJson;
+import dev.herald.webpush.internal.ResponseMapper;
+import dev.herald.webpush.internal.Vapid;
+import dev.herald.webpush.internal.WebPushEncryption;
+import java.io.IOException;
+import java.net.URI;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.tls.HandshakeCertificates;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends notifications to browsers over Web Push: RFC 8030 requests, payloads encrypted per RFC 8291
+ * ({@code aes128gcm}) and VAPID authentication per RFC 8292, over one shared OkHttp client that
+ * speaks HTTP/2 wherever the push service offers it.
+ *
+ * <pre>{@code
+ * WebPushProvider webPush = WebPushProvider.builder()
+ *     .vapid(VapidKeys.fromBase64Url(publicKey, privateKey), "mailto:push-ops@casino.example")
+ *     .build();
+ * webPush.send(PushMessage.of(deliveryId, address, notification, Instant.now()))
+ *     .thenAccept(result -> ...);
+ * }</pre>
+ *
+ * <p>Each message gets a fresh ephemeral P-256 key and salt. The VAPID JWT is signed once per push
+ * service origin and reused until shortly before it expires. Only {@code https} endpoints on the
+ * known push services (Firebase Cloud Messaging {@code fcm.googleapis.com}, Mozilla
+ * {@code *.push.services.mozilla.com}, Apple {@code *.push.apple.com}, Microsoft
+ * {@code *.notify.windows.com}) are contacted unless more hosts are allowed with
+ * {@link Builder#allowHost(String)}: the endpoint comes from a browser and must not become a way to
+ * make your server call internal addresses.
+ *
+ * <p>{@link #send} never throws and follows the {@link PushProvider} contract: a payload larger
+ * than {@value #MAX_PAYLOAD_BYTES} bytes, a refused endpoint or a malformed topic complete with
+ * {@link SendResult.Rejected} (HTTP status 0) before any network call; every push service answer
+ * becomes a {@link SendResult}; only transport failures fail the future.
+ *
+ * <p>The payload is encrypted on the thread that calls {@link #send} (a fraction of a
+ * millisecond: one P-256 key generation and one ECDH with BouncyCastle); the request then runs on
+ * OkHttp's dispatcher and the future completes there, so do not block in its callbacks.
+ *
+ * <p>Thread-safe. Build one per VAPID key pair, share it, and {@link #close()} it once.
+ */
+public final class WebPushProvider implements PushProvider {
+  /** The largest payload (the JSON a service worker receives), in bytes: 4096 minus overhead. */
+  public static final int MAX_PAYLOAD_BYTES = WebPushEncryption.MAX_PLAINTEXT_BYTES;
+  /** The largest request body a push service must accept (RFC 8030 §7.2). */
+  public static final int MAX_BODY_BYTES = WebPushEncryption.MAX_BODY_BYTES;
+
+  private static final Logger LOG = LoggerFactory.getLogger(WebPushProvider.class);
+  private static final MediaType OCTET_STREAM = MediaType.get("application/octet-stream");
+  private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+  private static final int REASON_BODY_BYTES = 2048;
+
+  private final OkHttpClient client;
+  private final boolean ownsClient;
+  private final Clock clock;
+  private final Vapid vapid;
+  private final VapidKeys vapidKeys;
+  private final EndpointGuard guard;
+  private final WebPushEncryption encryption;
+  private final Padding padding;
+  private final String badgeUrl;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private WebPushProvider(Builder b, OkHttpClient client, boolean ownsClient) {
+    this.client = client;
+    this.ownsClient = ownsClient;
+    this.clock = b.clock;
+    this.vapidKeys = b.vapidKeys;
+    this.vapid = new Vapid(b.vapidKeys, b.subject, b.vapidTokenLifetime, b.clock);
+    this.guard = new EndpointGuard(b.allowedHosts);
+    this.encryption = WebPushEncryption.withDefaultEngine();
+    this.padding = b.padding;
+    this.badgeUrl = b.badgeUrl;
+  }
+
+  /**
+   * Starts a provider; {@link Builder#vapid(VapidKeys, String)} is required.
+   *
+   * @return a builder with the defaults
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public Platform platform() {
+    return Platform.WEB_PUSH;
+  }
+
+  /**
+   * The VAPID public key, the {@code applicationServerKey} browsers must subscribe with.
+   *
+   * @return the key pair (its {@code toString()} shows the public key only)
+   */
+  public VapidKeys vapidKeys() {
+    return vapidKeys;
+  }
+
+  /**
+   * Whether this provider would contact an endpoint: use it to refuse a subscription at
+   * registration rather than at the first send.
+   *
+   * @param endpoint a subscription endpoint
+   * @return why it would be refused, or empty when it is acceptable
+   */
+  public Optional<String> endpointRefusal(URI endpoint) {
+    Checks.required(endpoint, "webPush.endpoint");
+    return guard.refusal(endpoint);
+  }
+
+  /**
+   * Encrypts and sends one message. Never throws.
+   *
+   * @param message the message; its address must be a {@link WebPushAddress}
+   * @return the outcome, failed only for transport trouble or after {@link #close()}
+   */
+  @Override
+  public CompletableFuture<SendResult> send(PushMessage message) {
+    if (closed.get()) {
+      return CompletableFuture.failedFuture(new IllegalStateException("WebPushProvider is closed"));
+    }
+    Request request;
+    try {
+      Object prepared = prepare(message);
+      if (prepared instanceof SendResult refused) {
+        return CompletableFuture.completedFuture(refused);
+      }
+      request = (Request) prepared;
+    } catch (InvalidInputException e) {
+      return CompletableFuture.completedFuture(
+          SendResult.rejected(RejectionKind.INVALID_MESSAGE, e.getMessage(), 0));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<SendResult> future = new CompletableFuture<>();
+    Call call;
+    try {
+      call = client.newCall(request);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    future.whenComplete((result, error) -> {
+      if (future.isCancelled()) {
+        call.cancel();
+      }
+    });
+    try {
+      call.enqueue(new Callback() {
+        @Override
+        public void onFailure(Call c, IOException e) {
+          future.completeExceptionally(e);
+        }
+
+        @Override
+        public void onResponse(Call c, Response response) {
+          try (response) {
+            String body = response.code() >= 300
+                ? response.peekBody(REASON_BODY_BYTES).string() : "";
+            SendResult result = ResponseMapper.map(response.code(), response.header("Location"),
+                response.header("Retry-After"), body, clock.instant());
+            if (LOG.isDebugEnabled()) {
+              LOG.debug("web push to {}: {} (HTTP {})", request.url().host(), result.outcome(),
+                  response.code());
+            }
+            future.complete(result);
+          } catch (IOException | RuntimeException e) {
+            future.completeExceptionally(e);
+          }
+        }
+      });
+    } catch (RuntimeException e) {
+      // The dispatcher was shut down by a concurrent close().
+      future.completeExceptionally(e);
+    }
+    return future;
+  }
+
+  /** Returns the request to send, or the result that refuses the message before any request. */
+  private Object prepare(PushMessage message) {
+    Checks.required(message, "message");
+    if (!(message.address() instanceof WebPushAddress address)) {
+      return SendResult.rejected(RejectionKind.CONFIGURATION,
+          "the address is for " + message.address().platform()
+              + "; WebPushProvider sends only to WEB_PUSH addresses", 0);
+    }
+    URI endpoint = address.endpoint();
+    Optional<String> refusal = guard.refusal(endpoint);
+    if (refusal.isPresent()) {
+      return SendResult.rejected(RejectionKind.CONFIGURATION, refusal.get(), 0);
+    }
+    Instant now = clock.instant();
+    if (now.isAfter(message.expiresAt())) {
+      return SendResult.rejected(RejectionKind.EXPIRED,
+          "the message expired at " + message.expiresAt() + ", before it could be sent", 0);
+    }
+    String topic = message.notification().collapseKey().orElse(null);
+    if (topic != null && !TOPIC.matcher(topic).matches()) {
+      return SendResult.rejected(RejectionKind.INVALID_MESSAGE,
+          "collapseKey: a Web Push Topic must be 1 to 32 characters of the base64url alphabet"
+              + " (A-Z a-z 0-9 - _), got " + topic.length() + " characters", 0);
+    }
+    byte[] payload = PayloadJson.of(message, badgeUrl);
+    if (payload.length > MAX_PAYLOAD_BYTES) {
+      return SendResult.rejected(RejectionKind.PAYLOAD_TOO_LARGE,
+          "payload is " + payload.length + " bytes, the limit is " + MAX_PAYLOAD_BYTES
+              + " bytes (a " + MAX_BODY_BYTES + "-byte encrypted body); shorten the title, body"
+              + " or data", 0);
+    }
+    byte[] body = encryption.encrypt(
+        payload, padding.paddingFor(payload.length), address.p256dh(), address.auth());
+    Request.Builder request = new Request.Builder()
+        .url(endpoint.toString())
+        .header("TTL", Long.toString(message.ttlAt(now).getSeconds()))
+        .header("Urgency", message.notification().urgency().headerValue())
+        .header("Content-Encoding", "aes128gcm")
+        .header("Authorization", vapid.authorization(Vapid.origin(endpoint)))
+        .post(RequestBody.create(body, OCTET_STREAM));
+    if (topic != null) {
+      request.header("Topic", topic);
+    }
+    return request.build();
+  }
+
+  /**
+   * Stops accepting sends and releases the connections and threads of the provider's own client;
+   * a client passed to {@link Builder#httpClient(OkHttpClient)} is left to its owner. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (ownsClient) {
+      client.dispatcher().cancelAll();
+      client.dispatcher().executorService().shutdown();
+      client.connectionPool().evictAll();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "WebPushProvider{vapidPublicKey=" + vapidKeys.publicKeyBase64Url()
+        + (closed.get() ? ", closed" : "") + "}";
+  }
+
+  /**
+   * Builds a {@link WebPushProvider}. Setters validate their argument and throw an
+   * {@link InvalidInputException} naming it; {@link #build()} checks the combination. Not
+   * thread-safe.
+   */
+  public static final class Builder {
+    private VapidKeys vapidKeys;
+    private String subject;
+    private Duration vapidTokenLifetime = Vapid.DEFAULT_LIFETIME;
+    private Clock clock = Clock.systemUTC();
+    private Duration requestTimeout = Duration.ofSeconds(30);
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Integer maxConcurrentRequests;
+    private Integer maxConcurrentRequestsPerHost;
+    private OkHttpClient httpClient;
+    private final Set<String> allowedHosts = new LinkedHashSet<>();
+    private final List<X509Certificate> trustedCertificates = new ArrayList<>();
+    private Padding padding = Padding.none();
+    private String badgeUrl;
+
+    private Builder() {}
+
+    /**
+     * The VAPID key pair and contact subject: required.
+     *
+     * @param keys the application server keys browsers subscribed with
+     * @param subject a {@code mailto:} or {@code https:} URL the push service can contact you at;
+     *     not localhost (Apple rejects it)
+     * @return this builder
+     */
+    public Builder vapid(VapidKeys keys, String subject) {
+      this.vapidKeys = Checks.required(keys, "vapid.keys");
+      this.subject = Vapid.validateSubject(subject);
+      return this;
+    }
+
+    /**
+     * How far ahead the VAPID JWT's {@code exp} lies. The token is reused until an hour before it
+     * expires (a quarter of the lifetime when that is shorter).
+     *
+     * @param value 5 minutes to 24 hours (RFC 8292's limit); default 12 hours
+     * @return this builder
+     */
+    public Builder vapidTokenLifetime(Duration value) {
+      this.vapidTokenLifetime = Checks.range(
+          value, "vapidTokenLifetime", Vapid.MIN_LIFETIME, Vapid.MAX_LIFETIME);
+      return this;
+    }
+
+    /**
+     * The clock for VAPID expiry, TTLs and Retry-After dates; tests pass a fake one.
+     *
+     * @param value the clock; default the system UTC clock
+     * @return this builder
+     */
+    public Builder clock(Clock value) {
+      this.clock = Checks.required(value, "clock");
+      return this;
+    }
+
+    /**
+     * The time one send may take, from connecting to the end of the answer; a send still running
+     * then fails with an {@code InterruptedIOException}.
+     *
+     * @param value 1 ms to 10 minutes; default 30 seconds
+     * @return this builder
+     */
+    public Builder requestTimeout(Duration value) {
+      this.requestTimeout = Checks.range(
+          value, "requestTimeout", Duration.ofMillis(1), Duration.ofMinutes(10));
+      return this;
+    }
+
+    /**
+     * The time to establish a connection, TLS included.
+     *
+     * @param value 1 ms to 5 minutes; default 10 seconds
+     * @return this builder
+     */
+    public Builder connectTimeout(Duration value) {
+      this.connectTimeout = Checks.range(
+          value, "connectTimeout", Duration.ofMillis(1), Duration.ofMinutes(5));
+      return this;
+    }
+
+    /**
+     * The most requests in flight at once over the provider's own client (OkHttp's default is 64).
+     * Each in-flight request holds an OkHttp dispatcher thread.
+     *
+     * @param value 1 to 100,000; default 256
+     * @return this builder
+     */
+    public Builder maxConcurrentRequests(int value) {
+      this.maxConcurrentRequests = Checks.range(value, "maxConcurrentRequests", 1, 100_000);
+      return this;
+    }
+
+    /**
+     * The most requests in flight at once to one push service host (OkHttp's default is 5). With
+     * HTTP/2 they share one connection as streams.
+     *
+     * @param value 1 to 100,000; default 128
+     * @return this builder
+     */
+    public Builder maxConcurrentRequestsPerHost(int value) {
+      this.maxConcurrentRequestsPerHost =
+          Checks.range(value, "maxConcurrentRequestsPerHost", 1, 100_000);
+      return this;
+    }
+
+    /**
+     * Shares an OkHttp client with the host application (its connection pool, dispatcher and
+     * threads). The provider derives its own settings from it (timeouts, no redirects) and does not
+     * shut it down on {@link WebPushProvider#close()}. Configure concurrency on its dispatcher.
+     *
+     * @param value the client
+     * @return this builder
+     */
+    public Builder httpClient(OkHttpClient value) {
+      this.httpClient = Checks.required(value, "httpClient");
+      return this;
+    }
+
+    /**
+     * Lets endpoints on a host that is not a known push service through the guard, over
+     * {@code https} or plain {@code http}: a self-hosted push service, or a local mock in tests.
+     * Never allow hosts that browsers' subscriptions could name to reach your own network.
+     *
+     * @param host a host name ({@code localhost}, {@code push.example.com}), {@code *.example.com}
+     *     for its subdomains, or an IP literal
+     * @return this builder
+     */
+    public Builder allowHost(String host) {
+      allowedHosts.add(EndpointGuard.normaliseAllowedHost(host));
+      return this;
+    }
+
+    /**
+     * Trusts extra certificates besides the platform's, for a push service (or mock) with a private
+     * certificate authority. Verification is never turned off.
+     *
+     * @param certificates CA or self-signed server certificates
+     * @return this builder
+     */
+    public Builder trustedCertificates(X509Certificate... certificates) {
+      Checks.required(certificates, "trustedCertificates");
+      for (X509Certificate certificate : certificates) {
+        trustedCertificates.add(Checks.required(certificate, "trustedCertificates[]"));
+      }
+      return this;
+    }
+
+    /**
+     * Pads payloads inside the encryption so their size reveals less.
+     *
+     * @param value the padding rule; default {@link Padding#none()}
+     * @return this builder
+     */
+    public Builder padding(Padding value) {
+      this.padding = Checks.required(value, "padding");
+      return this;
+    }
+
+    /**
+     * A monochrome badge image that Android shows in the status bar, sent as {@code badge} with
+     * every notification. (The notification's badge count is sent as {@code badgeCount}.)
+     *
+     * @param url an absolute URL, or null for none
+     * @return this builder
+     */
+    public Builder badgeUrl(String url) {
+      this.badgeUrl = url == null ? null : Checks.httpUrl(url, "badgeUrl", true).toString();
+      return this;
+    }
+
+    /**
+     * Checks the combination and builds the provider with its client.
+     *
+     * @return the provider
+     * @throws InvalidInputException when a required setting is missing or two conflict
+     */
+    public WebPushProvider build() {
+      if (vapidKeys == null) {
+        throw new InvalidInputException("vapid",
+            "is required: call vapid(keys, \"mailto:you@example.com\") with the key pair browsers"
+                + " subscribed with (generate one with VapidKeys.generate() or herald vapid-keys)");
+      }
+      if (httpClient != null
+          && (maxConcurrentRequests != null || maxConcurrentRequestsPerHost != null)) {
+        throw new InvalidInputException("maxConcurrentRequests",
+            "applies only to the provider's own client; with httpClient(...) set the limits on"
+                + " that client's Dispatcher instead");
+      }
+      OkHttpClient.Builder http;
+      boolean owns = httpClient == null;
+      if (owns) {
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequests(maxConcurrentRequests == null ? 256 : maxConcurrentRequests);
+        dispatcher.setMaxRequestsPerHost(
+            maxConcurrentRequestsPerHost == null ? 128 : maxConcurrentRequestsPerHost);
+        http = new OkHttpClient.Builder()
+            .dispatcher(dispatcher)
+            .connectionPool(new ConnectionPool(8, 5, java.util.concurrent.TimeUnit.MINUTES));
+      } else {
+        http = httpClient.newBuilder();
+      }
+      http.callTimeout(requestTimeout)
+          .connectTimeout(connectTimeout)
+          // A push service answers; it does not redirect. Following one would let an endpoint
+          // lead the server past the host guard.
+          .followRedirects(false)
+          .followSslRedirects(false)
+          .retryOnConnectionFailure(true);
+      if (!trustedCertificates.isEmpty()) {
+        HandshakeCertificates.Builder trust =
+            new HandshakeCertificates.Builder().addPlatformTrustedCertificates();
+        trustedCertificates.forEach(trust::addTrustedCertificate);
+        HandshakeCertificates certificates = trust.build();
+        http.sslSocketFactory(certificates.sslSocketFactory(), certificates.trustManager());
+      }
+      return new WebPushProvider(this, http.build(), owns);
+    }
+  }
+}
