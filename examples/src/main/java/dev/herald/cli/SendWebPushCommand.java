@@ -125,7 +125,7 @@ final class SendWebPushCommand implements Callable<Integer> {
         .icon(icon)
         .ttl(ttl())
         .urgency(urgency())
-        .collapseKey(topic)
+        .collapseKey(checkedTopic())
         .build();
     WebPushProvider.Builder builder = WebPushProvider.builder().vapid(keys, subject);
     allowHosts.forEach(builder::allowHost);
@@ -215,5 +215,13 @@ final class SendWebPushCommand implements Callable<Integer> {
     String path = address.endpoint().getRawPath() == null ? "" : address.endpoint().getRawPath();
     String tail = path.length() > 8 ? "…" + path.substring(path.length() - 8) : path;
     return address.endpoint().getScheme() + "://" + address.endpoint().getRawAuthority() + tail;
+  }
+
+  private String checkedTopic() {
+    if (topic != null && !WebPushProvider.isValidTopic(topic)) {
+      throw new InvalidInputException("--topic", "must be 1 to 32 characters of the base64url "
+          + "alphabet (A-Z a-z 0-9 - _), got " + topic.length() + " characters");
+    }
+    return topic;
   }
 }

@@ -226,6 +226,10 @@ class WebPushCliTest {
         "--vapid-private-key", keys.exportPrivateKeyBase64Url(), "--subject", "mailto:a@b.example");
     assertThat(missingTitle.exitCode()).isEqualTo(2);
     assertThat(missingTitle.err()).contains("--title");
+
+    Run badTopic = send("--topic", "not a topic!");
+    assertThat(badTopic.exitCode()).isEqualTo(2);
+    assertThat(badTopic.err()).contains("--topic: must be 1 to 32 characters of the base64url");
     assertThat(mock.requestCount()).isZero();
   }
 }

@@ -62,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * make your server call internal addresses.
  *
  * <p>{@link #send} never throws and follows the {@link PushProvider} contract: a payload larger
- * than {@value #MAX_PAYLOAD_BYTES} bytes, a refused endpoint or a malformed topic complete with
+ * than {@value #MAX_PAYLOAD_BYTES} bytes, a refused endpoint or an expired message complete with
  * {@link SendResult.Rejected} (HTTP status 0) before any network call; every push service answer
  * becomes a {@link SendResult}; only transport failures fail the future.
  *
@@ -111,6 +111,39 @@ public final class WebPushProvider implements PushProvider {
    *
    * @return a builder with the defaults
    */
+  /**
+   * The Web Push {@code Topic} for a collapse key: the key itself when it is 1 to 32 characters
+   * of the base64url alphabet, else the first 32 characters of the base64url SHA-256 of the key.
+   * A collapse key chosen for APNs or FCM ({@code "tournament 42"}) so still collapses on the
+   * web, and the same key always gives the same topic.
+   *
+   * @param collapseKey the notification's collapse key
+   * @return a valid topic
+   */
+  public static String topicOf(String collapseKey) {
+    if (TOPIC.matcher(collapseKey).matches()) {
+      return collapseKey;
+    }
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(collapseKey.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest)
+          .substring(0, 32);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JDK", e);
+    }
+  }
+
+  /**
+   * Whether a text may be sent as a Web Push {@code Topic} as it is (RFC 8030 §5.4).
+   *
+   * @param topic the text
+   * @return true for 1 to 32 characters of the base64url alphabet
+   */
+  public static boolean isValidTopic(String topic) {
+    return topic != null && TOPIC.matcher(topic).matches();
+  }
+
   public static Builder builder() {
     return new Builder();
   }
@@ -226,12 +259,7 @@ public final class WebPushProvider implements PushProvider {
       return SendResult.rejected(RejectionKind.EXPIRED,
           "the message expired at " + message.expiresAt() + ", before it could be sent", 0);
     }
-    String topic = message.notification().collapseKey().orElse(null);
-    if (topic != null && !TOPIC.matcher(topic).matches()) {
-      return SendResult.rejected(RejectionKind.INVALID_MESSAGE,
-          "collapseKey: a Web Push Topic must be 1 to 32 characters of the base64url alphabet"
-              + " (A-Z a-z 0-9 - _), got " + topic.length() + " characters", 0);
-    }
+    String topic = message.notification().collapseKey().map(WebPushProvider::topicOf).orElse(null);
     byte[] payload = PayloadJson.of(message, badgeUrl);
     if (payload.length > MAX_PAYLOAD_BYTES) {
       return SendResult.rejected(RejectionKind.PAYLOAD_TOO_LARGE,

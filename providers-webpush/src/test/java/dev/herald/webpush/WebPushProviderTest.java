@@ -332,14 +332,18 @@ class WebPushProviderTest {
   }
 
   @Test
-  void aTopicOutsideTheBase64UrlAlphabetIsRejectedBeforeAnyRequest() throws Exception {
-    SendResult result = send(notification().collapseKey("tournament 42!").build());
-    assertThat(result).isEqualTo(SendResult.rejected(RejectionKind.INVALID_MESSAGE,
-        "collapseKey: a Web Push Topic must be 1 to 32 characters of the base64url alphabet"
-            + " (A-Z a-z 0-9 - _), got 14 characters", 0));
+  void aCollapseKeyOutsideTheTopicAlphabetMapsToAStableTopic() throws Exception {
+    assertThat(send(notification().collapseKey("tournament 42!").build()).outcome())
+        .isEqualTo(SendResult.Outcome.ACCEPTED);
+    assertThat(send(notification().collapseKey("tournament 42!").build()).outcome())
+        .isEqualTo(SendResult.Outcome.ACCEPTED);
     assertThat(send(notification().collapseKey("x".repeat(33)).build()).outcome())
-        .isEqualTo(SendResult.Outcome.REJECTED);
-    assertThat(mock.requestCount()).isZero();
+        .isEqualTo(SendResult.Outcome.ACCEPTED);
+    List<String> topics = mock.messages().stream().map(m -> m.topic().orElseThrow()).toList();
+    assertThat(topics).hasSize(3).allMatch(WebPushProvider::isValidTopic);
+    assertThat(topics.get(0)).hasSize(32).isEqualTo(topics.get(1))
+        .isEqualTo(WebPushProvider.topicOf("tournament 42!")).isNotEqualTo(topics.get(2));
+    assertThat(WebPushProvider.topicOf("cashback")).isEqualTo("cashback");
   }
 
   @Test
