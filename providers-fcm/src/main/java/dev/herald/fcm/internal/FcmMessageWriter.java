@@ -94,9 +94,9 @@ public final class FcmMessageWriter {
       json.writeStartObject();
       json.writeBooleanField("validate_only", validateOnly);
       json.writeFieldName("message");
-      json.flush();
-      int messageStart = out.size();
       json.writeStartObject();
+      json.flush();
+      int messageStart = out.size() - 1; // at the message's opening brace
       writeNotification(json, notification);
       writeData(json, deliveryId, notification);
       writeAndroid(json, notification, ttlSeconds);
