@@ -168,10 +168,8 @@ public final class FcmProvider implements PushProvider {
               + " address; FcmProvider sends only to FCM registration tokens",
           0));
     }
-    return dispatch(
-        FcmTarget.token(address.token()),
-        message.deliveryId(),
-        message.notification(),
+    // The address validated its token when it was created.
+    return dispatch("token", address.token(), message.deliveryId(), message.notification(),
         message.expiresAt());
   }
 
@@ -196,11 +194,13 @@ public final class FcmProvider implements PushProvider {
       return CompletableFuture.completedFuture(
           SendResult.rejected(RejectionKind.INVALID_MESSAGE, e.getMessage(), 0));
     }
-    return dispatch(target, deliveryId.strip(), notification, expiresAt);
+    return dispatch(
+        target.field(), target.value(), deliveryId.strip(), notification, expiresAt);
   }
 
   private CompletableFuture<SendResult> dispatch(
-      FcmTarget target, String deliveryId, Notification notification, Instant expiresAt) {
+      String targetField, String targetValue, String deliveryId, Notification notification,
+      Instant expiresAt) {
     if (closed.get()) {
       return CompletableFuture.failedFuture(new IllegalStateException("FcmProvider is closed"));
     }
@@ -213,7 +213,8 @@ public final class FcmProvider implements PushProvider {
       }
       FcmMessageWriter.Encoded encoded;
       try {
-        encoded = writer.encode(target, deliveryId, notification, expiresAt, now);
+        encoded = writer.encode(
+            targetField, targetValue, deliveryId, notification, expiresAt, now);
       } catch (InvalidInputException e) {
         return CompletableFuture.completedFuture(
             SendResult.rejected(RejectionKind.INVALID_MESSAGE, e.getMessage(), 0));
@@ -226,7 +227,7 @@ public final class FcmProvider implements PushProvider {
             0));
       }
       RequestBody body = RequestBody.create(encoded.body(), JSON);
-      return sendWithToken(body, target instanceof FcmTarget.Token, false);
+      return sendWithToken(body, targetField.equals("token"), false);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

@@ -25,7 +25,10 @@ import java.util.regex.Pattern;
  * notification's string data plus Herald's keys), and {@code android}, {@code apns} and
  * {@code webpush} overrides derived from the notification's urgency, time to live, collapse key,
  * badge, sound, icon, actions and deep link. Title and body appear once, in {@code notification};
- * FCM copies them into each platform's payload.
+ * FCM copies them into each platform's payload. Overrides that would only restate a default
+ * (Android priority NORMAL, {@code apns-priority} 10, Web Push urgency normal) are left out, so
+ * every message stays as small as it can; the time to live is always sent, because FCM's default
+ * is four weeks.
  *
  * <p>The payload size checked against {@link #MAX_PAYLOAD_BYTES} is the UTF-8 length of the
  * {@code message} object as written, without its target field ({@code token}, {@code topic} or
@@ -88,6 +91,24 @@ public final class FcmMessageWriter {
   public Encoded encode(
       FcmTarget target, String deliveryId, Notification notification, Instant expiresAt,
       Instant now) {
+    return encode(target.field(), target.value(), deliveryId, notification, expiresAt, now);
+  }
+
+  /**
+   * Encodes one message to an already validated target.
+   *
+   * @param targetField {@code token}, {@code topic} or {@code condition}
+   * @param targetValue the token, topic name or condition
+   * @param deliveryId Herald's delivery id
+   * @param notification the content
+   * @param expiresAt when the message stops being worth delivering
+   * @param now the current time, for the time to live
+   * @return the request body and payload size
+   * @throws InvalidInputException when a data key is one FCM or Herald reserves
+   */
+  public Encoded encode(
+      String targetField, String targetValue, String deliveryId, Notification notification,
+      Instant expiresAt, Instant now) {
     long ttlSeconds = Math.max(0, Duration.between(now, expiresAt).getSeconds());
     ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
     try (JsonGenerator json = JSON.createGenerator(out)) {
@@ -105,7 +126,7 @@ public final class FcmMessageWriter {
       json.flush();
       // The message without its target, plus the closing brace it would have.
       int payloadBytes = out.size() - messageStart + 1;
-      json.writeStringField(target.field(), target.value());
+      json.writeStringField(targetField, targetValue);
       json.writeEndObject();
       json.writeEndObject();
       json.flush();
@@ -185,7 +206,9 @@ public final class FcmMessageWriter {
   private void writeAndroid(JsonGenerator json, Notification n, long ttlSeconds)
       throws IOException {
     json.writeObjectFieldStart("android");
-    json.writeStringField("priority", n.urgency() == Urgency.HIGH ? "HIGH" : "NORMAL");
+    if (n.urgency() == Urgency.HIGH) {
+      json.writeStringField("priority", "HIGH"); // NORMAL is FCM's default
+    }
     json.writeStringField("ttl", ttlSeconds + "s");
     if (n.collapseKey().isPresent()) {
       json.writeStringField("collapse_key", n.collapseKey().get());
@@ -220,11 +243,13 @@ public final class FcmMessageWriter {
       JsonGenerator json, Notification n, long ttlSeconds, Instant expiresAt) throws IOException {
     json.writeObjectFieldStart("apns");
     json.writeObjectFieldStart("headers");
-    json.writeStringField("apns-priority", apnsPriority(n.urgency()));
+    String priority = apnsPriority(n.urgency());
+    if (!priority.equals("10")) {
+      json.writeStringField("apns-priority", priority); // 10 is APNs' default for alerts
+    }
     // Absolute epoch seconds; 0 asks APNs to try once and not store the message.
     json.writeStringField(
         "apns-expiration", ttlSeconds == 0 ? "0" : Long.toString(expiresAt.getEpochSecond()));
-    json.writeStringField("apns-push-type", "alert");
     if (n.collapseKey().isPresent()) {
       json.writeStringField("apns-collapse-id", n.collapseKey().get());
     }
@@ -267,7 +292,9 @@ public final class FcmMessageWriter {
     json.writeObjectFieldStart("webpush");
     json.writeObjectFieldStart("headers");
     json.writeStringField("TTL", Long.toString(ttlSeconds));
-    json.writeStringField("Urgency", n.urgency().headerValue());
+    if (n.urgency() != Urgency.NORMAL) {
+      json.writeStringField("Urgency", n.urgency().headerValue()); // normal is the default
+    }
     if (n.collapseKey().isPresent() && WEB_PUSH_TOPIC.matcher(n.collapseKey().get()).matches()) {
       json.writeStringField("Topic", n.collapseKey().get());
     }

@@ -1,5 +1,7 @@
 package dev.herald.fcm.internal;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.spi.RejectionKind;
@@ -133,10 +135,18 @@ public final class FcmResponses {
    */
   public static SendResult accepted(int httpStatus, String body) {
     String name = null;
-    try {
-      JsonNode root = JSON.readTree(body);
-      if (root != null && root.path("name").isTextual()) {
-        name = root.path("name").asText();
+    // A streaming read of the top-level "name": the hot path of every successful send.
+    try (JsonParser parser = JSON.getFactory().createParser(body)) {
+      if (parser.nextToken() == JsonToken.START_OBJECT) {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+          String field = parser.currentName();
+          JsonToken value = parser.nextToken();
+          if (field.equals("name") && value == JsonToken.VALUE_STRING) {
+            name = parser.getText();
+            break;
+          }
+          parser.skipChildren();
+        }
       }
     } catch (IOException e) {
       // Accepted all the same: FCM said 2xx.

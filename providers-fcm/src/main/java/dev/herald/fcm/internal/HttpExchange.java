@@ -1,12 +1,15 @@
 package dev.herald.fcm.internal;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
+import okio.Buffer;
+import okio.BufferedSource;
 
 /** Runs one OkHttp call asynchronously and completes a future with what the server answered. */
 public final class HttpExchange {
@@ -55,7 +58,13 @@ public final class HttpExchange {
       @Override
       public void onResponse(Call c, Response response) {
         try (response) {
-          String body = response.peekBody(MAX_BODY_BYTES).string();
+          // Read at most MAX_BODY_BYTES, as UTF-8 (JSON's encoding), without parsing the
+          // Content-Type on the hot path.
+          BufferedSource source = response.body().source();
+          source.request(MAX_BODY_BYTES);
+          Buffer buffer = source.getBuffer();
+          String body = buffer.readString(Math.min(buffer.size(), MAX_BODY_BYTES),
+              StandardCharsets.UTF_8);
           future.complete(new Answer(response.code(), body, response.header("Retry-After")));
         } catch (IOException e) {
           future.completeExceptionally(e);

@@ -505,7 +505,7 @@ public final class MockFcmService implements AutoCloseable {
     }
     JsonNode root;
     try {
-      root = JSON.readTree(request.getBody() == null ? "" : request.getBody().utf8());
+      root = request.getBody() == null ? null : JSON.readTree(request.getBody().toByteArray());
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       return invalid("", "Invalid JSON payload received. " + e.getOriginalMessage());
     } catch (IOException e) {
@@ -610,13 +610,27 @@ public final class MockFcmService implements AutoCloseable {
             + " (type.google.firebase.fcm.v1.AndroidMessagePriority), " + priority;
       }
     }
-    ObjectNode payload = message.deepCopy();
-    payload.remove(TARGETS);
-    int size = payload.toString().getBytes(StandardCharsets.UTF_8).length;
+    int size = payloadBytes(message, targets.get(0));
     if (size > MAX_PAYLOAD_BYTES) {
       return "message|Message is too big: " + size + " bytes, the limit is " + MAX_PAYLOAD_BYTES;
     }
     return null;
+  }
+
+  /**
+   * The compact JSON size of the message without its target field: the same measure as
+   * Herald's provider, so both agree on where the 4096-byte limit falls.
+   */
+  private static int payloadBytes(ObjectNode message, String target) {
+    try {
+      int whole = JSON.writeValueAsBytes(message).length;
+      int targetField = JSON.writeValueAsBytes(target).length + 1 // "name":
+          + JSON.writeValueAsBytes(message.get(target)).length;
+      int comma = message.size() > 1 ? 1 : 0;
+      return whole - targetField - comma;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private MockResponse invalid(String field, String description) {
