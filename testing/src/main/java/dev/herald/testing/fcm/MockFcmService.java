@@ -24,13 +24,11 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -98,15 +96,9 @@ public final class MockFcmService implements AutoCloseable {
   public static final int MAX_PAYLOAD_BYTES = 4096;
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Headers JSON_HEADERS =
+      Headers.of("Content-Type", "application/json; charset=UTF-8");
   private static final Pattern SEND_PATH = Pattern.compile("/v1/projects/([^/]+)/messages:send");
-  private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9\\-_.~%]+");
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(\\.\\d{1,9})?s");
-  private static final long MAX_TTL_SECONDS = 2_419_200;
-  private static final Set<String> REQUEST_FIELDS = Set.of("message", "validate_only");
-  private static final Set<String> MESSAGE_FIELDS =
-      Set.of("name", "data", "notification", "android", "webpush", "apns", "fcm_options", "token",
-          "topic", "condition");
-  private static final List<String> TARGETS = List.of("token", "topic", "condition");
   private static final Set<String> SCOPES =
       Set.of(
           "https://www.googleapis.com/auth/firebase.messaging",
@@ -503,133 +495,32 @@ public final class MockFcmService implements AutoCloseable {
     if (contentType == null || !contentType.startsWith("application/json")) {
       return invalid("", "Content-Type must be application/json, got " + contentType);
     }
-    JsonNode root;
-    try {
-      root = request.getBody() == null ? null : JSON.readTree(request.getBody().toByteArray());
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      return invalid("", "Invalid JSON payload received. " + e.getOriginalMessage());
-    } catch (IOException e) {
-      return invalid("", "Invalid JSON payload received.");
-    }
-    if (root == null || !root.isObject()) {
-      return invalid("", "Invalid JSON payload received. Expected an object.");
-    }
-    for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
-      if (!REQUEST_FIELDS.contains(name)) {
-        return invalid(name, "Invalid JSON payload received. Unknown name \"" + name
-            + "\": Cannot find field.");
-      }
-    }
-    JsonNode validateOnly = root.path("validate_only");
-    if (!validateOnly.isMissingNode() && !validateOnly.isBoolean()) {
-      return invalid("validate_only", "Invalid value at 'validate_only' (TYPE_BOOL)");
-    }
-    JsonNode message = root.get("message");
-    if (message == null || !message.isObject()) {
-      return invalid("message", "Request contains an invalid argument: message is required.");
-    }
-    String problem = checkMessage((ObjectNode) message);
-    if (problem != null) {
-      int colon = problem.indexOf('|');
-      return invalid(problem.substring(0, colon), problem.substring(colon + 1));
+    byte[] body = request.getBody() == null ? new byte[0] : request.getBody().toByteArray();
+    SendRequestCheck.Verdict verdict = SendRequestCheck.check(body, MAX_PAYLOAD_BYTES);
+    if (!verdict.valid()) {
+      return invalid(verdict.problemField(), verdict.problem());
     }
     if (recordMessages) {
-      messages.add(new ReceivedFcmMessage(
-          project, issued.account().clientEmail(), validateOnly.asBoolean(false), message));
+      messages.add(new ReceivedFcmMessage(project, issued.account().clientEmail(),
+          verdict.validateOnly(), readTree(body).get("message")));
     }
     MockFcmAnswer answer = queuedAnswers.poll();
-    if (answer == null && message.has("token")) {
-      answer = answersByToken.get(message.get("token").asText());
+    if (answer == null && verdict.targetField().equals("token")) {
+      answer = answersByToken.get(verdict.targetValue());
     }
     if (answer != null) {
       return json(answer.httpStatus(), answer.body(), answer.retryAfter());
     }
-    String id = validateOnly.asBoolean(false) ? "fake_message_id"
+    String id = verdict.validateOnly() ? "fake_message_id"
         : Long.toString(messageIds.incrementAndGet());
     return json(200, "{\"name\":\"projects/" + project + "/messages/" + id + "\"}", null);
   }
 
-  /** Returns {@code "field|description"} for the first problem, or null. */
-  private static String checkMessage(ObjectNode message) {
-    List<String> targets = new ArrayList<>();
-    for (Iterator<String> names = message.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
-      if (!MESSAGE_FIELDS.contains(name)) {
-        return "message|Invalid JSON payload received. Unknown name \"" + name
-            + "\" at 'message': Cannot find field.";
-      }
-      if (TARGETS.contains(name)) {
-        targets.add(name);
-      }
-    }
-    if (targets.isEmpty()) {
-      return "message|Recipient of the message is not set.";
-    }
-    if (targets.size() > 1) {
-      return "message|Invalid value at 'message' (oneof), oneof field 'target' is already set."
-          + " Cannot set '" + targets.get(1) + "'";
-    }
-    JsonNode target = message.get(targets.get(0));
-    if (!target.isTextual() || target.asText().isBlank()) {
-      return "message." + targets.get(0) + "|Invalid value at 'message." + targets.get(0)
-          + "' (TYPE_STRING)";
-    }
-    if (targets.get(0).equals("topic") && !TOPIC.matcher(target.asText()).matches()) {
-      return "message.topic|Invalid topic name " + target.asText();
-    }
-    JsonNode data = message.get("data");
-    if (data != null) {
-      if (!data.isObject()) {
-        return "message.data|Invalid value at 'message.data' (type.googleapis.com/"
-            + "google.protobuf.Struct)";
-      }
-      int index = 0;
-      for (Iterator<JsonNode> values = data.elements(); values.hasNext(); index++) {
-        JsonNode value = values.next();
-        if (!value.isTextual()) {
-          return "message.data[" + index + "].value|Invalid value at 'message.data[" + index
-              + "].value' (TYPE_STRING), " + value;
-        }
-      }
-    }
-    JsonNode android = message.get("android");
-    if (android != null) {
-      JsonNode ttl = android.get("ttl");
-      if (ttl != null) {
-        Matcher m = DURATION.matcher(ttl.asText(""));
-        if (!ttl.isTextual() || !m.matches() || Long.parseLong(m.group(1)) > MAX_TTL_SECONDS) {
-          return "message.android.ttl|Invalid value at 'message.android.ttl'"
-              + " (type.googleapis.com/google.protobuf.Duration), " + ttl;
-        }
-      }
-      JsonNode priority = android.get("priority");
-      if (priority != null && !(priority.asText().equals("NORMAL")
-          || priority.asText().equals("HIGH"))) {
-        return "message.android.priority|Invalid value at 'message.android.priority'"
-            + " (type.google.firebase.fcm.v1.AndroidMessagePriority), " + priority;
-      }
-    }
-    int size = payloadBytes(message, targets.get(0));
-    if (size > MAX_PAYLOAD_BYTES) {
-      return "message|Message is too big: " + size + " bytes, the limit is " + MAX_PAYLOAD_BYTES;
-    }
-    return null;
-  }
-
-  /**
-   * The compact JSON size of the message without its target field: the same measure as
-   * Herald's provider, so both agree on where the 4096-byte limit falls.
-   */
-  private static int payloadBytes(ObjectNode message, String target) {
+  private static JsonNode readTree(byte[] body) {
     try {
-      int whole = JSON.writeValueAsBytes(message).length;
-      int targetField = JSON.writeValueAsBytes(target).length + 1 // "name":
-          + JSON.writeValueAsBytes(message.get(target)).length;
-      int comma = message.size() > 1 ? 1 : 0;
-      return whole - targetField - comma;
+      return JSON.readTree(body);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException(e); // unreachable: the body was just checked
     }
   }
 
@@ -659,12 +550,9 @@ public final class MockFcmService implements AutoCloseable {
   }
 
   private static MockResponse json(int status, String body, String retryAfter) {
-    Headers.Builder headers = new Headers.Builder()
-        .add("Content-Type", "application/json; charset=UTF-8");
-    if (retryAfter != null) {
-      headers.add("Retry-After", retryAfter);
-    }
-    return new MockResponse.Builder().code(status).headers(headers.build()).body(body).build();
+    Headers headers = retryAfter == null ? JSON_HEADERS
+        : JSON_HEADERS.newBuilder().add("Retry-After", retryAfter).build();
+    return new MockResponse.Builder().code(status).headers(headers).body(body).build();
   }
 
   private static Map<String, String> parseForm(String body) {
