@@ -24,15 +24,18 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.io.IOException;
+import okhttp3.Call;
+import okhttp3.Callback;
 import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
+import okhttp3.Response;
 import okhttp3.tls.HandshakeCertificates;
 
 /**
@@ -227,53 +230,105 @@ public final class FcmProvider implements PushProvider {
             0));
       }
       RequestBody body = RequestBody.create(encoded.body(), JSON);
-      return sendWithToken(body, targetField.equals("token"), false);
+      CompletableFuture<SendResult> result = new CompletableFuture<>();
+      new Attempt(body, targetField.equals("token"), result).start();
+      return result;
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
   }
 
-  private CompletableFuture<SendResult> sendWithToken(
-      RequestBody body, boolean tokenTarget, boolean retried) {
-    return tokens.get()
-        .thenCompose(token -> post(body, token).thenCompose(answer -> {
-          if (answer.status() >= 200 && answer.status() < 300) {
-            return CompletableFuture.completedFuture(
-                FcmResponses.accepted(answer.status(), answer.body()));
-          }
-          FcmResponses.FcmError error = FcmResponses.parseError(answer.status(), answer.body());
-          if (!retried && FcmResponses.isAccessTokenRefused(error)) {
-            tokens.invalidate(token);
-            return sendWithToken(body, tokenTarget, true);
-          }
-          return CompletableFuture.completedFuture(FcmResponses.map(
-              error, answer.retryAfter(), tokenTarget, projectId, clock.instant()));
-        }))
-        .handle((result, failure) -> {
-          if (failure == null) {
-            return CompletableFuture.completedFuture(result);
-          }
-          Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-              ? failure.getCause() : failure;
-          if (cause instanceof TokenEndpointException refused) {
-            return CompletableFuture.completedFuture(refused.result());
-          }
-          return CompletableFuture.<SendResult>failedFuture(cause);
-        })
-        .thenCompose(Function.identity());
-  }
+  /**
+   * One send: get a token, post, map the answer; on a refused access token, once more with a
+   * fresh one. Callbacks rather than composed futures keep the per-message cost low.
+   */
+  private final class Attempt implements Callback {
+    private final RequestBody body;
+    private final boolean tokenTarget;
+    private final CompletableFuture<SendResult> result;
+    private volatile Call call;
+    private AccessToken token;
+    private boolean retried;
 
-  private CompletableFuture<HttpExchange.Answer> post(RequestBody body, AccessToken token) {
-    if (closed.get()) {
-      return CompletableFuture.failedFuture(new IllegalStateException("FcmProvider is closed"));
+    Attempt(RequestBody body, boolean tokenTarget, CompletableFuture<SendResult> result) {
+      this.body = body;
+      this.tokenTarget = tokenTarget;
+      this.result = result;
     }
-    Request request =
-        new Request.Builder()
-            .url(sendUrl)
-            .header("Authorization", "Bearer " + token.value())
-            .post(body)
-            .build();
-    return HttpExchange.execute(client, request);
+
+    void start() {
+      CompletableFuture<AccessToken> next = tokens.get();
+      if (next.isDone() && !next.isCompletedExceptionally()) {
+        post(next.join()); // the cached token: no callback hop
+      } else {
+        next.whenComplete((fresh, failure) -> {
+          if (failure == null) {
+            post(fresh);
+          } else if (failure instanceof TokenEndpointException refused) {
+            result.complete(refused.result());
+          } else {
+            result.completeExceptionally(failure);
+          }
+        });
+      }
+    }
+
+    private void post(AccessToken accessToken) {
+      if (closed.get()) {
+        result.completeExceptionally(new IllegalStateException("FcmProvider is closed"));
+        return;
+      }
+      token = accessToken;
+      Request request =
+          new Request.Builder()
+              .url(sendUrl)
+              .header("Authorization", "Bearer " + accessToken.value())
+              .post(body)
+              .build();
+      Call posted = client.newCall(request);
+      if (call == null) {
+        result.whenComplete((r, f) -> {
+          if (result.isCancelled()) {
+            call.cancel();
+          }
+        });
+      }
+      call = posted;
+      posted.enqueue(this);
+    }
+
+    @Override
+    public void onFailure(Call failed, IOException e) {
+      result.completeExceptionally(e);
+    }
+
+    @Override
+    public void onResponse(Call answered, Response response) {
+      HttpExchange.Answer answer;
+      try (response) {
+        answer = HttpExchange.read(response);
+      } catch (IOException | RuntimeException e) {
+        result.completeExceptionally(e);
+        return;
+      }
+      try {
+        if (answer.status() >= 200 && answer.status() < 300) {
+          result.complete(FcmResponses.accepted(answer.status(), answer.body()));
+          return;
+        }
+        FcmResponses.FcmError error = FcmResponses.parseError(answer.status(), answer.body());
+        if (!retried && FcmResponses.isAccessTokenRefused(error)) {
+          retried = true;
+          tokens.invalidate(token);
+          start();
+          return;
+        }
+        result.complete(FcmResponses.map(
+            error, answer.retryAfter(), tokenTarget, projectId, clock.instant()));
+      } catch (RuntimeException e) {
+        result.completeExceptionally(e);
+      }
+    }
   }
 
   /**

@@ -111,10 +111,10 @@ class FcmProviderTest {
             + "\"image\":\"https://cdn.casino.example/final.png\"}");
     assertThat(mock.messages().get(0).data()).containsExactly(
         entry("tournamentId", "42"),
-        entry("herald_delivery_id", "delivery-7"),
         entry("herald_link", "https://casino.example/tournaments/42"),
         entry("herald_actions",
-            "[{\"id\":\"join\",\"title\":\"Join now\",\"link\":\"https://casino.example/t/42/join\"}]"));
+            "[{\"id\":\"join\",\"title\":\"Join now\",\"link\":\"https://casino.example/t/42/join\"}]"),
+        entry("herald_delivery_id", "delivery-7"));
     JsonNode android = m.path("android");
     assertThat(android.path("priority").asText()).isEqualTo("HIGH");
     assertThat(android.path("ttl").asText()).isEqualTo("600s");

@@ -2,6 +2,8 @@ package dev.herald.fcm.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.herald.InvalidInputException;
 import dev.herald.content.Action;
 import dev.herald.content.Notification;
@@ -11,9 +13,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -32,8 +36,10 @@ import java.util.regex.Pattern;
  *
  * <p>The payload size checked against {@link #MAX_PAYLOAD_BYTES} is the UTF-8 length of the
  * {@code message} object as written, without its target field ({@code token}, {@code topic} or
- * {@code condition}): every key and value FCM delivers, counted conservatively. Stateless and
- * thread-safe.
+ * {@code condition}): every key and value FCM delivers, counted conservatively.
+ *
+ * <p>Thread-safe. The bytes before the delivery id are kept for the last notification encoded, so
+ * sending one notification to many addresses encodes it once.
  */
 public final class FcmMessageWriter {
   /** FCM's limit on a message's payload, in bytes. */
@@ -45,12 +51,17 @@ public final class FcmMessageWriter {
   /** The data key holding the action buttons as a JSON array, when there are any. */
   public static final String ACTIONS_KEY = "herald_actions";
 
-  private static final JsonFactory JSON = new JsonFactory();
+  private static final JsonFactory JSON =
+      JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_CONTENT).build();
+  private static final JsonStringEncoder QUOTER = JsonStringEncoder.getInstance();
+  private static final byte[] DELIVERY_ID_FIELD =
+      ("\"" + DELIVERY_ID_KEY + "\":\"").getBytes(StandardCharsets.UTF_8);
   private static final Pattern WEB_PUSH_TOPIC = Pattern.compile("[A-Za-z0-9_-]{1,32}");
 
   private final Function<Notification, String> androidChannel;
   private final String androidClickAction;
   private final boolean validateOnly;
+  private final AtomicReference<Prefix> lastPrefix = new AtomicReference<>();
 
   /**
    * Creates a writer.
@@ -110,6 +121,56 @@ public final class FcmMessageWriter {
       String targetField, String targetValue, String deliveryId, Notification notification,
       Instant expiresAt, Instant now) {
     long ttlSeconds = Math.max(0, Duration.between(now, expiresAt).getSeconds());
+    Prefix prefix = lastPrefix.get();
+    if (prefix == null || prefix.notification() != notification
+        || prefix.ttlSeconds() != ttlSeconds
+        || prefix.expiresAtSecond() != expiresAt.getEpochSecond()) {
+      prefix = prefix(notification, ttlSeconds, expiresAt);
+      lastPrefix.set(prefix);
+    }
+    byte[] id = QUOTER.quoteAsUTF8(deliveryId);
+    byte[] field = QUOTER.quoteAsUTF8(targetField);
+    byte[] value = QUOTER.quoteAsUTF8(targetValue);
+    byte[] head = prefix.bytes();
+    int length = head.length + DELIVERY_ID_FIELD.length + id.length + 2 // "}
+        + 2 + field.length + 3 + value.length + 3; // ,"field":"value"}}
+    byte[] body = new byte[length];
+    int at = append(body, 0, head);
+    at = append(body, at, DELIVERY_ID_FIELD);
+    at = append(body, at, id);
+    body[at++] = '"';
+    body[at++] = '}'; // the end of data, the message's last field before its target
+    // The message without its target, plus the closing brace it would have.
+    int payloadBytes = at - prefix.messageStart() + 1;
+    body[at++] = ',';
+    body[at++] = '"';
+    at = append(body, at, field);
+    body[at++] = '"';
+    body[at++] = ':';
+    body[at++] = '"';
+    at = append(body, at, value);
+    body[at++] = '"';
+    body[at++] = '}';
+    body[at++] = '}';
+    return new Encoded(body, payloadBytes);
+  }
+
+  /**
+   * Everything before Herald's delivery id: the same bytes for every address a notification is
+   * sent to in the same second, so a mass send encodes its notification once, not per device.
+   *
+   * @param notification the notification it was encoded from (compared by identity; it is
+   *     immutable)
+   * @param ttlSeconds the time to live written into it
+   * @param expiresAtSecond the expiry written into it
+   * @param bytes {@code {"validate_only":…,"message":{…,"data":{…,} } up to the delivery id
+   * @param messageStart the offset of the message's opening brace
+   */
+  private record Prefix(
+      Notification notification, long ttlSeconds, long expiresAtSecond, byte[] bytes,
+      int messageStart) {}
+
+  private Prefix prefix(Notification notification, long ttlSeconds, Instant expiresAt) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
     try (JsonGenerator json = JSON.createGenerator(out)) {
       json.writeStartObject();
@@ -119,21 +180,24 @@ public final class FcmMessageWriter {
       json.flush();
       int messageStart = out.size() - 1; // at the message's opening brace
       writeNotification(json, notification);
-      writeData(json, deliveryId, notification);
       writeAndroid(json, notification, ttlSeconds);
       writeApns(json, notification, ttlSeconds, expiresAt);
       writeWebpush(json, notification, ttlSeconds);
+      boolean dataBefore = writeDataExceptDeliveryId(json, notification);
       json.flush();
-      // The message without its target, plus the closing brace it would have.
-      int payloadBytes = out.size() - messageStart + 1;
-      json.writeStringField(targetField, targetValue);
-      json.writeEndObject();
-      json.writeEndObject();
-      json.flush();
-      return new Encoded(out.toByteArray(), payloadBytes);
+      if (dataBefore) {
+        out.write(',');
+      }
+      return new Prefix(notification, ttlSeconds, expiresAt.getEpochSecond(), out.toByteArray(),
+          messageStart);
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
     }
+  }
+
+  private static int append(byte[] to, int at, byte[] bytes) {
+    System.arraycopy(bytes, 0, to, at, bytes.length);
+    return at + bytes.length;
   }
 
   private static void writeNotification(JsonGenerator json, Notification n) throws IOException {
@@ -148,21 +212,26 @@ public final class FcmMessageWriter {
     json.writeEndObject();
   }
 
-  private static void writeData(JsonGenerator json, String deliveryId, Notification n)
+  /**
+   * Opens {@code data} and writes the notification's entries, the deep link and the actions,
+   * leaving the object open for the delivery id.
+   *
+   * @return whether any entry was written (the delivery id then needs a comma)
+   */
+  private static boolean writeDataExceptDeliveryId(JsonGenerator json, Notification n)
       throws IOException {
     json.writeObjectFieldStart("data");
     for (Map.Entry<String, String> entry : n.data().entrySet()) {
       checkDataKey(entry.getKey());
       json.writeStringField(entry.getKey(), entry.getValue());
     }
-    json.writeStringField(DELIVERY_ID_KEY, deliveryId);
     if (n.deepLink().isPresent()) {
       json.writeStringField(LINK_KEY, n.deepLink().get());
     }
     if (!n.actions().isEmpty()) {
       json.writeStringField(ACTIONS_KEY, actionsJson(n));
     }
-    json.writeEndObject();
+    return !n.data().isEmpty() || n.deepLink().isPresent() || !n.actions().isEmpty();
   }
 
   /**

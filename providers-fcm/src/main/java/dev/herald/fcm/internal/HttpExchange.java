@@ -34,6 +34,22 @@ public final class HttpExchange {
   }
 
   /**
+   * Reads a response: its status, at most {@value #MAX_BODY_BYTES} bytes of body as UTF-8 (the
+   * encoding of JSON; the Content-Type is not parsed on this hot path), and Retry-After.
+   *
+   * @param response the response; the caller closes it
+   * @return the answer
+   * @throws IOException when the body cannot be read
+   */
+  public static Answer read(Response response) throws IOException {
+    BufferedSource source = response.body().source();
+    source.request(MAX_BODY_BYTES);
+    Buffer buffer = source.getBuffer();
+    String body = buffer.readString(Math.min(buffer.size(), MAX_BODY_BYTES), StandardCharsets.UTF_8);
+    return new Answer(response.code(), body, response.header("Retry-After"));
+  }
+
+  /**
    * Enqueues the call; the future fails with the transport's {@link IOException} when no answer
    * arrived (refused, reset, timed out, cancelled). Cancelling the future cancels the call.
    *
@@ -58,14 +74,7 @@ public final class HttpExchange {
       @Override
       public void onResponse(Call c, Response response) {
         try (response) {
-          // Read at most MAX_BODY_BYTES, as UTF-8 (JSON's encoding), without parsing the
-          // Content-Type on the hot path.
-          BufferedSource source = response.body().source();
-          source.request(MAX_BODY_BYTES);
-          Buffer buffer = source.getBuffer();
-          String body = buffer.readString(Math.min(buffer.size(), MAX_BODY_BYTES),
-              StandardCharsets.UTF_8);
-          future.complete(new Answer(response.code(), body, response.header("Retry-After")));
+          future.complete(read(response));
         } catch (IOException e) {
           future.completeExceptionally(e);
         } catch (RuntimeException e) {

@@ -87,4 +87,32 @@ class FcmMessageWriterTest {
     assertThat(message.path("android").path("collapse_key").asText())
         .isEqualTo("odds update: match 7");
   }
+
+  @Test
+  void reusesTheEncodedNotificationOnlyForTheSameNotificationTtlAndExpiry() throws Exception {
+    Notification jackpot = Notification.builder().title("Jackpot").data("game", "slots").build();
+    Notification cashback = Notification.builder().title("Cashback").build();
+    Instant expires = NOW.plus(Duration.ofHours(1));
+
+    JsonNode a = message(writer.encode("token", "t-1", "d-1", jackpot, expires, NOW));
+    JsonNode b = message(writer.encode("topic", "news", "d-2", cashback, expires, NOW));
+    JsonNode c = message(writer.encode("token", "t\"3", "d-3", jackpot, expires, NOW));
+    JsonNode d = message(writer.encode("token", "t-4", "d-4", jackpot, expires, NOW.plusSeconds(1)));
+
+    assertThat(a.path("notification").path("title").asText()).isEqualTo("Jackpot");
+    assertThat(a.path("token").asText()).isEqualTo("t-1");
+    assertThat(a.path("data").toString())
+        .isEqualTo("{\"game\":\"slots\",\"herald_delivery_id\":\"d-1\"}");
+    assertThat(b.path("notification").path("title").asText()).isEqualTo("Cashback");
+    assertThat(b.path("topic").asText()).isEqualTo("news");
+    assertThat(b.path("data").toString()).isEqualTo("{\"herald_delivery_id\":\"d-2\"}");
+    assertThat(c.path("token").asText()).isEqualTo("t\"3");
+    assertThat(c.path("data").path("herald_delivery_id").asText()).isEqualTo("d-3");
+    assertThat(c.path("android").path("ttl").asText()).isEqualTo("3600s");
+    assertThat(d.path("android").path("ttl").asText()).isEqualTo("3599s");
+  }
+
+  private static JsonNode message(FcmMessageWriter.Encoded encoded) throws Exception {
+    return JSON.readTree(encoded.body()).path("message");
+  }
 }
