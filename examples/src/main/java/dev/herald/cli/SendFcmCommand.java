@@ -41,9 +41,10 @@ import picocli.CommandLine.Option;
     },
     footer = {
       "",
-      "Example, against the mock FCM service of the testing module:",
-      "  herald send fcm --service-account mock-sa.json --endpoint https://localhost:8443 \\",
-      "      --trust-cert mock.pem --token TOKEN --title 'Jackpot!' --data game=slots --json"
+      "Example, against a local mock FCM service (herald-testing's MockFcmService):",
+      "  herald send fcm --service-account mock-sa.json \\",
+      "      --endpoint https://localhost:8443 --trust-cert mock.pem \\",
+      "      --token TOKEN --title 'Jackpot!' --data game=slots --json"
     })
 final class SendFcmCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

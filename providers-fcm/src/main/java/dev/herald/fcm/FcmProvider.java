@@ -286,14 +286,15 @@ public final class FcmProvider implements PushProvider {
               .post(body)
               .build();
       Call posted = client.newCall(request);
-      if (call == null) {
+      boolean first = call == null;
+      call = posted;
+      if (first) {
         result.whenComplete((r, f) -> {
           if (result.isCancelled()) {
-            call.cancel();
+            call.cancel(); // the caller gave up: free the stream
           }
         });
       }
-      call = posted;
       posted.enqueue(this);
     }
 

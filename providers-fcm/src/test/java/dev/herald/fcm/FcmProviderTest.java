@@ -246,12 +246,16 @@ class FcmProviderTest {
   }
 
   @Test
-  void theTokenEndpointRecoversAfterARefusal() throws Exception {
+  void afterATokenEndpointFailureSendsFailFastForTenSecondsThenRecover() throws Exception {
     FcmProvider fcm = provider();
     mock.enqueueTokenError(503, "temporarily_unavailable", "");
 
     assertThat(send(fcm, "a", Fixtures.notification())).isInstanceOf(SendResult.RetryLater.class);
-    assertThat(send(fcm, "b", Fixtures.notification())).isInstanceOf(SendResult.Accepted.class);
+    clock.advance(Duration.ofSeconds(9));
+    assertThat(send(fcm, "b", Fixtures.notification())).isInstanceOf(SendResult.RetryLater.class);
+    assertThat(mock.tokenRequestCount()).isEqualTo(1); // no second request during the pause
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(send(fcm, "c", Fixtures.notification())).isInstanceOf(SendResult.Accepted.class);
     assertThat(mock.tokenRequestCount()).isEqualTo(2);
   }
 

@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * <p>Caching: a token is used until {@link AccessToken#refreshAt()}, five minutes before it
  * expires (or half-way through a lifetime shorter than ten minutes). Between then and expiry,
  * sends keep using it while one refresh runs in the background; after expiry, sends wait for the
- * refresh. However many sends arrive at once, one request is in flight (single flight). A failed
- * background refresh is retried no sooner than {@link #RETRY_PAUSE} later, so a token endpoint
- * outage does not turn every send into a token request. Thread-safe.
+ * refresh. However many sends arrive at once, one request is in flight (single flight). After a
+ * failed request, no other is made for {@link #RETRY_PAUSE}: sends that need a token fail the same
+ * way at once, and a background refresh waits, so a token endpoint outage does not turn every
+ * send into a token request. Thread-safe.
  */
 public final class AccessTokenSource {
   /** The OAuth2 scope FCM's send method requires. */
@@ -50,7 +51,7 @@ public final class AccessTokenSource {
   public static final Duration ASSERTION_LIFETIME = Duration.ofHours(1);
   /** How long before expiry a token is replaced. */
   public static final Duration REFRESH_MARGIN = Duration.ofMinutes(5);
-  /** The least time between a failed background refresh and the next attempt. */
+  /** The least time between a failed token request and the next. */
   public static final Duration RETRY_PAUSE = Duration.ofSeconds(10);
 
   private static final Logger log = LoggerFactory.getLogger(AccessTokenSource.class);
@@ -66,7 +67,8 @@ public final class AccessTokenSource {
   private final Object lock = new Object();
   private volatile AccessToken current;
   private CompletableFuture<AccessToken> inFlight; // guarded by lock
-  private Instant backgroundRetryAt = Instant.MIN; // guarded by lock
+  private Throwable lastFailure; // guarded by lock
+  private Instant retryAt = Instant.MIN; // guarded by lock
 
   /**
    * Creates a source; nothing is requested until the first {@link #get()}.
@@ -115,7 +117,11 @@ public final class AccessTokenSource {
         return token.asFuture();
       }
       boolean usable = token != null && now.isBefore(token.expiresAt());
-      if (inFlight == null && (!usable || !now.isBefore(backgroundRetryAt))) {
+      boolean pausing = now.isBefore(retryAt);
+      if (!usable && inFlight == null && pausing && lastFailure != null) {
+        return CompletableFuture.failedFuture(lastFailure); // the last attempt failed just now
+      }
+      if (inFlight == null && !pausing) {
         started = new CompletableFuture<>();
         inFlight = started;
       }
@@ -196,6 +202,8 @@ public final class AccessTokenSource {
       synchronized (lock) {
         current = token;
         inFlight = null;
+        lastFailure = null;
+        retryAt = Instant.MIN;
       }
       log.debug("FCM access token for {} refreshed; expires at {}", clientEmail,
           token.expiresAt());
@@ -206,7 +214,8 @@ public final class AccessTokenSource {
   private void fail(CompletableFuture<AccessToken> future, Throwable failure) {
     synchronized (lock) {
       inFlight = null;
-      backgroundRetryAt = clock.instant().plus(RETRY_PAUSE);
+      lastFailure = failure;
+      retryAt = clock.instant().plus(RETRY_PAUSE);
     }
     future.completeExceptionally(failure);
   }
