@@ -85,8 +85,8 @@ import okhttp3.tls.HeldCertificate;
  * }
  * }</pre>
  *
- * <p>The service account it trusts is generated at start (a fresh 2048-bit RSA key); more can be
- * added with {@link #trustServiceAccount}. Everything a client did wrong is listed in
+ * <p>The service account it trusts is generated at start, with a fresh key id and a 2048-bit RSA
+ * key generated once per JVM; more accounts can be added with {@link #trustServiceAccount}. Everything a client did wrong is listed in
  * {@link #refusals()}. Thread-safe; close it to stop the server.
  */
 public final class MockFcmService implements AutoCloseable {
@@ -153,7 +153,7 @@ public final class MockFcmService implements AutoCloseable {
     server.start();
     this.tokenUri = baseUrl() + "/token";
 
-    KeyPair keys = generateRsaKeyPair();
+    KeyPair keys = GeneratedKey.PAIR;
     String keyId = HexFormat.of().formatHex(randomBytes(20));
     String clientEmail = "herald-mock@" + projectId + ".iam.gserviceaccount.com";
     trustServiceAccount(clientEmail, keyId, (RSAPublicKey) keys.getPublic(), projectId);
@@ -228,7 +228,7 @@ public final class MockFcmService implements AutoCloseable {
   }
 
   /**
-   * A Google service-account JSON key this mock trusts, with a freshly generated RSA key and
+   * A Google service-account JSON key this mock trusts, with a generated RSA key and
    * {@code token_uri} pointing at this mock. The same account every call.
    *
    * @return the JSON text
@@ -577,13 +577,21 @@ public final class MockFcmService implements AutoCloseable {
     return bytes;
   }
 
-  private static KeyPair generateRsaKeyPair() {
-    try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-      generator.initialize(2048);
-      return generator.generateKeyPair();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("RSA is missing from this JDK", e);
+  /**
+   * The generated service account's RSA key: made once per JVM, on first use (2048-bit key
+   * generation takes a noticeable fraction of a second), never stored anywhere.
+   */
+  private static final class GeneratedKey {
+    static final KeyPair PAIR = generate();
+
+    private static KeyPair generate() {
+      try {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        return generator.generateKeyPair();
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("RSA is missing from this JDK", e);
+      }
     }
   }
 
