@@ -1,0 +1,118 @@
+package dev.herald.fcm.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.InvalidInputException;
+import dev.herald.content.Notification;
+import dev.herald.content.Urgency;
+import dev.herald.fcm.FcmTarget;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class FcmMessageWriterTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+  private final FcmMessageWriter writer = new FcmMessageWriter(null, null, false);
+
+  @Test
+  void thePayloadSizeIsTheMessageWithoutItsTarget() throws Exception {
+    Notification n = Notification.builder().title("Bonus ünlocked").body("€10").build();
+
+    FcmMessageWriter.Encoded encoded = writer.encode(
+        FcmTarget.token("t".repeat(300)), "d-1", n, NOW.plusSeconds(60), NOW);
+
+    JsonNode body = JSON.readTree(encoded.body());
+    assertThat(body.path("validate_only").asBoolean(true)).isFalse();
+    ObjectNode message = (ObjectNode) body.path("message").deepCopy();
+    assertThat(message.remove("token").asText()).hasSize(300);
+    assertThat(encoded.payloadBytes())
+        .isEqualTo(JSON.writeValueAsString(message).getBytes(StandardCharsets.UTF_8).length);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"from", "message_type", "google.analytics", "gcm.notification.x"})
+  void refusesKeysFcmReserves(String key) {
+    Notification n = Notification.builder().title("t").data(key, "v").build();
+
+    assertThatThrownBy(() -> writer.encode(FcmTarget.topic("x"), "d", n, NOW, NOW))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith("data[" + key + "]: is a key FCM reserves");
+  }
+
+  @Test
+  void refusesHeraldsOwnPrefix() {
+    Notification n = Notification.builder().title("t").data("herald_delivery_id", "x").build();
+
+    assertThatThrownBy(() -> writer.encode(FcmTarget.topic("x"), "d", n, NOW, NOW))
+        .hasMessageContaining("uses the herald_ prefix");
+  }
+
+  @Test
+  void apnsPriorityFollowsTheUrgencyMapping() {
+    assertThat(FcmMessageWriter.apnsPriority(Urgency.HIGH)).isEqualTo("10");
+    assertThat(FcmMessageWriter.apnsPriority(Urgency.NORMAL)).isEqualTo("10");
+    assertThat(FcmMessageWriter.apnsPriority(Urgency.LOW)).isEqualTo("5");
+    assertThat(FcmMessageWriter.apnsPriority(Urgency.VERY_LOW)).isEqualTo("1");
+  }
+
+  @Test
+  void aDeepLinkThatIsNotHttpsTravelsOnlyInData() throws Exception {
+    Notification n = Notification.builder().title("t").deepLink("casino://lobby").build();
+
+    JsonNode message = JSON.readTree(
+        writer.encode(FcmTarget.topic("x"), "d", n, NOW.plus(Duration.ofHours(1)), NOW).body())
+        .path("message");
+
+    assertThat(message.path("data").path("herald_link").asText()).isEqualTo("casino://lobby");
+    assertThat(message.path("webpush").has("fcm_options")).isFalse();
+  }
+
+  @Test
+  void aCollapseKeyThatIsNotAWebPushTopicIsLeftOutOfTheWebPushHeaders() throws Exception {
+    Notification n = Notification.builder().title("t").collapseKey("odds update: match 7").build();
+
+    JsonNode message = JSON.readTree(
+        writer.encode(FcmTarget.topic("x"), "d", n, NOW.plusSeconds(5), NOW).body())
+        .path("message");
+
+    assertThat(message.path("webpush").path("headers").has("Topic")).isFalse();
+    assertThat(message.path("android").path("collapse_key").asText())
+        .isEqualTo("odds update: match 7");
+  }
+
+  @Test
+  void reusesTheEncodedNotificationOnlyForTheSameNotificationTtlAndExpiry() throws Exception {
+    Notification jackpot = Notification.builder().title("Jackpot").data("game", "slots").build();
+    Notification cashback = Notification.builder().title("Cashback").build();
+    Instant expires = NOW.plus(Duration.ofHours(1));
+
+    JsonNode a = message(writer.encode("token", "t-1", "d-1", jackpot, expires, NOW));
+    JsonNode b = message(writer.encode("topic", "news", "d-2", cashback, expires, NOW));
+    JsonNode c = message(writer.encode("token", "t\"3", "d-3", jackpot, expires, NOW));
+    JsonNode d = message(writer.encode("token", "t-4", "d-4", jackpot, expires, NOW.plusSeconds(1)));
+
+    assertThat(a.path("notification").path("title").asText()).isEqualTo("Jackpot");
+    assertThat(a.path("token").asText()).isEqualTo("t-1");
+    assertThat(a.path("data").toString())
+        .isEqualTo("{\"game\":\"slots\",\"herald_delivery_id\":\"d-1\"}");
+    assertThat(b.path("notification").path("title").asText()).isEqualTo("Cashback");
+    assertThat(b.path("topic").asText()).isEqualTo("news");
+    assertThat(b.path("data").toString()).isEqualTo("{\"herald_delivery_id\":\"d-2\"}");
+    assertThat(c.path("token").asText()).isEqualTo("t\"3");
+    assertThat(c.path("data").path("herald_delivery_id").asText()).isEqualTo("d-3");
+    assertThat(c.path("android").path("ttl").asText()).isEqualTo("3600s");
+    assertThat(d.path("android").path("ttl").asText()).isEqualTo("3599s");
+  }
+
+  private static JsonNode message(FcmMessageWriter.Encoded encoded) throws Exception {
+    return JSON.readTree(encoded.body()).path("message");
+  }
+}
