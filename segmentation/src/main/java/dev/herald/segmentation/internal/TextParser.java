@@ -271,6 +271,10 @@ public final class TextParser {
       }
       return make(a, Operator.EQ, new Value.Bool(true));
     }
+    if (a.type() == dev.herald.segmentation.AttributeType.BOOLEAN) {
+      throw error(t, "expected and, or, ) or an operator after " + a.name() + ", got "
+          + t.describe());
+    }
     throw error(t, "expected an operator after " + a.name() + " (" + OPERATORS + "), got "
         + t.describe());
   }
