@@ -46,7 +46,9 @@ final class RandomRules {
       });
     }
     for (String n : STRINGS) {
-      maybe(p, n, () -> COUNTRIES[random.nextInt(COUNTRIES.length)]);
+      // language has many distinct values, so it is stored as codes, not bitmaps per value
+      maybe(p, n, () -> n.equals("language") && random.nextInt(3) == 0
+          ? "x" + random.nextInt(120) : COUNTRIES[random.nextInt(COUNTRIES.length)]);
     }
     for (String n : TIMES) {
       maybe(p, n, this::time);
@@ -128,7 +130,7 @@ final class RandomRules {
         return switch (op) {
           case IN, NOT_IN -> Condition.test(a, op, text(), text(), text());
           case STARTS_WITH -> Condition.test(a, op,
-              new Value.Text(pick(new String[] {"D", "", "A", "DE", "d"})));
+              new Value.Text(pick(new String[] {"D", "", "A", "DE", "d", "x1", "x"})));
           case EXISTS, MISSING -> Condition.test(a, op);
           default -> Condition.test(a, op, text());
         };
@@ -164,7 +166,7 @@ final class RandomRules {
   }
 
   private Value text() {
-    return new Value.Text(pick(COUNTRIES));
+    return new Value.Text(random.nextInt(4) == 0 ? "x" + random.nextInt(120) : pick(COUNTRIES));
   }
 
   private <T> T pick(T[] values) {

@@ -16,8 +16,10 @@ import java.util.Map;
 /**
  * Player attributes laid out column by column in primitive arrays, one row per player in
  * ascending id order: no object per player. Numbers are a {@code double[]}, timestamps a
- * {@code long[]} of epoch milliseconds, booleans two bitmaps, strings an {@code int[]} of codes
- * into a sorted dictionary, sets of strings one sorted posting list per distinct element. Each
+ * {@code long[]} of epoch milliseconds, booleans two bitmaps, strings with at most
+ * {@value #BITMAP_VALUES} distinct values one bitmap per value (an inverted index), other strings
+ * an {@code int[]} of codes into a sorted dictionary, sets of strings one sorted posting list per
+ * distinct element. Each
  * column has a presence bitmap; a column whose attribute is missing for every player takes no
  * memory. Player ids are kept as UTF-8 bytes in one array.
  */
@@ -148,15 +150,25 @@ public final class ColumnStore {
     }
   }
 
+  /**
+   * Strings with at most this many distinct values are kept as one bitmap per value (an
+   * inverted index), which takes no more memory than an {@code int} code per row and turns
+   * {@code =}, {@code in} and {@code starts with} into bitmap operations.
+   */
+  static final int BITMAP_VALUES = 32;
+
   static final class StringColumn extends Column {
-    /** Code per row into {@link #dictionary}; -1 when missing. */
+    /** Code per row into {@link #dictionary}, -1 when missing; null when {@link #bitmaps} hold the column. */
     final int[] codes;
+    /** Per dictionary code, the rows holding that value; null when {@link #codes} hold the column. */
+    final long[][] bitmaps;
     /** Distinct values, sorted by {@link String#compareTo}. */
     final String[] dictionary;
 
-    StringColumn(long[] present, int[] codes, String[] dictionary) {
+    StringColumn(long[] present, int[] codes, long[][] bitmaps, String[] dictionary) {
       super(present);
       this.codes = codes;
+      this.bitmaps = bitmaps;
       this.dictionary = dictionary;
     }
 
@@ -171,7 +183,8 @@ public final class ColumnStore {
       for (String s : dictionary) {
         strings += 40 + 2L * s.length();
       }
-      return 8L * present.length + 4L * codes.length + strings;
+      long values = codes != null ? 4L * codes.length : 8L * present.length * bitmaps.length;
+      return 8L * present.length + values + strings;
     }
   }
 
@@ -464,13 +477,22 @@ public final class ColumnStore {
       for (int i = 0; i < dictionary.length; i++) {
         remap[codeOf.get(dictionary[i])] = i;
       }
+      if (dictionary.length <= BITMAP_VALUES) {
+        long[][] bitmaps = new long[dictionary.length][wordsFor(rows)];
+        for (int r = 0; r < rows; r++) {
+          if (codes[r] >= 0) {
+            bitmaps[remap[codes[r]]][r >>> 6] |= 1L << r;
+          }
+        }
+        return new StringColumn(presentFor(rows), null, bitmaps, dictionary);
+      }
       int[] out = Arrays.copyOf(codes, rows);
       for (int r = 0; r < rows; r++) {
         if (out[r] >= 0) {
           out[r] = remap[out[r]];
         }
       }
-      return new StringColumn(presentFor(rows), out, dictionary);
+      return new StringColumn(presentFor(rows), out, null, dictionary);
     }
   }
 
