@@ -214,6 +214,17 @@ public sealed interface Condition
     return RuleWriter.explain(this, null);
   }
 
+  /**
+   * The tree drawn one node a line, each followed by a note, for example how many players the
+   * node selects.
+   *
+   * @param note the note for a node, or null or empty for none
+   * @return the drawing
+   */
+  default String explain(java.util.function.Function<Condition, String> note) {
+    return RuleWriter.explain(this, java.util.Objects.requireNonNull(note, "note"));
+  }
+
   private static void collectReferences(Condition c, Set<String> ids) {
     if (c instanceof InSegment s) {
       ids.add(s.segmentId());
