@@ -18,7 +18,14 @@ import java.util.regex.Pattern;
 public record Attribute(String name, AttributeType type, boolean heraldOwned, String description) {
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.\\-]{0,63}");
 
-  /** Validates the fields. */
+  /**
+   * Validates the fields.
+   *
+   * @param name the attribute's name
+   * @param type its type
+   * @param heraldOwned whether Herald supplies it
+   * @param description what it holds
+   */
   public Attribute {
     Objects.requireNonNull(name, "name");
     if (!NAME.matcher(name).matches()) {

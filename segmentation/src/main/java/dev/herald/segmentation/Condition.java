@@ -36,7 +36,11 @@ public sealed interface Condition
    * @param conditions two or more; nested {@code All}s are flattened into this one
    */
   record All(List<Condition> conditions) implements Condition {
-    /** Flattens and checks. */
+    /**
+     * Flattens and checks.
+     *
+     * @param conditions the conditions
+     */
     public All {
       conditions = flatten(conditions, All.class);
     }
@@ -48,7 +52,11 @@ public sealed interface Condition
    * @param conditions two or more; nested {@code Any}s are flattened into this one
    */
   record Any(List<Condition> conditions) implements Condition {
-    /** Flattens and checks. */
+    /**
+     * Flattens and checks.
+     *
+     * @param conditions the conditions
+     */
     public Any {
       conditions = flatten(conditions, Any.class);
     }
@@ -61,7 +69,11 @@ public sealed interface Condition
    * @param condition the negated condition
    */
   record Not(Condition condition) implements Condition {
-    /** Checks the field. */
+    /**
+     * Checks the field.
+     *
+     * @param condition the negated condition
+     */
     public Not {
       Objects.requireNonNull(condition, "condition");
     }
@@ -73,7 +85,11 @@ public sealed interface Condition
    * @param segmentId the referenced segment's id
    */
   record InSegment(String segmentId) implements Condition {
-    /** Checks the id. */
+    /**
+     * Checks the id.
+     *
+     * @param segmentId the referenced segment
+     */
     public InSegment {
       dev.herald.segmentation.internal.SegmentIds.check(segmentId);
     }
@@ -88,7 +104,13 @@ public sealed interface Condition
    */
   record AttributeTest(String attribute, Operator operator, List<Value> operands)
       implements Condition {
-    /** Checks arity and literal kinds. */
+    /**
+     * Checks arity and literal kinds.
+     *
+     * @param attribute the attribute's canonical name
+     * @param operator the test
+     * @param operands the literals
+     */
     public AttributeTest {
       if (!dev.herald.segmentation.Attribute.isValidName(attribute)) {
         throw new IllegalArgumentException("invalid attribute name: " + attribute);

@@ -16,7 +16,14 @@ import java.util.Objects;
  * @param updatedAt when it was last defined
  */
 public record SavedSegment(String id, String description, String rules, Instant updatedAt) {
-  /** Checks the fields. */
+  /**
+   * Checks the fields.
+   *
+   * @param id the segment's id
+   * @param description what it holds
+   * @param rules the rule in JSON
+   * @param updatedAt when it was last defined
+   */
   public SavedSegment {
     SegmentIds.check(id);
     description = description == null ? "" : description;

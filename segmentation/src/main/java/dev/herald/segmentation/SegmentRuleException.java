@@ -16,9 +16,13 @@ package dev.herald.segmentation;
 public final class SegmentRuleException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
+  /** 1-based line, 0 when unknown. */
   private final int line;
+  /** 1-based column, 0 when unknown. */
   private final int column;
+  /** The problem without its position. */
   private final String reason;
+  /** The source line, for the excerpt; may be null. */
   private final String sourceLine;
 
   /**

@@ -23,7 +23,11 @@ public sealed interface Value
    * @param value the text, compared exactly
    */
   record Text(String value) implements Value {
-    /** Checks the field. */
+    /**
+     * Checks the field.
+     *
+     * @param value the value
+     */
     public Text {
       Objects.requireNonNull(value, "value");
     }
@@ -36,7 +40,11 @@ public sealed interface Value
    * @param value the number, without trailing zeros (so {@code 3.0} and {@code 3} are equal)
    */
   record Num(BigDecimal value) implements Value {
-    /** Normalises the scale. */
+    /**
+     * Normalises the scale.
+     *
+     * @param value the value
+     */
     public Num {
       Objects.requireNonNull(value, "value");
       value = value.signum() == 0 ? BigDecimal.ZERO : value.stripTrailingZeros();
@@ -67,7 +75,11 @@ public sealed interface Value
    * @param value the instant
    */
   record Timestamp(Instant value) implements Value {
-    /** Checks the field. */
+    /**
+     * Checks the field.
+     *
+     * @param value the value
+     */
     public Timestamp {
       Objects.requireNonNull(value, "value");
     }
@@ -80,7 +92,11 @@ public sealed interface Value
    *     {@link #MAX_DURATION} either way
    */
   record Now(Duration offset) implements Value {
-    /** Checks the field. */
+    /**
+     * Checks the field.
+     *
+     * @param offset the offset from now
+     */
     public Now {
       Objects.requireNonNull(offset, "offset");
       if (offset.getNano() != 0 || offset.abs().compareTo(MAX_DURATION) > 0) {
@@ -96,7 +112,11 @@ public sealed interface Value
    * @param length positive, whole seconds, at most {@link #MAX_DURATION}
    */
   record Span(Duration length) implements Value {
-    /** Checks the field. */
+    /**
+     * Checks the field.
+     *
+     * @param length the span
+     */
     public Span {
       Objects.requireNonNull(length, "length");
       if (length.isNegative() || length.isZero() || length.getNano() != 0
