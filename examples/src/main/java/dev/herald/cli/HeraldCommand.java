@@ -25,6 +25,7 @@ import picocli.CommandLine.IVersionProvider;
       DemoCommand.class,
       SendCommand.class,
       VapidKeysCommand.class,
+      SegmentCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class HeraldCommand implements Runnable {

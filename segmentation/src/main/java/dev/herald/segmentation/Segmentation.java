@@ -1,0 +1,399 @@
+package dev.herald.segmentation;
+
+import dev.herald.Herald;
+import dev.herald.HeraldException;
+import dev.herald.InvalidInputException;
+import dev.herald.internal.Checks;
+import dev.herald.segmentation.internal.SegmentIds;
+import dev.herald.spi.AudienceResolver;
+import dev.herald.spi.PlayerDirectory;
+import dev.herald.spi.PlayerProfile;
+import dev.herald.spi.SubscriptionStore;
+import dev.herald.subscription.PlayerPushState;
+import dev.herald.subscription.PushPreferences;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Herald's segment engine: saved segments, one-player checks for triggers, audience counts and
+ * member streams for campaigns. It is also Herald's {@link AudienceResolver}.
+ *
+ * <pre>{@code
+ * Segmentation segmentation = Segmentation.builder()
+ *     .herald(herald)                               // players, subscriptions and clock
+ *     .catalogue(AttributeCatalogue.casino())
+ *     .build();
+ * segmentation.segments().define("dormant-vip", "VIPs who have not deposited for a week",
+ *     "push.enabled and vip_level >= 3 and last_deposit_at before now - 7d");
+ * boolean now = segmentation.matches("dormant-vip", "player-42");   // a trigger asks
+ * long size = segmentation.count("dormant-vip");                     // a back office previews
+ * try (Stream<String> ids = segmentation.members("dormant-vip")) {   // a campaign sends
+ *   ids.forEach(dispatcher::enqueue);
+ * }
+ * }</pre>
+ *
+ * <h2>Where values come from</h2>
+ * The host's attributes come from {@link PlayerDirectory} profiles. Herald's {@code push.*}
+ * attributes (see {@link HeraldAttributes}) are derived from the {@link SubscriptionStore} and the
+ * {@link PushActivity} when those are given, and take precedence over a profile attribute of the
+ * same name; without a subscription store they are read from the profile like any other.
+ *
+ * <h2>One player and bulk</h2>
+ * {@link #matches} reads the player's profile and push state live. {@link #count} and
+ * {@link #members} evaluate over a {@link PlayerIndex}, a columnar snapshot of every player
+ * built from {@link PlayerDirectory#all()}; it is rebuilt on the calling thread when it is older
+ * than {@link Builder#indexMaxAge} (five minutes by default), or on {@link #refreshIndex()}.
+ * Players the directory does not list are in no audience.
+ *
+ * <p>Time is the builder's clock. Thread-safe. <b>Beta:</b> may change before 1.0.
+ */
+public final class Segmentation implements AudienceResolver {
+  private final AttributeCatalogue catalogue;
+  private final PlayerDirectory players;
+  private final SubscriptionStore subscriptions;
+  private final PushActivity activity;
+  private final Clock clock;
+  private final Duration indexMaxAge;
+  private final SegmentRegistry registry;
+  private final RuleParser parser;
+  private final Object indexLock = new Object();
+  private volatile PlayerIndex index;
+
+  private Segmentation(Builder b) {
+    this.catalogue = b.catalogue;
+    this.players = b.players;
+    this.subscriptions = b.subscriptions;
+    this.activity = b.activity;
+    this.clock = b.clock;
+    this.indexMaxAge = b.indexMaxAge;
+    this.registry = new SegmentRegistry(b.segmentStore, catalogue, clock);
+    this.parser = RuleParser.of(catalogue).withKnownSegments(id -> registry.find(id).isPresent());
+  }
+
+  /**
+   * Starts a builder.
+   *
+   * @return a builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** @return the attributes rules may name */
+  public AttributeCatalogue catalogue() {
+    return catalogue;
+  }
+
+  /** @return the saved segments */
+  public SegmentRegistry segments() {
+    return registry;
+  }
+
+  /** @return a parser that checks against this catalogue and the saved segments */
+  public RuleParser parser() {
+    return parser;
+  }
+
+  /**
+   * Compiles a saved segment with the segments it refers to as they are now.
+   *
+   * @param segmentId the segment
+   * @return the compiled rule
+   * @throws InvalidInputException for an unknown segment
+   * @throws SegmentRuleException when its references are broken or cyclic
+   */
+  public CompiledSegment compile(String segmentId) {
+    Condition rule = registry.condition(SegmentIds.check(segmentId)).orElseThrow(() ->
+        new InvalidInputException("segmentId", "unknown segment '" + segmentId + "'"));
+    return compile(rule);
+  }
+
+  /**
+   * Compiles a rule, resolving references against the saved segments.
+   *
+   * @param rule the rule
+   * @return the compiled rule
+   * @throws SegmentRuleException for type problems, unknown segments or cycles
+   */
+  public CompiledSegment compile(Condition rule) {
+    return CompiledSegment.compile(rule, catalogue, registry::condition);
+  }
+
+  /**
+   * Whether one player is in a saved segment right now, from the player's live profile and
+   * push state: what a trigger asks.
+   *
+   * @param segmentId the segment
+   * @param playerId the player
+   * @return true when a member; false too when the directory does not know the player
+   * @throws InvalidInputException for an unknown segment
+   */
+  public boolean matches(String segmentId, String playerId) {
+    CompiledSegment segment = compile(segmentId);
+    return attributesOf(playerId).map(p -> segment.matches(p, clock.instant())).orElse(false);
+  }
+
+  /**
+   * The three-valued result of a saved segment for one player, to explain a decision.
+   *
+   * @param segmentId the segment
+   * @param playerId the player
+   * @return TRUE, FALSE or UNKNOWN; UNKNOWN too when the directory does not know the player
+   * @throws InvalidInputException for an unknown segment
+   */
+  public Truth evaluate(String segmentId, String playerId) {
+    CompiledSegment segment = compile(segmentId);
+    return attributesOf(playerId).map(p -> segment.evaluate(p, clock.instant()))
+        .orElse(Truth.UNKNOWN);
+  }
+
+  /**
+   * One player's values as rules see them: the profile's attributes with Herald's on top.
+   *
+   * @param playerId the player
+   * @return the values, or empty when the directory does not know the player
+   */
+  public Optional<PlayerAttributes> attributesOf(String playerId) {
+    if (playerId == null || playerId.isBlank()) {
+      return Optional.empty();
+    }
+    return players.find(playerId).map(this::attributesOf);
+  }
+
+  private PlayerAttributes attributesOf(PlayerProfile profile) {
+    String id = profile.playerId();
+    Map<String, Object> herald;
+    if (subscriptions != null) {
+      PlayerPushState state = new PlayerPushState(id, subscriptions.devicesOf(id),
+          subscriptions.preferences(id).orElseGet(() -> PushPreferences.none(id)));
+      herald = HeraldAttributes.of(state, activity);
+    } else {
+      herald = new HashMap<>(4);
+      activity.lastReceivedAt(id).ifPresent(t -> herald.put(HeraldAttributes.PUSH_LAST_RECEIVED_AT, t));
+      activity.lastClickedAt(id).ifPresent(t -> herald.put(HeraldAttributes.PUSH_LAST_CLICKED_AT, t));
+    }
+    return PlayerAttributes.of(profile).overriddenBy(herald);
+  }
+
+  /**
+   * The current snapshot of every player, rebuilt first when older than the maximum age.
+   *
+   * @return the index
+   */
+  public PlayerIndex index() {
+    PlayerIndex current = index;
+    if (current != null && fresh(current)) {
+      return current;
+    }
+    synchronized (indexLock) {
+      current = index;
+      if (current != null && fresh(current)) {
+        return current;
+      }
+      current = buildIndex();
+      index = current;
+      return current;
+    }
+  }
+
+  /**
+   * Rebuilds the snapshot now, from {@link PlayerDirectory#all()}.
+   *
+   * @return the new index
+   */
+  public PlayerIndex refreshIndex() {
+    synchronized (indexLock) {
+      PlayerIndex current = buildIndex();
+      index = current;
+      return current;
+    }
+  }
+
+  private boolean fresh(PlayerIndex i) {
+    return !clock.instant().isAfter(i.builtAt().plus(indexMaxAge));
+  }
+
+  private PlayerIndex buildIndex() {
+    Instant startedAt = clock.instant();
+    PlayerIndex.Builder builder = PlayerIndex.builder(catalogue);
+    try (Stream<PlayerProfile> all = players.all()) {
+      all.forEach(p -> builder.add(p.playerId(), attributesOf(p)));
+    } catch (IllegalArgumentException e) {
+      throw new HeraldException("the player directory must stream players in ascending id"
+          + " order (PlayerDirectory.all()): " + e.getMessage(), e);
+    }
+    return builder.build(startedAt);
+  }
+
+  /**
+   * Counts a saved segment's members over the current index.
+   *
+   * @param segmentId the segment
+   * @return the audience size
+   * @throws InvalidInputException for an unknown segment
+   */
+  @Override
+  public long count(String segmentId) {
+    CompiledSegment segment = compile(segmentId);
+    return segment.count(index(), clock.instant());
+  }
+
+  /**
+   * Streams a saved segment's members over the current index, in ascending id order, computed
+   * as the stream is consumed.
+   *
+   * @param segmentId the segment
+   * @return the player ids
+   * @throws InvalidInputException for an unknown segment
+   */
+  @Override
+  public Stream<String> members(String segmentId) {
+    CompiledSegment segment = compile(segmentId);
+    return segment.members(index(), clock.instant());
+  }
+
+  /**
+   * Counts the audience of a rule that is not saved, for a back office previewing a draft.
+   *
+   * @param rule the rule, text or JSON; it may refer to saved segments
+   * @return the audience size over the current index
+   * @throws SegmentRuleException with the position of the first problem
+   */
+  public long preview(String rule) {
+    return compile(parser.parse(rule)).count(index(), clock.instant());
+  }
+
+  @Override
+  public String toString() {
+    return "Segmentation{" + catalogue + ", " + registry.all().size() + " segments}";
+  }
+
+  /** Builds a {@link Segmentation}; only the player directory is required. */
+  public static final class Builder {
+    private AttributeCatalogue catalogue = AttributeCatalogue.casino();
+    private PlayerDirectory players;
+    private SubscriptionStore subscriptions;
+    private PushActivity activity = PushActivity.none();
+    private SegmentStore segmentStore;
+    private Clock clock = Clock.systemUTC();
+    private Duration indexMaxAge = Duration.ofMinutes(5);
+
+    private Builder() {}
+
+    /**
+     * Takes the player directory, the subscription store and the clock of a Herald instance.
+     *
+     * @param herald the instance
+     * @return this builder
+     */
+    public Builder herald(Herald herald) {
+      Objects.requireNonNull(herald, "herald");
+      this.players = herald.players();
+      this.subscriptions = herald.subscriptionStore();
+      this.clock = herald.clock();
+      return this;
+    }
+
+    /**
+     * The attributes rules may name; {@link AttributeCatalogue#casino()} by default.
+     *
+     * @param value the catalogue
+     * @return this builder
+     */
+    public Builder catalogue(AttributeCatalogue value) {
+      this.catalogue = Checks.required(value, "catalogue");
+      return this;
+    }
+
+    /**
+     * Where players and the host's attributes come from. Required.
+     *
+     * @param value the directory
+     * @return this builder
+     */
+    public Builder players(PlayerDirectory value) {
+      this.players = Checks.required(value, "players");
+      return this;
+    }
+
+    /**
+     * Where Herald's push attributes come from; without one they are read from profiles.
+     *
+     * @param value the store, or null
+     * @return this builder
+     */
+    public Builder subscriptionStore(SubscriptionStore value) {
+      this.subscriptions = value;
+      return this;
+    }
+
+    /**
+     * Where {@code push.last_received_at} and {@code push.last_clicked_at} come from;
+     * {@link PushActivity#none()} by default.
+     *
+     * @param value the source
+     * @return this builder
+     */
+    public Builder pushActivity(PushActivity value) {
+      this.activity = Checks.required(value, "pushActivity");
+      return this;
+    }
+
+    /**
+     * Where saved segments live; {@link SegmentStore#inMemory()} by default.
+     *
+     * @param value the store
+     * @return this builder
+     */
+    public Builder segmentStore(SegmentStore value) {
+      this.segmentStore = Checks.required(value, "segmentStore");
+      return this;
+    }
+
+    /**
+     * The time source for {@code now} and index ages; the system UTC clock by default.
+     *
+     * @param value the clock
+     * @return this builder
+     */
+    public Builder clock(Clock value) {
+      this.clock = Checks.required(value, "clock");
+      return this;
+    }
+
+    /**
+     * How old the player index may get before a count or member stream rebuilds it; five
+     * minutes by default, zero to rebuild for every query.
+     *
+     * @param value from zero to one day
+     * @return this builder
+     */
+    public Builder indexMaxAge(Duration value) {
+      this.indexMaxAge = Checks.range(value, "indexMaxAge", Duration.ZERO, Duration.ofDays(1));
+      return this;
+    }
+
+    /**
+     * Builds the engine.
+     *
+     * @return the engine
+     * @throws IllegalStateException when no player directory was given
+     */
+    public Segmentation build() {
+      if (players == null) {
+        throw new IllegalStateException("a player directory is required: call players(...) or"
+            + " herald(...) before build()");
+      }
+      if (segmentStore == null) {
+        segmentStore = SegmentStore.inMemory();
+      }
+      return new Segmentation(this);
+    }
+  }
+}

@@ -1,0 +1,217 @@
+package dev.herald.segmentation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.herald.Herald;
+import dev.herald.HeraldException;
+import dev.herald.InvalidInputException;
+import dev.herald.embedded.InMemoryPlayerDirectory;
+import dev.herald.spi.AudienceResolver;
+import dev.herald.spi.PlayerDirectory;
+import dev.herald.spi.PlayerProfile;
+import dev.herald.subscription.ApnsAddress;
+import dev.herald.subscription.FcmAddress;
+import dev.herald.subscription.Platform;
+import dev.herald.subscription.Subscriptions;
+import dev.herald.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The facade over a real Herald: subscription state, player directory, clock. */
+class SegmentationTest {
+  private final MutableClock clock = MutableClock.at("2026-03-15T12:00:00Z");
+  private final InMemoryPlayerDirectory players = new InMemoryPlayerDirectory();
+  private Herald herald;
+  private Segmentation segmentation;
+  private final Instant clicked = Instant.parse("2026-03-14T20:00:00Z");
+
+  @BeforeEach
+  void setUp() {
+    herald = Herald.builder().clock(clock).playerDirectory(players).build();
+    PushActivity activity = new PushActivity() {
+      @Override
+      public Optional<Instant> lastReceivedAt(String playerId) {
+        return playerId.equals("alice") ? Optional.of(clicked.minusSeconds(60)) : Optional.empty();
+      }
+
+      @Override
+      public Optional<Instant> lastClickedAt(String playerId) {
+        return playerId.equals("alice") ? Optional.of(clicked) : Optional.empty();
+      }
+    };
+    segmentation = Segmentation.builder().herald(herald).pushActivity(activity).build();
+
+    players.put(profile("alice", 4, "DE", Duration.ofDays(10)));
+    players.put(profile("bob", 5, "AT", Duration.ofDays(2)));
+    players.put(profile("carol", 3, "DE", Duration.ofDays(30)));
+    players.put(profile("dave", 1, "SE", Duration.ofDays(9)));
+    // erin: push state but a "push.enabled" attribute of her own, which Herald's overrides
+    players.put(PlayerProfile.builder("erin").attribute("push.enabled", true).build());
+
+    Subscriptions subs = herald.subscriptions();
+    subs.permissionGranted("alice", "android", new FcmAddress("alice-token"));
+    subs.updatePreferences("alice", true, Set.of("Tournaments", "cashback"));
+    subs.registerDevice("bob", "iphone", Platform.APNS, true);
+    subs.permissionDenied("bob", "iphone", Platform.APNS);
+    subs.updatePreferences("bob", true, Set.of("tournaments"));
+    subs.permissionGranted("carol", "iphone", ApnsAddress.production("c".repeat(64), "com.casino"));
+    clock.advance(Duration.ofSeconds(1));
+    subs.permissionGranted("carol", "android", new FcmAddress("carol-token"));
+    subs.updatePreferences("carol", false, Set.of("tournaments"));
+  }
+
+  @AfterEach
+  void tearDown() {
+    herald.close();
+  }
+
+  private PlayerProfile profile(String id, int vip, String country, Duration sinceDeposit) {
+    return PlayerProfile.builder(id)
+        .attribute("vip_level", vip)
+        .attribute("country", country)
+        .attribute("last_deposit_at", clock.instant().minus(sinceDeposit))
+        .build();
+  }
+
+  @Test
+  void heraldsAttributesComeFromTheSubscriptionState() {
+    PlayerAttributes alice = segmentation.attributesOf("alice").orElseThrow();
+    assertThat(alice.value("push.enabled")).isEqualTo(true);
+    assertThat(alice.value("push.status")).isEqualTo("ALLOWED");
+    assertThat(alice.value("push.devices")).isEqualTo(1L);
+    assertThat(alice.value("push.devices.fcm")).isEqualTo(1L);
+    assertThat(alice.value("push.devices.apns")).isEqualTo(0L);
+    assertThat(alice.value("push.categories")).isEqualTo(Set.of("tournaments", "cashback"));
+    assertThat(alice.value("push.marketing_consent")).isEqualTo(true);
+    assertThat(alice.value("push.last_clicked_at")).isEqualTo(clicked);
+    assertThat(alice.value("push.last_received_at")).isEqualTo(clicked.minusSeconds(60));
+    assertThat(alice.value("vip_level")).isEqualTo(4L);
+
+    PlayerAttributes bob = segmentation.attributesOf("bob").orElseThrow();
+    assertThat(bob.value("push.enabled")).isEqualTo(false);
+    assertThat(bob.value("push.status")).isEqualTo("BLOCKED");
+    assertThat(bob.value("push.last_clicked_at")).isNull();
+
+    PlayerAttributes carol = segmentation.attributesOf("carol").orElseThrow();
+    assertThat(carol.value("push.devices")).isEqualTo(2L);
+    assertThat(carol.value("push.devices.apns")).isEqualTo(1L);
+
+    PlayerAttributes erin = segmentation.attributesOf("erin").orElseThrow();
+    assertThat(erin.value("push.enabled")).isEqualTo(false);
+    assertThat(erin.value("push.status")).isNull();
+    assertThat(segmentation.attributesOf("nobody")).isEmpty();
+  }
+
+  @Test
+  void theIssueExampleSelectsTheRightPlayers() {
+    segmentation.segments().define("dormant-tournament-vips",
+        "push.enabled and vip_level >= 3 and country in (\"DE\",\"AT\")"
+            + " and last_deposit_at before now - 7d and categories contains \"tournaments\"");
+    // alice: all hold. bob: push blocked. carol: all hold. dave: vip 1, SE.
+    assertThat(segmentation.members("dormant-tournament-vips")).containsExactly("alice", "carol");
+    assertThat(segmentation.count("dormant-tournament-vips")).isEqualTo(2);
+    assertThat(segmentation.matches("dormant-tournament-vips", "alice")).isTrue();
+    assertThat(segmentation.matches("dormant-tournament-vips", "bob")).isFalse();
+    assertThat(segmentation.evaluate("dormant-tournament-vips", "bob")).isEqualTo(Truth.FALSE);
+    assertThat(segmentation.matches("dormant-tournament-vips", "nobody")).isFalse();
+  }
+
+  @Test
+  void marketingConsentAndDeviceCountsAreSegmentable() {
+    assertThat(segmentation.preview("push.marketing_consent and push.devices.fcm >= 1"))
+        .isEqualTo(1); // alice; carol has FCM but no consent
+    assertThat(segmentation.preview("push.devices >= 2")).isEqualTo(1);
+    assertThat(segmentation.preview("push.status is missing")).isEqualTo(2); // dave, erin
+    assertThat(segmentation.preview("push.last_clicked_at within 1d")).isEqualTo(1);
+    assertThat(segmentation.preview("not push.last_clicked_at within 1d")).isZero();
+  }
+
+  @Test
+  void itIsAnAudienceResolver() {
+    AudienceResolver resolver = segmentation;
+    segmentation.segments().define("de", "country = \"DE\" or country = \"SE\"");
+    try (Stream<String> ids = resolver.members("de")) {
+      assertThat(ids.collect(Collectors.toList())).containsExactly("alice", "carol", "dave");
+    }
+    assertThat(resolver.count("de")).isEqualTo(3);
+    assertThatThrownBy(() -> resolver.members("unknown"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("unknown segment 'unknown'");
+    assertThatThrownBy(() -> resolver.count("bad id"))
+        .isInstanceOf(InvalidInputException.class);
+  }
+
+  @Test
+  void theIndexIsASnapshotRefreshedAfterItsMaximumAge() {
+    segmentation.segments().define("vips", "vip_level >= 3");
+    assertThat(segmentation.count("vips")).isEqualTo(3);
+    PlayerIndex first = segmentation.index();
+    players.put(profile("frank", 9, "DE", Duration.ofDays(1)));
+    assertThat(segmentation.count("vips")).isEqualTo(3); // same snapshot
+    assertThat(segmentation.matches("vips", "frank")).isTrue(); // one player is read live
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(segmentation.index()).isSameAs(first);
+    clock.advance(Duration.ofMillis(1));
+    assertThat(segmentation.count("vips")).isEqualTo(4);
+    assertThat(segmentation.index()).isNotSameAs(first);
+    players.remove("frank");
+    assertThat(segmentation.refreshIndex().size()).isEqualTo(5);
+    assertThat(segmentation.count("vips")).isEqualTo(3);
+  }
+
+  @Test
+  void previewsReportRuleErrorsWithPositions() {
+    assertThatThrownBy(() -> segmentation.preview("vip_level >= 3 and segment \"nope\""))
+        .isInstanceOfSatisfying(SegmentRuleException.class,
+            e -> assertThat(e.column()).isEqualTo(28));
+  }
+
+  @Test
+  void aDirectoryOutOfOrderIsReported() {
+    PlayerDirectory unordered = new PlayerDirectory() {
+      @Override
+      public Optional<PlayerProfile> find(String playerId) {
+        return Optional.empty();
+      }
+
+      @Override
+      public Stream<PlayerProfile> all() {
+        return Stream.of("b", "a").map(id -> PlayerProfile.builder(id).build());
+      }
+    };
+    Segmentation s = Segmentation.builder().players(unordered).clock(clock).build();
+    assertThatThrownBy(s::index)
+        .isInstanceOf(HeraldException.class)
+        .hasMessageContaining("ascending id order")
+        .hasMessageContaining("'a' came after 'b'");
+  }
+
+  @Test
+  void withoutASubscriptionStorePushAttributesComeFromProfiles() {
+    InMemoryPlayerDirectory dir = new InMemoryPlayerDirectory()
+        .put(PlayerProfile.builder("p1").attribute("push.enabled", true)
+            .attribute("push.categories", List.of("tournaments")).build())
+        .put(PlayerProfile.builder("p2").attribute("push.enabled", false).build());
+    Segmentation s = Segmentation.builder().players(dir).clock(clock).build();
+    assertThat(s.preview("push.enabled and categories contains \"tournaments\"")).isEqualTo(1);
+  }
+
+  @Test
+  void theBuilderNeedsADirectory() {
+    assertThatThrownBy(() -> Segmentation.builder().build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("player directory is required");
+    assertThatThrownBy(() -> Segmentation.builder().indexMaxAge(Duration.ofDays(2)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("indexMaxAge");
+  }
+}
