@@ -22,13 +22,15 @@ import java.util.concurrent.CompletionStage;
  *   <tr><th>attribute</th><th>type</th><th>suppresses with</th></tr>
  *   <tr><td>{@value #SELF_EXCLUDED}</td><td>boolean</td><td>SELF_EXCLUDED, when true</td></tr>
  *   <tr><td>{@value #SELF_EXCLUDED_UNTIL}</td><td>timestamp</td><td>SELF_EXCLUDED, until then</td></tr>
+ *   <tr><td>{@value #COOLING_OFF}</td><td>boolean</td><td>COOLING_OFF, when true</td></tr>
  *   <tr><td>{@value #COOLING_OFF_UNTIL}</td><td>timestamp</td><td>COOLING_OFF, until then</td></tr>
  *   <tr><td>{@value #ACCOUNT_CLOSED}</td><td>boolean</td><td>ACCOUNT_CLOSED, when true</td></tr>
  *   <tr><td>{@value #DEPOSIT_LIMIT_REACHED}</td><td>boolean</td><td>DEPOSIT_LIMIT, when true, for
  *       deposit-driving types only (by default DEPOSIT_REMINDER, PROMOTIONAL, REACTIVATION,
  *       VIP_OFFER)</td></tr>
  * </table>
- * A host with a national register (GAMSTOP, Spelpaus, ROFUS...) or its own RG service implements
+ * The same names are declared in {@code herald-segmentation}'s casino attribute catalogue, so
+ * segments can select on them too. A host with a national register (GAMSTOP, Spelpaus, ROFUS...) or its own RG service implements
  * {@link ComplianceGuard} instead, answering from a cache.
  */
 public final class ProfileComplianceGuard implements ComplianceGuard {
@@ -36,12 +38,14 @@ public final class ProfileComplianceGuard implements ComplianceGuard {
   public static final String SELF_EXCLUDED = "rg.self_excluded";
   /** Timestamp: the player is self-excluded until then. */
   public static final String SELF_EXCLUDED_UNTIL = "rg.self_excluded_until";
+  /** Boolean: the player is cooling off (time-out). */
+  public static final String COOLING_OFF = "rg.cooling_off";
   /** Timestamp: the player is cooling off (time-out) until then. */
   public static final String COOLING_OFF_UNTIL = "rg.cooling_off_until";
   /** Boolean: the account is closed. */
-  public static final String ACCOUNT_CLOSED = "account.closed";
+  public static final String ACCOUNT_CLOSED = "rg.account_closed";
   /** Boolean: the player reached (or lowered) a deposit limit. */
-  public static final String DEPOSIT_LIMIT_REACHED = "rg.deposit_limit_reached";
+  public static final String DEPOSIT_LIMIT_REACHED = "rg.deposit_limit";
 
   private static final Set<NotificationType> DEPOSIT_DRIVING = Set.of(
       NotificationType.DEPOSIT_REMINDER, NotificationType.PROMOTIONAL,
@@ -101,7 +105,8 @@ public final class ProfileComplianceGuard implements ComplianceGuard {
     } else if (p.bool(SELF_EXCLUDED).orElse(false)
         || p.instant(SELF_EXCLUDED_UNTIL).map(now::isBefore).orElse(false)) {
       decision = ComplianceDecision.suppress(ComplianceDecision.SELF_EXCLUDED);
-    } else if (p.instant(COOLING_OFF_UNTIL).map(now::isBefore).orElse(false)) {
+    } else if (p.bool(COOLING_OFF).orElse(false)
+        || p.instant(COOLING_OFF_UNTIL).map(now::isBefore).orElse(false)) {
       decision = ComplianceDecision.suppress(ComplianceDecision.COOLING_OFF);
     } else if (p.bool(DEPOSIT_LIMIT_REACHED).orElse(false) && depositDriving.contains(type)) {
       decision = ComplianceDecision.suppress(ComplianceDecision.DEPOSIT_LIMIT);

@@ -35,6 +35,7 @@ import java.util.Optional;
  *       <td>timestamp</td></tr>
  *   <tr><td>{@code rg.self_excluded}, {@code rg.cooling_off}, {@code rg.account_closed},
  *       {@code rg.deposit_limit}</td><td>boolean</td></tr>
+ *   <tr><td>{@code rg.self_excluded_until}, {@code rg.cooling_off_until}</td><td>timestamp</td></tr>
  *   <tr><td>{@code tags}</td><td>set of strings</td></tr>
  * </table>
  * The host's values come from {@link dev.herald.spi.PlayerProfile#attributes()} under the same
@@ -272,7 +273,9 @@ public final class AttributeCatalogue {
       attribute("last_login_at", AttributeType.TIMESTAMP, "last login time");
       attribute("last_deposit_at", AttributeType.TIMESTAMP, "last deposit time");
       attribute("rg.self_excluded", AttributeType.BOOLEAN, "self-excluded (operator or register)");
+      attribute("rg.self_excluded_until", AttributeType.TIMESTAMP, "self-excluded until then");
       attribute("rg.cooling_off", AttributeType.BOOLEAN, "in a cooling-off or time-out period");
+      attribute("rg.cooling_off_until", AttributeType.TIMESTAMP, "cooling off until then");
       attribute("rg.account_closed", AttributeType.BOOLEAN, "account closed");
       attribute("rg.deposit_limit", AttributeType.BOOLEAN, "reached or lowered a deposit limit");
       attribute("tags", AttributeType.STRING_SET, "custom CRM tags");

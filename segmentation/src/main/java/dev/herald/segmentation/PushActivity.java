@@ -1,17 +1,21 @@
 package dev.herald.segmentation;
 
+import dev.herald.analytics.DeliveryRecord;
+import dev.herald.analytics.DeliveryState;
+import dev.herald.spi.DeliveryStore;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * When a player last received and last clicked a push: the source of
  * {@code push.last_received_at} and {@code push.last_clicked_at}.
  *
- * <p>Herald's delivery-event store will implement this once it exists; until then the default
- * {@link #none()} knows nothing, so both attributes are missing for every player (and, by the
- * three-valued logic, never match a comparison). A host that records deliveries and clicks itself
- * can supply its own implementation to the {@link Segmentation.Builder}. Implementations must be
- * thread-safe and fast: they are called once per player when a {@link PlayerIndex} is built.
+ * <p>{@link #fromDeliveryStore} reads Herald's delivery store, and
+ * {@link Segmentation.Builder#herald} wires it for you; without it ({@link #none()}) both
+ * attributes are missing for every player (and, by the three-valued logic, never match a
+ * comparison). Implementations must be thread-safe and fast: they are called once per player when
+ * a {@link PlayerIndex} is built.
  *
  * <p><b>Beta:</b> may change before 1.0.
  */
@@ -40,5 +44,33 @@ public interface PushActivity {
    */
   static PushActivity none() {
     return dev.herald.segmentation.internal.NoPushActivity.INSTANCE;
+  }
+
+  /**
+   * Reads Herald's delivery store: the last DELIVERED delivery and the last click of a player.
+   *
+   * @param store the delivery store
+   * @return the source
+   */
+  static PushActivity fromDeliveryStore(DeliveryStore store) {
+    Objects.requireNonNull(store, "store");
+    return new PushActivity() {
+      @Override
+      public Optional<Instant> lastReceivedAt(String playerId) {
+        Instant latest = null;
+        for (DeliveryRecord r : store.deliveriesOfPlayer(playerId, Instant.EPOCH)) {
+          if (r.state() == DeliveryState.DELIVERED
+              && (latest == null || r.updatedAt().isAfter(latest))) {
+            latest = r.updatedAt();
+          }
+        }
+        return Optional.ofNullable(latest);
+      }
+
+      @Override
+      public Optional<Instant> lastClickedAt(String playerId) {
+        return store.lastClicked(playerId, Instant.EPOCH).flatMap(DeliveryRecord::clickedAt);
+      }
+    };
   }
 }

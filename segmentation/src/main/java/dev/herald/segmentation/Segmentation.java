@@ -287,7 +287,9 @@ public final class Segmentation implements AudienceResolver {
     private Builder() {}
 
     /**
-     * Takes the player directory, the subscription store and the clock of a Herald instance.
+     * Takes the player directory, the subscription store, the delivery store (for
+     * {@code push.last_received_at} and {@code push.last_clicked_at}) and the clock of a Herald
+     * instance.
      *
      * @param herald the instance
      * @return this builder
@@ -296,6 +298,7 @@ public final class Segmentation implements AudienceResolver {
       Objects.requireNonNull(herald, "herald");
       this.players = herald.players();
       this.subscriptions = herald.subscriptionStore();
+      this.activity = PushActivity.fromDeliveryStore(herald.deliveryStore());
       this.clock = herald.clock();
       return this;
     }

@@ -15,7 +15,8 @@ class AttributeCatalogueTest {
         "push.devices.fcm", "push.categories", "push.marketing_consent",
         "push.last_received_at", "push.last_clicked_at", "vip_level", "country", "language",
         "balance", "deposit_count", "deposit_sum", "registered_at", "last_login_at",
-        "last_deposit_at", "rg.self_excluded", "rg.cooling_off", "rg.account_closed",
+        "last_deposit_at", "rg.self_excluded", "rg.self_excluded_until", "rg.cooling_off", "rg.cooling_off_until",
+        "rg.account_closed",
         "rg.deposit_limit", "tags");
     assertThat(c.find("categories")).map(Attribute::name).contains("push.categories");
     assertThat(c.find("push.enabled")).map(Attribute::heraldOwned).contains(true);

@@ -112,6 +112,45 @@ class SegmentationTest {
   }
 
   @Test
+  void lastReceivedAndClickedComeFromHeraldsDeliveryStore() {
+    dev.herald.spi.PushProvider accepting = new dev.herald.spi.PushProvider() {
+      @Override
+      public Platform platform() {
+        return Platform.FCM;
+      }
+
+      @Override
+      public java.util.concurrent.CompletableFuture<dev.herald.spi.SendResult> send(
+          dev.herald.spi.PushMessage message) {
+        return java.util.concurrent.CompletableFuture.completedFuture(
+            dev.herald.spi.SendResult.accepted("m1", 200));
+      }
+
+      @Override
+      public void close() {}
+    };
+    try (Herald sending = Herald.builder().clock(clock).playerDirectory(players)
+        .provider(accepting).dispatchExecutor(Runnable::run).build()) {
+      sending.subscriptions().permissionGranted("bob", "pixel", new FcmAddress("bob-token"));
+      var report = sending.transactional().send("bob", dev.herald.content.Content.of(
+          dev.herald.content.Notification.builder()
+              .type(dev.herald.content.NotificationType.SECURITY_ALERT).title("Hi").build()),
+          "k1").join();
+      assertThat(report.stats().delivered()).isEqualTo(1);
+      clock.advance(Duration.ofMinutes(5));
+      String deliveryId = sending.analytics().communicationLog("bob").get(0).deliveryId()
+          .orElseThrow();
+      sending.analytics().recordClick(deliveryId, null);
+
+      Segmentation fromHerald = Segmentation.builder().herald(sending).build();
+      PlayerAttributes bob = fromHerald.attributesOf("bob").orElseThrow();
+      assertThat(bob.value("push.last_received_at")).isEqualTo(clock.instant().minusSeconds(300));
+      assertThat(bob.value("push.last_clicked_at")).isEqualTo(clock.instant());
+      assertThat(fromHerald.preview("push.last_clicked_at within 1h")).isEqualTo(1);
+    }
+  }
+
+  @Test
   void theIssueExampleSelectsTheRightPlayers() {
     segmentation.segments().define("dormant-tournament-vips",
         "push.enabled and vip_level >= 3 and country in (\"DE\",\"AT\")"
