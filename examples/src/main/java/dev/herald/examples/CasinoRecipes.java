@@ -57,10 +57,20 @@ public final class CasinoRecipes {
    * @return the rule
    */
   public static TriggerRule depositReminder() {
+    return depositReminder(Duration.ofMinutes(30));
+  }
+
+  /**
+   * The deposit reminder with another delay (the demo waits seconds, not half an hour).
+   *
+   * @param delay how long after the abandoned deposit the reminder goes
+   * @return the rule
+   */
+  public static TriggerRule depositReminder(Duration delay) {
     return TriggerRule.builder("deposit-reminder", "Finish your deposit")
         .on(PlayerEventType.DEPOSIT_ABANDONED)
         .when(EventCondition.ge("amount", 10))
-        .delay(Duration.ofMinutes(30))
+        .delay(delay)
         .cancelOn(PlayerEventType.DEPOSIT)
         .entryMode(EntryMode.oncePer(Duration.ofDays(1)))
         .policy(MARKETING_POLICY)

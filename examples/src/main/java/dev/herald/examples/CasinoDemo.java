@@ -1,0 +1,516 @@
+package dev.herald.examples;
+
+import dev.herald.Herald;
+import dev.herald.analytics.CampaignStats;
+import dev.herald.analytics.DeliveryRecord;
+import dev.herald.analytics.DeliveryState;
+import dev.herald.analytics.DeliveryStats;
+import dev.herald.campaign.Campaign;
+import dev.herald.campaign.CampaignState;
+import dev.herald.content.Content;
+import dev.herald.content.MessageTemplate;
+import dev.herald.content.NotificationType;
+import dev.herald.dispatch.Audience;
+import dev.herald.dispatch.DispatchHandle;
+import dev.herald.dispatch.DispatchReport;
+import dev.herald.dispatch.DispatchRequest;
+import dev.herald.dispatch.DispatchSettings;
+import dev.herald.dispatch.Variant;
+import dev.herald.embedded.InMemoryDeliveryStore;
+import dev.herald.embedded.InMemoryPlayerDirectory;
+import dev.herald.embedded.InMemorySubscriptionStore;
+import dev.herald.embedded.ProfileComplianceGuard;
+import dev.herald.fcm.FcmProvider;
+import dev.herald.fcm.ServiceAccount;
+import dev.herald.segmentation.PushActivity;
+import dev.herald.segmentation.Segmentation;
+import dev.herald.spi.PlayerProfile;
+import dev.herald.subscription.FcmAddress;
+import dev.herald.subscription.Platform;
+import dev.herald.subscription.PushStatus;
+import dev.herald.subscription.Subscriptions;
+import dev.herald.testing.fcm.MockFcmAnswer;
+import dev.herald.testing.fcm.MockFcmService;
+import dev.herald.testing.webpush.MockSubscription;
+import dev.herald.testing.webpush.MockWebPushService;
+import dev.herald.trigger.PlayerEvent;
+import dev.herald.trigger.PlayerEventType;
+import dev.herald.webpush.VapidKeys;
+import dev.herald.webpush.WebPushProvider;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+
+/**
+ * {@code herald demo}: Herald embedded in a pretend casino backend, with its in-memory defaults and
+ * the {@code herald-testing} mock push services, so every message really crosses HTTP/2 (and TLS)
+ * on loopback with the real protocols.
+ *
+ * <p>It creates players with browsers and apps in every status (one SUSPENDED by an account
+ * switch), opt-ins, time zones, VIP levels and responsible-gambling flags; runs a promotional
+ * campaign to a segment with an A/B split and a control group; runs the deposit-reminder trigger
+ * (one reminder cancelled by a deposit); sends a security alert to a self-excluded player (who gets
+ * it) next to a promotion for the same player (held back); simulates clicks and deposits; and ends
+ * with a report per campaign and variant.
+ */
+public final class CasinoDemo {
+  /** Friday 20 November 2026, 17:30 UTC: evening in Europe, outside the quiet hours. */
+  private static final Instant DEMO_START = Instant.parse("2026-11-20T17:30:00Z");
+  private static final String[] COUNTRIES = {"DE", "AT", "MT", "SE", "FI", "GB", "IE", "BR"};
+  private static final String[] ZONES = {"Europe/Berlin", "Europe/Vienna", "Europe/Malta",
+    "Europe/Stockholm", "Europe/Helsinki", "Europe/London", "Europe/Dublin", "America/Sao_Paulo"};
+  private static final Locale[] LOCALES = {Locale.GERMANY, Locale.forLanguageTag("de-AT"),
+    Locale.UK, Locale.forLanguageTag("sv-SE"), Locale.forLanguageTag("fi-FI"), Locale.UK,
+    Locale.UK, Locale.forLanguageTag("pt-BR")};
+  private static final String[] NAMES = {"Ada", "Bo", "Chiara", "Dmitri", "Elin", "Femi", "Greta",
+    "Hugo", "Ines", "Jonas", "Kaisa", "Luca", "Maja", "Noah", "Olga", "Pedro"};
+  private static final List<String> CATEGORIES = List.of("promotions", "tournaments", "cashback",
+      "vip");
+
+  private final PrintWriter out;
+  private final int playerCount;
+  private final boolean progress;
+  private final SplittableRandom random;
+
+  /**
+   * Creates the demo.
+   *
+   * @param out where to print
+   * @param players how many players to create
+   * @param seed the seed of the random data
+   * @param progress whether to draw a progress bar while the campaign sends
+   */
+  public CasinoDemo(PrintWriter out, int players, long seed, boolean progress) {
+    this.out = out;
+    this.playerCount = players;
+    this.progress = progress;
+    this.random = new SplittableRandom(seed);
+  }
+
+  /**
+   * Runs the demo.
+   *
+   * @return the report of the mass campaign
+   * @throws Exception when a mock service cannot start
+   */
+  public DemoResult run() throws Exception {
+    long started = System.nanoTime();
+    Clock clock = Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), DEMO_START));
+    try (MockWebPushService webPushService =
+            MockWebPushService.builder().https().clock(clock).retainedMessages(100).start();
+        MockFcmService fcmService =
+            MockFcmService.builder().clock(clock).recordMessages(false).start()) {
+      VapidKeys vapid = VapidKeys.generate();
+      WebPushProvider webPush = WebPushProvider.builder()
+          .vapid(vapid, "mailto:push@casino.example")
+          .clock(clock)
+          .allowHost(webPushService.host())
+          .trustedCertificates(webPushService.certificate())
+          .build();
+      FcmProvider fcm = FcmProvider.builder()
+          .serviceAccount(ServiceAccount.fromJson(fcmService.serviceAccountJson()))
+          .baseUrl(fcmService.baseUrl())
+          .clock(clock)
+          .trustCertificate(fcmService.certificate())
+          .build();
+
+      InMemoryPlayerDirectory players = new InMemoryPlayerDirectory();
+      InMemorySubscriptionStore subscriptions = new InMemorySubscriptionStore();
+      InMemoryDeliveryStore deliveries = new InMemoryDeliveryStore();
+      Segmentation segments = Segmentation.builder()
+          .players(players)
+          .subscriptionStore(subscriptions)
+          .pushActivity(PushActivity.fromDeliveryStore(deliveries))
+          .clock(clock)
+          .build();
+      try (Herald herald = Herald.builder()
+          .clock(clock)
+          .playerDirectory(players)
+          .subscriptionStore(subscriptions)
+          .deliveryStore(deliveries)
+          .audienceResolver(segments)
+          .provider(webPush)
+          .provider(fcm)
+          .dispatchSettings(DispatchSettings.builder().maxPlayersInProgress(2_000).build())
+          .build()) {
+        Population population = createPlayers(herald, players, webPushService, fcmService, vapid,
+            clock.instant());
+        printDevices(herald, population);
+
+        section("Segment");
+        String rule = "push.enabled and country in (\"DE\", \"AT\", \"MT\", \"SE\", \"FI\")"
+            + " and last_login_at within 30d and vip_level >= 1";
+        segments.segments().define("active-eu", "Active players in our EU markets", rule);
+        segments.refreshIndex();
+        long audience = segments.count("active-eu");
+        out.printf("active-eu: %s%n  %,d of %,d players%n", rule, audience, playerCount);
+
+        section("Campaign: weekend free spins (A/B test, 10% control group)");
+        CampaignStats weekend = runWeekendCampaign(herald, audience);
+
+        section("Trigger: deposit reminder");
+        runDepositReminders(herald, population, clock);
+
+        section("Security alert and promotion to a self-excluded player");
+        runSelfExcluded(herald, population);
+
+        section("Clicks and deposits");
+        simulateClicks(herald, deliveries);
+
+        section("Report");
+        report(herald, List.of("weekend-spins", "rule:deposit-reminder",
+            "transactional:SECURITY_ALERT", "promo-self-excluded"));
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        out.printf("%nDone in %.1f s.%n", took.toMillis() / 1000.0);
+        out.flush();
+        return new DemoResult(herald.analytics().stats("weekend-spins"), weekend, took);
+      }
+    }
+  }
+
+  /** What the demo produced, for its test. */
+  public record DemoResult(CampaignStats campaign, CampaignStats atCompletion, Duration took) {}
+
+  // ------------------------------------------------------------------------------------ players
+
+  /** The players the later steps pick from. */
+  private record Population(List<String> ids, String selfExcluded, List<String> depositors,
+      String suspended) {}
+
+  private Population createPlayers(Herald herald, InMemoryPlayerDirectory players,
+      MockWebPushService webPushService, MockFcmService fcmService, VapidKeys vapid, Instant now)
+      throws IOException {
+    section("Players and devices");
+    Subscriptions subs = herald.subscriptions();
+    List<String> ids = new ArrayList<>(playerCount);
+    String selfExcluded = null;
+    List<String> depositors = new ArrayList<>();
+    for (int i = 0; i < playerCount; i++) {
+      String id = String.format("player-%05d", i);
+      ids.add(id);
+      int market = random.nextInt(COUNTRIES.length);
+      PlayerProfile.Builder profile = PlayerProfile.builder(id)
+          .locale(LOCALES[market])
+          .timeZone(ZoneId.of(ZONES[market]))
+          .attribute("first_name", NAMES[random.nextInt(NAMES.length)])
+          .attribute("country", COUNTRIES[market])
+          .attribute("vip_level", (long) Math.min(5, random.nextInt(8)))
+          .attribute("balance", BigDecimal.valueOf(random.nextInt(50_000), 2))
+          .attribute("deposit_count", (long) random.nextInt(40))
+          .attribute("registered_at", now.minus(Duration.ofDays(30 + random.nextInt(700))))
+          .attribute("last_login_at", now.minus(Duration.ofHours(random.nextInt(24 * 60))));
+      int rg = random.nextInt(100);
+      if (rg == 0 || selfExcluded == null && i == 7) {
+        profile.attribute(ProfileComplianceGuard.SELF_EXCLUDED, true);
+      } else if (rg == 1) {
+        profile.attribute(ProfileComplianceGuard.COOLING_OFF_UNTIL, now.plus(Duration.ofDays(7)));
+      } else if (rg == 2) {
+        profile.attribute(ProfileComplianceGuard.DEPOSIT_LIMIT_REACHED, true);
+      }
+      players.put(profile.build());
+      boolean excluded = rg == 0 || selfExcluded == null && i == 7;
+
+      if (random.nextInt(100) < 85) {
+        Set<String> categories = new java.util.TreeSet<>();
+        if (random.nextInt(100) >= 30) {
+          CATEGORIES.forEach(c -> {
+            if (random.nextBoolean()) {
+              categories.add(c);
+            }
+          });
+          categories.add("promotions");
+        }
+        subs.updatePreferences(id, true, categories);
+      }
+      boolean hasBrowser = random.nextInt(100) < 60;
+      boolean hasAndroid = random.nextInt(100) < 40;
+      if (!hasBrowser && !hasAndroid) {
+        hasBrowser = random.nextInt(100) < 70;
+      }
+      if (hasBrowser) {
+        int roll = random.nextInt(100);
+        subs.registerDevice(id, "browser", Platform.WEB_PUSH, roll >= 5);
+        if (roll >= 5 && roll < 15) {
+          subs.permissionDenied(id, "browser", Platform.WEB_PUSH);
+        } else if (roll >= 25) {
+          MockSubscription subscription = webPushService.newSubscription(vapid.publicKeyBase64Url());
+          subs.permissionGranted(id, "browser", subscription.address());
+          if (random.nextInt(100) < 3) {
+            subscription.unsubscribe(); // the browser dropped it: the push service answers 410
+          }
+          if (excluded && selfExcluded == null) {
+            selfExcluded = id;
+          }
+        }
+      }
+      if (hasAndroid) {
+        int roll = random.nextInt(100);
+        subs.registerDevice(id, "android", Platform.FCM, true);
+        if (roll < 8) {
+          subs.permissionDenied(id, "android", Platform.FCM);
+        } else if (roll >= 15) {
+          FcmAddress token = new FcmAddress("fcm-" + id + "-" + Long.toHexString(random.nextLong()));
+          subs.permissionGranted(id, "android", token);
+          if (random.nextInt(100) < 3) {
+            fcmService.answer(token.token(), MockFcmAnswer.unregistered()); // app uninstalled
+          }
+          if (excluded && selfExcluded == null) {
+            selfExcluded = id;
+          }
+        }
+      }
+      if (!excluded && subs.state(id).pushEnabled() && depositors.size() < 40
+          && random.nextInt(10) == 0) {
+        depositors.add(id);
+      }
+    }
+    // Two players share a browser: the second logs in, the first one's device is SUSPENDED.
+    MockSubscription shared = webPushService.newSubscription(vapid.publicKeyBase64Url());
+    String first = ids.get(1);
+    String second = ids.get(2);
+    subs.permissionGranted(first, "family-laptop", shared.address());
+    subs.permissionGranted(second, "family-laptop", shared.address());
+    return new Population(ids, selfExcluded, depositors, first);
+  }
+
+  private void printDevices(Herald herald, Population population) {
+    Map<Platform, Map<PushStatus, Integer>> table = new EnumMap<>(Platform.class);
+    long enabled = 0;
+    for (String id : population.ids()) {
+      var state = herald.subscriptions().state(id);
+      if (state.pushEnabled()) {
+        enabled++;
+      }
+      state.devices().forEach(d -> table.computeIfAbsent(d.platform(),
+          p -> new EnumMap<>(PushStatus.class)).merge(d.status(), 1, Integer::sum));
+    }
+    out.printf("%,d players, %,d with push enabled%n", population.ids().size(), enabled);
+    out.printf("  %-9s", "");
+    for (PushStatus s : PushStatus.values()) {
+      out.printf("%12s", s);
+    }
+    out.println();
+    table.forEach((platform, counts) -> {
+      out.printf("  %-9s", platform);
+      for (PushStatus s : PushStatus.values()) {
+        out.printf("%,12d", counts.getOrDefault(s, 0));
+      }
+      out.println();
+    });
+    out.printf("  %s logged in on %s's laptop: %s's device is %s%n",
+        population.ids().get(2), population.suspended(), population.suspended(),
+        herald.subscriptions().device(population.suspended(), "family-laptop").orElseThrow()
+            .status());
+  }
+
+  // ----------------------------------------------------------------------------------- campaign
+
+  private CampaignStats runWeekendCampaign(Herald herald, long audience)
+      throws InterruptedException {
+    Campaign weekend = Campaign.builder("weekend-spins", "Weekend free spins")
+        .audience(Audience.segment("active-eu"))
+        .variant(Variant.of("A", Content.builder(MessageTemplate.builder()
+                .type(NotificationType.PROMOTIONAL)
+                .title("{{first_name}}, 50 free spins for your weekend")
+                .body("On Starburst, until Sunday midnight.")
+                .deepLink("https://casino.example/promo/weekend?v=A")
+                .build())
+            .locale(Locale.GERMAN, MessageTemplate.builder()
+                .type(NotificationType.PROMOTIONAL)
+                .title("{{first_name}}, 50 Freispiele fürs Wochenende")
+                .deepLink("https://casino.example/de/promo/weekend?v=A")
+                .build())
+            .build()))
+        .variant(Variant.of("B", Content.of(MessageTemplate.builder()
+            .type(NotificationType.PROMOTIONAL)
+            .title("Your weekend bonus: 50 spins, no deposit needed")
+            .body("Tap to claim before Sunday.")
+            .deepLink("https://casino.example/promo/weekend?v=B")
+            .build())))
+        .controlShare(0.1)
+        .policy(CasinoRecipes.MARKETING_POLICY)
+        .build();
+    herald.campaigns().create(weekend);
+    herald.campaigns().schedule("weekend-spins");
+    DispatchHandle run = null;
+    while (run == null) {
+      run = herald.campaigns().currentRun("weekend-spins").orElse(null);
+      if (run == null && herald.campaigns().find("weekend-spins").orElseThrow().state()
+          == CampaignState.COMPLETED) {
+        break;
+      }
+      Thread.sleep(5);
+    }
+    if (run != null) {
+      try (ProgressBar bar = progressBar("weekend-spins", audience)) {
+        while (!run.completion().isDone()) {
+          if (bar != null) {
+            bar.stepTo(run.playersRead());
+          }
+          Thread.sleep(50);
+        }
+        if (bar != null) {
+          bar.stepTo(audience);
+        }
+      }
+      if (progress) {
+        out.println();
+      }
+      run.completion().join();
+    }
+    CampaignStats stats = herald.analytics().stats("weekend-spins");
+    DeliveryStats t = stats.total();
+    out.printf("%,d deliveries: %,d delivered, %,d failed, %,d held back%n", t.audience(),
+        t.delivered(), t.failed(), t.suppressed());
+    out.printf("  held back: %s%n", t.suppressedByReason());
+    out.printf("  failed:    %s%n", t.failedByReason());
+    return stats;
+  }
+
+  private ProgressBar progressBar(String task, long max) {
+    if (!progress) {
+      return null;
+    }
+    return new ProgressBarBuilder()
+        .setTaskName(task)
+        .setInitialMax(max)
+        .setUnit(" players", 1)
+        .setUpdateIntervalMillis(100)
+        .setStyle(me.tongfei.progressbar.ProgressBarStyle.ASCII)
+        .setConsumer(new DelegatingProgressBarConsumer(line -> {
+          out.print("\r" + line);
+          out.flush();
+        }, 100))
+        .build();
+  }
+
+  // ------------------------------------------------------------------------------------ trigger
+
+  private void runDepositReminders(Herald herald, Population population, Clock clock)
+      throws InterruptedException {
+    herald.triggers().define(CasinoRecipes.depositReminder(Duration.ofSeconds(2)));
+    int n = 0;
+    for (String player : population.depositors()) {
+      herald.triggers().report(PlayerEvent.builder("abandon-" + player, player,
+              PlayerEventType.DEPOSIT_ABANDONED, clock.instant())
+          .attribute("amount", 20 + 5 * random.nextInt(20))
+          .attribute("method", "card")
+          .build());
+      n++;
+    }
+    String changedMind = population.depositors().get(0);
+    herald.triggers().report(PlayerEvent.builder("deposit-" + changedMind, changedMind,
+        PlayerEventType.DEPOSIT, clock.instant()).attribute("amount", 50).build());
+    out.printf("%d abandoned deposits reported; %s deposited before the reminder went%n", n,
+        changedMind);
+    out.println("  (the demo waits 2 seconds instead of the recipe's 30 minutes)");
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    DeliveryStats stats;
+    do {
+      Thread.sleep(100);
+      stats = herald.triggers().stats("deposit-reminder").total();
+    } while ((stats.audience() < n || stats.pending() > 0) && System.nanoTime() < deadline);
+    out.printf("  reminders: %,d delivered, %,d failed, %,d held back %s%n", stats.delivered(),
+        stats.failed(), stats.suppressed(), stats.suppressedByReason());
+  }
+
+  // ------------------------------------------------------------------------ RG: service vs promo
+
+  private void runSelfExcluded(Herald herald, Population population) {
+    String player = population.selfExcluded();
+    if (player == null) {
+      out.println("(no self-excluded player with a device in this population)");
+      return;
+    }
+    DispatchReport alert = herald.transactional().send(player,
+        Content.of(MessageTemplate.builder().type(NotificationType.SECURITY_ALERT)
+            .title("New login from Chrome on Windows")
+            .body("If this wasn't you, secure your account now.")
+            .build()),
+        "login-" + player).join();
+    DispatchReport promo = herald.dispatch(DispatchRequest.builder("promo-self-excluded",
+            Audience.player(player))
+        .content(Content.of(MessageTemplate.builder().type(NotificationType.PROMOTIONAL)
+            .title("Deposit now for a 100% bonus").build()))
+        .build()).completion().join();
+    out.printf("%s is self-excluded:%n", player);
+    out.printf("  security alert: %d delivered%n", alert.stats().delivered());
+    out.printf("  promotion:      %d delivered, held back %s%n", promo.stats().delivered(),
+        promo.stats().suppressedByReason());
+  }
+
+  // ------------------------------------------------------------------------------------- clicks
+
+  private void simulateClicks(Herald herald, InMemoryDeliveryStore deliveries) {
+    int clicks = 0;
+    int conversions = 0;
+    List<DeliveryRecord> delivered;
+    try (Stream<DeliveryRecord> records = deliveries.deliveriesOf("weekend-spins")) {
+      delivered = records.filter(r -> r.state() == DeliveryState.DELIVERED).toList();
+    }
+    for (DeliveryRecord r : delivered) {
+      int clickPercent = r.variant().equals("B") ? 14 : 9; // B's copy does better
+      if (random.nextInt(100) < clickPercent) {
+        herald.analytics().recordClick(r.deliveryId(), null);
+        clicks++;
+        if (random.nextInt(100) < 35) {
+          herald.analytics().recordConversion(r.playerId(), "deposit",
+              BigDecimal.valueOf(10 + random.nextInt(90)));
+          conversions++;
+        }
+      }
+    }
+    out.printf("%,d clicks reported by the service worker and apps, %,d deposits after a click%n",
+        clicks, conversions);
+  }
+
+  // ------------------------------------------------------------------------------------- report
+
+  private void report(Herald herald, List<String> sources) {
+    String header = String.format("%-30s %8s %10s %6s %9s %6s %7s %6s %6s",
+        "campaign / variant", "audience", "held back", "sent", "delivered", "failed", "clicked",
+        "CTR", "conv.");
+    out.println(header);
+    out.println("-".repeat(header.length()));
+    Map<String, Long> reasons = new TreeMap<>();
+    for (String source : sources) {
+      CampaignStats stats = herald.analytics().stats(source);
+      row(source, stats.total());
+      if (stats.byVariant().size() > 1) {
+        stats.byVariant().forEach((variant, s) -> row("  " + variant, s));
+      }
+      stats.total().suppressedByReason().forEach((k, v) -> reasons.merge(k, v, Long::sum));
+    }
+    out.println();
+    out.println("held back, by reason:");
+    reasons.forEach((reason, count) -> out.printf("  %-24s %,8d%n", reason, count));
+  }
+
+  private void row(String name, DeliveryStats s) {
+    out.printf("%-30s %,8d %,10d %,6d %,9d %,6d %,7d %5.1f%% %,6d%n", name, s.audience(),
+        s.suppressed(), s.sent(), s.delivered(), s.failed(), s.clicked(),
+        100 * s.clickThroughRate(), s.conversions());
+  }
+
+  private void section(String title) {
+    out.println();
+    out.println("== " + title + " ==");
+    out.flush();
+  }
+}
