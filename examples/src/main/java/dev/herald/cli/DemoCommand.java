@@ -12,10 +12,12 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Run Herald embedded in a pretend casino backend: players and devices in every status, a",
-      "segment, an A/B campaign with a control group, the deposit-reminder trigger, a security",
-      "alert next to a held-back promotion, clicks and deposits, and a report. Every message",
-      "crosses HTTP/2 and TLS on loopback to the mock push services of herald-testing."})
+      "Run Herald embedded in a pretend casino backend, sending to mock push services.",
+      "",
+      "Players and devices in every status, a segment, an A/B campaign with a control group,",
+      "the deposit-reminder trigger, a security alert next to a held-back promotion, clicks",
+      "and deposits, and a report. Every message crosses HTTP/2 and TLS on loopback to the",
+      "mock push services of herald-testing."})
 final class DemoCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
