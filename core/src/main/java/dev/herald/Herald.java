@@ -167,12 +167,7 @@ public final class Herald implements AutoCloseable {
   public DispatchHandle dispatch(DispatchRequest request) {
     checkOpen();
     Checks.required(request, "request");
-    if (deliveryStore.progress(request.sourceId(), request.step()).isEmpty()) {
-      deliveryStore.append(dev.herald.analytics.DeliveryEvent.ofSource(
-          dev.herald.analytics.EventType.CAMPAIGN_CREATED, clock.instant(), request.sourceId(),
-          request.step(), ""));
-    }
-    return dispatcher.start(request);
+    return dispatcher.start(request, false, true);
   }
 
   /** @return campaigns and their lifecycle */
@@ -226,14 +221,17 @@ public final class Herald implements AutoCloseable {
 
   /**
    * Closes the registered providers and the threads Herald started for itself (the default
-   * scheduler and dispatch executor); idempotent. Runs still in flight stop where they are; their
-   * claimed deliveries are reported as unknown when they resume.
+   * scheduler and dispatch executor); idempotent. Runs still in flight stop where they are and
+   * their completion futures complete with status STOPPED: deliveries waiting for their time are
+   * left claimed and are sent when the step runs again ({@link #recover()}), deliveries whose
+   * provider call was in flight are reported as UNKNOWN then.
    */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    dispatcher.stopAll();
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
     }
@@ -424,9 +422,13 @@ public final class Herald implements AutoCloseable {
   /** Daemon threads for dispatch drivers, started on first use only. */
   private static final class LazyExecutor implements Executor {
     private ExecutorService pool;
+    private boolean shutDown;
 
     @Override
     public synchronized void execute(Runnable task) {
+      if (shutDown) {
+        throw new java.util.concurrent.RejectedExecutionException("this Herald is closed");
+      }
       if (pool == null) {
         AtomicInteger n = new AtomicInteger();
         pool = Executors.newCachedThreadPool(r -> {
@@ -439,6 +441,7 @@ public final class Herald implements AutoCloseable {
     }
 
     synchronized void shutdown() {
+      shutDown = true;
       if (pool != null) {
         pool.shutdownNow();
       }

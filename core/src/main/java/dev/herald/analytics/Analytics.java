@@ -140,21 +140,30 @@ public final class Analytics {
    *
    * @param deliveryId the delivery id from the push payload
    * @param actionId the action button clicked, or null for the notification body
-   * @return the clicked delivery, or empty for an unknown id
+   * @return the clicked delivery, or empty for an unknown id or a delivery that was never sent
    */
   public Optional<DeliveryRecord> recordClick(String deliveryId, String actionId) {
-    Optional<DeliveryRecord> found = delivery(deliveryId);
+    Optional<DeliveryRecord> found = delivery(deliveryId).filter(Analytics::wasSent);
     if (found.isEmpty()) {
       return Optional.empty();
+    }
+    String action = actionId == null ? "" : actionId.strip();
+    if (action.length() > 64) {
+      action = action.substring(0, 64); // a public endpoint: cut garbage rather than fail
     }
     Instant now = clock.instant();
     DeliveryRecord clicked = found.get().withClick(now);
     store.update(clicked);
-    String action = actionId == null ? "" : Checks.maxChars(actionId.strip(), "actionId", 64);
     DeliveryEvent event = DeliveryEvent.of(EventType.PUSH_CLICKED, now, clicked, action, "", 0);
     store.append(event);
     Listeners.eventRecorded(listener, event);
     return Optional.of(clicked);
+  }
+
+  /** Only a message that reached (or may have reached) the device can be clicked. */
+  private static boolean wasSent(DeliveryRecord r) {
+    return r.state() == DeliveryState.DELIVERED || r.state() == DeliveryState.SENDING
+        || r.state() == DeliveryState.FAILED && r.reason().equals(Suppression.UNKNOWN);
   }
 
   /**

@@ -4,9 +4,7 @@ import dev.herald.content.NotificationType;
 import dev.herald.internal.Checks;
 import dev.herald.subscription.Platform;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
@@ -26,7 +24,9 @@ import java.util.Optional;
  * @param deliveryId the opaque id derived from the key
  * @param variant the A/B variant ({@code "default"} without variants, {@code "control"} for the
  *     control group)
- * @param type the notification type, which carries purpose and category
+ * @param type the notification type, which carries the purpose
+ * @param category the opt-in category the message was sent under (the type's, unless the
+ *     template overrides it); frequency caps by category count it
  * @param state where the delivery stands
  * @param reason why it was suppressed or failed ({@link Suppression} codes); empty otherwise
  * @param detail the provider's reason text or other detail; may be empty
@@ -48,6 +48,7 @@ public record DeliveryRecord(
     String deliveryId,
     String variant,
     NotificationType type,
+    String category,
     DeliveryState state,
     String reason,
     String detail,
@@ -75,6 +76,7 @@ public record DeliveryRecord(
     Checks.nonBlank(deliveryId, "deliveryId");
     Checks.nonBlank(variant, "variant");
     Checks.required(type, "type");
+    Checks.nonBlank(category, "category");
     Checks.required(state, "state");
     Checks.required(reason, "reason");
     detail = detail == null ? "" : detail;
@@ -108,27 +110,21 @@ public record DeliveryRecord(
   }
 
   /**
-   * The delivery id derived from a key: {@code d} followed by 22 base64url characters of its
-   * SHA-256, so ids are opaque, stable across restarts and unique in practice.
+   * A new delivery id: {@code d} followed by 22 base64url characters of 128 random bits from a
+   * {@link SecureRandom}. Ids travel in push payloads and come back from public click endpoints,
+   * so they must not be guessable from player or campaign ids; the store keeps each one with its
+   * delivery.
    *
-   * @param key a {@link #key()}
-   * @return the id
+   * @return a fresh id
    */
-  public static String deliveryIdOf(String key) {
-    byte[] digest = SHA256.get().digest(key.getBytes(StandardCharsets.UTF_8));
-    return "d" + ID_ENCODER.encodeToString(digest).substring(0, 22);
+  public static String newDeliveryId() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return "d" + ID_ENCODER.encodeToString(bytes);
   }
 
   private static final Base64.Encoder ID_ENCODER = Base64.getUrlEncoder().withoutPadding();
-
-  /** MessageDigest.getInstance is slow and digests are not thread-safe: one per thread. */
-  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JDK", e);
-    }
-  });
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private static String escape(String part) {
     if (part.indexOf('|') < 0 && part.indexOf('\\') < 0) {
@@ -149,8 +145,8 @@ public record DeliveryRecord(
   public DeliveryRecord withState(
       DeliveryState newState, String newReason, String newDetail, Instant at) {
     return new DeliveryRecord(sourceId, step, playerId, deviceId, platform, deliveryId, variant,
-        type, newState, newReason, newDetail, createdAt, at, attempts, httpStatus, messageId,
-        clickedAt, conversions, conversionValue);
+        type, category, newState, newReason, newDetail, createdAt, at, attempts, httpStatus,
+        messageId, clickedAt, conversions, conversionValue);
   }
 
   /**
@@ -168,7 +164,7 @@ public record DeliveryRecord(
   public DeliveryRecord withOutcome(DeliveryState newState, String newReason, String newDetail,
       Instant at, int totalAttempts, int status, String id) {
     return new DeliveryRecord(sourceId, step, playerId, deviceId, platform, deliveryId, variant,
-        type, newState, newReason, newDetail, createdAt, at, totalAttempts, status,
+        type, category, newState, newReason, newDetail, createdAt, at, totalAttempts, status,
         Optional.ofNullable(id), clickedAt, conversions, conversionValue);
   }
 
@@ -180,8 +176,8 @@ public record DeliveryRecord(
    */
   public DeliveryRecord withClick(Instant at) {
     return new DeliveryRecord(sourceId, step, playerId, deviceId, platform, deliveryId, variant,
-        type, state, reason, detail, createdAt, updatedAt, attempts, httpStatus, messageId,
-        Optional.of(clickedAt.orElse(at)), conversions, conversionValue);
+        type, category, state, reason, detail, createdAt, updatedAt, attempts, httpStatus,
+        messageId, Optional.of(clickedAt.orElse(at)), conversions, conversionValue);
   }
 
   /**
@@ -192,7 +188,7 @@ public record DeliveryRecord(
    */
   public DeliveryRecord withConversion(BigDecimal value) {
     return new DeliveryRecord(sourceId, step, playerId, deviceId, platform, deliveryId, variant,
-        type, state, reason, detail, createdAt, updatedAt, attempts, httpStatus, messageId,
-        clickedAt, conversions + 1, conversionValue.add(value));
+        type, category, state, reason, detail, createdAt, updatedAt, attempts, httpStatus,
+        messageId, clickedAt, conversions + 1, conversionValue.add(value));
   }
 }

@@ -32,7 +32,12 @@ public record DispatchReport(
     /** Cancelled: deliveries not yet sent were suppressed as CANCELLED. */
     CANCELLED,
     /** The run could not go on (the audience or a store failed); see the error. */
-    FAILED
+    FAILED,
+    /**
+     * Herald was closed while the run went on; claimed deliveries were left as they were, and
+     * running the same step again (a campaign's {@code recover()}) resumes it.
+     */
+    STOPPED
   }
 
   /** Validates the fields. */

@@ -26,6 +26,7 @@ public final class DispatchSettings {
   private final Duration sendTimeout;
   private final Duration complianceTimeout;
   private final int checkpointEvery;
+  private final boolean retryTransportFailures;
 
   private DispatchSettings(Builder b) {
     this.maxPlayersInProgress = b.maxPlayersInProgress;
@@ -35,6 +36,7 @@ public final class DispatchSettings {
     this.sendTimeout = b.sendTimeout;
     this.complianceTimeout = b.complianceTimeout;
     this.checkpointEvery = b.checkpointEvery;
+    this.retryTransportFailures = b.retryTransportFailures;
   }
 
   /**
@@ -97,6 +99,19 @@ public final class DispatchSettings {
     return checkpointEvery;
   }
 
+  /**
+   * Whether a provider call that failed in transport (connection refused or reset, the
+   * provider's own request timeout) is retried like RETRY_LATER. True by default: most such
+   * failures happen before the push service has the message; in the rare case one happens after,
+   * a retry can deliver it twice. Set false to report them as failed instead. A call that does not
+   * answer within {@link #sendTimeout()} is never retried: its fate is reported as UNKNOWN.
+   *
+   * @return whether transport failures are retried
+   */
+  public boolean retryTransportFailures() {
+    return retryTransportFailures;
+  }
+
   /** Builds {@link DispatchSettings}; each setter validates its argument. */
   public static final class Builder {
     private int maxPlayersInProgress = 1000;
@@ -106,8 +121,19 @@ public final class DispatchSettings {
     private Duration sendTimeout = Duration.ofSeconds(30);
     private Duration complianceTimeout = Duration.ofSeconds(2);
     private int checkpointEvery = 1000;
+    private boolean retryTransportFailures = true;
 
     private Builder() {}
+
+    /**
+     * @param value whether transport failures are retried; see
+     *     {@link DispatchSettings#retryTransportFailures()}
+     * @return this builder
+     */
+    public Builder retryTransportFailures(boolean value) {
+      this.retryTransportFailures = value;
+      return this;
+    }
 
     /** @param value 1 to 1,000,000 @return this builder */
     public Builder maxPlayersInProgress(int value) {

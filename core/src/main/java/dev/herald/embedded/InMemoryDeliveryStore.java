@@ -24,6 +24,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   private final Map<String, DeliveryRecord> byKey = new ConcurrentHashMap<>();
   private final Map<String, String> keyById = new ConcurrentHashMap<>();
   private final Map<String, Queue<String>> keysBySource = new ConcurrentHashMap<>();
+  private final Map<String, Queue<String>> keysByStep = new ConcurrentHashMap<>();
   private final Map<String, List<String>> keysByPlayer = new ConcurrentHashMap<>();
   private final Map<String, List<DeliveryEvent>> eventsByPlayer = new ConcurrentHashMap<>();
   private final Map<String, Queue<DeliveryEvent>> eventsBySource = new ConcurrentHashMap<>();
@@ -41,6 +42,8 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     }
     keyById.put(record.deliveryId(), key);
     keysBySource.computeIfAbsent(record.sourceId(), k -> new ConcurrentLinkedQueue<>()).add(key);
+    keysByStep.computeIfAbsent(stepKey(record.sourceId(), record.step()),
+        k -> new ConcurrentLinkedQueue<>()).add(key);
     List<String> playerKeys = keysByPlayer.computeIfAbsent(record.playerId(), k -> new ArrayList<>());
     synchronized (playerKeys) {
       playerKeys.add(key);
@@ -76,7 +79,12 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
 
   @Override
   public Stream<DeliveryRecord> deliveriesOf(String sourceId, String step) {
-    return deliveriesOf(sourceId).filter(r -> r.step().equals(step));
+    Queue<String> keys = keysByStep.get(stepKey(sourceId, step));
+    return keys == null ? Stream.empty() : keys.stream().map(byKey::get);
+  }
+
+  private static String stepKey(String sourceId, String step) {
+    return DeliveryRecord.key(sourceId, step, "", "");
   }
 
   @Override
@@ -143,11 +151,11 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   @Override
   public void saveProgress(DispatchProgress value) {
     Checks.required(value, "progress");
-    progress.put(DeliveryRecord.key(value.sourceId(), value.step(), "", ""), value);
+    progress.put(stepKey(value.sourceId(), value.step()), value);
   }
 
   @Override
   public Optional<DispatchProgress> progress(String sourceId, String step) {
-    return Optional.ofNullable(progress.get(DeliveryRecord.key(sourceId, step, "", "")));
+    return Optional.ofNullable(progress.get(stepKey(sourceId, step)));
   }
 }

@@ -8,6 +8,7 @@ import dev.herald.spi.PlayerDirectory;
 import dev.herald.spi.PlayerProfile;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -15,7 +16,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The default {@link ComplianceGuard}: reads responsible-gambling flags from the player's profile
- * in the {@link PlayerDirectory}. An unknown player is suppressed (fail closed).
+ * in the {@link PlayerDirectory}. An unknown player, or a flag of the wrong type (the string
+ * {@code "true"} where a boolean is expected), is suppressed (fail closed).
  *
  * <table>
  *   <caption>Attributes read</caption>
@@ -34,6 +36,9 @@ import java.util.concurrent.CompletionStage;
  * {@link ComplianceGuard} instead, answering from a cache.
  */
 public final class ProfileComplianceGuard implements ComplianceGuard {
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(ProfileComplianceGuard.class);
+
   /** Boolean: the player is self-excluded indefinitely. */
   public static final String SELF_EXCLUDED = "rg.self_excluded";
   /** Timestamp: the player is self-excluded until then. */
@@ -79,6 +84,21 @@ public final class ProfileComplianceGuard implements ComplianceGuard {
     this.depositDriving = Set.copyOf(Checks.required(depositDriving, "depositDriving"));
   }
 
+  /** A flag the host set with the wrong type ("true" for true) must not read as "not set". */
+  private static Optional<String> mistyped(PlayerProfile p) {
+    for (String name : List.of(SELF_EXCLUDED, COOLING_OFF, ACCOUNT_CLOSED, DEPOSIT_LIMIT_REACHED)) {
+      if (p.attribute(name).isPresent() && p.bool(name).isEmpty()) {
+        return Optional.of(name);
+      }
+    }
+    for (String name : List.of(SELF_EXCLUDED_UNTIL, COOLING_OFF_UNTIL)) {
+      if (p.attribute(name).isPresent() && p.instant(name).isEmpty()) {
+        return Optional.of(name);
+      }
+    }
+    return Optional.empty();
+  }
+
   @Override
   public CompletionStage<ComplianceDecision> check(String playerId, NotificationType type) {
     return check(playerId, directory.find(playerId), type);
@@ -98,6 +118,13 @@ public final class ProfileComplianceGuard implements ComplianceGuard {
       return CompletableFuture.completedFuture(ComplianceDecision.suppress(ComplianceDecision.UNKNOWN));
     }
     PlayerProfile p = found.get();
+    Optional<String> mistyped = mistyped(p);
+    if (mistyped.isPresent()) {
+      log.warn("player {}: attribute {} does not have the type the guard reads; suppressing "
+          + "marketing (fail closed)", playerId, mistyped.get());
+      return CompletableFuture.completedFuture(
+          ComplianceDecision.suppress(ComplianceDecision.UNKNOWN));
+    }
     Instant now = clock.instant();
     ComplianceDecision decision;
     if (p.bool(ACCOUNT_CLOSED).orElse(false)) {

@@ -61,7 +61,9 @@ public interface DeliveryStore {
   Stream<DeliveryRecord> deliveriesOf(String sourceId);
 
   /**
-   * Streams the records of one step of a source.
+   * Streams the records of one step of a source. Called when every run ends (for its report) and
+   * when a run resumes: index it by (source, step), since a trigger rule's source gathers one step
+   * per event it fired on.
    *
    * @param sourceId the source
    * @param step the step

@@ -94,8 +94,10 @@ public final class WebPushAddress implements DeviceAddress {
     try {
       root = JSON.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new InvalidInputException(
-          "subscription", "is not valid JSON (" + e.getOriginalMessage() + ")");
+      // Only the position: the parser's message quotes the text, which holds secrets.
+      throw new InvalidInputException("subscription", "is not valid JSON (" + (e.getLocation() == null
+          ? "malformed" : "at line " + e.getLocation().getLineNr() + ", column "
+              + e.getLocation().getColumnNr()) + ")");
     }
     if (root == null || !root.isObject()) {
       throw new InvalidInputException("subscription", "must be a JSON object");

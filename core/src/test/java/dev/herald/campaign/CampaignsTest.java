@@ -162,6 +162,22 @@ class CampaignsTest extends DispatchFixture {
   }
 
   @Test
+  void cancellingAPausedCampaignSendsNothingMore() {
+    herald.campaigns().create(campaign("slow")
+        .policy(DeliveryPolicy.builder().messagesPerSecond(1).build()).build());
+    herald.campaigns().schedule("slow");
+    scheduler.advance(Duration.ofSeconds(1));
+    herald.campaigns().pause("slow");
+    scheduler.advance(Duration.ofSeconds(30));
+    herald.campaigns().cancel("slow");
+    scheduler.advance(Duration.ofMinutes(1));
+    assertThat(web.sent()).hasSize(2);
+    assertThat(state("slow")).isEqualTo(CampaignState.CANCELLED);
+    assertThat(herald.analytics().stats("slow").total().suppressedByReason())
+        .containsEntry("CANCELLED", 4L);
+  }
+
+  @Test
   void cancelWhileRunningStopsForGood() {
     herald.campaigns().create(campaign("slow")
         .policy(DeliveryPolicy.builder().messagesPerSecond(1).build()).build());

@@ -41,6 +41,24 @@ class AnalyticsTest extends DispatchFixture {
   }
 
   @Test
+  void aClickOnADeliveryThatWasNeverSentIsIgnoredAndGarbageIsCut() {
+    webPlayer("alice");
+    herald.subscriptions().updatePreferences("alice", false, java.util.Set.of());
+    run(request("held", List.of("alice"), NotificationType.PROMOTIONAL).build());
+    String heldBack = herald.analytics().communicationLog("alice").get(0).deliveryId()
+        .orElseThrow();
+    assertThat(herald.analytics().recordClick(heldBack, null)).isEmpty();
+    herald.subscriptions().updatePreferences("alice", true, java.util.Set.of());
+    run(request("sent", List.of("alice"), NotificationType.PROMOTIONAL).build());
+    String sent = web.sent().get(0).deliveryId();
+    assertThat(herald.analytics().recordClick(sent, "x".repeat(500))).isPresent();
+    assertThat(herald.analytics().communicationLog("alice")).filteredOn(
+        e -> e.type() == EventType.PUSH_CLICKED).singleElement()
+        .satisfies(e -> assertThat(e.reason()).hasSize(64));
+    assertThat(sent).hasSize(23).doesNotContain("alice").doesNotContain("sent");
+  }
+
+  @Test
   void conversionIsCreditedToTheLastClickWithinTheWindow() {
     webPlayer("alice");
     run(request("first", List.of("alice"), NotificationType.PROMOTIONAL).build());

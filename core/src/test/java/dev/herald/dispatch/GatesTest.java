@@ -184,6 +184,16 @@ class GatesTest extends DispatchFixture {
     }
 
     @Test
+    void aFlagOfTheWrongTypeFailsClosed() {
+      webPlayer("alice");
+      put(profile("alice").attribute(ProfileComplianceGuard.SELF_EXCLUDED, "true"));
+      webPlayer("bob");
+      put(profile("bob").attribute(ProfileComplianceGuard.COOLING_OFF_UNTIL, "2030-01-01"));
+      run(request("promo", List.of("alice", "bob"), NotificationType.PROMOTIONAL).build());
+      assertThat(reasons("promo")).containsExactly(entry("RG_COMPLIANCE_UNKNOWN", "2"));
+    }
+
+    @Test
     void guardThatThrowsFailsClosedForMarketingOnly() {
       rebuild(b -> b.complianceGuard((p, t) -> {
         throw new IllegalStateException("RG service down");
@@ -292,6 +302,35 @@ class GatesTest extends DispatchFixture {
       run(request("c", List.of("alice"), NotificationType.TOURNAMENT).policy(policy).build());
       assertThat(reasons("b")).containsExactly(entry(Suppression.FREQUENCY_CAP, "1"));
       assertThat(web.sent()).hasSize(2);
+    }
+
+    @Test
+    void aMessageStillBeingRetriedCounts() {
+      webPlayer("alice");
+      java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+      web.answer = m -> CompletableFuture.completedFuture(calls.incrementAndGet() == 1
+          ? dev.herald.spi.SendResult.retryLater("429", Duration.ofMinutes(10), 429)
+          : dev.herald.spi.SendResult.accepted("ok", 201));
+      DeliveryPolicy policy = capped(FrequencyCap.marketing(1, Duration.ofDays(1)));
+      herald.dispatch(request("a", List.of("alice"), NotificationType.PROMOTIONAL)
+          .policy(policy).build());
+      run(request("b", List.of("alice"), NotificationType.PROMOTIONAL).policy(policy).build());
+      assertThat(reasons("b")).containsExactly(entry(Suppression.FREQUENCY_CAP, "1"));
+    }
+
+    @Test
+    void categoryCapCountsATemplatesOverriddenCategory() {
+      webPlayer("alice");
+      DeliveryPolicy policy = capped(FrequencyCap.category("vip-drops", 1,
+          CapWindow.rolling(Duration.ofDays(1))));
+      for (String source : List.of("a", "b")) {
+        run(DispatchRequest.builder(source, Audience.player("alice"))
+            .content(dev.herald.content.Content.of(dev.herald.content.MessageTemplate.builder()
+                .title("Drop " + source).category("vip-drops").build()))
+            .policy(policy).build());
+      }
+      assertThat(web.sent()).hasSize(1);
+      assertThat(reasons("b")).containsExactly(entry(Suppression.FREQUENCY_CAP, "1"));
     }
 
     @Test

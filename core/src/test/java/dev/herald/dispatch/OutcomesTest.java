@@ -124,17 +124,43 @@ class OutcomesTest extends DispatchFixture {
   }
 
   @Test
-  void aProviderThatNeverAnswersTimesOutAndTheRunCompletes() throws Exception {
+  void aProviderThatNeverAnswersTimesOutIsCancelledAndNeverRetried() throws Exception {
     rebuild(b -> b.dispatchSettings(DispatchSettings.builder()
-        .sendTimeout(Duration.ofMillis(100)).retryPolicy(RetryPolicy.none()).build()));
-    web.answer = m -> new CompletableFuture<>();
+        .sendTimeout(Duration.ofMillis(100)).maxSendsInFlightPerProvider(1).build()));
+    List<CompletableFuture<SendResult>> calls = new CopyOnWriteArrayList<>();
+    List<Boolean> earlierCallsDone = new CopyOnWriteArrayList<>();
+    web.answer = m -> {
+      earlierCallsDone.add(calls.stream().allMatch(CompletableFuture::isDone));
+      CompletableFuture<SendResult> never = new CompletableFuture<>();
+      calls.add(never);
+      return never;
+    };
     webPlayer("alice");
+    webPlayer("bob");
     DispatchReport report = await(herald.dispatch(
-        request("hang", List.of("alice"), NotificationType.PROMOTIONAL).build()));
+        request("hang", List.of("alice", "bob"), NotificationType.PROMOTIONAL).build()));
     assertThat(report.status()).isEqualTo(DispatchReport.Status.COMPLETED);
+    // one call per delivery, one at a time (the slot is held until the call is cancelled)
+    assertThat(calls).hasSize(2).allMatch(CompletableFuture::isCancelled);
+    assertThat(earlierCallsDone).containsExactly(true, true);
     DeliveryRecord r = delivery("hang", "alice");
     assertThat(r.state()).isEqualTo(DeliveryState.FAILED);
-    assertThat(r.detail()).contains("TimeoutException");
+    assertThat(r.reason()).isEqualTo(Suppression.UNKNOWN);
+    assertThat(r.detail()).contains("no answer within");
+    scheduler.advance(Duration.ofHours(1));
+    assertThat(calls).hasSize(2);
+  }
+
+  @Test
+  void transportFailuresAreNotRetriedWhenToldNot() {
+    rebuild(b -> b.dispatchSettings(DispatchSettings.builder()
+        .retryTransportFailures(false).build()));
+    web.answer = m -> CompletableFuture.failedFuture(new IOException("connection reset"));
+    webPlayer("alice");
+    run(request("once", List.of("alice"), NotificationType.PROMOTIONAL).build());
+    scheduler.advance(Duration.ofHours(1));
+    assertThat(web.sent()).hasSize(1);
+    assertThat(delivery("once", "alice").reason()).isEqualTo(Suppression.RETRIES_EXHAUSTED);
   }
 
   @Test

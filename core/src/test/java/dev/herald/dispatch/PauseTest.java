@@ -55,6 +55,46 @@ class PauseTest extends DispatchFixture {
   }
 
   @Test
+  void cancelEndsAtOnceWithoutWaitingForScheduledWork() {
+    DispatchHandle handle = herald.dispatch(throttled);
+    handle.cancel();
+    assertThat(handle.completion()).isCompleted();
+    assertThat(web.sent()).hasSize(1);
+    assertThat(handle.completion().join().stats().suppressedByReason())
+        .containsExactly(entry(Suppression.CANCELLED, 9L));
+    assertThat(scheduler.advance(Duration.ofMinutes(1))).isZero();
+  }
+
+  @Test
+  void cancelEndsAPostponedPlayerAtOnce() {
+    clock.set(java.time.Instant.parse("2026-11-22T23:30:00Z"));
+    DispatchHandle handle = herald.dispatch(request("night", players, NotificationType.PROMOTIONAL)
+        .policy(DeliveryPolicy.builder().quietHours(QuietHours.postpone(
+            java.time.LocalTime.of(22, 0), java.time.LocalTime.of(8, 0))).build()).build());
+    assertThat(handle.completion()).isNotDone();
+    handle.cancel();
+    assertThat(handle.completion()).isCompleted();
+    assertThat(handle.completion().join().stats().suppressedByReason())
+        .containsExactly(entry(Suppression.CANCELLED, 10L));
+    assertThat(web.sent()).isEmpty();
+  }
+
+  @Test
+  void closingHeraldStopsRunsAndRecoveryFinishesThem() {
+    DispatchHandle handle = herald.dispatch(throttled);
+    scheduler.advance(Duration.ofSeconds(2));
+    herald.close();
+    DispatchReport stopped = handle.completion().join();
+    assertThat(stopped.status()).isEqualTo(DispatchReport.Status.STOPPED);
+    assertThat(stopped.stats().pending()).isEqualTo(7);
+    rebuild(b -> {});
+    DispatchHandle again = herald.dispatch(throttled);
+    scheduler.advance(Duration.ofMinutes(1));
+    assertThat(again.completion().join().stats().delivered()).isEqualTo(10);
+    assertThat(web.sent()).hasSize(10).extracting(m -> m.deliveryId()).doesNotHaveDuplicates();
+  }
+
+  @Test
   void cancelSuppressesWhatWasNotSent() {
     DispatchHandle handle = herald.dispatch(throttled);
     scheduler.advance(Duration.ofSeconds(3));

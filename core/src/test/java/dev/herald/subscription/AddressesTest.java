@@ -117,6 +117,14 @@ class AddressesTest {
   }
 
   @Test
+  void aJsonErrorDoesNotEchoTheText() {
+    assertThatThrownBy(() -> WebPushAddress.fromSubscriptionJson(
+            "{\"endpoint\": s3cr3tAuthSecretValue}", false))
+        .hasMessageStartingWith("subscription: is not valid JSON (at line 1, column")
+        .hasMessageNotContaining("s3cr3t");
+  }
+
+  @Test
   void toStringDoesNotRevealTheWholeEndpoint() {
     WebPushAddress a = WebPushAddress.of(ENDPOINT + "verysecretcapabilitypath123", P256DH, AUTH);
     assertThat(a.toString()).doesNotContain("verysecretcapabilitypath123");

@@ -234,7 +234,10 @@ public final class FcmProvider implements PushProvider {
       new Attempt(body, targetField.equals("token"), result).start();
       return result;
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
+      // Nothing left the process (a throwing channel function, say): not transport trouble to
+      // retry, but a message or configuration this provider cannot send.
+      return CompletableFuture.completedFuture(SendResult.rejected(RejectionKind.OTHER,
+          "could not prepare the request: " + e.getClass().getSimpleName(), 0));
     }
   }
 

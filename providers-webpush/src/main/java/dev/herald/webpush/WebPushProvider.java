@@ -196,7 +196,10 @@ public final class WebPushProvider implements PushProvider {
       return CompletableFuture.completedFuture(
           SendResult.rejected(RejectionKind.INVALID_MESSAGE, e.getMessage(), 0));
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
+      // Nothing left the process: not transport trouble to retry, but a message or configuration
+      // this provider cannot send.
+      return CompletableFuture.completedFuture(SendResult.rejected(RejectionKind.OTHER,
+          "could not prepare the request: " + e.getClass().getSimpleName(), 0));
     }
     CompletableFuture<SendResult> future = new CompletableFuture<>();
     Call call;

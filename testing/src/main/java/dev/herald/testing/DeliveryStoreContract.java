@@ -49,10 +49,9 @@ public abstract class DeliveryStoreContract {
 
   private static DeliveryRecord record(String source, String step, String player, String device,
       DeliveryState state, Instant at) {
-    String key = DeliveryRecord.key(source, step, player, device == null ? "" : device);
     return new DeliveryRecord(source, step, player, Optional.ofNullable(device),
         device == null ? Optional.empty() : Optional.of(Platform.FCM),
-        DeliveryRecord.deliveryIdOf(key), "A", NotificationType.VIP_OFFER, state,
+        DeliveryRecord.newDeliveryId(), "A", NotificationType.VIP_OFFER, "vip", state,
         state == DeliveryState.SUPPRESSED ? "FREQUENCY_CAP" : "", "", at, at, 0, 0,
         Optional.empty(), Optional.empty(), 0, BigDecimal.ZERO);
   }

@@ -81,8 +81,9 @@ public final class CampaignJson {
     try {
       root = JSON.readTree(text);
     } catch (JsonProcessingException e) {
-      throw new InvalidInputException("campaign", "stored definition is not JSON: "
-          + e.getOriginalMessage());
+      throw new InvalidInputException("campaign", "stored definition is not JSON (" + (e.getLocation() == null
+          ? "malformed" : "at line " + e.getLocation().getLineNr() + ", column "
+              + e.getLocation().getColumnNr()) + ")");
     }
     if (root == null || root.path("v").asInt() != 1) {
       throw new InvalidInputException("campaign", "stored definition has an unknown format");

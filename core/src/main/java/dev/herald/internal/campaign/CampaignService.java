@@ -137,8 +137,7 @@ public final class CampaignService implements Campaigns {
     Optional.ofNullable(timers.remove(id)).ifPresent(Scheduler.ScheduledTask::cancel);
     DispatchHandle handle = runs.get(id);
     if (handle != null) {
-      handle.resume(); // let parked sends see the cancellation and settle
-      handle.cancel();
+      handle.cancel(); // parked and scheduled sends settle as CANCELLED, none goes out
     }
     return snapshot(cancelled);
   }
@@ -235,8 +234,9 @@ public final class CampaignService implements Campaigns {
               c.currentStep(), Optional.empty()));
       return;
     }
-    if (report.status() == DispatchReport.Status.CANCELLED) {
-      return;
+    if (report.status() == DispatchReport.Status.CANCELLED
+        || report.status() == DispatchReport.Status.STOPPED) {
+      return; // cancelled for good, or Herald closed: recover() resumes a RUNNING campaign
     }
     Campaign campaign = campaign(current);
     Instant ranAt = step.isEmpty() ? clock.instant() : Instant.parse(step);

@@ -46,6 +46,6 @@ public final class TransactionalService implements TransactionalSends {
         .content(content)
         .targetDevices(Checks.required(targetDevices, "targetDevices"))
         .build();
-    return dispatcher.start(request, true).completion();
+    return dispatcher.start(request, true, false).completion();
   }
 }

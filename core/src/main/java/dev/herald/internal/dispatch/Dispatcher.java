@@ -100,6 +100,7 @@ public final class Dispatcher {
   private final Map<String, Run> active = new ConcurrentHashMap<>();
   private final ReentrantLock[] playerLocks = new ReentrantLock[256];
   private final SplittableRandom jitterSeed = new SplittableRandom();
+  private volatile boolean stopped;
 
   /**
    * Creates a dispatcher.
@@ -147,7 +148,7 @@ public final class Dispatcher {
    * @return the handle
    */
   public DispatchHandle start(DispatchRequest request) {
-    return start(request, false);
+    return start(request, false, false);
   }
 
   /**
@@ -157,44 +158,47 @@ public final class Dispatcher {
    *
    * @param request what to send
    * @param oneShot whether this is a one-player, caller-driven run
+   * @param announce whether to record CAMPAIGN_CREATED when the step starts for the first time
    * @return the handle
    */
-  public DispatchHandle start(DispatchRequest request, boolean oneShot) {
+  public DispatchHandle start(DispatchRequest request, boolean oneShot, boolean announce) {
+    if (stopped) {
+      throw new dev.herald.HeraldException("this Herald is closed; it starts no new dispatch");
+    }
     if (request.audience() instanceof Audience.Segment && resolver == null) {
       throw new InvalidInputException("audience", "a segment audience needs an AudienceResolver "
           + "on the Herald builder (add herald-segmentation)");
     }
     String key = DeliveryRecord.key(request.sourceId(), request.step(), "", "");
     Run[] created = new Run[1];
-    Run run = active.computeIfAbsent(key, k -> created[0] = new Run(request, k, oneShot));
+    Run run = active.computeIfAbsent(key, k -> created[0] = new Run(request, k, oneShot,
+        announce));
     if (created[0] != null) {
       if (oneShot) {
         run.drive();
       } else {
-        driverExecutor.execute(run::drive);
+        try {
+          driverExecutor.execute(run::drive);
+        } catch (RuntimeException e) {
+          active.remove(key, run);
+          run.completion.completeExceptionally(e);
+          throw e;
+        }
       }
     }
     return run;
   }
 
   /**
-   * Provider calls in flight to one provider, across runs.
-   *
-   * @param platform the provider's platform
-   * @return the count now
+   * Stops every run for good, without settling what is claimed (a later run of the same step
+   * resumes it): deliveries waiting on the scheduler are dropped, calls in flight finish. Every
+   * run's completion future completes with status STOPPED. Called by {@code Herald.close()}.
    */
-  public int sendsInFlight(Platform platform) {
-    return lanes.get(platform).inFlight();
-  }
-
-  /**
-   * The most provider calls ever in flight at once to one provider.
-   *
-   * @param platform the provider's platform
-   * @return the peak
-   */
-  public int peakSendsInFlight(Platform platform) {
-    return lanes.get(platform).peak();
+  public void stopAll() {
+    stopped = true;
+    for (Run run : List.copyOf(active.values())) {
+      run.stop();
+    }
   }
 
   private ReentrantLock lockFor(String playerId) {
@@ -206,6 +210,8 @@ public final class Dispatcher {
     private final DispatchRequest request;
     private final String activeKey;
     private final boolean oneShot;
+    private final boolean announce;
+    private final Set<Later> scheduled = ConcurrentHashMap.newKeySet();
     private final NotificationType type;
     private final String category;
     private final DeliveryPolicy policy;
@@ -225,16 +231,18 @@ public final class Dispatcher {
     private final Tracker tracker = new Tracker();
     private volatile boolean paused;
     private volatile boolean cancelled;
+    private volatile boolean halted;
     private volatile boolean driverDone;
     private volatile boolean resuming;
     private volatile RuntimeException driverError;
     private volatile Instant startedAt;
     private volatile Instant expiresAt;
 
-    Run(DispatchRequest request, String activeKey, boolean oneShot) {
+    Run(DispatchRequest request, String activeKey, boolean oneShot, boolean announce) {
       this.request = request;
       this.activeKey = activeKey;
       this.oneShot = oneShot;
+      this.announce = announce;
       this.type = request.type();
       this.category = request.variants().get(0).content().defaultTemplate().category()
           .orElse(type.category());
@@ -292,14 +300,76 @@ public final class Dispatcher {
 
     @Override
     public void cancel() {
+      end(false);
+    }
+
+    /** Ends the run without settling claims: what is claimed stays for a later run to resume. */
+    void stop() {
+      end(true);
+    }
+
+    private void end(boolean halt) {
       List<Runnable> toRun;
       synchronized (pauseLock) {
+        if (halt) {
+          halted = true;
+        }
         cancelled = true;
         toRun = new ArrayList<>(parked);
         parked.clear();
         pauseLock.notifyAll();
       }
-      toRun.forEach(Runnable::run); // each sees the cancellation and settles as CANCELLED
+      toRun.forEach(Runnable::run); // each sees the end and settles (or, halted, just stops)
+      for (Later later : List.copyOf(scheduled)) {
+        later.cancel(!halted);
+      }
+    }
+
+    /**
+     * Schedules work of this run; cancel() and stop() cancel it and call its end handler
+     * (with whether to settle) instead of waiting for its time.
+     */
+    private void later(Instant at, Runnable work, java.util.function.Consumer<Boolean> onEnd) {
+      Later entry = new Later(onEnd);
+      scheduled.add(entry);
+      if (cancelled) {
+        entry.cancel(!halted);
+        return;
+      }
+      try {
+        entry.task = scheduler.schedule(at, () -> {
+          if (scheduled.remove(entry)) {
+            work.run();
+          }
+        });
+      } catch (RuntimeException e) {
+        log.error("could not schedule work of {}; ending it", request.sourceId(), e);
+        entry.cancel(true);
+      }
+    }
+
+    /** Work this run handed to the scheduler. */
+    private final class Later {
+      private final java.util.function.Consumer<Boolean> onEnd;
+      private volatile Scheduler.ScheduledTask task;
+
+      Later(java.util.function.Consumer<Boolean> onEnd) {
+        this.onEnd = onEnd;
+      }
+
+      void cancel(boolean settle) {
+        if (!scheduled.remove(this)) {
+          return; // already running, or already ended
+        }
+        if (task != null) {
+          task.cancel();
+        }
+        try {
+          onEnd.accept(settle);
+        } catch (RuntimeException e) {
+          log.error("ending scheduled work of {} failed", request.sourceId(), e);
+        }
+      }
     }
 
     @Override
@@ -331,6 +401,10 @@ public final class Dispatcher {
         }
         startedAt = prior.map(DispatchProgress::startedAt).orElse(now);
         if (prior.isEmpty()) {
+          if (announce) {
+            record(DeliveryEvent.ofSource(EventType.CAMPAIGN_CREATED, now, request.sourceId(),
+                request.step(), ""));
+          }
           store.saveProgress(new DispatchProgress(request.sourceId(), request.step(), now,
               Optional.empty(), Optional.empty()));
         }
@@ -379,7 +453,11 @@ public final class Dispatcher {
           if (ordered && cursor != null && id.compareTo(cursor) <= 0) {
             continue;
           }
-          playerPermits.acquire();
+          while (!playerPermits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+            if (cancelled) {
+              return;
+            }
+          }
           outstanding.incrementAndGet();
           tracker.launched(id);
           processPlayer(id).whenComplete((v, e) -> {
@@ -427,7 +505,8 @@ public final class Dispatcher {
       }
       try {
         Instant now = clock.instant();
-        DispatchReport.Status status = cancelled ? DispatchReport.Status.CANCELLED
+        DispatchReport.Status status = halted ? DispatchReport.Status.STOPPED
+            : cancelled ? DispatchReport.Status.CANCELLED
             : driverError != null ? DispatchReport.Status.FAILED : DispatchReport.Status.COMPLETED;
         DeliveryStats stats;
         try (Stream<DeliveryRecord> records = store.deliveriesOf(request.sourceId(), request.step())) {
@@ -435,7 +514,8 @@ public final class Dispatcher {
           records.forEach(acc::add);
           stats = acc.build();
         }
-        if (status != DispatchReport.Status.FAILED) {
+        if (status == DispatchReport.Status.COMPLETED
+            || status == DispatchReport.Status.CANCELLED) {
           Optional<DispatchProgress> prior = store.progress(request.sourceId(), request.step());
           if (prior.flatMap(DispatchProgress::completedAt).isEmpty()) {
             store.saveProgress(new DispatchProgress(request.sourceId(), request.step(),
@@ -672,12 +752,10 @@ public final class Dispatcher {
         Instant start = cap.window().start(now, z);
         Set<String> messages = new HashSet<>();
         for (DeliveryRecord r : recent) {
-          boolean counted = r.state() == DeliveryState.CLAIMED
-              || r.state() == DeliveryState.DELIVERED;
           boolean sameStep = r.sourceId().equals(request.sourceId())
               && r.step().equals(request.step());
-          if (counted && !sameStep && !r.createdAt().isBefore(start)
-              && cap.counts(r.type(), r.type().category())) {
+          if (mayHaveReached(r) && !sameStep && !r.createdAt().isBefore(start)
+              && cap.counts(r.type(), r.category())) {
             messages.add(r.sourceId() + '|' + r.step());
           }
         }
@@ -686,6 +764,18 @@ public final class Dispatcher {
         }
       }
       return false;
+    }
+
+    /**
+     * Whether a delivery counts against caps: it is (or may be) with the player — claimed, being
+     * sent or retried, delivered, or of unknown fate after a crash.
+     */
+    private boolean mayHaveReached(DeliveryRecord r) {
+      return switch (r.state()) {
+        case CLAIMED, SENDING, DELIVERED -> true;
+        case FAILED -> r.reason().equals(Suppression.UNKNOWN);
+        case SUPPRESSED -> false;
+      };
     }
 
     private void postpone(String playerId, List<Device> eligible, Assignment assignment,
@@ -699,7 +789,7 @@ public final class Dispatcher {
       }
       outstanding.incrementAndGet();
       tracker.postponed(playerId);
-      scheduler.schedule(until, () -> {
+      later(until, () -> {
         CompletableFuture<Void> f;
         try {
           f = cancelled ? done() : processPlayer(playerId);
@@ -713,6 +803,13 @@ public final class Dispatcher {
           tracker.unpostponed(playerId);
           playerDone(playerId);
         });
+      }, settle -> {
+        if (settle) {
+          suppressAll(playerId, eligible, assignment, Suppression.CANCELLED,
+              "cancelled while postponed by quiet hours");
+        }
+        tracker.unpostponed(playerId);
+        playerDone(playerId);
       });
     }
 
@@ -731,7 +828,7 @@ public final class Dispatcher {
         at = max(at, runLimit.reserve(now));
       }
       if (at.isAfter(now)) {
-        scheduler.schedule(at, () -> attempt(c, 1, done));
+        later(at, () -> attempt(c, 1, done), settle -> ended(c, 1, done, settle));
       } else {
         attempt(c, 1, done);
       }
@@ -740,13 +837,12 @@ public final class Dispatcher {
 
     private void attempt(Claimed c, int attempt, CompletableFuture<Void> done) {
       try {
-        if (cancelled) {
-          settleWithoutCall(c, attempt, Suppression.CANCELLED, "");
-          done.complete(null);
-          return;
-        }
         synchronized (pauseLock) {
-          if (paused && !cancelled) {
+          if (cancelled) {
+            ended(c, attempt, done, !halted);
+            return;
+          }
+          if (paused) {
             parked.add(() -> attempt(c, attempt, done));
             return;
           }
@@ -788,8 +884,7 @@ public final class Dispatcher {
             c.notification, expiresAt);
         long started = System.nanoTime();
         sendsInFlight.incrementAndGet();
-        lanes.get(platform).submit(
-                () -> withTimeout(provider.send(message).copy(), settings.sendTimeout()))
+        lanes.get(platform).submit(() -> provider.send(message), settings.sendTimeout())
             .whenComplete((result, error) -> {
               sendsInFlight.decrementAndGet();
               Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -812,6 +907,23 @@ public final class Dispatcher {
         Throwable cause = error instanceof CompletionException && error.getCause() != null
             ? error.getCause() : error;
         Listeners.safely(listener, l -> l.sendFailed(c.record, attempt, cause));
+        if (cause instanceof java.util.concurrent.TimeoutException) {
+          // No answer within the deadline: the push service may have the message. Retrying could
+          // send it twice, so its fate is reported as unknown.
+          settle(c, DeliveryState.FAILED, Suppression.UNKNOWN, "no answer within "
+              + settings.sendTimeout() + "; the push service may have the message", attempt, 0,
+              null, EventType.PUSH_FAILED, clock.instant());
+          done.complete(null);
+          return;
+        }
+        if (halted || !settings.retryTransportFailures()) {
+          if (!halted) {
+            settle(c, DeliveryState.FAILED, Suppression.RETRIES_EXHAUSTED, cause.toString(),
+                attempt, 0, null, EventType.PUSH_FAILED, clock.instant());
+          }
+          done.complete(null);
+          return;
+        }
         retryOrGiveUp(c, attempt, Optional.empty(), cause.toString(), 0, done);
         return;
       }
@@ -845,19 +957,38 @@ public final class Dispatcher {
 
     private void retryOrGiveUp(Claimed c, int attempt, Optional<Duration> retryAfter,
         String reason, int status, CompletableFuture<Void> done) {
+      if (halted) {
+        done.complete(null); // stopped by close(): the delivery stays SENDING for a later run
+        return;
+      }
+      if (cancelled) {
+        settle(c, DeliveryState.FAILED, Suppression.CANCELLED, reason, attempt, status, null,
+            EventType.PUSH_FAILED, clock.instant());
+        done.complete(null);
+        return;
+      }
       Optional<Duration> delay;
       synchronized (random) {
         delay = settings.retryPolicy().nextDelay(attempt, retryAfter, random);
       }
       Instant now = clock.instant();
-      if (delay.isEmpty() || cancelled || now.plus(delay.get()).isAfter(expiresAt)) {
+      if (delay.isEmpty() || now.plus(delay.get()).isAfter(expiresAt)) {
         settle(c, DeliveryState.FAILED, Suppression.RETRIES_EXHAUSTED, reason, attempt, status,
             null, EventType.PUSH_FAILED, now);
         done.complete(null);
         return;
       }
       Listeners.safely(listener, l -> l.retryScheduled(c.record, attempt + 1, delay.get()));
-      scheduler.schedule(now.plus(delay.get()), () -> attempt(c, attempt + 1, done));
+      later(now.plus(delay.get()), () -> attempt(c, attempt + 1, done),
+          settle -> ended(c, attempt + 1, done, settle));
+    }
+
+    /** A delivery whose run ended before its next call: settled as CANCELLED, or left as is. */
+    private void ended(Claimed c, int attempt, CompletableFuture<Void> done, boolean settle) {
+      if (settle) {
+        settleWithoutCall(c, attempt, Suppression.CANCELLED, "");
+      }
+      done.complete(null);
     }
 
     /** Settles a claimed delivery whose provider call was not (or not again) made. */
@@ -905,12 +1036,11 @@ public final class Dispatcher {
         DeliveryState state, String reason, String detail) {
       Instant now = clock.instant();
       String deviceId = device == null ? "" : device.deviceId();
-      String key = DeliveryRecord.key(request.sourceId(), request.step(), playerId, deviceId);
       return new DeliveryRecord(request.sourceId(), request.step(), playerId,
           device == null ? Optional.empty() : Optional.of(deviceId),
           device == null ? Optional.empty() : Optional.of(device.platform()),
-          DeliveryRecord.deliveryIdOf(key), variant, type, state, reason, detail, now, now, 0, 0,
-          Optional.empty(), Optional.empty(), 0, BigDecimal.ZERO);
+          DeliveryRecord.newDeliveryId(), variant, type, category, state, reason, detail, now, now,
+          0, 0, Optional.empty(), Optional.empty(), 0, BigDecimal.ZERO);
     }
 
     private void record(DeliveryEvent event) {

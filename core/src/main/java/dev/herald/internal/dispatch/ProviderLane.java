@@ -1,22 +1,29 @@
 package dev.herald.internal.dispatch;
 
 import dev.herald.spi.SendResult;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
  * Bounds the provider calls in flight to one provider, across every dispatch: a call beyond the
- * bound waits in a queue (never on a thread) and starts when an earlier one completes. The queue
- * is bounded in practice by the dispatchers' limits on players in progress.
+ * bound waits in a queue (never on a thread) and starts when an earlier one completes. A slot is
+ * held until the provider's own future completes; a call that does not answer within the deadline
+ * is cancelled (providers cancel their HTTP call) and its caller sees a {@link TimeoutException}.
+ *
+ * <p>The queue holds at most the claimed deliveries of the runs in progress: campaign runs are
+ * bounded by their players-in-progress limit; trigger firings and transactional sends add one
+ * entry per call the host makes.
  */
 public final class ProviderLane {
   private final int maxInFlight;
   private final Queue<Runnable> waiting = new ArrayDeque<>();
-  private int inFlight;
-  private int peak;
   private final ThreadLocal<Boolean> draining = ThreadLocal.withInitial(() -> false);
+  private int inFlight;
 
   /**
    * Creates a lane.
@@ -31,20 +38,31 @@ public final class ProviderLane {
    * Runs the call now if below the bound, or when a slot frees up.
    *
    * @param call starts the provider call
-   * @return completes with the call's result
+   * @param deadline how long the call may take once started
+   * @return completes with the call's result, or a {@link TimeoutException} after the deadline
    */
-  public CompletableFuture<SendResult> submit(Supplier<CompletableFuture<SendResult>> call) {
+  public CompletableFuture<SendResult> submit(
+      Supplier<CompletableFuture<SendResult>> call, Duration deadline) {
     CompletableFuture<SendResult> result = new CompletableFuture<>();
     Runnable start = () -> {
       CompletableFuture<SendResult> f;
       try {
         f = call.get();
+        if (f == null) {
+          f = CompletableFuture.failedFuture(new IllegalStateException("provider returned null"));
+        }
       } catch (RuntimeException e) {
         f = CompletableFuture.failedFuture(e);
       }
-      f.whenComplete((r, e) -> {
-        release();
+      CompletableFuture<SendResult> original = f;
+      original.whenComplete((r, e) -> release());
+      CompletableFuture<SendResult> bounded = original.isDone() ? original
+          : original.copy().orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS);
+      bounded.whenComplete((r, e) -> {
         if (e != null) {
+          if (e instanceof TimeoutException) {
+            original.cancel(true); // frees the slot; the provider cancels its request
+          }
           result.completeExceptionally(e);
         } else {
           result.complete(r);
@@ -84,27 +102,11 @@ public final class ProviderLane {
           }
           next = waiting.poll();
           inFlight++;
-          peak = Math.max(peak, inFlight);
         }
         next.run();
       }
     } finally {
       draining.set(false);
     }
-  }
-
-  /** @return calls in flight now */
-  public synchronized int inFlight() {
-    return inFlight;
-  }
-
-  /** @return calls waiting for a slot now */
-  public synchronized int waiting() {
-    return waiting.size();
-  }
-
-  /** @return the most calls ever in flight at once */
-  public synchronized int peak() {
-    return peak;
   }
 }

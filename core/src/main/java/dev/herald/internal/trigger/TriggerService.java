@@ -271,15 +271,15 @@ public final class TriggerService implements Triggers {
         .policy(rule.policy())
         .values(values)
         .build();
-    dispatcher.start(request, true);
+    dispatcher.start(request, true, false);
   }
 
   /** Records a matched-but-not-sent decision as a player-level suppressed delivery. */
   private void skip(TriggerRule rule, String playerId, String step, String reason, Instant now) {
-    String key = DeliveryRecord.key(rule.sourceId(), step, playerId, "");
     DeliveryRecord r = new DeliveryRecord(rule.sourceId(), step, playerId, Optional.empty(),
-        Optional.empty(), DeliveryRecord.deliveryIdOf(key), DeliveryRecord.DEFAULT_VARIANT,
-        rule.type(), DeliveryState.SUPPRESSED, reason, "", now, now, 0, 0, Optional.empty(),
+        Optional.empty(), DeliveryRecord.newDeliveryId(), DeliveryRecord.DEFAULT_VARIANT,
+        rule.type(), rule.content().defaultTemplate().category().orElse(rule.type().category()),
+        DeliveryState.SUPPRESSED, reason, "", now, now, 0, 0, Optional.empty(),
         Optional.empty(), 0, BigDecimal.ZERO);
     if (deliveries.claim(r)) {
       DeliveryEvent event = DeliveryEvent.of(EventType.PUSH_SUPPRESSED, now, r, reason, "", 0);

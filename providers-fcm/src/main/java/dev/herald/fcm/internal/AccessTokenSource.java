@@ -185,7 +185,14 @@ public final class AccessTokenSource {
           + clientEmail + ": " + e.getClass().getSimpleName()));
       return;
     }
-    HttpExchange.execute(client, request).whenComplete((answer, failure) -> {
+    CompletableFuture<HttpExchange.Answer> exchange;
+    try {
+      exchange = HttpExchange.execute(client, request);
+    } catch (RuntimeException e) {
+      fail(future, e); // clears the single flight, so the next send asks again
+      return;
+    }
+    exchange.whenComplete((answer, failure) -> {
       if (failure != null) {
         log.warn("FCM token endpoint {} unreachable: {}", tokenUri, failure.toString());
         fail(future, failure);
