@@ -7,8 +7,10 @@ import java.util.Locale;
 
 /**
  * At most {@code max} messages to one player within a {@link CapWindow}: over all marketing, over
- * one notification type, or over one category. A player counts once per dispatch step however many
- * devices it reached; claimed and delivered messages count, suppressed and failed ones do not.
+ * one notification type, or over one category (the one the message was sent under, a template's
+ * override included). A player counts once per dispatch step however many devices it reached;
+ * messages claimed, being sent or retried, delivered, or of unknown fate count; suppressed and
+ * definitely failed ones do not.
  *
  * <pre>{@code
  * FrequencyCap.marketing(3, CapWindow.rolling(Duration.ofDays(1)))   // 3 marketing pushes a day
