@@ -182,43 +182,64 @@ public final class Campaign {
       this.name = name;
     }
 
-    /** @param value who the campaign is for; required @return this builder */
+    /**
+     * @param value who the campaign is for; required
+     * @return this builder
+     */
     public Builder audience(Audience value) {
       this.audience = Checks.required(value, "campaign.audience");
       return this;
     }
 
-    /** @param value the content, for a campaign without variants @return this builder */
+    /**
+     * @param value the content, for a campaign without variants
+     * @return this builder
+     */
     public Builder content(Content value) {
       this.content = Checks.required(value, "campaign.content");
       return this;
     }
 
-    /** @param value an A/B variant @return this builder */
+    /**
+     * @param value an A/B variant
+     * @return this builder
+     */
     public Builder variant(Variant value) {
       variants.add(Checks.required(value, "campaign.variant"));
       return this;
     }
 
-    /** @param value the control-group share, 0 to 0.9 @return this builder */
+    /**
+     * @param value the control-group share, 0 to 0.9
+     * @return this builder
+     */
     public Builder controlShare(double value) {
       this.controlShare = Checks.range(value, "campaign.controlShare", 0.0, 0.9);
       return this;
     }
 
-    /** @param value the devices to target @return this builder */
+    /**
+     * @param value the devices to target
+     * @return this builder
+     */
     public Builder targetDevices(TargetDevices value) {
       this.targetDevices = Checks.required(value, "campaign.targetDevices");
       return this;
     }
 
-    /** @param value when to send; now by default @return this builder */
+    /**
+     * @param value when to send; now by default
+     * @return this builder
+     */
     public Builder schedule(Schedule value) {
       this.schedule = Checks.required(value, "campaign.schedule");
       return this;
     }
 
-    /** @param value the delivery policy @return this builder */
+    /**
+     * @param value the delivery policy
+     * @return this builder
+     */
     public Builder policy(DeliveryPolicy value) {
       this.policy = Checks.required(value, "campaign.policy");
       return this;

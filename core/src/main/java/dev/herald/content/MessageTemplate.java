@@ -239,43 +239,64 @@ public final class MessageTemplate {
 
     private Builder() {}
 
-    /** @param value the type @return this builder */
+    /**
+     * @param value the type
+     * @return this builder
+     */
     public Builder type(NotificationType value) {
       this.type = Checks.required(value, "type");
       return this;
     }
 
-    /** @param value the title template; required @return this builder */
+    /**
+     * @param value the title template; required
+     * @return this builder
+     */
     public Builder title(String value) {
       this.title = checkSyntax(Checks.nonBlank(value, "title"), "title");
       return this;
     }
 
-    /** @param value the body template, or null @return this builder */
+    /**
+     * @param value the body template, or null
+     * @return this builder
+     */
     public Builder body(String value) {
       this.body = optional(value, "body");
       return this;
     }
 
-    /** @param value the icon URL template, or null @return this builder */
+    /**
+     * @param value the icon URL template, or null
+     * @return this builder
+     */
     public Builder icon(String value) {
       this.icon = optional(value, "icon");
       return this;
     }
 
-    /** @param value the image URL template, or null @return this builder */
+    /**
+     * @param value the image URL template, or null
+     * @return this builder
+     */
     public Builder image(String value) {
       this.image = optional(value, "image");
       return this;
     }
 
-    /** @param value the badge count 0–99999, or null @return this builder */
+    /**
+     * @param value the badge count 0–99999, or null
+     * @return this builder
+     */
     public Builder badge(Integer value) {
       this.badge = value == null ? null : Checks.range(value, "badge", 0, 99_999);
       return this;
     }
 
-    /** @param value the sound name, or null @return this builder */
+    /**
+     * @param value the sound name, or null
+     * @return this builder
+     */
     public Builder sound(String value) {
       this.sound = value == null ? null : Checks.nonBlank(value, "sound", 64);
       return this;
@@ -302,7 +323,10 @@ public final class MessageTemplate {
       return this;
     }
 
-    /** @param value the deep link template, or null @return this builder */
+    /**
+     * @param value the deep link template, or null
+     * @return this builder
+     */
     public Builder deepLink(String value) {
       this.deepLink = optional(value, "deepLink");
       return this;
@@ -326,25 +350,37 @@ public final class MessageTemplate {
       return this;
     }
 
-    /** @param value the time to live, zero to 28 days @return this builder */
+    /**
+     * @param value the time to live, zero to 28 days
+     * @return this builder
+     */
     public Builder ttl(Duration value) {
       this.ttl = Checks.range(value, "ttl", Duration.ZERO, Notification.MAX_TTL);
       return this;
     }
 
-    /** @param value the urgency @return this builder */
+    /**
+     * @param value the urgency
+     * @return this builder
+     */
     public Builder urgency(Urgency value) {
       this.urgency = Checks.required(value, "urgency");
       return this;
     }
 
-    /** @param value the collapse key template, or null @return this builder */
+    /**
+     * @param value the collapse key template, or null
+     * @return this builder
+     */
     public Builder collapseKey(String value) {
       this.collapseKey = optional(value, "collapseKey");
       return this;
     }
 
-    /** @param value the opt-in category, or null for the type's @return this builder */
+    /**
+     * @param value the opt-in category, or null for the type's
+     * @return this builder
+     */
     public Builder category(String value) {
       this.category = value == null
           ? null : Checks.nonBlank(value, "category", 64).toLowerCase(java.util.Locale.ROOT);

@@ -90,14 +90,20 @@ public final class DeliveryPolicy {
 
     private Builder() {}
 
-    /** @param value a cap to add @return this builder */
+    /**
+     * @param value a cap to add
+     * @return this builder
+     */
     public Builder cap(FrequencyCap value) {
       caps.add(Checks.required(value, "cap"));
       Checks.maxSize(caps, "caps", 32);
       return this;
     }
 
-    /** @param value the quiet hours, or null for none @return this builder */
+    /**
+     * @param value the quiet hours, or null for none
+     * @return this builder
+     */
     public Builder quietHours(QuietHours value) {
       this.quietHours = value;
       return this;
@@ -112,19 +118,28 @@ public final class DeliveryPolicy {
       return this;
     }
 
-    /** @param value nothing is sent after it, or null for no deadline @return this builder */
+    /**
+     * @param value nothing is sent after it, or null for no deadline
+     * @return this builder
+     */
     public Builder deadline(Instant value) {
       this.deadline = value;
       return this;
     }
 
-    /** @param value whether SERVICE messages ignore caps @return this builder */
+    /**
+     * @param value whether SERVICE messages ignore caps
+     * @return this builder
+     */
     public Builder serviceBypassesCaps(boolean value) {
       this.serviceBypassesCaps = value;
       return this;
     }
 
-    /** @param value whether SERVICE messages ignore quiet hours @return this builder */
+    /**
+     * @param value whether SERVICE messages ignore quiet hours
+     * @return this builder
+     */
     public Builder serviceBypassesQuietHours(boolean value) {
       this.serviceBypassesQuietHours = value;
       return this;

@@ -130,19 +130,28 @@ public final class DispatchRequest {
       this.audience = audience;
     }
 
-    /** @param value the step, at most 128 characters @return this builder */
+    /**
+     * @param value the step, at most 128 characters
+     * @return this builder
+     */
     public Builder step(String value) {
       this.step = Checks.maxChars(Checks.required(value, "step"), "step", 128);
       return this;
     }
 
-    /** @param value the content, for a dispatch without A/B variants @return this builder */
+    /**
+     * @param value the content, for a dispatch without A/B variants
+     * @return this builder
+     */
     public Builder content(Content value) {
       this.content = Checks.required(value, "content");
       return this;
     }
 
-    /** @param value an A/B variant to add @return this builder */
+    /**
+     * @param value an A/B variant to add
+     * @return this builder
+     */
     public Builder variant(Variant value) {
       variants.add(Checks.required(value, "variant"));
       Checks.maxSize(variants, "variants", 26);
@@ -158,13 +167,19 @@ public final class DispatchRequest {
       return this;
     }
 
-    /** @param value the device kinds to target @return this builder */
+    /**
+     * @param value the device kinds to target
+     * @return this builder
+     */
     public Builder targetDevices(TargetDevices value) {
       this.targetDevices = Checks.required(value, "targetDevices");
       return this;
     }
 
-    /** @param value the delivery policy @return this builder */
+    /**
+     * @param value the delivery policy
+     * @return this builder
+     */
     public Builder policy(DeliveryPolicy value) {
       this.policy = Checks.required(value, "policy");
       return this;

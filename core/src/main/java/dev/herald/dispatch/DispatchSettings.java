@@ -135,13 +135,19 @@ public final class DispatchSettings {
       return this;
     }
 
-    /** @param value 1 to 1,000,000 @return this builder */
+    /**
+     * @param value 1 to 1,000,000
+     * @return this builder
+     */
     public Builder maxPlayersInProgress(int value) {
       this.maxPlayersInProgress = Checks.range(value, "maxPlayersInProgress", 1, 1_000_000);
       return this;
     }
 
-    /** @param value 1 to 1,000,000 @return this builder */
+    /**
+     * @param value 1 to 1,000,000
+     * @return this builder
+     */
     public Builder maxSendsInFlightPerProvider(int value) {
       this.maxSendsInFlightPerProvider =
           Checks.range(value, "maxSendsInFlightPerProvider", 1, 1_000_000);
@@ -159,27 +165,39 @@ public final class DispatchSettings {
       return this;
     }
 
-    /** @param value the retry policy @return this builder */
+    /**
+     * @param value the retry policy
+     * @return this builder
+     */
     public Builder retryPolicy(RetryPolicy value) {
       this.retryPolicy = Checks.required(value, "retryPolicy");
       return this;
     }
 
-    /** @param value 1 ms to 10 minutes @return this builder */
+    /**
+     * @param value 1 ms to 10 minutes
+     * @return this builder
+     */
     public Builder sendTimeout(Duration value) {
       this.sendTimeout = Checks.range(value, "sendTimeout", Duration.ofMillis(1),
           Duration.ofMinutes(10));
       return this;
     }
 
-    /** @param value 1 ms to 1 minute @return this builder */
+    /**
+     * @param value 1 ms to 1 minute
+     * @return this builder
+     */
     public Builder complianceTimeout(Duration value) {
       this.complianceTimeout = Checks.range(value, "complianceTimeout", Duration.ofMillis(1),
           Duration.ofMinutes(1));
       return this;
     }
 
-    /** @param value 1 to 1,000,000 @return this builder */
+    /**
+     * @param value 1 to 1,000,000
+     * @return this builder
+     */
     public Builder checkpointEvery(int value) {
       this.checkpointEvery = Checks.range(value, "checkpointEvery", 1, 1_000_000);
       return this;

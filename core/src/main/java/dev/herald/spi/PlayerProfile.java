@@ -18,7 +18,7 @@ import java.util.TreeMap;
  *
  * <p>Attribute values are one of: {@link String}, {@link Boolean}, {@link Long} (any integral
  * number is widened to it), {@link Double} (float and double), {@link BigDecimal} (and
- * {@link BigInteger}), {@link Instant}, or a {@code Set<String>} (any collection of strings).
+ * {@link java.math.BigInteger}), {@link Instant}, or a {@code Set<String>} (any collection of strings).
  * Names are letters, digits, {@code _}, {@code .} and {@code -}, starting with a letter, at most 64.
  *
  * <pre>{@code

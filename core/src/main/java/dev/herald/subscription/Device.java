@@ -214,73 +214,109 @@ public final class Device {
 
     private Builder() {}
 
-    /** @param value the player id @return this builder */
+    /**
+     * @param value the player id
+     * @return this builder
+     */
     public Builder playerId(String value) {
       this.playerId = value;
       return this;
     }
 
-    /** @param value the device id @return this builder */
+    /**
+     * @param value the device id
+     * @return this builder
+     */
     public Builder deviceId(String value) {
       this.deviceId = value;
       return this;
     }
 
-    /** @param value the platform @return this builder */
+    /**
+     * @param value the platform
+     * @return this builder
+     */
     public Builder platform(Platform value) {
       this.platform = value;
       return this;
     }
 
-    /** @param value the status @return this builder */
+    /**
+     * @param value the status
+     * @return this builder
+     */
     public Builder status(PushStatus value) {
       this.status = value;
       return this;
     }
 
-    /** @param value the address, or null for none @return this builder */
+    /**
+     * @param value the address, or null for none
+     * @return this builder
+     */
     public Builder address(DeviceAddress value) {
       this.address = value;
       return this;
     }
 
-    /** @param value the ownership epoch of the address @return this builder */
+    /**
+     * @param value the ownership epoch of the address
+     * @return this builder
+     */
     public Builder addressEpoch(long value) {
       this.addressEpoch = value;
       return this;
     }
 
-    /** @param value when the address was registered, or null @return this builder */
+    /**
+     * @param value when the address was registered, or null
+     * @return this builder
+     */
     public Builder addressSince(Instant value) {
       this.addressSince = value;
       return this;
     }
 
-    /** @param value the last invalidation, or null @return this builder */
+    /**
+     * @param value the last invalidation, or null
+     * @return this builder
+     */
     public Builder invalidation(Invalidation value) {
       this.invalidation = value;
       return this;
     }
 
-    /** @param value creation time @return this builder */
+    /**
+     * @param value creation time
+     * @return this builder
+     */
     public Builder createdAt(Instant value) {
       this.createdAt = value;
       return this;
     }
 
-    /** @param value last status change time; defaults to the creation time @return this builder */
+    /**
+     * @param value last status change time; defaults to the creation time
+     * @return this builder
+     */
     public Builder statusChangedAt(Instant value) {
       this.statusChangedAt = value;
       return this;
     }
 
-    /** @param value last session time; defaults to the creation time @return this builder */
+    /**
+     * @param value last session time; defaults to the creation time
+     * @return this builder
+     */
     public Builder lastSeenAt(Instant value) {
       this.lastSeenAt = value;
       return this;
     }
 
-    /** @param value the stored version @return this builder */
+    /**
+     * @param value the stored version
+     * @return this builder
+     */
     public Builder version(long value) {
       this.version = value;
       return this;

@@ -65,47 +65,81 @@ public record EventCondition(String attribute, Op op, List<Object> values) {
         Checks.required(v, "condition.value"))).toList();
   }
 
-  /** @param a attribute @param v value @return {@code a = v} */
+  /**
+   * @param a attribute
+   * @param v value
+   * @return {@code a = v}
+   */
   public static EventCondition eq(String a, Object v) {
     return new EventCondition(a, Op.EQ, List.of(v));
   }
 
-  /** @param a attribute @param v value @return {@code a != v} */
+  /**
+   * @param a attribute
+   * @param v value
+   * @return {@code a != v}
+   */
   public static EventCondition ne(String a, Object v) {
     return new EventCondition(a, Op.NE, List.of(v));
   }
 
-  /** @param a attribute @param v value @return {@code a < v} */
+  /**
+   * @param a attribute
+   * @param v value
+   * @return {@code a < v}
+   */
   public static EventCondition lt(String a, Object v) {
     return new EventCondition(a, Op.LT, List.of(v));
   }
 
-  /** @param a attribute @param v value @return {@code a <= v} */
+  /**
+   * @param a attribute
+   * @param v value
+   * @return {@code a <= v}
+   */
   public static EventCondition le(String a, Object v) {
     return new EventCondition(a, Op.LE, List.of(v));
   }
 
-  /** @param a attribute @param v value @return {@code a > v} */
+  /**
+   * @param a attribute
+   * @param v value
+   * @return {@code a > v}
+   */
   public static EventCondition gt(String a, Object v) {
     return new EventCondition(a, Op.GT, List.of(v));
   }
 
-  /** @param a attribute @param v value @return {@code a >= v} */
+  /**
+   * @param a attribute
+   * @param v value
+   * @return {@code a >= v}
+   */
   public static EventCondition ge(String a, Object v) {
     return new EventCondition(a, Op.GE, List.of(v));
   }
 
-  /** @param a attribute @param vs values @return {@code a in (vs...)} */
+  /**
+   * @param a attribute
+   * @param vs values
+   * @return {@code a in (vs...)}
+   */
   public static EventCondition in(String a, Object... vs) {
     return new EventCondition(a, Op.IN, List.of(vs));
   }
 
-  /** @param a attribute @return {@code a exists} */
+  /**
+   * @param a attribute
+   * @return {@code a exists}
+   */
   public static EventCondition exists(String a) {
     return new EventCondition(a, Op.EXISTS, List.of());
   }
 
-  /** @param a attribute @return {@code a is missing} */
+  /**
+   * @param a attribute
+   * @return {@code a is missing}
+   */
   public static EventCondition missing(String a) {
     return new EventCondition(a, Op.MISSING, List.of());
   }

@@ -210,7 +210,10 @@ public final class TriggerRule {
       this.name = name;
     }
 
-    /** @param value the event that fires the rule @return this builder */
+    /**
+     * @param value the event that fires the rule
+     * @return this builder
+     */
     public Builder on(PlayerEventType value) {
       this.on = Checks.required(value, "rule.on");
       this.inactiveFor = null;
@@ -232,7 +235,10 @@ public final class TriggerRule {
       return this;
     }
 
-    /** @param values conditions that must all hold @return this builder */
+    /**
+     * @param values conditions that must all hold
+     * @return this builder
+     */
     public Builder when(EventCondition... values) {
       for (EventCondition c : values) {
         conditions.add(Checks.required(c, "rule.condition"));
@@ -241,19 +247,28 @@ public final class TriggerRule {
       return this;
     }
 
-    /** @param value the segment the player must be in @return this builder */
+    /**
+     * @param value the segment the player must be in
+     * @return this builder
+     */
     public Builder inSegment(String value) {
       this.segment = Checks.nonBlank(value, "rule.segment", 128);
       return this;
     }
 
-    /** @param value zero (send at once) to 30 days @return this builder */
+    /**
+     * @param value zero (send at once) to 30 days
+     * @return this builder
+     */
     public Builder delay(Duration value) {
       this.delay = Checks.range(value, "rule.delay", Duration.ZERO, MAX_DELAY);
       return this;
     }
 
-    /** @param values events that cancel a pending send @return this builder */
+    /**
+     * @param values events that cancel a pending send
+     * @return this builder
+     */
     public Builder cancelOn(PlayerEventType... values) {
       for (PlayerEventType t : values) {
         cancelOn.add(Checks.required(t, "rule.cancelOn"));
@@ -261,31 +276,46 @@ public final class TriggerRule {
       return this;
     }
 
-    /** @param value how often one player may enter @return this builder */
+    /**
+     * @param value how often one player may enter
+     * @return this builder
+     */
     public Builder entryMode(EntryMode value) {
       this.entryMode = Checks.required(value, "rule.entryMode");
       return this;
     }
 
-    /** @param value higher wins when several rules fire on one event @return this builder */
+    /**
+     * @param value higher wins when several rules fire on one event
+     * @return this builder
+     */
     public Builder priority(int value) {
       this.priority = value;
       return this;
     }
 
-    /** @param value what to send @return this builder */
+    /**
+     * @param value what to send
+     * @return this builder
+     */
     public Builder content(Content value) {
       this.content = Checks.required(value, "rule.content");
       return this;
     }
 
-    /** @param value the devices to target @return this builder */
+    /**
+     * @param value the devices to target
+     * @return this builder
+     */
     public Builder targetDevices(TargetDevices value) {
       this.targetDevices = Checks.required(value, "rule.targetDevices");
       return this;
     }
 
-    /** @param value caps and quiet hours for this rule's sends @return this builder */
+    /**
+     * @param value caps and quiet hours for this rule's sends
+     * @return this builder
+     */
     public Builder policy(DeliveryPolicy value) {
       this.policy = Checks.required(value, "rule.policy");
       return this;

@@ -107,11 +107,6 @@ public final class WebPushProvider implements PushProvider {
   }
 
   /**
-   * Starts a provider; {@link Builder#vapid(VapidKeys, String)} is required.
-   *
-   * @return a builder with the defaults
-   */
-  /**
    * The Web Push {@code Topic} for a collapse key: the key itself when it is 1 to 32 characters
    * of the base64url alphabet, else the first 32 characters of the base64url SHA-256 of the key.
    * A collapse key chosen for APNs or FCM ({@code "tournament 42"}) so still collapses on the
@@ -144,6 +139,11 @@ public final class WebPushProvider implements PushProvider {
     return topic != null && TOPIC.matcher(topic).matches();
   }
 
+  /**
+   * Starts a provider; {@link Builder#vapid(VapidKeys, String)} is required.
+   *
+   * @return a builder with the defaults
+   */
   public static Builder builder() {
     return new Builder();
   }

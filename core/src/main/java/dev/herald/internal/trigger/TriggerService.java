@@ -409,7 +409,10 @@ public final class TriggerService implements Triggers {
     return index.byEvent.keySet();
   }
 
-  /** @param type a type @return whether a rule cancels on it */
+  /**
+   * @param type a type
+   * @return whether a rule cancels on it
+   */
   boolean cancels(PlayerEventType type) {
     return index.cancelling.contains(type.name());
   }
