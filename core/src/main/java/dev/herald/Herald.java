@@ -73,6 +73,7 @@ public final class Herald implements AutoCloseable {
   private final Map<Platform, PushProvider> providers;
   private final Subscriptions subscriptions;
   private final Analytics analytics;
+  private final AudienceResolver audienceResolver;
   private final Dispatcher dispatcher;
   private final CampaignService campaigns;
   private final TriggerService triggers;
@@ -98,14 +99,17 @@ public final class Herald implements AutoCloseable {
         ? b.complianceGuard : new ProfileComplianceGuard(playerDirectory, clock);
     this.ownedExecutor = b.dispatchExecutor == null ? new LazyExecutor() : null;
     Executor executor = b.dispatchExecutor != null ? b.dispatchExecutor : ownedExecutor;
-    this.dispatcher = new Dispatcher(subscriptions, playerDirectory, b.audienceResolver, guard,
+    // A factory sees this instance's stores and clock (assigned above), nothing else yet.
+    this.audienceResolver = b.audienceResolver != null ? b.audienceResolver
+        : b.audienceResolverFactory != null ? b.audienceResolverFactory.apply(this) : null;
+    this.dispatcher = new Dispatcher(subscriptions, playerDirectory, audienceResolver, guard,
         deliveryStore, scheduler, clock, listener, providers, b.dispatchSettings, executor);
     this.campaigns = new CampaignService(
         b.campaignStore != null ? b.campaignStore : new InMemoryCampaignStore(), dispatcher,
-        deliveryStore, scheduler, clock, b.audienceResolver != null);
+        deliveryStore, scheduler, clock, audienceResolver != null);
     this.triggers = new TriggerService(
         b.triggerStore != null ? b.triggerStore : new InMemoryTriggerStore(), dispatcher,
-        deliveryStore, playerDirectory, b.audienceResolver, scheduler, clock, listener, analytics);
+        deliveryStore, playerDirectory, audienceResolver, scheduler, clock, listener, analytics);
     this.transactional = new TransactionalService(dispatcher);
   }
 
@@ -137,6 +141,30 @@ public final class Herald implements AutoCloseable {
   /** @return the subscription store */
   public SubscriptionStore subscriptionStore() {
     return subscriptionStore;
+  }
+
+  /**
+   * The audience resolver, as the type it was registered with.
+   *
+   * <pre>{@code
+   * Herald herald = Herald.builder()
+   *     .audienceResolverFrom(h -> Segmentation.builder().herald(h).build())
+   *     .build();
+   * Segmentation segments = herald.audienceResolver(Segmentation.class);
+   * }</pre>
+   *
+   * @param type the resolver's class
+   * @param <T> the resolver's type
+   * @return the resolver
+   * @throws InvalidInputException when none is registered or it is of another type
+   */
+  public <T extends AudienceResolver> T audienceResolver(Class<T> type) {
+    if (!type.isInstance(audienceResolver)) {
+      throw new InvalidInputException("audienceResolver", audienceResolver == null
+          ? "none is registered on the Herald builder"
+          : "is a " + audienceResolver.getClass().getName() + ", not a " + type.getName());
+    }
+    return type.cast(audienceResolver);
   }
 
   /** @return the delivery store */
@@ -263,6 +291,7 @@ public final class Herald implements AutoCloseable {
     private final Map<Platform, PushProvider> providers = new EnumMap<>(Platform.class);
     private DeliveryStore deliveryStore;
     private AudienceResolver audienceResolver;
+    private java.util.function.Function<Herald, ? extends AudienceResolver> audienceResolverFactory;
     private ComplianceGuard complianceGuard;
     private Scheduler scheduler;
     private Executor dispatchExecutor;
@@ -306,6 +335,24 @@ public final class Herald implements AutoCloseable {
      */
     public Builder audienceResolver(AudienceResolver value) {
       this.audienceResolver = Checks.required(value, "audienceResolver");
+      this.audienceResolverFactory = null;
+      return this;
+    }
+
+    /**
+     * Builds the audience resolver from the Herald being built, so it can share Herald's stores
+     * (the in-memory defaults included) and clock:
+     * {@code .audienceResolverFrom(h -> Segmentation.builder().herald(h).build())}. The factory may
+     * read {@link Herald#players()}, {@link Herald#subscriptionStore()},
+     * {@link Herald#deliveryStore()} and {@link Herald#clock()}, nothing else.
+     *
+     * @param factory makes the resolver
+     * @return this builder
+     */
+    public Builder audienceResolverFrom(
+        java.util.function.Function<Herald, ? extends AudienceResolver> factory) {
+      this.audienceResolverFactory = Checks.required(factory, "audienceResolver");
+      this.audienceResolver = null;
       return this;
     }
 

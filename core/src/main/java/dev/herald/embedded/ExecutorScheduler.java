@@ -61,8 +61,8 @@ public final class ExecutorScheduler implements Scheduler, AutoCloseable {
 
   @Override
   public ScheduledTask schedule(Instant at, Runnable task) {
-    Objects.requireNonNull(at, "at");
-    Objects.requireNonNull(task, "task");
+    dev.herald.internal.Checks.required(at, "at");
+    dev.herald.internal.Checks.required(task, "task");
     long delayMillis = Math.max(0, Duration.between(clock.instant(), at).toMillis());
     ScheduledFuture<?> future = executor.schedule(() -> {
       try {

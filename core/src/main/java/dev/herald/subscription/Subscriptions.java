@@ -302,7 +302,7 @@ public final class Subscriptions {
       String playerId, boolean marketingConsent, Collection<String> categories) {
     PushPreferences preferences = new PushPreferences(
         playerId(playerId), marketingConsent,
-        Set.copyOf(Checks.required(categories, "categories")), clock.instant());
+        new java.util.HashSet<>(Checks.required(categories, "categories")), clock.instant());
     store.savePreferences(preferences);
     return preferences;
   }

@@ -116,6 +116,7 @@ public final class WebPushProvider implements PushProvider {
    * @return a valid topic
    */
   public static String topicOf(String collapseKey) {
+    Checks.required(collapseKey, "collapseKey");
     if (TOPIC.matcher(collapseKey).matches()) {
       return collapseKey;
     }

@@ -25,17 +25,16 @@ import java.util.stream.Stream;
  * member streams for campaigns. It is also Herald's {@link AudienceResolver}.
  *
  * <pre>{@code
- * Segmentation segmentation = Segmentation.builder()
- *     .herald(herald)                               // players, subscriptions and clock
- *     .catalogue(AttributeCatalogue.casino())
+ * Herald herald = Herald.builder()
+ *     .audienceResolverFrom(h -> Segmentation.builder().herald(h).build())
  *     .build();
+ * Segmentation segmentation = herald.audienceResolver(Segmentation.class);
  * segmentation.segments().define("dormant-vip", "VIPs who have not deposited for a week",
  *     "push.enabled and vip_level >= 3 and last_deposit_at before now - 7d");
  * boolean now = segmentation.matches("dormant-vip", "player-42");   // a trigger asks
  * long size = segmentation.count("dormant-vip");                     // a back office previews
- * try (Stream<String> ids = segmentation.members("dormant-vip")) {   // a campaign sends
- *   ids.forEach(dispatcher::enqueue);
- * }
+ * herald.dispatch(DispatchRequest.builder("vip-offer", Audience.segment("dormant-vip"))
+ *     .content(offer).build());                                     // a campaign sends
  * }</pre>
  *
  * <h2>Where values come from</h2>
@@ -295,7 +294,7 @@ public final class Segmentation implements AudienceResolver {
      * @return this builder
      */
     public Builder herald(Herald herald) {
-      Objects.requireNonNull(herald, "herald");
+      Checks.required(herald, "herald");
       this.players = herald.players();
       this.subscriptions = herald.subscriptionStore();
       this.activity = PushActivity.fromDeliveryStore(herald.deliveryStore());
@@ -386,11 +385,11 @@ public final class Segmentation implements AudienceResolver {
      * Builds the engine.
      *
      * @return the engine
-     * @throws IllegalStateException when no player directory was given
+     * @throws InvalidInputException when no player directory was given
      */
     public Segmentation build() {
       if (players == null) {
-        throw new IllegalStateException("a player directory is required: call players(...) or"
+        throw new InvalidInputException("players", "a player directory is required: call players(...) or"
             + " herald(...) before build()");
       }
       if (segmentStore == null) {

@@ -245,10 +245,28 @@ class SegmentationTest {
   }
 
   @Test
+  void heraldBuildsItAsItsAudienceResolverOverItsOwnStores() {
+    try (Herald built = Herald.builder().clock(clock)
+        .audienceResolverFrom(h -> Segmentation.builder().herald(h).build()).build()) {
+      built.players();
+      Segmentation mine = built.audienceResolver(Segmentation.class);
+      ((InMemoryPlayerDirectory) built.players()).put(PlayerProfile.builder("zoe")
+          .attribute("vip_level", 4).build());
+      built.subscriptions().permissionGranted("zoe", "pixel", new FcmAddress("zoe-token"));
+      assertThat(mine.preview("push.enabled and vip_level >= 3")).isEqualTo(1);
+      assertThatThrownBy(() -> built.audienceResolver(DummyResolver.class))
+          .isInstanceOf(InvalidInputException.class).hasMessageContaining("not a");
+    }
+  }
+
+  /** A resolver type Herald does not hold. */
+  private interface DummyResolver extends AudienceResolver {}
+
+  @Test
   void theBuilderNeedsADirectory() {
     assertThatThrownBy(() -> Segmentation.builder().build())
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("player directory is required");
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith("players: a player directory is required");
     assertThatThrownBy(() -> Segmentation.builder().indexMaxAge(Duration.ofDays(2)))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("indexMaxAge");

@@ -588,10 +588,8 @@ public final class Dispatcher {
           if (d.isSendable()) {
             eligible.add(d);
           } else {
-            String reason = d.status() == PushStatus.ASK && d.invalidation().isPresent()
-                ? Suppression.DEVICE_INVALIDATED : Suppression.device(d.status());
-            suppress(newRecord(playerId, d, assignment.variant, DeliveryState.SUPPRESSED, reason,
-                ""));
+            suppress(newRecord(playerId, d, assignment.variant, DeliveryState.SUPPRESSED,
+                notSendable(d), ""));
           }
         }
         if (eligible.isEmpty()) {
@@ -858,9 +856,7 @@ public final class Dispatcher {
         Optional<DeviceAddress> address = subscriptions.sendableAddress(player, device);
         if (address.isEmpty() || !address.get().key().equals(c.addressKey)) {
           String reason = subscriptions.device(player, device)
-              .map(d -> d.isSendable() ? Suppression.device(PushStatus.SUSPENDED)
-                  : d.status() == PushStatus.ASK && d.invalidation().isPresent()
-                      ? Suppression.DEVICE_INVALIDATED : Suppression.device(d.status()))
+              .map(d -> d.isSendable() ? Suppression.device(PushStatus.SUSPENDED) : notSendable(d))
               .orElse(Suppression.NO_DEVICE);
           settleWithoutCall(c, attempt, reason, "the device changed before the send");
           done.complete(null);
@@ -1124,6 +1120,12 @@ public final class Dispatcher {
         }
       }
     }
+  }
+
+  /** Why a device that is not ALLOWED is not sent to. */
+  private static String notSendable(Device d) {
+    return d.status() == PushStatus.ASK && d.invalidation().isPresent()
+        ? Suppression.DEVICE_INVALIDATED : Suppression.device(d.status());
   }
 
   /** Bounds a future's wait; a future already done needs no timer (the in-process case). */

@@ -403,17 +403,4 @@ public final class TriggerService implements Triggers {
     }
     return n;
   }
-
-  /** @return the event type names some rule fires on, for tests and diagnostics */
-  Set<String> indexedEventTypes() {
-    return index.byEvent.keySet();
-  }
-
-  /**
-   * @param type a type
-   * @return whether a rule cancels on it
-   */
-  boolean cancels(PlayerEventType type) {
-    return index.cancelling.contains(type.name());
-  }
 }
