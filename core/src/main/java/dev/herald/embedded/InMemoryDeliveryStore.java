@@ -21,17 +21,33 @@ import java.util.stream.Stream;
  * everything until the JVM exits; a production host should back the SPI with its database.
  */
 public final class InMemoryDeliveryStore implements DeliveryStore {
-  private final Map<String, DeliveryRecord> byKey = new ConcurrentHashMap<>();
-  private final Map<String, String> keyById = new ConcurrentHashMap<>();
+  private final Map<String, DeliveryRecord> byKey;
+  private final Map<String, String> keyById;
   private final Map<String, Queue<String>> keysBySource = new ConcurrentHashMap<>();
   private final Map<String, Queue<String>> keysByStep = new ConcurrentHashMap<>();
-  private final Map<String, List<String>> keysByPlayer = new ConcurrentHashMap<>();
-  private final Map<String, List<DeliveryEvent>> eventsByPlayer = new ConcurrentHashMap<>();
+  private final Map<String, List<String>> keysByPlayer;
+  private final Map<String, List<DeliveryEvent>> eventsByPlayer;
   private final Map<String, Queue<DeliveryEvent>> eventsBySource = new ConcurrentHashMap<>();
   private final Map<String, DispatchProgress> progress = new ConcurrentHashMap<>();
 
   /** Creates an empty store. */
-  public InMemoryDeliveryStore() {}
+  public InMemoryDeliveryStore() {
+    this(16);
+  }
+
+  /**
+   * Creates an empty store sized for a number of deliveries, so a large first campaign does not
+   * spend its time growing hash tables.
+   *
+   * @param expectedDeliveries how many deliveries the store will likely hold
+   */
+  public InMemoryDeliveryStore(int expectedDeliveries) {
+    int capacity = Math.max(16, expectedDeliveries);
+    this.byKey = new ConcurrentHashMap<>(capacity);
+    this.keyById = new ConcurrentHashMap<>(capacity);
+    this.keysByPlayer = new ConcurrentHashMap<>(capacity);
+    this.eventsByPlayer = new ConcurrentHashMap<>(capacity);
+  }
 
   @Override
   public boolean claim(DeliveryRecord record) {
