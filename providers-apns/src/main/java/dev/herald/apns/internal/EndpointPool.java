@@ -1,0 +1,190 @@
+package dev.herald.apns.internal;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import okhttp3.Connection;
+import okhttp3.HttpUrl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The channels to one APNs host and the notifications waiting for a free stream.
+ *
+ * <p>Herald, not OkHttp, decides when a request starts: a request is handed to OkHttp only when
+ * a channel has capacity, so OkHttp never finds a connection full and never opens an extra one
+ * (its reaction to an exhausted stream limit). Requests beyond the capacity wait here in order;
+ * retried requests go to the front.
+ */
+final class EndpointPool {
+  private static final Logger LOG = LoggerFactory.getLogger(EndpointPool.class);
+
+  final HttpUrl base;
+  final ApnsChannel[] channels;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final ArrayDeque<ApnsExchange> waiting = new ArrayDeque<>();
+  private boolean closed;
+
+  EndpointPool(HttpUrl base, ApnsChannel[] channels) {
+    this.base = base;
+    this.channels = channels;
+  }
+
+  /**
+   * Starts an exchange on a free channel, or queues it.
+   *
+   * @param exchange the exchange
+   * @param retry true to queue it in front of new notifications
+   */
+  void submit(ApnsExchange exchange, boolean retry) {
+    ApnsChannel channel;
+    lock.lock();
+    try {
+      if (closed) {
+        channel = null;
+      } else {
+        channel = waiting.isEmpty() || retry ? freeChannel() : null;
+        if (channel == null) {
+          if (retry) {
+            waiting.addFirst(exchange);
+          } else {
+            waiting.addLast(exchange);
+          }
+          return;
+        }
+        channel.inFlight++;
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (channel == null) {
+      exchange.failClosed();
+    } else {
+      exchange.start(channel);
+    }
+  }
+
+  /**
+   * Frees the stream an attempt used and starts waiting exchanges.
+   *
+   * @param channel the attempt's channel
+   * @param rttNanos how long the attempt took
+   * @param sample whether the attempt tells something about latency
+   * @param timedOut whether it timed out
+   */
+  void finished(ApnsChannel channel, long rttNanos, boolean sample, boolean timedOut) {
+    List<Object[]> starts = null;
+    List<ApnsExchange> expired = null;
+    long now = System.nanoTime();
+    lock.lock();
+    try {
+      int inFlight = channel.inFlight;
+      channel.inFlight--;
+      if (sample) {
+        channel.limit.onSample(rttNanos, inFlight, timedOut);
+      }
+      while (!waiting.isEmpty()) {
+        ApnsExchange next = waiting.peekFirst();
+        if (next.queueDeadlinePassed(now)) {
+          waiting.pollFirst();
+          (expired == null ? expired = new ArrayList<>() : expired).add(next);
+          continue;
+        }
+        ApnsChannel free = freeChannel();
+        if (free == null) {
+          break;
+        }
+        waiting.pollFirst();
+        free.inFlight++;
+        (starts == null ? starts = new ArrayList<>() : starts).add(new Object[] {next, free});
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (expired != null) {
+      for (ApnsExchange e : expired) {
+        e.failQueueTimeout();
+      }
+    }
+    if (starts != null) {
+      for (Object[] start : starts) {
+        ((ApnsExchange) start[0]).start((ApnsChannel) start[1]);
+      }
+    }
+  }
+
+  /** A request went out on a connection the channel had not used before. */
+  void connectionChanged(ApnsChannel channel, Connection connection) {
+    lock.lock();
+    try {
+      if (channel.current != connection) {
+        LOG.debug("APNs channel {} to {} now uses {}", channel.index, base.host(), connection);
+        channel.current = connection;
+        channel.probing = true;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A connection answered a request; it may stop probing and its stream limit is known. */
+  void connectionAnswered(ApnsChannel channel, Connection connection, int advertised) {
+    lock.lock();
+    try {
+      if (channel.current == connection) {
+        channel.probing = false;
+        channel.serverLimit = advertised > 0 ? advertised : Integer.MAX_VALUE;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The channel's connection failed: probe the next one. */
+  void connectionFailed(ApnsChannel channel) {
+    lock.lock();
+    try {
+      channel.current = null;
+      channel.probing = true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Refuses new exchanges and returns those waiting, for the caller to fail. */
+  List<ApnsExchange> close() {
+    lock.lock();
+    try {
+      closed = true;
+      List<ApnsExchange> left = new ArrayList<>(waiting);
+      waiting.clear();
+      return left;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** @return how many notifications wait for a stream */
+  int waitingCount() {
+    lock.lock();
+    try {
+      return waiting.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private ApnsChannel freeChannel() {
+    ApnsChannel best = null;
+    int bestFree = 0;
+    for (ApnsChannel c : channels) {
+      int free = c.capacity() - c.inFlight;
+      if (free > bestFree) {
+        best = c;
+        bestFree = free;
+      }
+    }
+    return best;
+  }
+}
