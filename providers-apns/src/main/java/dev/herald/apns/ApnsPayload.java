@@ -490,15 +490,53 @@ public final class ApnsPayload {
     private static void put(Map<String, JsonNode> target, String key, Object value, String field) {
       if (value == null) {
         target.remove(key);
-        return;
+      } else {
+        target.put(key, toNode(value, field));
       }
-      try {
-        target.put(key, value instanceof JsonNode node ? node : JSON.valueToTree(value));
-      } catch (IllegalArgumentException e) {
-        throw new InvalidInputException(
-            field, "must be a string, number, boolean, list, map or JSON node; got "
-                + value.getClass().getName());
+    }
+
+    /** Converts plain JSON-like values only; arbitrary objects are refused, not introspected. */
+    private static JsonNode toNode(Object value, String field) {
+      if (value == null) {
+        return NODES.nullNode();
+      } else if (value instanceof JsonNode node) {
+        return node.deepCopy();
+      } else if (value instanceof CharSequence text) {
+        return NODES.textNode(text.toString());
+      } else if (value instanceof Boolean b) {
+        return NODES.booleanNode(b);
+      } else if (value instanceof Integer || value instanceof Long || value instanceof Short
+          || value instanceof Byte) {
+        return NODES.numberNode(((Number) value).longValue());
+      } else if (value instanceof Double || value instanceof Float) {
+        double d = ((Number) value).doubleValue();
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+          throw new InvalidInputException(field, "must be a finite number, got " + d);
+        }
+        return NODES.numberNode(d);
+      } else if (value instanceof java.math.BigDecimal d) {
+        return NODES.numberNode(d);
+      } else if (value instanceof java.math.BigInteger i) {
+        return NODES.numberNode(i);
+      } else if (value instanceof Map<?, ?> map) {
+        ObjectNode object = NODES.objectNode();
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+          if (!(e.getKey() instanceof String k)) {
+            throw new InvalidInputException(field, "map keys must be strings");
+          }
+          object.set(k, toNode(e.getValue(), field + "." + k));
+        }
+        return object;
+      } else if (value instanceof Iterable<?> items) {
+        ArrayNode array = NODES.arrayNode();
+        for (Object item : items) {
+          array.add(toNode(item, field + "[]"));
+        }
+        return array;
       }
+      throw new InvalidInputException(
+          field, "must be a string, number, boolean, list, map or JSON node; got "
+              + value.getClass().getName());
     }
   }
 }

@@ -1,32 +1,47 @@
 package dev.herald.apns.internal;
 
 /**
- * How many requests one APNs connection carries at once, found by watching latency (the TCP
- * Vegas idea, as in Netflix's concurrency-limits library).
+ * How many requests one APNs connection carries at once, found by hill climbing on measured
+ * throughput (as the .NET thread pool tunes its thread count).
  *
  * <p>Why adapt: each OkHttp call holds a thread while in flight, and the best number of streams
- * depends on the round trip. Across the internet (tens of milliseconds to Apple) hundreds of
- * streams are needed to keep a connection busy; on a fast link, or when the CPU is the bottleneck,
- * extra streams only queue inside the process, and measured throughput falls by half or more past
- * a few dozen. So the limit grows while latency stays at its no-load level and shrinks when
- * latency shows queueing, never above the server's advertised stream limit or the configured cap.
+ * depends on where the bottleneck is. Across the internet, a connection needs hundreds of streams
+ * to cover the round trip to Apple; where the CPU is the bottleneck (a local mock, a busy host),
+ * streams past a few dozen only queue inside the process, and measured throughput falls by half
+ * or more at a thousand. No fixed number suits both.
  *
- * <p>Each sample compares the round trip with the lowest seen (the no-load round trip) to
- * estimate how many requests are queued: {@code queue = limit × (1 − rttNoLoad / rtt)}. A small
- * queue raises the limit; a large one, or a timeout, lowers it. The no-load round trip is
- * re-measured now and then so a slower path is noticed. Not thread-safe: the owning pool calls
- * it under its lock.
+ * <p>While notifications are waiting for a stream (so the limit, not the load, decides
+ * throughput), the limit moves by 25% after each measurement window (at least three times the
+ * limit in completions, and 50 ms). It looks for the fewest streams that give the best
+ * throughput, within 5%: it keeps climbing while throughput rises by more than 5% a step; when
+ * throughput is as good as the best recently seen but no longer rising, it steps down, to hold
+ * fewer threads and less latency for the same work; when throughput is clearly below the best,
+ * it steps back towards the limit that gave the best. The best is re-measured whenever the search
+ * returns to its limit, so a link that got slower is re-learned. Windows without a backlog leave
+ * the limit alone and end the search. A timeout lowers the limit at once. The server's stream
+ * limit and the configured maximum cap it. Not thread-safe: the owning pool calls it under its
+ * lock.
  */
 final class AdaptiveLimit {
-  /** The limit a new connection starts from once it has answered its first request. */
-  static final int INITIAL = 20;
+  /** The limit a new channel starts from. */
+  static final int INITIAL = 32;
+  static final double STEP = 1.25;
+  static final double NOISE = 0.05;
+  static final long MIN_WINDOW_NANOS = 50_000_000;
 
   private final int max;
   private final boolean adaptive;
-  private double limit;
-  private long rttNoLoad;
-  private long samplesUntilProbe;
-  private long probes;
+  private int limit;
+
+  private long windowStartNanos = Long.MIN_VALUE;
+  private int windowCompletions;
+  private boolean windowSaturated = true;
+  private double lastThroughput = -1;
+  private double bestThroughput = -1;
+  private int bestLimit;
+  private int lastLimitSeen;
+  private long adjustments;
+
 
   /**
    * @param max the most streams ever allowed
@@ -39,7 +54,6 @@ final class AdaptiveLimit {
     this.max = max;
     this.adaptive = adaptive;
     this.limit = initial;
-    this.samplesUntilProbe = probeInterval();
   }
 
   /** A limit that never moves, for {@code adaptiveConcurrency(false)}. */
@@ -49,70 +63,84 @@ final class AdaptiveLimit {
 
   /** @return the current limit, at least 1 */
   int limit() {
-    return (int) limit;
+    return limit;
+  }
+
+  /** @return how many times the limit was moved after a window (for tests) */
+  long adjustments() {
+    return adjustments;
   }
 
   /**
    * Records one finished request.
    *
-   * @param rttNanos how long it took from dispatch to response
-   * @param inFlight how many requests were in flight on the connection when it finished
-   * @param dropped true when it timed out or the transport failed
+   * @param nowNanos the time, from {@link System#nanoTime()}
+   * @param backlog whether notifications were still waiting for a stream afterwards
+   * @param timedOut whether the request timed out
+   * @param cap the server's stream limit, so climbing stops there
    */
-  void onSample(long rttNanos, int inFlight, boolean dropped) {
+  void onCompletion(long nowNanos, boolean backlog, boolean timedOut, int cap) {
     if (!adaptive) {
       return;
     }
-    if (dropped) {
-      limit = Math.max(1, limit - Math.max(1, Math.log10(limit)));
+    int ceiling = Math.max(1, Math.min(max, cap));
+    if (timedOut) {
+      limit = Math.max(1, Math.min(ceiling, down(limit)));
+      startWindow(nowNanos);
+      lastThroughput = -1;
+      bestThroughput = -1;
       return;
     }
-    if (rttNanos <= 0) {
+    if (windowStartNanos == Long.MIN_VALUE) {
+      startWindow(nowNanos);
       return;
     }
-    if (--samplesUntilProbe <= 0) {
-      // Forget the old baseline so a path that became slower raises it; the next lower sample
-      // brings it down again at once.
-      probes++;
-      rttNoLoad = rttNanos;
-      samplesUntilProbe = probeInterval();
+    windowCompletions++;
+    windowSaturated &= backlog;
+    long elapsed = nowNanos - windowStartNanos;
+    if (windowCompletions < 3 * limit || elapsed < MIN_WINDOW_NANOS) {
       return;
     }
-    if (rttNoLoad == 0 || rttNanos < rttNoLoad) {
-      rttNoLoad = rttNanos;
-      return;
-    }
-    if (inFlight * 2 < limit) {
-      return; // The limit is not being used, so latency says nothing about it.
-    }
-    double log = Math.max(1, Math.log10(limit));
-    double queue = limit * (1 - (double) rttNoLoad / rttNanos);
-    double next;
-    if (queue <= log) {
-      next = limit + 6 * log; // No queueing: grow quickly.
-    } else if (queue < 3 * log) {
-      next = limit + log;
-    } else if (queue > 6 * log) {
-      next = limit - log;
+    if (!windowSaturated) {
+      // The load, not the limit, decided this window's throughput: the search is over.
+      lastThroughput = -1;
+      bestThroughput = -1;
     } else {
-      return; // In the sweet spot.
+      double throughput = windowCompletions / (double) elapsed;
+      int direction;
+      if (lastThroughput < 0) {
+        direction = 1; // A new busy period: explore upwards from where we are.
+      } else if (throughput >= bestThroughput * (1 - NOISE)) {
+        boolean rising = throughput > lastThroughput * (1 + NOISE) && limit > lastLimitSeen;
+        direction = rising ? 1 : limit >= ceiling ? 0 : -1;
+      } else {
+        direction = limit < bestLimit ? 1 : -1;
+      }
+      if (throughput > bestThroughput || limit == bestLimit) {
+        bestThroughput = throughput;
+        bestLimit = limit;
+      }
+      lastThroughput = throughput;
+      lastLimitSeen = limit;
+      if (direction != 0) {
+        limit = Math.max(1, Math.min(ceiling, direction > 0 ? up(limit) : down(limit)));
+        adjustments++;
+      }
     }
-    limit = Math.max(1, Math.min(max, next));
+    startWindow(nowNanos);
   }
 
-  /** @return how many times the no-load round trip was re-measured (for tests) */
-  long probes() {
-    return probes;
+  private static int up(int value) {
+    return Math.max(value + 1, (int) Math.round(value * STEP));
   }
 
-  /** @return the lowest recent round trip in nanoseconds, 0 before any sample */
-  long rttNoLoad() {
-    return rttNoLoad;
+  private static int down(int value) {
+    return Math.min(value - 1, (int) Math.round(value / STEP));
   }
 
-  private long probeInterval() {
-    // Re-measure after roughly 30 rounds of the current limit, with jitter so connections do not
-    // probe in step.
-    return (long) ((30 + 10 * Math.random()) * Math.max(limit, INITIAL));
+  private void startWindow(long nowNanos) {
+    windowStartNanos = nowNanos;
+    windowCompletions = 0;
+    windowSaturated = true;
   }
 }

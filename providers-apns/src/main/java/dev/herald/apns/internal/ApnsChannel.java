@@ -13,11 +13,13 @@ import okhttp3.Response;
  * provider's connection count is exactly the configured number, and the bookkeeping that keeps
  * OkHttp from opening more.
  *
- * <p>A channel starts <em>probing</em>: one request at a time until its connection has answered
- * once. APNs may advertise a single stream until the first request proves the provider token,
- * and a burst before the server's SETTINGS arrive would be refused. After that the channel
- * carries up to {@code min(adaptive limit, server's stream limit)} requests. It probes again
- * whenever its connection changes or fails.
+ * <p>A channel starts <em>probing</em>: one request at a time until its connection's stream
+ * limit is known. APNs may advertise a single stream until the first request proves the provider
+ * token, and OkHttp applies the server's SETTINGS asynchronously, so the limit read right after
+ * the first answer can still be OkHttp's "unlimited" default; probing ends when a finite limit is
+ * read or after a second answer, by which time the SETTINGS have surely been applied. After that
+ * the channel carries up to {@code min(adaptive limit, server's stream limit)} requests. It
+ * probes again whenever its connection changes or fails.
  *
  * <p>The counters are guarded by the owning {@link EndpointPool}'s lock.
  */
@@ -28,6 +30,7 @@ final class ApnsChannel {
 
   // Guarded by the pool's lock; volatile so the interceptor can skip the lock when nothing changed.
   int inFlight;
+  int answeredOnCurrent;
   volatile boolean probing = true;
   volatile Connection current;
   volatile int serverLimit = Integer.MAX_VALUE;

@@ -21,7 +21,6 @@ final class ApnsExchange implements Callback {
   private final long queueDeadlineNanos;
 
   ApnsChannel channel;
-  long startNanos;
   int refusedRetries;
   boolean tokenRetried;
 
@@ -38,12 +37,11 @@ final class ApnsExchange implements Callback {
   void start(ApnsChannel channel) {
     this.channel = channel;
     this.tag.connection = null;
-    this.startNanos = System.nanoTime();
     try {
       channel.client.newCall(request).enqueue(this);
     } catch (RuntimeException e) {
       // The executor refused the call (shut down); nothing was sent.
-      pool.finished(channel, 0, false, false);
+      pool.finished(channel, false, false);
       future.completeExceptionally(e);
     }
   }

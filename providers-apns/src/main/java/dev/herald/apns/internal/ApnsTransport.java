@@ -181,7 +181,6 @@ public final class ApnsTransport {
     try (response) {
       answer = ApnsAnswer.read(response);
     }
-    long rtt = System.nanoTime() - x.startNanos;
     Connection connection = x.tag.connection;
     Optional<ApnsRejectionReason> reason = answer.reason();
     if (reason.isPresent() && connection != null) {
@@ -201,22 +200,21 @@ public final class ApnsTransport {
         LOG.info("APNs at {} found the provider token expired; sending again on a new"
             + " connection with a new token", x.pool.base.host());
         x.tokenRetried = true;
-        x.pool.finished(x.channel, rtt, false, false);
+        x.pool.finished(x.channel, false, false);
         x.pool.submit(x, true);
         return;
       }
     }
-    x.pool.finished(x.channel, rtt, true, false);
+    x.pool.finished(x.channel, true, false);
     x.future.complete(answer.toResult(clock));
   }
 
   void onFailure(ApnsExchange x, IOException e) {
-    long rtt = System.nanoTime() - x.startNanos;
     boolean timedOut = e instanceof InterruptedIOException && !closed.get();
     if (!timedOut) {
       x.pool.connectionFailed(x.channel);
     }
-    x.pool.finished(x.channel, rtt, timedOut, timedOut);
+    x.pool.finished(x.channel, timedOut, timedOut);
     if (OkHttpInternals.neverProcessed(e) && x.refusedRetries < MAX_REFUSED_RETRIES
         && !closed.get()) {
       x.refusedRetries++;

@@ -69,20 +69,18 @@ final class EndpointPool {
    * Frees the stream an attempt used and starts waiting exchanges.
    *
    * @param channel the attempt's channel
-   * @param rttNanos how long the attempt took
-   * @param sample whether the attempt tells something about latency
+   * @param sample whether the attempt tells something about throughput
    * @param timedOut whether it timed out
    */
-  void finished(ApnsChannel channel, long rttNanos, boolean sample, boolean timedOut) {
+  void finished(ApnsChannel channel, boolean sample, boolean timedOut) {
     List<Object[]> starts = null;
     List<ApnsExchange> expired = null;
     long now = System.nanoTime();
     lock.lock();
     try {
-      int inFlight = channel.inFlight;
       channel.inFlight--;
       if (sample) {
-        channel.limit.onSample(rttNanos, inFlight, timedOut);
+        channel.limit.onCompletion(now, !waiting.isEmpty(), timedOut, channel.serverLimit);
       }
       while (!waiting.isEmpty()) {
         ApnsExchange next = waiting.peekFirst();
@@ -121,6 +119,7 @@ final class EndpointPool {
       if (channel.current != connection) {
         LOG.debug("APNs channel {} to {} now uses {}", channel.index, base.host(), connection);
         channel.current = connection;
+        channel.answeredOnCurrent = 0;
         channel.probing = true;
       }
     } finally {
@@ -133,8 +132,12 @@ final class EndpointPool {
     lock.lock();
     try {
       if (channel.current == connection) {
-        channel.probing = false;
-        channel.serverLimit = advertised > 0 ? advertised : Integer.MAX_VALUE;
+        channel.answeredOnCurrent++;
+        boolean known = advertised > 0 && advertised < Integer.MAX_VALUE;
+        if (known || advertised < 0 || channel.answeredOnCurrent >= 2) {
+          channel.probing = false;
+        }
+        channel.serverLimit = known ? advertised : Integer.MAX_VALUE;
       }
     } finally {
       lock.unlock();
@@ -146,6 +149,7 @@ final class EndpointPool {
     lock.lock();
     try {
       channel.current = null;
+      channel.answeredOnCurrent = 0;
       channel.probing = true;
     } finally {
       lock.unlock();
