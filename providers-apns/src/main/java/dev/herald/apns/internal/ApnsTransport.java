@@ -60,7 +60,7 @@ public final class ApnsTransport {
    * @param trusted extra trusted server certificates
    * @param connections connections per APNs host
    * @param maxConcurrentStreams the most streams per connection
-   * @param adaptiveConcurrency whether the streams per connection adapt to latency
+   * @param adaptiveConcurrency whether the streams per connection adapt to throughput
    * @param requestTimeout the limit for one attempt, and for waiting for a free stream
    * @param clock the time for provider tokens and invalid-address instants
    * @param executor runs OkHttp calls
