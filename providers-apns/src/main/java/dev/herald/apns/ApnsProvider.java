@@ -407,9 +407,11 @@ public final class ApnsProvider implements PushProvider {
     }
 
     /**
-     * The executor OkHttp runs calls on; each call holds a thread while in flight. By default
-     * virtual threads on Java 21 and later, else a cached pool of daemon threads. An executor
-     * passed here is not shut down by {@link ApnsProvider#close()}.
+     * The executor OkHttp runs calls on; each call holds a thread while in flight, and the
+     * stream limit per connection bounds how many are busy. By default a cached pool of daemon
+     * platform threads, which measured faster than virtual threads on Java 25 (see
+     * {@code docs/apns.md}); pass {@code Executors.newVirtualThreadPerTaskExecutor()} to use
+     * those. An executor passed here is not shut down by {@link ApnsProvider#close()}.
      *
      * @param value the executor
      * @return this builder
@@ -467,7 +469,7 @@ public final class ApnsProvider implements PushProvider {
           ? executor
           : httpClient != null
               ? httpClient.dispatcher().executorService()
-              : ThreadPools.newExecutor("herald-apns-");
+              : ThreadPools.platformExecutor("herald-apns-");
       ApnsTransport transport = new ApnsTransport(new ApnsTransport.Config(
           endpoints,
           signingKey == null ? null : signingKey.privateKey(),

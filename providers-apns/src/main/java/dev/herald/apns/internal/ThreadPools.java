@@ -11,48 +11,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The threads OkHttp runs APNs calls on. An OkHttp call holds its thread from dispatch until the
- * response arrives, so there is one thread per request in flight.
+ * response arrives, so there is one thread per request in flight, and Herald's per-connection
+ * stream limit bounds how many there are.
  *
- * <p>On Java 21 and later they are virtual threads: a parked virtual thread costs a few hundred
- * bytes, and OkHttp 5 blocks with {@code java.util.concurrent} locks, which do not pin the
- * carrier. On Java 17 they are daemon platform threads from a cached pool, created on demand and
- * retired after a minute idle; Herald's per-connection in-flight limit bounds how many exist.
+ * <p>The default is a cached pool of daemon platform threads, on every Java version, because it
+ * measured fastest (see {@code benchmarks/README.md}): against the local mock on 2 cores, virtual
+ * threads on Java 25 sent half as many notifications a second at the few dozen streams a
+ * CPU-bound connection settles on (their two carrier threads get a small share of the CPU next
+ * to platform threads), and no more at 400 streams with a 50 ms round trip. Hosts that prefer
+ * virtual threads pass {@link #virtualThreadExecutor(String)} or their own executor.
  */
 public final class ThreadPools {
   private ThreadPools() {}
 
   /**
-   * Whether this JVM offers virtual threads (Java 21 and later).
-   *
-   * @return true when {@link #newExecutor(String)} returns virtual threads
-   */
-  public static boolean virtualThreadsAvailable() {
-    return virtualThreadFactory("probe-") != null;
-  }
-
-  /**
-   * A new executor for APNs calls.
+   * A cached pool of daemon platform threads, created on demand and retired after a minute idle.
    *
    * @param namePrefix thread name prefix, for example {@code "herald-apns-"}
-   * @return virtual threads when available, else a cached pool of daemon threads
-   */
-  public static ExecutorService newExecutor(String namePrefix) {
-    ThreadFactory virtual = virtualThreadFactory(namePrefix);
-    if (virtual != null) {
-      try {
-        Method perTask = Executors.class.getMethod("newThreadPerTaskExecutor", ThreadFactory.class);
-        return (ExecutorService) perTask.invoke(null, virtual);
-      } catch (ReflectiveOperationException e) {
-        // Fall through to platform threads.
-      }
-    }
-    return platformExecutor(namePrefix);
-  }
-
-  /**
-   * A cached pool of daemon platform threads.
-   *
-   * @param namePrefix thread name prefix
    * @return the executor
    */
   public static ExecutorService platformExecutor(String namePrefix) {
@@ -63,6 +38,35 @@ public final class ThreadPools {
           t.setDaemon(true);
           return t;
         });
+  }
+
+  /**
+   * Whether this JVM offers virtual threads (Java 21 and later).
+   *
+   * @return true when {@link #virtualThreadExecutor(String)} works
+   */
+  public static boolean virtualThreadsAvailable() {
+    return virtualThreadFactory("probe-") != null;
+  }
+
+  /**
+   * A virtual thread per task (Java 21 and later).
+   *
+   * @param namePrefix thread name prefix
+   * @return the executor
+   * @throws UnsupportedOperationException before Java 21
+   */
+  public static ExecutorService virtualThreadExecutor(String namePrefix) {
+    ThreadFactory virtual = virtualThreadFactory(namePrefix);
+    if (virtual != null) {
+      try {
+        Method perTask = Executors.class.getMethod("newThreadPerTaskExecutor", ThreadFactory.class);
+        return (ExecutorService) perTask.invoke(null, virtual);
+      } catch (ReflectiveOperationException e) {
+        // Fall through.
+      }
+    }
+    throw new UnsupportedOperationException("virtual threads need Java 21 or later");
   }
 
   private static ThreadFactory virtualThreadFactory(String namePrefix) {

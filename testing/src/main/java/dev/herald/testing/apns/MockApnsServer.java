@@ -110,6 +110,7 @@ public final class MockApnsServer implements AutoCloseable {
   private final int maxConcurrentStreams;
   private final Clock clock;
   private final boolean record;
+  private final Duration responseDelay;
 
   private final Map<String, MockApnsAnswer> answersByToken = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<MockApnsAnswer> queuedAnswers = new ConcurrentLinkedQueue<>();
@@ -130,6 +131,7 @@ public final class MockApnsServer implements AutoCloseable {
     this.maxConcurrentStreams = b.maxConcurrentStreams;
     this.clock = b.clock;
     this.record = b.record;
+    this.responseDelay = b.responseDelay;
     this.serverCertificate = new HeldCertificate.Builder()
         .commonName("Herald mock APNs")
         .addSubjectAlternativeName("localhost")
@@ -346,6 +348,9 @@ public final class MockApnsServer implements AutoCloseable {
     MockResponse.Builder response = new MockResponse.Builder().code(answer.status())
         .clearHeaders()
         .addHeader("apns-id", apnsId);
+    if (!responseDelay.isZero()) {
+      response.headersDelay(responseDelay.toNanos(), TimeUnit.NANOSECONDS);
+    }
     if (answer.status() != 200) {
       ObjectNode json = JSON.createObjectNode();
       json.put("reason", answer.reason().orElse(""));
@@ -461,6 +466,7 @@ public final class MockApnsServer implements AutoCloseable {
     private boolean record = true;
     private boolean enforceTokenInterval = true;
     private int port;
+    private Duration responseDelay = Duration.ZERO;
 
     private Builder() {}
 
@@ -604,6 +610,21 @@ public final class MockApnsServer implements AutoCloseable {
      */
     public Builder enforceTokenRefreshInterval(boolean value) {
       this.enforceTokenInterval = value;
+      return this;
+    }
+
+    /**
+     * Delays every answer, to play a distant APNs: about 30 to 100 ms from Europe or Asia to
+     * Apple. Each waiting answer holds one of the mock's threads.
+     *
+     * @param value the delay; zero (default) answers at once
+     * @return this builder
+     */
+    public Builder responseDelay(Duration value) {
+      if (value.isNegative()) {
+        throw new IllegalArgumentException("responseDelay must not be negative");
+      }
+      this.responseDelay = value;
       return this;
     }
 
