@@ -10,17 +10,17 @@ package dev.herald.apns.internal;
  * streams past a few dozen only queue inside the process, and measured throughput falls by half
  * or more at a thousand. No fixed number suits both.
  *
- * <p>While notifications are waiting for a stream (so the limit, not the load, decides
- * throughput), the limit moves by 25% after each measurement window (at least three times the
- * limit in completions, and 50 ms). It looks for the fewest streams that give the best
- * throughput, within 5%: it keeps climbing while throughput rises by more than 5% a step; when
- * throughput is as good as the best recently seen but no longer rising, it steps down, to hold
- * fewer threads and less latency for the same work; when throughput is clearly below the best,
- * it steps back towards the limit that gave the best. The best is re-measured whenever the search
- * returns to its limit, so a link that got slower is re-learned. Windows without a backlog leave
- * the limit alone and end the search. A timeout lowers the limit at once. The server's stream
- * limit and the configured maximum cap it. Not thread-safe: the owning pool calls it under its
- * lock.
+ * <p>The limit only moves while notifications are waiting for a stream, so that the limit, not
+ * the load, decides throughput. After each change it lets one limit's worth of requests pass (the
+ * ramp to the new limit), then measures a window of at least twice the limit in completions and
+ * 50 ms. It starts by doubling while each step raises throughput by more than 5% (slow start,
+ * which reaches a distant server's hundreds of streams in a few round trips), then moves by 25%:
+ * on while throughput still rises by more than 5%, down when throughput is as good as the best
+ * seen (within 5%) but no longer rising, to hold fewer threads and less latency for the same
+ * work, and back towards the limit that gave the best when throughput is clearly lower. The best
+ * is re-measured whenever the search returns to its limit, so a link that got slower is
+ * re-learned. A timeout lowers the limit at once and starts over. The server's stream limit and
+ * the configured maximum cap it. Not thread-safe: the owning pool calls it under its lock.
  */
 final class AdaptiveLimit {
   /** The limit a new channel starts from. */
@@ -33,15 +33,16 @@ final class AdaptiveLimit {
   private final boolean adaptive;
   private int limit;
 
+  private int rampLeft;
   private long windowStartNanos = Long.MIN_VALUE;
   private int windowCompletions;
   private boolean windowSaturated = true;
+  private boolean slowStart = true;
   private double lastThroughput = -1;
+  private int lastLimit;
   private double bestThroughput = -1;
   private int bestLimit;
-  private int lastLimitSeen;
   private long adjustments;
-
 
   /**
    * @param max the most streams ever allowed
@@ -86,48 +87,63 @@ final class AdaptiveLimit {
     int ceiling = Math.max(1, Math.min(max, cap));
     if (timedOut) {
       limit = Math.max(1, Math.min(ceiling, down(limit)));
-      startWindow(nowNanos);
+      slowStart = true;
       lastThroughput = -1;
       bestThroughput = -1;
+      restart(nowNanos);
       return;
     }
-    if (windowStartNanos == Long.MIN_VALUE) {
-      startWindow(nowNanos);
+    if (windowStartNanos == Long.MIN_VALUE || rampLeft > 0) {
+      if (rampLeft > 0) {
+        rampLeft--;
+      }
+      windowStartNanos = nowNanos;
       return;
     }
     windowCompletions++;
     windowSaturated &= backlog;
     long elapsed = nowNanos - windowStartNanos;
-    if (windowCompletions < 3 * limit || elapsed < MIN_WINDOW_NANOS) {
+    if (windowCompletions < 2 * limit || elapsed < MIN_WINDOW_NANOS) {
       return;
     }
     if (!windowSaturated) {
-      // The load, not the limit, decided this window's throughput: the search is over.
+      // The load, not the limit, decided this window's throughput: learn nothing from it.
       lastThroughput = -1;
-      bestThroughput = -1;
+      startWindow(nowNanos);
+      return;
+    }
+    double throughput = windowCompletions / (double) elapsed;
+    boolean rising = lastThroughput > 0 && limit > lastLimit
+        && throughput > lastThroughput * (1 + NOISE);
+    int next;
+    if (slowStart && (lastThroughput < 0 || rising)) {
+      next = limit * 2;
     } else {
-      double throughput = windowCompletions / (double) elapsed;
-      int direction;
-      if (lastThroughput < 0) {
-        direction = 1; // A new busy period: explore upwards from where we are.
-      } else if (throughput >= bestThroughput * (1 - NOISE)) {
-        boolean rising = throughput > lastThroughput * (1 + NOISE) && limit > lastLimitSeen;
-        direction = rising ? 1 : limit >= ceiling ? 0 : -1;
+      if (slowStart) {
+        slowStart = false; // Doubling stopped paying: search in small steps from here.
+      }
+      if (rising) {
+        next = up(limit);
+      } else if (bestThroughput < 0 || throughput >= bestThroughput * (1 - NOISE)) {
+        next = limit >= ceiling ? limit : down(limit);
       } else {
-        direction = limit < bestLimit ? 1 : -1;
-      }
-      if (throughput > bestThroughput || limit == bestLimit) {
-        bestThroughput = throughput;
-        bestLimit = limit;
-      }
-      lastThroughput = throughput;
-      lastLimitSeen = limit;
-      if (direction != 0) {
-        limit = Math.max(1, Math.min(ceiling, direction > 0 ? up(limit) : down(limit)));
-        adjustments++;
+        next = limit < bestLimit ? up(limit) : down(limit);
       }
     }
-    startWindow(nowNanos);
+    if (throughput > bestThroughput || limit == bestLimit) {
+      bestThroughput = throughput;
+      bestLimit = limit;
+    }
+    lastThroughput = throughput;
+    lastLimit = limit;
+    next = Math.max(1, Math.min(ceiling, next));
+    if (next != limit) {
+      limit = next;
+      adjustments++;
+      restart(nowNanos);
+    } else {
+      startWindow(nowNanos);
+    }
   }
 
   private static int up(int value) {
@@ -136,6 +152,12 @@ final class AdaptiveLimit {
 
   private static int down(int value) {
     return Math.min(value - 1, (int) Math.round(value / STEP));
+  }
+
+  /** A new limit: let its ramp pass, then measure. */
+  private void restart(long nowNanos) {
+    rampLeft = limit;
+    startWindow(nowNanos);
   }
 
   private void startWindow(long nowNanos) {

@@ -111,4 +111,14 @@ public record MockApnsNotification(
   public boolean accepted() {
     return status == 200;
   }
+
+  /** Shows the essentials; the provider token is left out, as it is a bearer secret. */
+  @Override
+  public String toString() {
+    return "MockApnsNotification{connection " + connectionIndex + ", " + method + " " + path
+        + ", topic=" + topic().orElse("-") + ", pushType=" + pushType().orElse("-")
+        + ", " + authentication + keyId.map(k -> " kid=" + k).orElse("")
+        + ", " + payload.length() + " chars, answered " + status + reason.map(r -> " " + r)
+        .orElse("") + "}";
+  }
 }
