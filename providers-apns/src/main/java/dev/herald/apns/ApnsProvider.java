@@ -60,9 +60,9 @@ import okhttp3.OkHttpClient;
  * <p><b>Connections.</b> {@link Builder#connections(int)} connections per host (1 by default),
  * each multiplexing many notifications as HTTP/2 streams. Herald starts a request only when a
  * connection has a free stream, so it never opens extra connections when the server's stream
- * limit is reached; the rest wait in order. While notifications wait, the number of streams per
- * connection adapts to measured throughput (hundreds across the internet, a few dozen where the
- * CPU is the bottleneck), up to the server's advertised limit and
+ * limit is reached; the rest wait in order. While notifications wait, the number in flight
+ * adapts to measured throughput (hundreds across the internet, a few dozen where the CPU is the
+ * bottleneck), within each connection's advertised stream limit and
  * {@link Builder#maxConcurrentStreams(int)}.
  * When APNs drains a connection (GOAWAY), the notifications it did not process are sent again on
  * a new connection; those it may have processed fail their future rather than risk a duplicate.
@@ -356,10 +356,10 @@ public final class ApnsProvider implements PushProvider {
     }
 
     /**
-     * Whether the streams per connection adapt to measured throughput (the default) or stay at
-     * {@link #maxConcurrentStreams(int)}. Each stream in flight holds a thread; adapting finds
-     * hundreds of streams across the internet and a few dozen where the CPU is the bottleneck,
-     * where more only queue inside the process and slow it down.
+     * Whether the number of notifications in flight to a host adapts to measured throughput
+     * (the default) or is {@link #maxConcurrentStreams(int)} per connection. Each one in flight
+     * holds a thread; adapting finds hundreds across the internet and a few dozen where the CPU
+     * is the bottleneck, where more only queue inside the process and slow it down.
      *
      * @param value false for a fixed number of streams
      * @return this builder

@@ -1,8 +1,8 @@
 package dev.herald.apns.internal;
 
 /**
- * How many requests one APNs connection carries at once, found by hill climbing on measured
- * throughput (as the .NET thread pool tunes its thread count).
+ * How many requests the connections to one APNs host carry at once, found by hill climbing on
+ * measured throughput (as the .NET thread pool tunes its thread count).
  *
  * <p>Why adapt: each OkHttp call holds a thread while in flight, and the best number of streams
  * depends on where the bottleneck is. Across the internet, a connection needs hundreds of streams

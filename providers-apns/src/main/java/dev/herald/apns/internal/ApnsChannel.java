@@ -18,14 +18,15 @@ import okhttp3.Response;
  * token, and OkHttp applies the server's SETTINGS asynchronously, so the limit read right after
  * the first answer can still be OkHttp's "unlimited" default; probing ends when a finite limit is
  * read or after a second answer, by which time the SETTINGS have surely been applied. After that
- * the channel carries up to {@code min(adaptive limit, server's stream limit)} requests. It
- * probes again whenever its connection changes or fails.
+ * the channel carries up to its connection's stream limit (and the configured maximum), while
+ * the pool's adaptive limit bounds the requests in flight over all its channels. It probes again
+ * whenever its connection changes or fails.
  *
  * <p>The counters are guarded by the owning {@link EndpointPool}'s lock.
  */
 final class ApnsChannel {
   final int index;
-  final AdaptiveLimit limit;
+  final int maxStreams;
   OkHttpClient client;
 
   // Guarded by the pool's lock; volatile so the interceptor can skip the lock when nothing changed.
@@ -35,14 +36,14 @@ final class ApnsChannel {
   volatile Connection current;
   volatile int serverLimit = Integer.MAX_VALUE;
 
-  ApnsChannel(int index, AdaptiveLimit limit) {
+  ApnsChannel(int index, int maxStreams) {
     this.index = index;
-    this.limit = limit;
+    this.maxStreams = maxStreams;
   }
 
   /** @return how many requests the channel may carry now (guarded by the pool's lock) */
   int capacity() {
-    return probing ? 1 : Math.max(1, Math.min(limit.limit(), serverLimit));
+    return probing ? 1 : Math.max(1, Math.min(maxStreams, serverLimit));
   }
 
   /**

@@ -274,7 +274,11 @@ public final class ApnsTransport {
 
   private EndpointPool newPool(HttpUrl base) {
     ApnsChannel[] channels = new ApnsChannel[config.connections()];
-    EndpointPool pool = new EndpointPool(base, channels);
+    int maxInFlight = (int) Math.min(Integer.MAX_VALUE,
+        (long) config.connections() * config.maxConcurrentStreams());
+    EndpointPool pool = new EndpointPool(base, channels, config.adaptiveConcurrency()
+        ? new AdaptiveLimit(maxInFlight)
+        : AdaptiveLimit.fixed(maxInFlight));
     OkHttpClient.Builder template = config.baseClient() == null
         ? new OkHttpClient.Builder()
         : config.baseClient().newBuilder();
@@ -291,9 +295,7 @@ public final class ApnsTransport {
       template.sslSocketFactory(tls.socketFactory(), tls.trustManager());
     }
     for (int i = 0; i < channels.length; i++) {
-      ApnsChannel channel = new ApnsChannel(i, config.adaptiveConcurrency()
-          ? new AdaptiveLimit(config.maxConcurrentStreams())
-          : AdaptiveLimit.fixed(config.maxConcurrentStreams()));
+      ApnsChannel channel = new ApnsChannel(i, config.maxConcurrentStreams());
       // Each channel pools exactly one connection, so the connection count is what was asked.
       channel.client = template.build().newBuilder()
           .connectionPool(new ConnectionPool(1, 5, TimeUnit.MINUTES))

@@ -13,22 +13,29 @@ import org.slf4j.LoggerFactory;
  * The channels to one APNs host and the notifications waiting for a free stream.
  *
  * <p>Herald, not OkHttp, decides when a request starts: a request is handed to OkHttp only when
- * a channel has capacity, so OkHttp never finds a connection full and never opens an extra one
- * (its reaction to an exhausted stream limit). Requests beyond the capacity wait here in order;
- * retried requests go to the front.
+ * a channel has a free stream, so OkHttp never finds a connection full and never opens an extra
+ * one (its reaction to an exhausted stream limit), and only while the requests in flight over all
+ * channels are below the pool's {@link AdaptiveLimit}. The limit is the pool's, not each
+ * channel's, because the channels share what it protects (threads and CPU): separate limits
+ * would each see their own throughput rise by taking streams from the others, and all climb.
+ * Requests beyond the capacity wait here in order; retried requests go to the front; free
+ * streams go to the least busy channel.
  */
 final class EndpointPool {
   private static final Logger LOG = LoggerFactory.getLogger(EndpointPool.class);
 
   final HttpUrl base;
   final ApnsChannel[] channels;
+  private final AdaptiveLimit limit;
   private final ReentrantLock lock = new ReentrantLock();
+  private int inFlight;
   private final ArrayDeque<ApnsExchange> waiting = new ArrayDeque<>();
   private boolean closed;
 
-  EndpointPool(HttpUrl base, ApnsChannel[] channels) {
+  EndpointPool(HttpUrl base, ApnsChannel[] channels, AdaptiveLimit limit) {
     this.base = base;
     this.channels = channels;
+    this.limit = limit;
   }
 
   /**
@@ -54,6 +61,7 @@ final class EndpointPool {
           return;
         }
         channel.inFlight++;
+        inFlight++;
       }
     } finally {
       lock.unlock();
@@ -79,8 +87,9 @@ final class EndpointPool {
     lock.lock();
     try {
       channel.inFlight--;
+      inFlight--;
       if (sample) {
-        channel.limit.onCompletion(now, !waiting.isEmpty(), timedOut, channel.serverLimit);
+        limit.onCompletion(now, !waiting.isEmpty(), timedOut, streamsAvailable());
       }
       while (!waiting.isEmpty()) {
         ApnsExchange next = waiting.peekFirst();
@@ -95,6 +104,7 @@ final class EndpointPool {
         }
         waiting.pollFirst();
         free.inFlight++;
+        inFlight++;
         (starts == null ? starts = new ArrayList<>() : starts).add(new Object[] {next, free});
       }
     } finally {
@@ -179,16 +189,36 @@ final class EndpointPool {
     }
   }
 
+  /** The least busy channel with a free stream, or null when none or the pool is at its limit. */
   private ApnsChannel freeChannel() {
+    if (inFlight >= limit.limit()) {
+      return null;
+    }
     ApnsChannel best = null;
-    int bestFree = 0;
     for (ApnsChannel c : channels) {
-      int free = c.capacity() - c.inFlight;
-      if (free > bestFree) {
+      if (c.inFlight < c.capacity() && (best == null || c.inFlight < best.inFlight)) {
         best = c;
-        bestFree = free;
       }
     }
     return best;
+  }
+
+  /** @return the streams all channels could carry now, the ceiling for the adaptive limit */
+  private int streamsAvailable() {
+    long sum = 0;
+    for (ApnsChannel c : channels) {
+      sum += c.probing ? Math.min(c.maxStreams, c.serverLimit) : c.capacity();
+    }
+    return (int) Math.min(Integer.MAX_VALUE, sum);
+  }
+
+  /** @return the pool's current limit on requests in flight (for tests) */
+  int limit() {
+    lock.lock();
+    try {
+      return limit.limit();
+    } finally {
+      lock.unlock();
+    }
   }
 }
