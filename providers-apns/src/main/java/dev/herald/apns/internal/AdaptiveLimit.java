@@ -14,13 +14,17 @@ package dev.herald.apns.internal;
  * the load, decides throughput. After each change it lets one limit's worth of requests pass (the
  * ramp to the new limit), then measures a window of at least twice the limit in completions and
  * 50 ms. It starts by doubling while each step raises throughput by more than 5% (slow start,
- * which reaches a distant server's hundreds of streams in a few round trips), then moves by 25%:
- * on while throughput still rises by more than 5%, down when throughput is as good as the best
- * seen (within 5%) but no longer rising, to hold fewer threads and less latency for the same
- * work, and back towards the limit that gave the best when throughput is clearly lower. The best
- * is re-measured whenever the search returns to its limit, so a link that got slower is
- * re-learned. A timeout lowers the limit at once and starts over. The server's stream limit and
- * the configured maximum cap it. Not thread-safe: the owning pool calls it under its lock.
+ * which reaches a distant server's hundreds of streams in a few round trips), then moves in steps
+ * of 25%: up while throughput still rises by more than 5%; down when throughput is as good as the
+ * best seen (within 5%) but no longer rising, to hold fewer threads and less latency for the same
+ * work (at the ceiling only every fourth such window, so a link that wants the ceiling keeps it);
+ * and back towards the limit that gave the best, one step at a time, when throughput is clearly
+ * lower. Successive free steps the same way (rising, or flat and going down) grow (25%, 56%,
+ * 95%), so a limit that overshot, say while the JIT was still warming up, comes back in a few
+ * windows. The best is re-measured whenever the search returns to
+ * its limit, so a link that got slower is re-learned. A timeout lowers the limit at once and
+ * starts over. The server's stream limits and the configured maximum cap it. Not thread-safe: the
+ * owning pool calls it under its lock.
  */
 final class AdaptiveLimit {
   /** The limit a new channel starts from. */
@@ -42,6 +46,9 @@ final class AdaptiveLimit {
   private int lastLimit;
   private double bestThroughput = -1;
   private int bestLimit;
+  private int lastDirection;
+  private int momentum;
+  private int flatAtCeiling;
   private long adjustments;
 
   /**
@@ -90,6 +97,8 @@ final class AdaptiveLimit {
       slowStart = true;
       lastThroughput = -1;
       bestThroughput = -1;
+      momentum = 0;
+      lastDirection = 0;
       restart(nowNanos);
       return;
     }
@@ -115,21 +124,31 @@ final class AdaptiveLimit {
     double throughput = windowCompletions / (double) elapsed;
     boolean rising = lastThroughput > 0 && limit > lastLimit
         && throughput > lastThroughput * (1 + NOISE);
-    int next;
+    int direction;
+    boolean free; // the move costs nothing measured so far, so it may accelerate
     if (slowStart && (lastThroughput < 0 || rising)) {
-      next = limit * 2;
+      direction = 1;
+      free = true;
     } else {
-      if (slowStart) {
-        slowStart = false; // Doubling stopped paying: search in small steps from here.
-      }
+      slowStart = false; // Doubling stopped paying: search in smaller steps from here.
       if (rising) {
-        next = up(limit);
+        direction = 1;
+        free = true;
       } else if (bestThroughput < 0 || throughput >= bestThroughput * (1 - NOISE)) {
-        next = limit >= ceiling ? limit : down(limit);
+        direction = limit >= ceiling && ++flatAtCeiling % 4 != 0 ? 0 : -1;
+        free = true;
       } else {
-        next = limit < bestLimit ? up(limit) : down(limit);
+        direction = limit < bestLimit ? 1 : -1;
+        free = false;
       }
     }
+    momentum = free && direction != 0 && direction == lastDirection
+        ? Math.min(momentum + 1, 2) : 0;
+    lastDirection = free ? direction : 0;
+    double factor = slowStart ? 2 : Math.pow(STEP, 1 + momentum);
+    int next = direction > 0 ? Math.max(limit + 1, (int) Math.round(limit * factor))
+        : direction < 0 ? Math.min(limit - 1, (int) Math.round(limit / factor))
+        : limit;
     if (throughput > bestThroughput || limit == bestLimit) {
       bestThroughput = throughput;
       bestLimit = limit;
@@ -144,10 +163,6 @@ final class AdaptiveLimit {
     } else {
       startWindow(nowNanos);
     }
-  }
-
-  private static int up(int value) {
-    return Math.max(value + 1, (int) Math.round(value * STEP));
   }
 
   private static int down(int value) {

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -89,7 +90,7 @@ public final class ApnsTransport {
   private final ProviderTokens tokens;
   private final Tls tls;
   private final Dispatcher dispatcher;
-  private final Map<HttpUrl, EndpointPool> pools = new java.util.HashMap<>();
+  private final Map<HttpUrl, EndpointPool> pools = new HashMap<>();
   private final Map<ApnsEnvironment, EndpointPool> poolByEnvironment =
       new EnumMap<>(ApnsEnvironment.class);
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -180,6 +181,11 @@ public final class ApnsTransport {
     ApnsAnswer answer;
     try (response) {
       answer = ApnsAnswer.read(response);
+    } catch (RuntimeException e) {
+      // Never leave a future or a stream behind, whatever went wrong reading the answer.
+      x.pool.finished(x.channel, false, false);
+      x.future.completeExceptionally(e);
+      return;
     }
     Connection connection = x.tag.connection;
     Optional<ApnsRejectionReason> reason = answer.reason();

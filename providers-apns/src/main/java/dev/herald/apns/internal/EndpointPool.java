@@ -32,6 +32,9 @@ final class EndpointPool {
   private final ArrayDeque<ApnsExchange> waiting = new ArrayDeque<>();
   private boolean closed;
 
+  /** An exchange taken from the queue and the channel whose stream it got. */
+  private record Start(ApnsExchange exchange, ApnsChannel channel) {}
+
   EndpointPool(HttpUrl base, ApnsChannel[] channels, AdaptiveLimit limit) {
     this.base = base;
     this.channels = channels;
@@ -81,7 +84,7 @@ final class EndpointPool {
    * @param timedOut whether it timed out
    */
   void finished(ApnsChannel channel, boolean sample, boolean timedOut) {
-    List<Object[]> starts = null;
+    List<Start> starts = null;
     List<ApnsExchange> expired = null;
     long now = System.nanoTime();
     lock.lock();
@@ -105,7 +108,7 @@ final class EndpointPool {
         waiting.pollFirst();
         free.inFlight++;
         inFlight++;
-        (starts == null ? starts = new ArrayList<>() : starts).add(new Object[] {next, free});
+        (starts == null ? starts = new ArrayList<>() : starts).add(new Start(next, free));
       }
     } finally {
       lock.unlock();
@@ -116,8 +119,8 @@ final class EndpointPool {
       }
     }
     if (starts != null) {
-      for (Object[] start : starts) {
-        ((ApnsExchange) start[0]).start((ApnsChannel) start[1]);
+      for (Start start : starts) {
+        start.exchange().start(start.channel());
       }
     }
   }
