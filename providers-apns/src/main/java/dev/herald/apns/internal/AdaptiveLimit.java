@@ -13,8 +13,9 @@ package dev.herald.apns.internal;
  * <p>The limit only moves while notifications are waiting for a stream, so that the limit, not
  * the load, decides throughput. After each change it lets one limit's worth of requests pass (the
  * ramp to the new limit), then measures a window of at least twice the limit in completions and
- * 50 ms. It starts by doubling while each step raises throughput by more than 5% (slow start,
- * which reaches a distant server's hundreds of streams in a few round trips), then moves in steps
+ * 50 ms. It starts by doubling while each step raises throughput by more than 25% (slow start,
+ * which reaches a distant server's hundreds of streams in a few round trips; it ends at the
+ * first step that does not pay, or at the ceiling), then moves in steps
  * of 25%: up while throughput still rises by more than 5%; down when throughput is as good as the
  * best seen (within 5%) but no longer rising, to hold fewer threads and less latency for the same
  * work (at the ceiling only every fourth such window, so a link that wants the ceiling keeps it);
@@ -31,6 +32,7 @@ final class AdaptiveLimit {
   static final int INITIAL = 32;
   static final double STEP = 1.25;
   static final double NOISE = 0.05;
+  static final double SLOW_START_GAIN = 1.25;
   static final long MIN_WINDOW_NANOS = 50_000_000;
 
   private final int max;
@@ -121,12 +123,16 @@ final class AdaptiveLimit {
       startWindow(nowNanos);
       return;
     }
+    // From here on, every window was busy throughout.
     double throughput = windowCompletions / (double) elapsed;
     boolean rising = lastThroughput > 0 && limit > lastLimit
         && throughput > lastThroughput * (1 + NOISE);
+    // Doubling the streams on a link bound by its round trip nearly doubles throughput; a smaller
+    // gain is more likely the JIT warming up or noise, so slow start asks for more than 25%.
+    boolean doublingPays = rising && throughput > lastThroughput * SLOW_START_GAIN;
     int direction;
     boolean free; // the move costs nothing measured so far, so it may accelerate
-    if (slowStart && (lastThroughput < 0 || rising)) {
+    if (slowStart && limit < ceiling && (bestThroughput < 0 || doublingPays)) {
       direction = 1;
       free = true;
     } else {
