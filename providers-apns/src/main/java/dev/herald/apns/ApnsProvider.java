@@ -57,8 +57,9 @@ import okhttp3.OkHttpClient;
  * instead, such as a local {@code MockApnsServer}, whose certificate
  * {@link Builder#trustedCertificates(X509Certificate...)} adds to the trusted roots.
  *
- * <p><b>Connections.</b> {@link Builder#connections(int)} connections per host (1 by default),
- * each multiplexing many notifications as HTTP/2 streams. Herald starts a request only when a
+ * <p><b>Connections.</b> Up to {@link Builder#connections(int)} connections per host (4 by
+ * default), each multiplexing many notifications as HTTP/2 streams; a light load uses one, and
+ * another is put to use for each 100 notifications in flight. Herald starts a request only when a
  * connection has a free stream, so it never opens extra connections when the server's stream
  * limit is reached; the rest wait in order. While notifications wait, the number in flight
  * adapts to measured throughput (hundreds across the internet, a few dozen where the CPU is the
@@ -85,8 +86,8 @@ public final class ApnsProvider implements PushProvider {
   public static final int DEFAULT_PORT = 443;
   /** The alternative port Apple offers where 443 is blocked. */
   public static final int ALTERNATE_PORT = 2197;
-  /** The default connections per host. */
-  public static final int DEFAULT_CONNECTIONS = 1;
+  /** The default most connections per host. */
+  public static final int DEFAULT_CONNECTIONS = 4;
   /** The default cap on concurrent streams per connection. */
   public static final int DEFAULT_MAX_CONCURRENT_STREAMS = 1000;
   /** The default bound on each attempt and on waiting for a free stream. */
@@ -332,10 +333,13 @@ public final class ApnsProvider implements PushProvider {
     }
 
     /**
-     * How many connections to open to each APNs host. Apple advises few long-lived connections;
-     * one carries thousands of notifications a second.
+     * The most connections to open to each APNs host. Herald uses the fewest that carry the
+     * notifications in flight with at most 100 streams each (and within each server's stream
+     * limit): a light load uses one, as Apple prefers few long-lived connections; a heavy load
+     * from far away spreads over several, because OkHttp writes all frames of a connection under
+     * one lock, and hundreds of streams on one connection queue behind each other.
      *
-     * @param value 1 to 64; 1 by default
+     * @param value 1 to 64; {@value ApnsProvider#DEFAULT_CONNECTIONS} by default; 1 for exactly one
      * @return this builder
      */
     public Builder connections(int value) {
@@ -489,7 +493,7 @@ public final class ApnsProvider implements PushProvider {
       String auth = signingKey != null ? "token " + signingKey : "certificate";
       String where = endpoint != null ? endpoint.toString() : "Apple port " + port;
       return new ApnsProvider(transport, clock,
-          auth + ", " + where + ", " + connections + " connection(s) per host");
+          auth + ", " + where + ", up to " + connections + " connection(s) per host");
     }
   }
 

@@ -49,7 +49,7 @@ class ApnsTransportTest {
   void multiplexesManyConcurrentNotificationsOnOneConnection() throws Exception {
     try (MockApnsServer server = MockApnsServer.builder().trust(KEY).recordNotifications(false)
             .start();
-        ApnsProvider provider = tokenProvider(server).build()) {
+        ApnsProvider provider = tokenProvider(server).connections(1).build()) {
       allAccepted(sendMany(provider, 2000));
 
       assertThat(server.requestCount()).isEqualTo(2000);
@@ -63,7 +63,7 @@ class ApnsTransportTest {
     // it only as many requests as the server's advertised limit, so one connection is enough.
     try (MockApnsServer server = MockApnsServer.builder().trust(KEY).maxConcurrentStreams(3)
             .recordNotifications(false).start();
-        ApnsProvider provider = tokenProvider(server)
+        ApnsProvider provider = tokenProvider(server).connections(1)
             .adaptiveConcurrency(false).maxConcurrentStreams(500).build()) {
       allAccepted(sendMany(provider, 300));
 
@@ -80,6 +80,19 @@ class ApnsTransportTest {
       allAccepted(sendMany(provider, 600));
 
       assertThat(server.connectionCount()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void aLightLoadUsesOneConnection() throws Exception {
+    try (MockApnsServer server = MockApnsServer.builder().trust(KEY).recordNotifications(false)
+            .start();
+        ApnsProvider provider = tokenProvider(server).connections(4).build()) {
+      for (int i = 0; i < 20; i++) {
+        assertThat(await(provider.send(message(randomToken()))).outcome())
+            .isEqualTo(Outcome.ACCEPTED);
+      }
+      assertThat(server.connectionCount()).isEqualTo(1);
     }
   }
 
@@ -171,7 +184,7 @@ class ApnsTransportTest {
   @Test
   void aServerThatNeverAnswersTimesOutEveryNotification() throws Exception {
     try (MockApnsServer server = MockApnsServer.builder().trust(KEY).start();
-        ApnsProvider provider = tokenProvider(server)
+        ApnsProvider provider = tokenProvider(server).connections(1)
             .requestTimeout(Duration.ofMillis(500))
             .adaptiveConcurrency(false).maxConcurrentStreams(2).build()) {
       await(provider.send(message(randomToken())));
@@ -200,7 +213,7 @@ class ApnsTransportTest {
   void closingFailsNotificationsInFlightAndWaiting() throws Exception {
     MockApnsServer server = MockApnsServer.builder().trust(KEY).start();
     try (server) {
-      ApnsProvider provider = tokenProvider(server)
+      ApnsProvider provider = tokenProvider(server).connections(1)
           .adaptiveConcurrency(false).maxConcurrentStreams(1).build();
       await(provider.send(message(randomToken())));
       server.fault(MockApnsFault.NO_ANSWER);

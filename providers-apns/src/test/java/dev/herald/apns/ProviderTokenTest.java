@@ -163,8 +163,10 @@ class ProviderTokenTest {
   @Test
   void eachConnectionHasItsOwnToken() throws Exception {
     try (MockApnsServer server = server();
-        ApnsProvider provider = tokenProvider(server).clock(clock).connections(2).build()) {
-      // Both connections start probing with one stream each, so two sends use both.
+        ApnsProvider provider = tokenProvider(server).clock(clock).connections(2)
+            .adaptiveConcurrency(false).maxConcurrentStreams(200).build()) {
+      // 400 in flight allowed need both connections, which start probing with one stream each,
+      // so two sends use both.
       CompletableFuture<SendResult> a = provider.send(message(randomToken()));
       CompletableFuture<SendResult> b = provider.send(message(randomToken()));
       assertThat(await(a).outcome()).isEqualTo(Outcome.ACCEPTED);
