@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "send",
     mixinStandardHelpOptions = true,
     description = "Send one notification through a provider and print the outcome.",
-    subcommands = {SendWebPushCommand.class, SendFcmCommand.class})
+    subcommands = {SendWebPushCommand.class, SendApnsCommand.class, SendFcmCommand.class})
 final class SendCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -1,0 +1,122 @@
+package dev.herald.apns.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.herald.apns.ApnsRejectionReason;
+import dev.herald.spi.RejectionKind;
+import dev.herald.spi.SendResult;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * What APNs answered to one request, and the {@link SendResult} it means.
+ *
+ * @param status the HTTP status
+ * @param apnsId the {@code apns-id} response header, or null
+ * @param reasonText Apple's {@code reason}, or empty
+ * @param timestampMillis the {@code timestamp} of a 410 answer (epoch milliseconds), or null
+ * @param retryAfter the {@code Retry-After} delay, or null
+ */
+record ApnsAnswer(
+    int status, String apnsId, String reasonText, Long timestampMillis, Duration retryAfter) {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Apple's error bodies are a few dozen bytes; anything longer is not APNs talking. */
+  private static final long MAX_BODY_BYTES = 16 * 1024;
+
+  /**
+   * Reads a response; the caller closes it.
+   *
+   * @param response the response
+   * @return the answer
+   */
+  static ApnsAnswer read(Response response) {
+    int status = response.code();
+    String apnsId = response.header("apns-id");
+    Duration retryAfter = retryAfter(response.header("retry-after"));
+    if (status == 200) {
+      return new ApnsAnswer(status, apnsId, "", null, null);
+    }
+    String body = "";
+    ResponseBody responseBody = response.body();
+    try {
+      body = responseBody.source().request(MAX_BODY_BYTES)
+          ? "" // Too long to be an APNs error body; classify by status.
+          : responseBody.string();
+    } catch (IOException e) {
+      body = "";
+    }
+    String reason = "";
+    Long timestamp = null;
+    try {
+      JsonNode json = body.isBlank() ? null : JSON.readTree(body);
+      if (json != null && json.isObject()) {
+        reason = json.path("reason").asText("");
+        JsonNode ts = json.get("timestamp");
+        if (ts != null && ts.canConvertToLong()) {
+          timestamp = ts.asLong();
+        }
+      }
+    } catch (IOException e) {
+      reason = body.strip();
+    }
+    return new ApnsAnswer(status, apnsId, reason, timestamp, retryAfter);
+  }
+
+  /** @return the documented reason, if APNs gave one this version knows */
+  Optional<ApnsRejectionReason> reason() {
+    return ApnsRejectionReason.fromText(reasonText);
+  }
+
+  /**
+   * The result this answer means.
+   *
+   * @param clock the time of an invalid address when APNs gave none
+   * @return the result
+   */
+  SendResult toResult(Clock clock) {
+    if (status == 200) {
+      return SendResult.accepted(apnsId, status);
+    }
+    Optional<ApnsRejectionReason> known = reason();
+    if (known.isPresent()) {
+      ApnsRejectionReason r = known.get();
+      String text = reasonText + ": " + r.advice();
+      return switch (r.outcome()) {
+        case INVALID_ADDRESS -> SendResult.invalidAddress(text, invalidatedAt(clock), status);
+        case RETRY_LATER -> SendResult.retryLater(text, retryAfter, status);
+        default -> SendResult.rejected(r.rejectionKind().orElseThrow(), text, status);
+      };
+    }
+    // A reason this version does not know: keep Apple's text, classify by status.
+    String text = reasonText.isEmpty() ? "HTTP " + status + " without a reason" : reasonText;
+    if (status == 410) {
+      return SendResult.invalidAddress(text, invalidatedAt(clock), status);
+    }
+    if (status == 429 || status >= 500) {
+      return SendResult.retryLater(text, retryAfter, status);
+    }
+    return SendResult.rejected(RejectionKind.OTHER, text, status);
+  }
+
+  private Instant invalidatedAt(Clock clock) {
+    return timestampMillis != null ? Instant.ofEpochMilli(timestampMillis) : clock.instant();
+  }
+
+  private static Duration retryAfter(String header) {
+    if (header == null) {
+      return null;
+    }
+    try {
+      long seconds = Long.parseLong(header.strip());
+      return seconds >= 0 ? Duration.ofSeconds(seconds) : null;
+    } catch (NumberFormatException e) {
+      return null; // An HTTP date; APNs does not send them.
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package dev.herald.apns.internal;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.security.interfaces.ECPrivateKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import okhttp3.Connection;
+
+/**
+ * The ES256 provider tokens of token authentication, one per connection.
+ *
+ * <p>APNs counts token changes per connection: a token older than 60 minutes is refused with
+ * {@code ExpiredProviderToken}, and changing it more often than every 20 minutes is refused with
+ * {@code TooManyProviderTokenUpdates}. A token shared by all connections breaks the second rule
+ * whenever a connection opens just before the shared token is renewed (Pushy learned this and
+ * went back to one token per connection). So each connection gets its own token when it first
+ * carries a request, and keeps it until it is {@code refreshAfter} old (50 minutes by default,
+ * between 20 and 55 allowed). A retired connection's token is forgotten with it.
+ *
+ * <p>Thread-safe. The JWT is a bearer secret: it is never logged.
+ */
+final class ProviderTokens {
+  private record Token(String jwt, Instant issuedAt) {}
+
+  private final ECDSASigner signer;
+  private final JWSHeader header;
+  private final String teamId;
+  private final Clock clock;
+  private final Duration refreshAfter;
+  private final Map<Connection, Token> byConnection = new WeakHashMap<>();
+  private final AtomicLong signed = new AtomicLong();
+
+  ProviderTokens(
+      ECPrivateKey key, String teamId, String keyId, Clock clock, Duration refreshAfter) {
+    try {
+      this.signer = new ECDSASigner(key);
+    } catch (JOSEException e) {
+      throw new IllegalArgumentException("the APNs signing key cannot sign ES256", e);
+    }
+    this.header = new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(keyId).build();
+    this.teamId = teamId;
+    this.clock = clock;
+    this.refreshAfter = refreshAfter;
+  }
+
+  /**
+   * The token to send on a connection, signing a new one when the connection has none or its
+   * token is {@code refreshAfter} old.
+   *
+   * @param connection the connection the request goes out on
+   * @return the compact JWT
+   */
+  String tokenFor(Connection connection) {
+    Instant now = clock.instant();
+    synchronized (byConnection) {
+      Token token = byConnection.get(connection);
+      if (token == null || !now.isBefore(token.issuedAt().plus(refreshAfter))) {
+        token = sign(now);
+        byConnection.put(connection, token);
+      }
+      return token.jwt();
+    }
+  }
+
+  /**
+   * Drops a connection's token, after the connection was retired.
+   *
+   * @param connection the connection
+   */
+  void forget(Connection connection) {
+    synchronized (byConnection) {
+      byConnection.remove(connection);
+    }
+  }
+
+  /** @return how many tokens were signed so far */
+  long signedCount() {
+    return signed.get();
+  }
+
+  private Token sign(Instant now) {
+    Instant iat = now.truncatedTo(ChronoUnit.SECONDS);
+    JWTClaimsSet claims =
+        new JWTClaimsSet.Builder().issuer(teamId).issueTime(Date.from(iat)).build();
+    SignedJWT jwt = new SignedJWT(header, claims);
+    try {
+      jwt.sign(signer);
+    } catch (JOSEException e) {
+      throw new IllegalStateException("could not sign an APNs provider token", e);
+    }
+    signed.incrementAndGet();
+    return new Token(jwt.serialize(), iat);
+  }
+}
