@@ -20,15 +20,21 @@ import dev.herald.embedded.InMemoryDeliveryStore;
 import dev.herald.embedded.InMemoryPlayerDirectory;
 import dev.herald.embedded.InMemorySubscriptionStore;
 import dev.herald.embedded.ProfileComplianceGuard;
+import dev.herald.apns.ApnsProvider;
+import dev.herald.apns.ApnsSigningKey;
 import dev.herald.fcm.FcmProvider;
 import dev.herald.fcm.ServiceAccount;
 import dev.herald.segmentation.PushActivity;
 import dev.herald.segmentation.Segmentation;
 import dev.herald.spi.PlayerProfile;
+import dev.herald.subscription.ApnsAddress;
 import dev.herald.subscription.FcmAddress;
 import dev.herald.subscription.Platform;
 import dev.herald.subscription.PushStatus;
 import dev.herald.subscription.Subscriptions;
+import dev.herald.testing.apns.MockApnsAnswer;
+import dev.herald.testing.apns.MockApnsCredentials;
+import dev.herald.testing.apns.MockApnsServer;
 import dev.herald.testing.fcm.MockFcmAnswer;
 import dev.herald.testing.fcm.MockFcmService;
 import dev.herald.testing.webpush.MockSubscription;
@@ -80,6 +86,7 @@ public final class CasinoDemo {
     Locale.UK, Locale.forLanguageTag("pt-BR")};
   private static final String[] NAMES = {"Ada", "Bo", "Chiara", "Dmitri", "Elin", "Femi", "Greta",
     "Hugo", "Ines", "Jonas", "Kaisa", "Luca", "Maja", "Noah", "Olga", "Pedro"};
+  private static final String BUNDLE_ID = "com.example.casino";
   private static final List<String> CATEGORIES = List.of("promotions", "tournaments", "cashback",
       "vip");
 
@@ -112,10 +119,13 @@ public final class CasinoDemo {
   public DemoResult run() throws Exception {
     long started = System.nanoTime();
     Clock clock = Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), DEMO_START));
+    MockApnsCredentials.SigningKey apnsKey = MockApnsCredentials.signingKey("TEAM123456", "KEY1234567");
     try (MockWebPushService webPushService =
             MockWebPushService.builder().https().clock(clock).retainedMessages(100).start();
         MockFcmService fcmService =
-            MockFcmService.builder().clock(clock).recordMessages(false).start()) {
+            MockFcmService.builder().clock(clock).recordMessages(false).start();
+        MockApnsServer apnsService = MockApnsServer.builder().trust(apnsKey)
+            .topics(BUNDLE_ID).clock(clock).recordNotifications(false).start()) {
       VapidKeys vapid = VapidKeys.generate();
       WebPushProvider webPush = WebPushProvider.builder()
           .vapid(vapid, "mailto:push@casino.example")
@@ -128,6 +138,13 @@ public final class CasinoDemo {
           .baseUrl(fcmService.baseUrl())
           .clock(clock)
           .trustCertificate(fcmService.certificate())
+          .build();
+
+      ApnsProvider apns = ApnsProvider.builder()
+          .signingKey(ApnsSigningKey.of(apnsKey.privateKey(), apnsKey.teamId(), apnsKey.keyId()))
+          .endpoint(apnsService.endpoint())
+          .trustedCertificates(apnsService.certificate())
+          .clock(clock)
           .build();
 
       InMemoryPlayerDirectory players = new InMemoryPlayerDirectory();
@@ -147,10 +164,11 @@ public final class CasinoDemo {
           .audienceResolver(segments)
           .provider(webPush)
           .provider(fcm)
+          .provider(apns)
           .dispatchSettings(DispatchSettings.builder().maxPlayersInProgress(2_000).build())
           .build()) {
-        Population population = createPlayers(herald, players, webPushService, fcmService, vapid,
-            clock.instant());
+        Population population = createPlayers(herald, players, webPushService, fcmService,
+            apnsService, vapid, clock.instant());
         printDevices(herald, population);
 
         section("Segment");
@@ -194,8 +212,8 @@ public final class CasinoDemo {
       String suspended) {}
 
   private Population createPlayers(Herald herald, InMemoryPlayerDirectory players,
-      MockWebPushService webPushService, MockFcmService fcmService, VapidKeys vapid, Instant now)
-      throws IOException {
+      MockWebPushService webPushService, MockFcmService fcmService, MockApnsServer apnsService,
+      VapidKeys vapid, Instant now) throws IOException {
     section("Players and devices");
     Subscriptions subs = herald.subscriptions();
     List<String> ids = new ArrayList<>(playerCount);
@@ -239,8 +257,9 @@ public final class CasinoDemo {
         subs.updatePreferences(id, true, categories);
       }
       boolean hasBrowser = random.nextInt(100) < 60;
-      boolean hasAndroid = random.nextInt(100) < 40;
-      if (!hasBrowser && !hasAndroid) {
+      boolean hasIphone = random.nextInt(100) < 30;
+      boolean hasAndroid = !hasIphone && random.nextInt(100) < 45;
+      if (!hasBrowser && !hasAndroid && !hasIphone) {
         hasBrowser = random.nextInt(100) < 70;
       }
       if (hasBrowser) {
@@ -269,6 +288,23 @@ public final class CasinoDemo {
           subs.permissionGranted(id, "android", token);
           if (random.nextInt(100) < 3) {
             fcmService.answer(token.token(), MockFcmAnswer.unregistered()); // app uninstalled
+          }
+          if (excluded && selfExcluded == null) {
+            selfExcluded = id;
+          }
+        }
+      }
+      if (hasIphone) {
+        int roll = random.nextInt(100);
+        subs.registerDevice(id, "iphone", Platform.APNS, true);
+        if (roll < 12) {
+          subs.permissionDenied(id, "iphone", Platform.APNS);
+        } else if (roll >= 20) {
+          String token = String.format("%016x%016x%016x%016x", random.nextLong(),
+              random.nextLong(), random.nextLong(), random.nextLong());
+          subs.permissionGranted(id, "iphone", ApnsAddress.production(token, BUNDLE_ID));
+          if (random.nextInt(100) < 3) { // app deleted: Apple answers 410 Unregistered
+            apnsService.answer(token, MockApnsAnswer.unregistered(now.minus(Duration.ofDays(2))));
           }
           if (excluded && selfExcluded == null) {
             selfExcluded = id;
