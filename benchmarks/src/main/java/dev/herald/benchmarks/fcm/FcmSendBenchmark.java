@@ -62,20 +62,82 @@ public class FcmSendBenchmark {
   /** Messages per invocation: {@code sendEachAsync}'s maximum list size. */
   public static final int BATCH = 500;
 
-  /** The local mock FCM service, shared by both clients. */
+  /**
+   * The local server both clients send to: {@code mock} is the {@code testing} module's
+   * {@link MockFcmService} (MockWebServer, verifying every request: its own cost per request is
+   * about half of the CPU on loopback); {@code answering} is a lean Netty HTTP/2 server that
+   * answers without checking, so the figure is mostly the clients' own cost.
+   */
   @State(Scope.Benchmark)
   public static class Mock {
-    MockFcmService service;
+    /**
+     * Which server to send to; {@code external} is an {@link AnsweringFcmServer} already running
+     * in another process (pinned to its own core), found through {@code -Dherald.bench.fcm=DIR}.
+     */
+    @Param({"answering", "mock"})
+    public String server;
+
+    MockFcmService mockService;
+    AnsweringFcmServer answering;
+    String baseUrl;
+    java.security.cert.X509Certificate certificate;
+    String serviceAccountJson;
+    String projectId;
 
     @Setup(Level.Trial)
-    public void start() {
-      service = MockFcmService.builder().recordMessages(false).start();
+    public void start() throws Exception {
+      if (server.equals("external")) {
+        java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("herald.bench.fcm"));
+        baseUrl = java.nio.file.Files.readString(dir.resolve("url")).strip();
+        certificate = okhttp3.tls.Certificates.decodeCertificatePem(
+            java.nio.file.Files.readString(dir.resolve("cert.pem")));
+        serviceAccountJson = java.nio.file.Files.readString(dir.resolve("service-account.json"));
+        projectId = "herald-bench";
+      } else if (server.equals("mock")) {
+        mockService = MockFcmService.builder().recordMessages(false).start();
+        baseUrl = mockService.baseUrl();
+        certificate = mockService.certificate();
+        serviceAccountJson = mockService.serviceAccountJson();
+        projectId = mockService.projectId();
+      } else {
+        answering = new AnsweringFcmServer();
+        baseUrl = answering.baseUrl();
+        certificate = answering.certificate();
+        projectId = "herald-bench";
+        serviceAccountJson = serviceAccount(projectId, baseUrl + "/token");
+      }
     }
 
     @TearDown(Level.Trial)
     public void stop() {
-      service.close();
+      if (mockService != null) {
+        mockService.close();
+      }
+      if (answering != null) {
+        answering.close();
+      }
     }
+  }
+
+  /** A service account with a fresh RSA key whose token_uri is the answering server. */
+  static String serviceAccount(String projectId, String tokenUri) throws Exception {
+    java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    byte[] pkcs8 = generator.generateKeyPair().getPrivate().getEncoded();
+    String pem = "-----BEGIN PRIVATE KEY-----\n"
+        + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+            .encodeToString(pkcs8)
+        + "\n-----END PRIVATE KEY-----\n";
+    com.fasterxml.jackson.databind.node.ObjectNode json =
+        new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+    json.put("type", "service_account");
+    json.put("project_id", projectId);
+    json.put("private_key_id", "bench0000000000000000000000000000000000");
+    json.put("private_key", pem);
+    json.put("client_email", "bench@" + projectId + ".iam.gserviceaccount.com");
+    json.put("client_id", "100000000000000000000");
+    json.put("token_uri", tokenUri);
+    return json.toString();
   }
 
   /** Herald's provider, with its access token cached. */
@@ -91,9 +153,9 @@ public class FcmSendBenchmark {
     @Setup(Level.Trial)
     public void start(Mock mock) {
       provider = FcmProvider.builder()
-          .serviceAccount(ServiceAccount.fromJson(mock.service.serviceAccountJson()))
-          .baseUrl(mock.service.baseUrl())
-          .trustCertificate(mock.service.certificate())
+          .serviceAccount(ServiceAccount.fromJson(mock.serviceAccountJson))
+          .baseUrl(mock.baseUrl)
+          .trustCertificate(mock.certificate)
           .maxConcurrentRequests(maxConcurrentRequests)
           .build();
       Notification notification = notification();
@@ -124,18 +186,18 @@ public class FcmSendBenchmark {
     public void start(Mock mock) throws Exception {
       HandshakeCertificates trust = new HandshakeCertificates.Builder()
           .addPlatformTrustedCertificates()
-          .addTrustedCertificate(mock.service.certificate())
+          .addTrustedCertificate(mock.certificate)
           .build();
       RedirectingTransport transport =
-          new RedirectingTransport(trust.sslContext(), mock.service.baseUrl());
+          new RedirectingTransport(trust.sslContext(), mock.baseUrl);
       GoogleCredentials credentials = GoogleCredentials.fromStream(
           new ByteArrayInputStream(
-              mock.service.serviceAccountJson().getBytes(StandardCharsets.UTF_8)),
+              mock.serviceAccountJson.getBytes(StandardCharsets.UTF_8)),
           () -> transport);
       FirebaseOptions options = FirebaseOptions.builder()
           .setCredentials(credentials)
           .setHttpTransport(transport)
-          .setProjectId(mock.service.projectId())
+          .setProjectId(mock.projectId)
           .build();
       app = FirebaseApp.initializeApp(options, "herald-benchmark-" + UUID.randomUUID());
       messaging = FirebaseMessaging.getInstance(app);
