@@ -8,7 +8,6 @@ import dev.herald.testing.webpush.MockWebPushService;
 import dev.herald.webpush.VapidKeys;
 import dev.herald.webpush.WebPushProvider;
 import dev.herald.webpush.internal.PayloadJson;
-import java.io.IOException;
 import java.lang.reflect.Method;
 import java.security.Security;
 import java.time.Duration;
@@ -128,12 +127,28 @@ public class WebPushPeerBenchmark {
   }
 
   @TearDown(Level.Trial)
-  public void stop() throws IOException {
+  public void stop() throws Exception {
     if (herald != null) {
       herald.close();
     }
+    if (asyncService != null) {
+      closeAsyncHttpClient(asyncService);
+    }
     requireAllAccepted(mock);
     mock.close();
+  }
+
+  /**
+   * PushAsyncService offers no close; its AsyncHttpClient's event loop would keep the forked JVM
+   * alive after the run, so close it through its field (benchmark only).
+   */
+  private static void closeAsyncHttpClient(PushAsyncService service) throws Exception {
+    for (java.lang.reflect.Field field : PushAsyncService.class.getDeclaredFields()) {
+      if (AutoCloseable.class.isAssignableFrom(field.getType())) {
+        field.setAccessible(true);
+        ((AutoCloseable) field.get(service)).close();
+      }
+    }
   }
 
   /** {@value #BATCH} concurrent sends with the chosen client, all answered. */
