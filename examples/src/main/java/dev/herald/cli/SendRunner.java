@@ -22,9 +22,12 @@ import java.util.function.Supplier;
  *
  * <p>JSON line: {@code {"provider":"webpush","target":"…","outcome":"ACCEPTED",
  * "status":201,"reason":null,"attempts":1,"messageId":"…"}} with outcome one of ACCEPTED,
- * INVALID_ADDRESS, REJECTED, RETRY_LATER (retries exhausted) or FAILED (transport failure).
+ * INVALID_ADDRESS, REJECTED, RETRY_LATER (retries exhausted), FAILED (transport failure) or
+ * UNKNOWN (no answer in time: the call is cancelled and not retried, since the push service may
+ * have taken it).
  *
- * <p>Exit code: 0 when every send was accepted; 1 when any ended REJECTED, RETRY_LATER or FAILED;
+ * <p>Exit code: 0 when every send was accepted; 1 when any ended REJECTED, RETRY_LATER, FAILED or
+ * UNKNOWN;
  * otherwise 3 (some address was invalid).
  */
 final class SendRunner {
@@ -103,10 +106,17 @@ final class SendRunner {
     while (true) {
       attempts++;
       SendResult result;
+      CompletableFuture<SendResult> call = target.send().get();
       try {
-        result = target.send().get().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (ExecutionException | TimeoutException e) {
-        Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+        result = call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        // The request may have reached the push service: sending it again could deliver the
+        // message twice, so, as the dispatch engine does, give up on it and say so.
+        call.cancel(true);
+        return new Report(target.label(), "UNKNOWN", null, "no answer within " + timeout
+            + "; the message may have been delivered, so it was not sent again", attempts, null);
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
         Optional<Duration> delay = policy.nextDelay(attempts, Optional.empty(), random);
         if (delay.isEmpty()) {
           return new Report(target.label(), "FAILED", null, describe(cause), attempts, null);
