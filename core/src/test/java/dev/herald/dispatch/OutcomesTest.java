@@ -125,8 +125,15 @@ class OutcomesTest extends DispatchFixture {
 
   @Test
   void aProviderThatNeverAnswersTimesOutIsCancelledAndNeverRetried() throws Exception {
+    List<String> outcomeThreads = new CopyOnWriteArrayList<>();
     rebuild(b -> b.dispatchSettings(DispatchSettings.builder()
-        .sendTimeout(Duration.ofMillis(100)).maxSendsInFlightPerProvider(1).build()));
+            .sendTimeout(Duration.ofMillis(100)).maxSendsInFlightPerProvider(1).build())
+        .listener(new HeraldListener() {
+          @Override
+          public void sendFailed(DeliveryRecord delivery, int attempt, Throwable error) {
+            outcomeThreads.add(Thread.currentThread().getName());
+          }
+        }));
     List<CompletableFuture<SendResult>> calls = new CopyOnWriteArrayList<>();
     List<Boolean> earlierCallsDone = new CopyOnWriteArrayList<>();
     web.answer = m -> {
@@ -147,6 +154,8 @@ class OutcomesTest extends DispatchFixture {
     assertThat(r.state()).isEqualTo(DeliveryState.FAILED);
     assertThat(r.reason()).isEqualTo(Suppression.UNKNOWN);
     assertThat(r.detail()).contains("no answer within");
+    // the timeouts were handled on Herald's threads, not on the JDK's one timer thread
+    assertThat(outcomeThreads).containsExactly("herald-timeouts", "herald-timeouts");
     scheduler.advance(Duration.ofHours(1));
     assertThat(calls).hasSize(2);
   }

@@ -60,7 +60,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -78,7 +80,8 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: each run has one driver task on the dispatch executor, which reads the audience
  * and blocks only on its players-in-progress permits (back-pressure) or while paused. Everything
  * after the compliance check runs on whatever thread completed the previous step (the driver, a
- * provider callback, the scheduler).
+ * provider callback, the scheduler), except a timeout, which is delivered on the dispatcher's own
+ * small pool instead of the JDK's timer thread (see {@link Deadline}).
  */
 public final class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
@@ -95,6 +98,12 @@ public final class Dispatcher {
   private final Map<Platform, PushProvider> providers;
   private final DispatchSettings settings;
   private final Executor driverExecutor;
+  /**
+   * Herald's own threads for timeouts, which must leave the JDK's timer thread (shared by the
+   * whole JVM) and must not wait behind a host's executor, whose threads may all be drivers
+   * waiting for these very sends. At most four threads, none while idle.
+   */
+  private final ThreadPoolExecutor timeouts;
   private final Map<Platform, ProviderLane> lanes = new EnumMap<>(Platform.class);
   private final Map<Platform, RateLimiter> providerLimits = new EnumMap<>(Platform.class);
   private final Map<String, Run> active = new ConcurrentHashMap<>();
@@ -132,8 +141,15 @@ public final class Dispatcher {
     this.providers = Map.copyOf(providers);
     this.settings = settings;
     this.driverExecutor = driverExecutor;
+    this.timeouts = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), runnable -> {
+          Thread t = new Thread(runnable, "herald-timeouts");
+          t.setDaemon(true);
+          return t;
+        });
+    timeouts.allowCoreThreadTimeOut(true);
     for (Platform p : Platform.values()) {
-      lanes.put(p, new ProviderLane(settings.maxSendsInFlightPerProvider()));
+      lanes.put(p, new ProviderLane(settings.maxSendsInFlightPerProvider(), timeouts));
       settings.providerRateLimit(p).ifPresent(rate -> providerLimits.put(p, new RateLimiter(rate)));
     }
     for (int i = 0; i < playerLocks.length; i++) {
@@ -199,6 +215,7 @@ public final class Dispatcher {
     for (Run run : List.copyOf(active.values())) {
       run.stop();
     }
+    timeouts.shutdown(); // what is queued still runs; idle threads end
   }
 
   private ReentrantLock lockFor(String playerId) {
@@ -641,7 +658,7 @@ public final class Dispatcher {
             e.toString());
         answer = CompletableFuture.completedFuture(null);
       }
-      return withTimeout(answer, settings.complianceTimeout())
+      return Deadline.within(answer, settings.complianceTimeout(), timeouts, () -> { })
           .handle((decision, error) -> {
             if (error != null || decision == null) {
               if (error != null) {
@@ -1126,11 +1143,6 @@ public final class Dispatcher {
   private static String notSendable(Device d) {
     return d.status() == PushStatus.ASK && d.invalidation().isPresent()
         ? Suppression.DEVICE_INVALIDATED : Suppression.device(d.status());
-  }
-
-  /** Bounds a future's wait; a future already done needs no timer (the in-process case). */
-  private static <T> CompletableFuture<T> withTimeout(CompletableFuture<T> f, Duration timeout) {
-    return f.isDone() ? f : f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private static Instant max(Instant a, Instant b) {

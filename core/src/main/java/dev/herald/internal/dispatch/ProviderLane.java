@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
@@ -13,7 +13,8 @@ import java.util.function.Supplier;
  * Bounds the provider calls in flight to one provider, across every dispatch: a call beyond the
  * bound waits in a queue (never on a thread) and starts when an earlier one completes. A slot is
  * held until the provider's own future completes; a call that does not answer within the deadline
- * is cancelled (providers cancel their HTTP call) and its caller sees a {@link TimeoutException}.
+ * is cancelled (providers cancel their HTTP call) and its caller sees a {@link TimeoutException},
+ * delivered on Herald's executor (see {@link Deadline}).
  *
  * <p>The queue holds at most the claimed deliveries of the runs in progress: campaign runs are
  * bounded by their players-in-progress limit; trigger firings and transactional sends add one
@@ -21,6 +22,7 @@ import java.util.function.Supplier;
  */
 public final class ProviderLane {
   private final int maxInFlight;
+  private final Executor timeouts;
   private final Queue<Runnable> waiting = new ArrayDeque<>();
   private final ThreadLocal<Boolean> draining = ThreadLocal.withInitial(() -> false);
   private int inFlight;
@@ -29,9 +31,11 @@ public final class ProviderLane {
    * Creates a lane.
    *
    * @param maxInFlight the most calls in flight at once
+   * @param timeouts where a timed-out call's caller is told
    */
-  public ProviderLane(int maxInFlight) {
+  public ProviderLane(int maxInFlight, Executor timeouts) {
     this.maxInFlight = maxInFlight;
+    this.timeouts = timeouts;
   }
 
   /**
@@ -56,18 +60,15 @@ public final class ProviderLane {
       }
       CompletableFuture<SendResult> original = f;
       original.whenComplete((r, e) -> release());
-      CompletableFuture<SendResult> bounded = original.isDone() ? original
-          : original.copy().orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS);
-      bounded.whenComplete((r, e) -> {
-        if (e != null) {
-          if (e instanceof TimeoutException) {
-            original.cancel(true); // frees the slot; the provider cancels its request
-          }
-          result.completeExceptionally(e);
-        } else {
-          result.complete(r);
-        }
-      });
+      // A timeout cancels the call: that frees the slot, and the provider cancels its request.
+      Deadline.within(original, deadline, timeouts, () -> original.cancel(true))
+          .whenComplete((r, e) -> {
+            if (e != null) {
+              result.completeExceptionally(e);
+            } else {
+              result.complete(r);
+            }
+          });
     };
     synchronized (this) {
       waiting.add(start);
