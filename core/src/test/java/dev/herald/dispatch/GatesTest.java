@@ -12,6 +12,7 @@ import dev.herald.content.NotificationType;
 import dev.herald.embedded.ProfileComplianceGuard;
 import dev.herald.spi.ComplianceDecision;
 import dev.herald.spi.PushMessage;
+import dev.herald.spi.SendResult;
 import dev.herald.subscription.Platform;
 import dev.herald.subscription.PushStatus;
 import dev.herald.subscription.TargetDevices;
@@ -423,6 +424,72 @@ class GatesTest extends DispatchFixture {
       assertThat(delivery("night", "tokyo", "browser").createdAt())
           .isEqualTo(Instant.parse("2026-11-22T23:00:00Z"));
       assertAddsUp(handle.completion().join().stats());
+    }
+
+    @Test
+    void playersWakingAtTheSameInstantShareOneSchedulerTask() {
+      clock.set(Instant.parse("2026-11-22T23:30:00Z"));
+      List<String> ids = new java.util.ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        ids.add(String.format("p%03d", i));
+        webPlayer(ids.get(i));
+      }
+      DispatchHandle handle = herald.dispatch(request("night", ids, NotificationType.PROMOTIONAL)
+          .policy(DeliveryPolicy.builder()
+              .quietHours(QuietHours.postpone(LocalTime.of(22, 0), LocalTime.of(8, 0))).build())
+          .build());
+
+      assertThat(web.sent()).isEmpty();
+      assertThat(scheduler.pending()).isEqualTo(1);
+      scheduler.advance(Duration.ofMinutes(8 * 60 + 30)); // 08:00
+      assertThat(web.sent()).hasSize(100);
+      assertThat(handle.completion().join().stats().delivered()).isEqualTo(100);
+    }
+
+    @Test
+    void wokenPlayersStartNoFasterThanThePlayersInProgressLimit() {
+      rebuild(b -> b.dispatchSettings(DispatchSettings.builder().maxPlayersInProgress(3).build()));
+      clock.set(Instant.parse("2026-11-22T23:30:00Z"));
+      List<CompletableFuture<SendResult>> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+      web.answer = m -> {
+        CompletableFuture<SendResult> call = new CompletableFuture<>();
+        calls.add(call);
+        return call;
+      };
+      List<String> ids = List.of("a", "b", "c", "d", "e", "f", "g");
+      ids.forEach(id -> webPlayer(id));
+      DispatchHandle handle = herald.dispatch(request("night", ids, NotificationType.PROMOTIONAL)
+          .policy(DeliveryPolicy.builder()
+              .quietHours(QuietHours.postpone(LocalTime.of(22, 0), LocalTime.of(8, 0))).build())
+          .build());
+      scheduler.advance(Duration.ofMinutes(8 * 60 + 30)); // 08:00
+
+      assertThat(calls).hasSize(3);
+      calls.get(0).complete(SendResult.accepted("m0", 201));
+      assertThat(calls).hasSize(4);
+      for (int i = 1; i < ids.size(); i++) {
+        calls.get(i).complete(SendResult.accepted("m" + i, 201));
+      }
+      assertThat(calls).hasSize(7);
+      assertThat(handle.completion().join().stats().delivered()).isEqualTo(7);
+    }
+
+    @Test
+    void aPausedRunWakesNobodyUntilResumed() {
+      clock.set(Instant.parse("2026-11-22T23:30:00Z"));
+      webPlayer("alice");
+      webPlayer("bob");
+      DispatchHandle handle = herald.dispatch(request("night", List.of("alice", "bob"),
+          NotificationType.PROMOTIONAL).policy(DeliveryPolicy.builder()
+              .quietHours(QuietHours.postpone(LocalTime.of(22, 0), LocalTime.of(8, 0))).build())
+          .build());
+      handle.pause();
+      scheduler.advance(Duration.ofMinutes(9 * 60 + 30)); // 09:00
+      assertThat(web.sent()).isEmpty();
+
+      handle.resume();
+      assertThat(web.sent()).hasSize(2);
+      assertThat(handle.completion().join().stats().delivered()).isEqualTo(2);
     }
 
     @Test

@@ -45,8 +45,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -246,6 +248,14 @@ public final class Dispatcher {
     private final List<Runnable> parked = new ArrayList<>();
     private final AtomicBoolean finishing = new AtomicBoolean();
     private final Tracker tracker = new Tracker();
+    /**
+     * Players waiting out quiet hours, by the instant they wake: one scheduler task per instant
+     * (in practice one per time zone), not one per player, and only their ids are kept.
+     */
+    private final Map<Instant, List<String>> postponedUntil = new HashMap<>(); // guarded by itself
+    /** Woken players waiting for a players-in-progress permit; see {@link #pump()}. */
+    private final ArrayDeque<String> woken = new ArrayDeque<>(); // guarded by itself
+    private final AtomicInteger pumpRequests = new AtomicInteger();
     private volatile boolean paused;
     private volatile boolean cancelled;
     private volatile boolean halted;
@@ -313,6 +323,7 @@ public final class Dispatcher {
         pauseLock.notifyAll();
       }
       toRun.forEach(Runnable::run);
+      pump();
     }
 
     @Override
@@ -340,6 +351,7 @@ public final class Dispatcher {
       for (Later later : List.copyOf(scheduled)) {
         later.cancel(!halted);
       }
+      pump(); // ends the woken players still waiting for a permit
     }
 
     /**
@@ -483,6 +495,7 @@ public final class Dispatcher {
             }
             playerPermits.release();
             playerDone(id);
+            pump();
           });
         }
       }
@@ -804,28 +817,98 @@ public final class Dispatcher {
       }
       outstanding.incrementAndGet();
       tracker.postponed(playerId);
+      synchronized (postponedUntil) {
+        List<String> waiting = postponedUntil.get(until);
+        if (waiting != null) {
+          waiting.add(playerId);
+          return;
+        }
+        waiting = new ArrayList<>();
+        waiting.add(playerId);
+        postponedUntil.put(until, waiting);
+      }
       later(until, () -> {
-        CompletableFuture<Void> f;
-        try {
-          f = cancelled ? done() : processPlayer(playerId);
-        } catch (RuntimeException e) {
-          f = CompletableFuture.failedFuture(e);
+        List<String> due = takePostponed(until);
+        synchronized (woken) {
+          woken.addAll(due);
         }
-        f.whenComplete((v, e) -> {
-          if (e != null) {
-            log.error("postponed player {} of {} failed", playerId, request.sourceId(), e);
-          }
-          tracker.unpostponed(playerId);
-          playerDone(playerId);
-        });
+        pump();
       }, settle -> {
-        if (settle) {
-          suppressAll(playerId, eligible, assignment, Suppression.CANCELLED,
-              "cancelled while postponed by quiet hours");
+        for (String id : takePostponed(until)) {
+          endPostponed(id, settle);
         }
+      });
+    }
+
+    private List<String> takePostponed(Instant until) {
+      synchronized (postponedUntil) {
+        List<String> due = postponedUntil.remove(until);
+        return due == null ? List.of() : due;
+      }
+    }
+
+    /**
+     * Starts woken players as players-in-progress permits allow, without blocking: called when
+     * players wake, when any player finishes, on resume and at the end of the run. One thread
+     * pumps at a time; a call made meanwhile makes it go round once more.
+     */
+    private void pump() {
+      if (pumpRequests.getAndIncrement() != 0) {
+        return;
+      }
+      do {
+        while (true) {
+          String id;
+          synchronized (woken) {
+            if (woken.isEmpty()) {
+              break;
+            }
+            if (!cancelled && (paused || !playerPermits.tryAcquire())) {
+              break;
+            }
+            id = woken.poll();
+          }
+          if (cancelled) {
+            endPostponed(id, !halted);
+            continue;
+          }
+          CompletableFuture<Void> f;
+          try {
+            f = processPlayer(id);
+          } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+          }
+          f.whenComplete((v, e) -> {
+            if (e != null) {
+              log.error("postponed player {} of {} failed", id, request.sourceId(), e);
+            }
+            playerPermits.release();
+            tracker.unpostponed(id);
+            playerDone(id);
+            pump();
+          });
+        }
+      } while (pumpRequests.decrementAndGet() != 0);
+    }
+
+    /** Ends a postponed player's wait without a send: cancelled, or (halted) left for resume. */
+    private void endPostponed(String playerId, boolean settle) {
+      try {
+        if (settle) {
+          Assignment assignment = assign(playerId);
+          for (Device d : subscriptions.state(playerId).devices()) {
+            if (request.targetDevices().includes(d.platform()) && d.isSendable()) {
+              suppress(newRecord(playerId, d, assignment.variant, DeliveryState.SUPPRESSED,
+                  Suppression.CANCELLED, "cancelled while postponed by quiet hours"));
+            }
+          }
+        }
+      } catch (RuntimeException e) {
+        log.error("settling postponed player {} of {} failed", playerId, request.sourceId(), e);
+      } finally {
         tracker.unpostponed(playerId);
         playerDone(playerId);
-      });
+      }
     }
 
     // ------------------------------------------------------------------ sending
