@@ -109,7 +109,8 @@ public final class Herald implements AutoCloseable {
         deliveryStore, scheduler, clock, audienceResolver != null);
     this.triggers = new TriggerService(
         b.triggerStore != null ? b.triggerStore : new InMemoryTriggerStore(), dispatcher,
-        deliveryStore, playerDirectory, audienceResolver, scheduler, clock, listener, analytics);
+        deliveryStore, playerDirectory, audienceResolver, scheduler, executor, clock, listener,
+        analytics);
     this.transactional = new TransactionalService(dispatcher);
   }
 

@@ -68,14 +68,19 @@ public interface Triggers {
   List<TriggerFiring> report(PlayerEvent event);
 
   /**
-   * Runs the inactivity rules once over every player in the directory.
+   * Runs the inactivity rules once over every player in the directory, on the calling thread.
+   * It streams the directory and waits while {@code DispatchSettings.maxPlayersInProgress} of
+   * its messages are still in progress. A scan that finds a million dormant players therefore
+   * holds no more than that many sends at once. Do not call it on a thread those sends need,
+   * such as the thread of the {@code Scheduler} that runs their retries.
    *
    * @return how many messages were handed to dispatch
    */
   int scanInactivity();
 
   /**
-   * Runs {@link #scanInactivity()} every {@code every}, through the scheduler.
+   * Runs {@link #scanInactivity()} every {@code every}: the scheduler starts each scan and the
+   * dispatch executor runs it.
    *
    * @param every the period, at least one minute
    * @return a handle that stops the scans

@@ -8,12 +8,18 @@ import dev.herald.content.Content;
 import dev.herald.content.MessageTemplate;
 import dev.herald.content.NotificationType;
 import dev.herald.dispatch.DispatchFixture;
+import dev.herald.dispatch.DispatchSettings;
 import dev.herald.spi.AudienceResolver;
+import dev.herald.spi.SendResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -271,6 +277,59 @@ class TriggersTest extends DispatchFixture {
       clock.advance(Duration.ofDays(15));
       assertThat(herald.triggers().scanInactivity()).isEqualTo(2); // alice again, and bob now
       assertThat(web.sent()).hasSize(3);
+    }
+
+    @Test
+    void playersInactiveSinceTheSameInstantEachGetTheirMessage() {
+      herald.triggers().define(reactivation());
+      Instant importedAt = clock.instant().minus(Duration.ofDays(20));
+      put(profile("alice").attribute("last_login_at", importedAt));
+      put(profile("bob").attribute("last_login_at", importedAt));
+
+      assertThat(herald.triggers().scanInactivity()).isEqualTo(2);
+      assertThat(web.sent()).extracting(m -> m.address()).hasSize(2).doesNotHaveDuplicates();
+      assertThat(herald.triggers().scanInactivity()).isZero();
+    }
+
+    @Test
+    void aScanKeepsNoMoreThanThePlayersInProgressLimitInFlight() throws Exception {
+      rebuild(b -> b.dispatchSettings(DispatchSettings.builder().maxPlayersInProgress(2).build()));
+      herald.triggers().define(reactivation());
+      int players = 12;
+      for (int i = 0; i < players; i++) {
+        String id = "dormant-" + i;
+        webPlayer(id);
+        put(profile(id).attribute("last_login_at", clock.instant().minus(Duration.ofDays(30))));
+      }
+      BlockingQueue<CompletableFuture<SendResult>> calls = new LinkedBlockingQueue<>();
+      AtomicInteger inFlight = new AtomicInteger();
+      AtomicInteger mostInFlight = new AtomicInteger();
+      web.answer = m -> {
+        mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        CompletableFuture<SendResult> call = new CompletableFuture<>();
+        calls.add(call);
+        return call;
+      };
+      AtomicInteger handed = new AtomicInteger(-1);
+      Thread scanner = new Thread(() -> handed.set(herald.triggers().scanInactivity()), "scan");
+      scanner.start();
+      // with two sends in flight the scan waits for one to finish (instead of sending all 12)
+      for (int i = 0; i < 30_000 && scanner.isAlive()
+          && scanner.getState() != Thread.State.WAITING; i++) {
+        scanner.join(1);
+      }
+      assertThat(scanner.isAlive()).as("scan still waiting").isTrue();
+      assertThat(calls).hasSize(2);
+
+      for (int i = 0; i < players; i++) {
+        CompletableFuture<SendResult> call = calls.poll(30, TimeUnit.SECONDS);
+        assertThat(call).as("call %d", i).isNotNull();
+        inFlight.decrementAndGet();
+        call.complete(SendResult.accepted("m" + i, 201));
+      }
+      scanner.join(30_000);
+      assertThat(handed).hasValue(players);
+      assertThat(mostInFlight.get()).isBetween(1, 2);
     }
 
     @Test

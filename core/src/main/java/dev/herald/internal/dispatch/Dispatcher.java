@@ -220,6 +220,16 @@ public final class Dispatcher {
     timeouts.shutdown(); // what is queued still runs; idle threads end
   }
 
+  /**
+   * How many players one run may have in progress: also the bound of other loops that start
+   * one-player runs, such as inactivity scans.
+   *
+   * @return the configured limit
+   */
+  public int maxPlayersInProgress() {
+    return settings.maxPlayersInProgress();
+  }
+
   private ReentrantLock lockFor(String playerId) {
     return playerLocks[(playerId.hashCode() & 0x7fffffff) % playerLocks.length];
   }

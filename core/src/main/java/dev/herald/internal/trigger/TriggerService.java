@@ -9,6 +9,7 @@ import dev.herald.analytics.DeliveryRecord;
 import dev.herald.analytics.DeliveryState;
 import dev.herald.analytics.EventType;
 import dev.herald.dispatch.Audience;
+import dev.herald.dispatch.DispatchHandle;
 import dev.herald.dispatch.DispatchRequest;
 import dev.herald.internal.Checks;
 import dev.herald.internal.Listeners;
@@ -40,6 +41,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -59,6 +63,7 @@ public final class TriggerService implements Triggers {
   private final PlayerDirectory directory;
   private final AudienceResolver resolver;
   private final Scheduler scheduler;
+  private final Executor scanExecutor;
   private final Clock clock;
   private final HeraldListener listener;
   private final Analytics analytics;
@@ -77,20 +82,23 @@ public final class TriggerService implements Triggers {
    * @param deliveries where skips are recorded
    * @param directory players, for inactivity scans
    * @param resolver segment membership, or null
-   * @param scheduler runs delayed sends and scans
+   * @param scheduler runs delayed sends and starts scans
+   * @param scanExecutor runs scheduled scans, which wait for their sends (not the scheduler's
+   *     thread: the retries of those sends need it)
    * @param clock the time source
    * @param listener the listener
    * @param analytics statistics
    */
   public TriggerService(TriggerStore store, Dispatcher dispatcher, DeliveryStore deliveries,
-      PlayerDirectory directory, AudienceResolver resolver, Scheduler scheduler, Clock clock,
-      HeraldListener listener, Analytics analytics) {
+      PlayerDirectory directory, AudienceResolver resolver, Scheduler scheduler,
+      Executor scanExecutor, Clock clock, HeraldListener listener, Analytics analytics) {
     this.store = store;
     this.dispatcher = dispatcher;
     this.deliveries = deliveries;
     this.directory = directory;
     this.resolver = resolver;
     this.scheduler = scheduler;
+    this.scanExecutor = scanExecutor;
     this.clock = clock;
     this.listener = listener;
     this.analytics = analytics;
@@ -263,7 +271,8 @@ public final class TriggerService implements Triggers {
     send(rule, pending.playerId(), pending.eventId(), pending.values());
   }
 
-  private void send(TriggerRule rule, String playerId, String step, Map<String, String> values) {
+  private DispatchHandle send(TriggerRule rule, String playerId, String step,
+      Map<String, String> values) {
     DispatchRequest request = DispatchRequest.builder(rule.sourceId(), Audience.player(playerId))
         .step(step)
         .content(rule.content())
@@ -271,7 +280,7 @@ public final class TriggerService implements Triggers {
         .policy(rule.policy())
         .values(values)
         .build();
-    dispatcher.start(request, true, false);
+    return dispatcher.start(request, true, false);
   }
 
   /** Records a matched-but-not-sent decision as a player-level suppressed delivery. */
@@ -317,6 +326,9 @@ public final class TriggerService implements Triggers {
     }
     Instant now = clock.instant();
     int sent = 0;
+    // Back-pressure: one run per inactive player, at most maxPlayersInProgress of them at once,
+    // so a scan that finds a million dormant players never holds a million runs.
+    Semaphore inProgress = new Semaphore(dispatcher.maxPlayersInProgress());
     try (Stream<PlayerProfile> players = directory.all()) {
       for (PlayerProfile p : (Iterable<PlayerProfile>) players::iterator) {
         for (TriggerRule rule : inactivity) {
@@ -327,16 +339,30 @@ public final class TriggerService implements Triggers {
           if (rule.segment().isPresent() && !inSegment(rule.segment().get(), p.playerId())) {
             continue;
           }
-          // One step per spell of inactivity: later scans of the same spell send nothing.
-          String step = "inactive-since-" + last.get();
+          // One step per player and spell of inactivity: later scans of the same spell send
+          // nothing, and players whose last activity has the same instant each get theirs.
+          String step = "inactive:" + p.playerId() + ":" + last.get();
           if (deliveries.progress(rule.sourceId(), step).isPresent()) {
             continue;
           }
           if (!rule.entryMode().allows(store.lastEntry(rule.id(), p.playerId()), now)) {
             continue;
           }
+          try {
+            inProgress.acquire();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.warn("inactivity scan interrupted after {} messages", sent);
+            return sent;
+          }
           store.recordEntry(rule.id(), p.playerId(), now);
-          send(rule, p.playerId(), step, Map.of("last_activity_at", last.get().toString()));
+          try {
+            send(rule, p.playerId(), step, Map.of("last_activity_at", last.get().toString()))
+                .completion().whenComplete((report, error) -> inProgress.release());
+          } catch (RuntimeException e) {
+            inProgress.release();
+            throw e;
+          }
           sent++;
           break; // one inactivity message per player per scan: the highest priority rule
         }
@@ -370,15 +396,22 @@ public final class TriggerService implements Triggers {
       if (stopped.get()) {
         return;
       }
-      try {
-        int sent = scanInactivity();
-        log.debug("inactivity scan handed {} messages to dispatch", sent);
-      } catch (RuntimeException e) {
-        log.error("inactivity scan failed", e);
-      } finally {
-        if (!stopped.get()) {
-          scheduleScan(period, stopped);
+      Runnable scan = () -> {
+        try {
+          int sent = scanInactivity();
+          log.debug("inactivity scan handed {} messages to dispatch", sent);
+        } catch (RuntimeException e) {
+          log.error("inactivity scan failed", e);
+        } finally {
+          if (!stopped.get()) {
+            scheduleScan(period, stopped);
+          }
         }
+      };
+      try {
+        scanExecutor.execute(scan);
+      } catch (RejectedExecutionException e) {
+        log.debug("inactivity scans stop: the dispatch executor is shut down");
       }
     });
   }
