@@ -152,8 +152,11 @@ public final class Analytics {
       action = action.substring(0, 64); // a public endpoint: cut garbage rather than fail
     }
     Instant now = clock.instant();
-    DeliveryRecord clicked = found.get().withClick(now);
-    store.update(clicked);
+    Optional<DeliveryRecord> changed = store.modify(found.get().key(), r -> r.withClick(now));
+    if (changed.isEmpty()) {
+      return Optional.empty();
+    }
+    DeliveryRecord clicked = changed.get();
     DeliveryEvent event = DeliveryEvent.of(EventType.PUSH_CLICKED, now, clicked, action, "", 0);
     store.append(event);
     Listeners.eventRecorded(listener, event);
@@ -183,8 +186,13 @@ public final class Analytics {
     if (clicked.isEmpty()) {
       return Optional.empty();
     }
-    DeliveryRecord credited = clicked.get().withConversion(value == null ? BigDecimal.ZERO : value);
-    store.update(credited);
+    BigDecimal amount = value == null ? BigDecimal.ZERO : value;
+    Optional<DeliveryRecord> changed = store.modify(clicked.get().key(),
+        r -> r.withConversion(amount));
+    if (changed.isEmpty()) {
+      return Optional.empty();
+    }
+    DeliveryRecord credited = changed.get();
     DeliveryEvent base = DeliveryEvent.of(EventType.CONVERSION, now, credited, g, "", 0);
     DeliveryEvent event = new DeliveryEvent(base.type(), base.at(), base.sourceId(), base.step(),
         base.deliveryId(), base.playerId(), base.deviceId(), base.platform(), base.variant(),

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -74,6 +75,19 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     if (byKey.replace(key, record) == null) {
       throw new IllegalArgumentException("no delivery with key " + key + " to update; claim it first");
     }
+  }
+
+  @Override
+  public Optional<DeliveryRecord> modify(String key, UnaryOperator<DeliveryRecord> change) {
+    Checks.required(change, "change");
+    return Optional.ofNullable(byKey.computeIfPresent(key, (k, current) -> {
+      DeliveryRecord changed = Checks.required(change.apply(current), "change result");
+      if (!changed.key().equals(k)) {
+        throw new IllegalArgumentException("change: must keep the key " + k + ", gave "
+            + changed.key());
+      }
+      return changed;
+    }));
   }
 
   @Override

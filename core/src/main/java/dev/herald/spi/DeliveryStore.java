@@ -6,6 +6,7 @@ import dev.herald.analytics.DispatchProgress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -15,8 +16,9 @@ import java.util.stream.Stream;
  * database; {@code dev.herald.embedded.InMemoryDeliveryStore} is the default, and
  * {@code dev.herald.testing.DeliveryStoreContract} checks an implementation.
  *
- * <p>Only {@link #claim} needs to be atomic (insert if the key is absent: a unique index on the
- * key). Implementations must be thread-safe. Streams are closed by the caller and should page
+ * <p>Two operations must be atomic: {@link #claim} (insert if the key is absent: a unique index
+ * on the key) and {@link #modify} (read-change-write of one record with no other write between:
+ * a version column or a row lock). Implementations must be thread-safe. Streams are closed by the caller and should page
  * through storage rather than load everything.
  */
 public interface DeliveryStore {
@@ -35,6 +37,32 @@ public interface DeliveryStore {
    * @param record the new state of an existing record
    */
   void update(DeliveryRecord record);
+
+  /**
+   * Changes the record with this key in one atomic step: no other write to the key may fall
+   * between reading it and writing what {@code change} returns. A click, a conversion and the
+   * provider's answer for one delivery can arrive at the same moment; this is how none of them
+   * overwrites another.
+   *
+   * <p>The default reads with {@link #find} and writes with {@link #update}, which is atomic only
+   * if the store serialises writes to a key some other way. Override it, with a compare-and-set
+   * on a version column (retrying {@code change} on a conflict) or under a row lock;
+   * {@code dev.herald.testing.DeliveryStoreContract} checks it under contention.
+   *
+   * @param key the record's key
+   * @param change the new state from the current one; it keeps the key, and may be called more
+   *     than once when a compare-and-set is retried
+   * @return the record as written, or empty when no record has the key (nothing is written)
+   */
+  default Optional<DeliveryRecord> modify(String key, UnaryOperator<DeliveryRecord> change) {
+    Optional<DeliveryRecord> current = find(key);
+    if (current.isEmpty()) {
+      return Optional.empty();
+    }
+    DeliveryRecord changed = change.apply(current.get());
+    update(changed);
+    return Optional.of(changed);
+  }
 
   /**
    * Reads a record by key.

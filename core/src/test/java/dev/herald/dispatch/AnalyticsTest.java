@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.analytics.DeliveryEvent;
 import dev.herald.analytics.DeliveryRecord;
+import dev.herald.analytics.DeliveryState;
 import dev.herald.analytics.EventType;
 import dev.herald.content.NotificationType;
 import dev.herald.embedded.ProfileComplianceGuard;
+import dev.herald.spi.SendResult;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class AnalyticsTest extends DispatchFixture {
@@ -38,6 +41,25 @@ class AnalyticsTest extends DispatchFixture {
     assertThat(herald.analytics().communicationLog(clicked.playerId()))
         .filteredOn(e -> e.type() == EventType.PUSH_CLICKED)
         .extracting(DeliveryEvent::reason).containsExactly("claim", "");
+  }
+
+  @Test
+  void aClickThatArrivesBeforeTheProvidersAnswerIsKept() {
+    webPlayer("alice");
+    CompletableFuture<SendResult> answer = new CompletableFuture<>();
+    web.answer = m -> answer;
+    DispatchHandle handle = herald.dispatch(
+        request("fast-thumb", List.of("alice"), NotificationType.PROMOTIONAL).build());
+    String id = web.sent().get(0).deliveryId();
+    clock.advance(Duration.ofSeconds(2));
+
+    assertThat(herald.analytics().recordClick(id, null)).isPresent(); // still SENDING
+    answer.complete(SendResult.accepted("m-1", 201));
+
+    DeliveryRecord r = herald.analytics().delivery(id).orElseThrow();
+    assertThat(r.state()).isEqualTo(DeliveryState.DELIVERED);
+    assertThat(r.clickedAt()).contains(clock.instant());
+    assertThat(handle.completion().join().stats().clicked()).isEqualTo(1);
   }
 
   @Test

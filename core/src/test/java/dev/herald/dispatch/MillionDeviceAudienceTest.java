@@ -25,6 +25,7 @@ import dev.herald.subscription.PushStatus;
 import dev.herald.subscription.StatusChange;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -34,6 +35,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -127,23 +129,44 @@ class MillionDeviceAudienceTest {
     }
   };
 
-  /** Keeps claims (for idempotency) and counts outcomes and events instead of storing them. */
+  /**
+   * Keeps claims (for idempotency) and the records of sends in flight; counts outcomes and events
+   * instead of storing them.
+   */
   private final class CountingDeliveryStore implements DeliveryStore {
     final Set<String> claimed = ConcurrentHashMap.newKeySet();
+    final Map<String, DeliveryRecord> inFlight = new ConcurrentHashMap<>();
     final AtomicLong delivered = new AtomicLong();
     final AtomicLong events = new AtomicLong();
 
     @Override
     public boolean claim(DeliveryRecord record) {
-      return claimed.add(record.key());
+      if (!claimed.add(record.key())) {
+        return false;
+      }
+      if (record.state() == DeliveryState.CLAIMED) {
+        inFlight.put(record.key(), record);
+      }
+      return true;
     }
 
     @Override
     public void update(DeliveryRecord record) {
-      if (record.state() == DeliveryState.DELIVERED) {
+      inFlight.replace(record.key(), record);
+    }
+
+    @Override
+    public Optional<DeliveryRecord> modify(String key, UnaryOperator<DeliveryRecord> change) {
+      DeliveryRecord current = inFlight.remove(key); // every modify here settles the delivery
+      if (current == null) {
+        return Optional.empty();
+      }
+      DeliveryRecord outcome = change.apply(current);
+      if (outcome.state() == DeliveryState.DELIVERED) {
         delivered.incrementAndGet();
         settled.incrementAndGet();
       }
+      return Optional.of(outcome);
     }
 
     @Override
@@ -247,6 +270,7 @@ class MillionDeviceAudienceTest {
       assertThat(handle.playersRead()).isEqualTo(PLAYERS);
       assertThat(store.claimed).hasSize(PLAYERS);
       assertThat(store.delivered).hasValue(PLAYERS);
+      assertThat(store.inFlight).isEmpty(); // every claimed delivery was settled
       assertThat(peak.get()).isBetween(2, MAX_SENDS_IN_FLIGHT);
       // Reading never ran more than the players-in-progress bound ahead of settled deliveries.
       assertThat(maxLead.get()).isLessThanOrEqualTo(MAX_PLAYERS_IN_PROGRESS + 1);

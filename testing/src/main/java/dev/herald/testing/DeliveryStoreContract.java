@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The contract every {@link DeliveryStore} must keep: claims are atomic (one winner among
- * concurrent claimers of a key), records and events survive round trips with every field, and the
+ * concurrent claimers of a key), so are modifications (no update lost under contention), records
+ * and events survive round trips with every field, and the
  * queries return what the dispatcher and analytics rely on. Extend it and return a fresh, empty
  * store from {@link #newStore()}.
  */
@@ -173,5 +174,55 @@ public abstract class DeliveryStoreContract {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void modifyChangesTheStoredRecordAndIgnoresUnknownKeys() {
+    DeliveryRecord sent = record("c", "", "p", "d", DeliveryState.SENDING, T0);
+    store.claim(sent);
+
+    Optional<DeliveryRecord> clicked = store.modify(sent.key(),
+        r -> r.withClick(T0.plusSeconds(5)));
+    Optional<DeliveryRecord> delivered = store.modify(sent.key(), r -> r.withOutcome(
+        DeliveryState.DELIVERED, "", "", T0.plusSeconds(6), 1, 200, "m-1"));
+
+    assertThat(clicked).isPresent();
+    assertThat(delivered).isPresent();
+    DeliveryRecord stored = store.find(sent.key()).orElseThrow();
+    assertThat(stored).isEqualTo(delivered.get());
+    assertThat(stored.state()).isEqualTo(DeliveryState.DELIVERED);
+    assertThat(stored.clickedAt()).contains(T0.plusSeconds(5)); // the outcome kept the click
+    assertThat(store.modify("no|such|key|", r -> r.withClick(T0))).isEmpty();
+    assertThat(store.find("no|such|key|")).isEmpty();
+  }
+
+  @Test
+  void concurrentModificationsOfOneRecordLoseNothing() throws Exception {
+    DeliveryRecord r = record("c", "", "p", "d", DeliveryState.DELIVERED, T0);
+    store.claim(r);
+    int threads = 4;
+    int each = 250;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CyclicBarrier start = new CyclicBarrier(threads);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        done.add(pool.submit(() -> {
+          start.await();
+          for (int i = 0; i < each; i++) {
+            store.modify(r.key(), current -> current.withConversion(BigDecimal.ONE));
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    DeliveryRecord stored = store.find(r.key()).orElseThrow();
+    assertThat(stored.conversions()).isEqualTo(threads * each);
+    assertThat(stored.conversionValue()).isEqualByComparingTo(BigDecimal.valueOf(threads * each));
   }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import dev.herald.content.Content;
 import dev.herald.content.MessageTemplate;
@@ -166,22 +167,43 @@ public class DispatchPipelineBenchmark {
     return report;
   }
 
-  /** A delivery store that keeps the claims (so idempotency still works) and nothing else. */
+  /**
+   * A delivery store that keeps the claims (so idempotency still works), the records only while
+   * their send is in flight, and nothing else.
+   */
   static final class ClaimsOnlyStore implements DeliveryStore {
     private final Set<String> claims = ConcurrentHashMap.newKeySet(2 * DEVICES);
+    private final Map<String, DeliveryRecord> inFlight = new ConcurrentHashMap<>();
     private final Map<String, DispatchProgress> progress = new ConcurrentHashMap<>();
     private final AtomicLong delivered = new AtomicLong();
 
     @Override
     public boolean claim(DeliveryRecord record) {
-      return claims.add(record.key());
+      if (!claims.add(record.key())) {
+        return false;
+      }
+      if (record.state() == DeliveryState.CLAIMED) {
+        inFlight.put(record.key(), record);
+      }
+      return true;
     }
 
     @Override
     public void update(DeliveryRecord record) {
-      if (record.state() == DeliveryState.DELIVERED) {
+      inFlight.replace(record.key(), record);
+    }
+
+    @Override
+    public Optional<DeliveryRecord> modify(String key, UnaryOperator<DeliveryRecord> change) {
+      DeliveryRecord current = inFlight.remove(key); // every modify here settles the delivery
+      if (current == null) {
+        return Optional.empty();
+      }
+      DeliveryRecord settled = change.apply(current);
+      if (settled.state() == DeliveryState.DELIVERED) {
         delivered.incrementAndGet();
       }
+      return Optional.of(settled);
     }
 
     @Override

@@ -592,9 +592,13 @@ public final class Dispatcher {
       }
       Instant now = clock.instant();
       for (DeliveryRecord r : unknown) {
-        DeliveryRecord failed = r.withState(DeliveryState.FAILED, Suppression.UNKNOWN,
-            "claimed before a restart; the outcome of the provider call is unknown", now);
-        store.update(failed);
+        Optional<DeliveryRecord> changed = store.modify(r.key(), current -> current.withState(
+            DeliveryState.FAILED, Suppression.UNKNOWN,
+            "claimed before a restart; the outcome of the provider call is unknown", now));
+        if (changed.isEmpty()) {
+          continue;
+        }
+        DeliveryRecord failed = changed.get();
         record(DeliveryEvent.of(EventType.PUSH_FAILED, now, failed, Suppression.UNKNOWN,
             failed.detail(), 0));
       }
@@ -1113,9 +1117,11 @@ public final class Dispatcher {
 
     private void settle(Claimed c, DeliveryState state, String reason, String detail, int attempts,
         int status, String messageId, EventType event, Instant now) {
-      DeliveryRecord settled = c.record.withOutcome(state, reason, detail, now, attempts, status,
-          messageId);
-      store.update(settled);
+      // From the stored record, not the claimed one: a click may have landed while SENDING.
+      DeliveryRecord settled = store.modify(c.record.key(), current -> current.withOutcome(state,
+              reason, detail, now, attempts, status, messageId))
+          .orElseThrow(() -> new IllegalStateException(
+              "delivery " + c.record.key() + " is no longer in the delivery store"));
       record(DeliveryEvent.of(event, now, settled, reason, detail, status));
     }
 
