@@ -162,6 +162,29 @@ class CampaignsTest extends DispatchFixture {
   }
 
   @Test
+  void aPauseWhileTheRunIsStartingReachesTheRun() {
+    herald.campaigns().create(campaign("slow")
+        .policy(DeliveryPolicy.builder().messagesPerSecond(1).build()).build());
+    web.answer = m -> {
+      if (web.sent().size() == 1) {
+        herald.campaigns().pause("slow"); // the run is still being started (inline driver)
+      }
+      return CompletableFuture.completedFuture(SendResult.accepted(null, 201));
+    };
+    herald.campaigns().schedule("slow");
+    scheduler.advance(Duration.ZERO);
+    int sentWhileStarting = web.sent().size();
+
+    scheduler.advance(Duration.ofMinutes(1));
+    assertThat(state("slow")).isEqualTo(CampaignState.PAUSED);
+    assertThat(web.sent()).hasSize(sentWhileStarting).hasSizeLessThan(6);
+    herald.campaigns().resume("slow");
+    scheduler.advance(Duration.ofMinutes(1));
+    assertThat(web.sent()).hasSize(6);
+    assertThat(state("slow")).isEqualTo(CampaignState.COMPLETED);
+  }
+
+  @Test
   void cancellingAPausedCampaignSendsNothingMore() {
     herald.campaigns().create(campaign("slow")
         .policy(DeliveryPolicy.builder().messagesPerSecond(1).build()).build());

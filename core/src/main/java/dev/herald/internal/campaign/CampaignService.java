@@ -210,6 +210,14 @@ public final class CampaignService implements Campaigns {
     Campaign campaign = campaign(running);
     DispatchHandle handle = dispatcher.start(campaign.toRequest(step));
     runs.put(running.id(), handle);
+    // A pause or cancel that landed after the run started but before its handle was registered
+    // changed the stored state without reaching the run; the stored state wins.
+    CampaignState now = load(running.id()).state();
+    if (now == CampaignState.PAUSED) {
+      handle.pause();
+    } else if (now == CampaignState.CANCELLED) {
+      handle.cancel();
+    }
     handle.completion().whenComplete((report, error) -> {
       runs.remove(running.id(), handle);
       try {
