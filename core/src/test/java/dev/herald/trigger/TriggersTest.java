@@ -11,16 +11,24 @@ import dev.herald.dispatch.DispatchFixture;
 import dev.herald.dispatch.DispatchSettings;
 import dev.herald.spi.AudienceResolver;
 import dev.herald.spi.SendResult;
+import dev.herald.spi.TriggerStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -197,6 +205,51 @@ class TriggersTest extends DispatchFixture {
           assertThat(f.reason()).isEqualTo(Triggers.ENTRY_LIMIT));
       assertThat(herald.triggers().stats("cashback").total().suppressedByReason())
           .containsEntry(Triggers.ENTRY_LIMIT, 1L);
+    }
+
+    @Test
+    void oncePerPlayerHoldsWhenEventsArriveAtOnce() throws Exception {
+      // Both reports of a round meet in lastEntry unless the first is already deciding alone:
+      // without per-player serialisation both would read "no entry yet" and both would send.
+      AtomicReference<CyclicBarrier> meet = new AtomicReference<>();
+      TriggerStore meeting = new DelegatingTriggerStore(triggerStore) {
+        @Override
+        public Optional<Instant> lastEntry(String ruleId, String playerId) {
+          Optional<Instant> seen = super.lastEntry(ruleId, playerId);
+          try {
+            meet.get().await(50, TimeUnit.MILLISECONDS);
+          } catch (Exception alone) {
+            // the other report is held back: it decides after this one has recorded its entry
+          }
+          return seen;
+        }
+      };
+      rebuild(b -> b.triggerStore(meeting));
+      herald.triggers().define(cashback().entryMode(EntryMode.oncePerPlayer()).build());
+      int rounds = 10;
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        for (int i = 0; i < rounds; i++) {
+          String player = "racer-" + i;
+          webPlayer(player);
+          meet.set(new CyclicBarrier(2));
+          CyclicBarrier start = new CyclicBarrier(2);
+          List<Future<?>> reports = new ArrayList<>();
+          for (int t = 0; t < 2; t++) {
+            PlayerEvent e = event(player, PlayerEventType.CASHBACK_CREDITED, "amount", t);
+            reports.add(pool.submit(() -> {
+              start.await();
+              return herald.triggers().report(e);
+            }));
+          }
+          for (Future<?> f : reports) {
+            f.get(30, TimeUnit.SECONDS);
+          }
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(web.sent()).hasSize(rounds); // one per player, never two
     }
 
     @Test

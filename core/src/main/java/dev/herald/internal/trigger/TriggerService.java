@@ -45,14 +45,17 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The {@link Triggers} implementation. Rules are indexed by event type in an immutable snapshot
- * replaced on every change, so {@link #report} reads without locks: only the rules of the event's
- * type are looked at.
+ * replaced on every change, so {@link #report} reads the rules without locks: only the rules of
+ * the event's type are looked at. The decisions for one player (already handled? entry limit?
+ * record the entry) are made under that player's lock stripe, so two events of one player
+ * reported at once cannot both pass a once-per-player rule.
  */
 public final class TriggerService implements Triggers {
   private static final Logger log = LoggerFactory.getLogger(TriggerService.class);
@@ -67,6 +70,7 @@ public final class TriggerService implements Triggers {
   private final Clock clock;
   private final HeraldListener listener;
   private final Analytics analytics;
+  private final ReentrantLock[] playerLocks = new ReentrantLock[64];
   private final Map<String, TriggerRule> rules = new ConcurrentHashMap<>();
   private volatile Index index = new Index(Map.of(), Set.of(), List.of());
 
@@ -102,6 +106,9 @@ public final class TriggerService implements Triggers {
     this.clock = clock;
     this.listener = listener;
     this.analytics = analytics;
+    for (int i = 0; i < playerLocks.length; i++) {
+      playerLocks[i] = new ReentrantLock();
+    }
   }
 
   @Override
@@ -164,6 +171,17 @@ public final class TriggerService implements Triggers {
     if (candidates == null) {
       return List.of();
     }
+    ReentrantLock lock = playerLocks[(event.playerId().hashCode() & 0x7fffffff)
+        % playerLocks.length];
+    lock.lock();
+    try {
+      return fire(candidates, event, type);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private List<TriggerFiring> fire(List<TriggerRule> candidates, PlayerEvent event, String type) {
     Instant now = clock.instant();
     List<TriggerFiring> firings = new ArrayList<>(2);
     boolean fired = false;
