@@ -3,6 +3,7 @@ package dev.herald.apns.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.apns.ApnsRejectionReason;
+import dev.herald.internal.RetryAfter;
 import dev.herald.spi.RejectionKind;
 import dev.herald.spi.SendResult;
 import java.io.IOException;
@@ -33,12 +34,13 @@ record ApnsAnswer(
    * Reads a response; the caller closes it.
    *
    * @param response the response
+   * @param now the current time, for a Retry-After given as a date
    * @return the answer
    */
-  static ApnsAnswer read(Response response) {
+  static ApnsAnswer read(Response response, Instant now) {
     int status = response.code();
     String apnsId = response.header("apns-id");
-    Duration retryAfter = retryAfter(response.header("retry-after"));
+    Duration retryAfter = RetryAfter.parse(response.header("retry-after"), now).orElse(null);
     if (status == 200) {
       return new ApnsAnswer(status, apnsId, "", null, null);
     }
@@ -106,17 +108,5 @@ record ApnsAnswer(
 
   private Instant invalidatedAt(Clock clock) {
     return timestampMillis != null ? Instant.ofEpochMilli(timestampMillis) : clock.instant();
-  }
-
-  private static Duration retryAfter(String header) {
-    if (header == null) {
-      return null;
-    }
-    try {
-      long seconds = Long.parseLong(header.strip());
-      return seconds >= 0 ? Duration.ofSeconds(seconds) : null;
-    } catch (NumberFormatException e) {
-      return null; // An HTTP date; APNs does not send them.
-    }
   }
 }

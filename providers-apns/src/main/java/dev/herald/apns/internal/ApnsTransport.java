@@ -180,7 +180,7 @@ public final class ApnsTransport {
   void onResponse(ApnsExchange x, Response response) {
     ApnsAnswer answer;
     try (response) {
-      answer = ApnsAnswer.read(response);
+      answer = ApnsAnswer.read(response, clock.instant());
     } catch (RuntimeException e) {
       // Never leave a future or a stream behind, whatever went wrong reading the answer.
       x.pool.finished(x.channel, false, false);

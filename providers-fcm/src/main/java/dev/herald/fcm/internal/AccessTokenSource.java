@@ -9,6 +9,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.herald.internal.RetryAfter;
 import dev.herald.spi.RejectionKind;
 import dev.herald.spi.SendResult;
 import java.io.IOException;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.herald.internal.RetryAfter;
 import dev.herald.spi.RejectionKind;
 import dev.herald.spi.SendResult;
 import java.io.IOException;

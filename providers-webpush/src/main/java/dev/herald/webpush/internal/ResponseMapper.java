@@ -2,13 +2,11 @@ package dev.herald.webpush.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.herald.internal.RetryAfter;
 import dev.herald.spi.RejectionKind;
 import dev.herald.spi.SendResult;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 
 /**
  * Turns a push service's answer into a {@link SendResult} (RFC 8030 §5, §7, §8.4 and RFC 8292 §4):
@@ -54,39 +52,13 @@ public final class ResponseMapper {
               + suffix(said), status);
       case 408, 429 -> SendResult.retryLater(
           orDefault(said, status == 429 ? "rate limited by the push service" : "request timeout"),
-          parseRetryAfter(retryAfter, now), status);
+          RetryAfter.parse(retryAfter, now).orElse(null), status);
       default -> status >= 500
           ? SendResult.retryLater(orDefault(said, "push service error (HTTP " + status + ")"),
-              parseRetryAfter(retryAfter, now), status)
+              RetryAfter.parse(retryAfter, now).orElse(null), status)
           : SendResult.rejected(RejectionKind.OTHER,
               "unexpected HTTP " + status + " from the push service" + suffix(said), status);
     };
-  }
-
-  /**
-   * Parses {@code Retry-After}: delay seconds or an HTTP date (RFC 9110 §10.2.3).
-   *
-   * @param value the header, or null
-   * @param now the current time
-   * @return the delay, or null when absent or unparseable
-   */
-  public static Duration parseRetryAfter(String value, Instant now) {
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    String v = value.strip();
-    try {
-      long seconds = Long.parseLong(v);
-      return seconds < 0 ? null : Duration.ofSeconds(seconds);
-    } catch (NumberFormatException notSeconds) {
-      try {
-        Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-        Duration d = Duration.between(now, at);
-        return d.isNegative() ? Duration.ZERO : d;
-      } catch (DateTimeParseException notDate) {
-        return null;
-      }
-    }
   }
 
   /**

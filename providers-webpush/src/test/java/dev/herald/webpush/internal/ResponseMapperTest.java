@@ -12,17 +12,6 @@ class ResponseMapperTest {
   private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
 
   @Test
-  void retryAfterInSecondsOrAsAnHttpDate() {
-    assertThat(ResponseMapper.parseRetryAfter("120", NOW)).isEqualTo(Duration.ofSeconds(120));
-    assertThat(ResponseMapper.parseRetryAfter("Sun, 22 Nov 2026 10:01:30 GMT", NOW))
-        .isEqualTo(Duration.ofSeconds(90));
-    assertThat(ResponseMapper.parseRetryAfter("Sun, 22 Nov 2026 09:00:00 GMT", NOW))
-        .isEqualTo(Duration.ZERO);
-    assertThat(ResponseMapper.parseRetryAfter("soon", NOW)).isNull();
-    assertThat(ResponseMapper.parseRetryAfter(null, NOW)).isNull();
-  }
-
-  @Test
   void takesTheServicesOwnWordsFromAppleAndMozillaBodies() {
     assertThat(ResponseMapper.serviceText("{\"reason\":\"BadJwtToken\"}")).isEqualTo("BadJwtToken");
     assertThat(ResponseMapper.serviceText(

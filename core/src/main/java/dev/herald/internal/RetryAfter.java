@@ -1,4 +1,4 @@
-package dev.herald.fcm.internal;
+package dev.herald.internal;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -7,7 +7,10 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
-/** Parses an HTTP Retry-After header (RFC 9110 §10.2.3): delay seconds or an HTTP date. */
+/**
+ * Parses an HTTP Retry-After header (RFC 9110 §10.2.3): delay seconds or an HTTP date. Shared by
+ * the providers, which all map it into {@code SendResult.retryLater}.
+ */
 public final class RetryAfter {
   private RetryAfter() {}
 
