@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Collection;
 
 /**
@@ -139,5 +140,26 @@ public final class Checks {
       throw new InvalidInputException(field, "must name a host");
     }
     return uri;
+  }
+
+  /**
+   * Decodes base64url, tolerating standard base64 and padding: browsers and libraries hand out
+   * subscription keys and VAPID keys in either form. The error names the field, never the value.
+   *
+   * @param value the text
+   * @param field the field name for the error
+   * @return the bytes
+   */
+  public static byte[] base64(String value, String field) {
+    String text = nonBlank(value, field).strip().replace('+', '-').replace('/', '_');
+    int end = text.length();
+    while (end > 0 && text.charAt(end - 1) == '=') {
+      end--;
+    }
+    try {
+      return Base64.getUrlDecoder().decode(text.substring(0, end));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException(field, "is not base64url or base64");
+    }
   }
 }

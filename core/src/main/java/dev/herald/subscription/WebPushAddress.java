@@ -120,8 +120,8 @@ public final class WebPushAddress implements DeviceAddress {
   private static WebPushAddress create(String endpoint, String p256dh, String auth, boolean http) {
     return create(
         endpoint,
-        decodeBase64(p256dh, "webPush.p256dh"),
-        decodeBase64(auth, "webPush.auth"),
+        Checks.base64(p256dh, "webPush.p256dh"),
+        Checks.base64(auth, "webPush.auth"),
         http);
   }
 
@@ -144,19 +144,6 @@ public final class WebPushAddress implements DeviceAddress {
           "webPush.auth", "expected a 16-byte secret, got " + auth.length + " bytes");
     }
     return new WebPushAddress(uri, p256dh.clone(), auth.clone());
-  }
-
-  static byte[] decodeBase64(String value, String field) {
-    String text = Checks.nonBlank(value, field);
-    try {
-      String normalised = text.replace('+', '-').replace('/', '_');
-      while (normalised.endsWith("=")) {
-        normalised = normalised.substring(0, normalised.length() - 1);
-      }
-      return Base64.getUrlDecoder().decode(normalised);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidInputException(field, "is not base64url or base64");
-    }
   }
 
   /**

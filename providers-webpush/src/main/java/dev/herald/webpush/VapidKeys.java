@@ -69,7 +69,7 @@ public final class VapidKeys {
    */
   public static VapidKeys fromBase64Url(String publicKey, String privateKey) {
     VapidKeys keys = fromPrivateKeyBase64Url(privateKey);
-    byte[] given = decode(publicKey, "vapid.publicKey");
+    byte[] given = Checks.base64(publicKey, "vapid.publicKey");
     if (given.length != 65 || given[0] != 0x04) {
       throw new InvalidInputException("vapid.publicKey",
           "expected a 65-byte uncompressed P-256 point in base64url, got " + given.length
@@ -90,7 +90,7 @@ public final class VapidKeys {
    * @throws InvalidInputException naming {@code vapid.privateKey} when it is malformed
    */
   public static VapidKeys fromPrivateKeyBase64Url(String privateKey) {
-    return fromPrivateScalar(decode(privateKey, "vapid.privateKey"));
+    return fromPrivateScalar(Checks.base64(privateKey, "vapid.privateKey"));
   }
 
   /**
@@ -132,18 +132,6 @@ public final class VapidKeys {
       throw new InvalidInputException("vapid.privateKey", "is not a valid P-256 private key");
     }
     return new VapidKeys(publicKey, scalar.clone());
-  }
-
-  private static byte[] decode(String value, String field) {
-    String text = Checks.nonBlank(value, field).replace('+', '-').replace('/', '_');
-    while (text.endsWith("=")) {
-      text = text.substring(0, text.length() - 1);
-    }
-    try {
-      return Base64.getUrlDecoder().decode(text);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidInputException(field, "is not base64url");
-    }
   }
 
   private static ECPrivateKey jcaPrivateKey(byte[] scalar) {

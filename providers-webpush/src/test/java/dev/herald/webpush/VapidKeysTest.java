@@ -78,7 +78,7 @@ class VapidKeysTest {
     assertThatThrownBy(() -> VapidKeys.fromPrivateKeyBase64Url("A".repeat(43)))
         .hasMessageContaining("vapid.privateKey: is not a valid P-256 private key");
     assertThatThrownBy(() -> VapidKeys.fromPrivateKeyBase64Url("not base64 !"))
-        .hasMessage("vapid.privateKey: is not base64url");
+        .hasMessage("vapid.privateKey: is not base64url or base64");
     assertThatThrownBy(() -> VapidKeys.fromPem(P384_PKCS8))
         .hasMessage("vapid.privateKey: is not on the P-256 curve (prime256v1)");
     assertThatThrownBy(() -> VapidKeys.fromPem("hello"))
