@@ -14,10 +14,13 @@ import dev.herald.subscription.PushPreferences;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -60,6 +63,7 @@ public final class Segmentation implements AudienceResolver {
   private final Clock clock;
   private final Duration indexMaxAge;
   private final SegmentRegistry registry;
+  private final Map<String, Compiled> compiled = new ConcurrentHashMap<>();
   private final RuleParser parser;
   private final Object indexLock = new Object();
   private volatile PlayerIndex index;
@@ -108,9 +112,42 @@ public final class Segmentation implements AudienceResolver {
    * @throws SegmentRuleException when its references are broken or cyclic
    */
   public CompiledSegment compile(String segmentId) {
-    Condition rule = registry.condition(SegmentIds.check(segmentId)).orElseThrow(() ->
-        new InvalidInputException("segmentId", "unknown segment '" + segmentId + "'"));
-    return compile(rule);
+    SegmentIds.check(segmentId);
+    Compiled cached = compiled.get(segmentId);
+    if (cached != null && cached.stillCurrent(registry)) {
+      return cached.segment();
+    }
+    // Record every saved segment the compilation reads, to know when the result goes stale.
+    Map<String, Condition> read = new HashMap<>();
+    Function<String, Optional<Condition>> recording = id -> {
+      Optional<Condition> condition = registry.condition(id);
+      read.put(id, condition.orElse(null));
+      return condition;
+    };
+    Optional<Condition> rule = recording.apply(segmentId);
+    if (rule.isEmpty()) {
+      compiled.remove(segmentId);
+      throw new InvalidInputException("segmentId", "unknown segment '" + segmentId + "'");
+    }
+    CompiledSegment segment = CompiledSegment.compile(rule.get(), catalogue, recording);
+    compiled.put(segmentId, new Compiled(Collections.unmodifiableMap(read), segment));
+    return segment;
+  }
+
+  /**
+   * A compiled saved segment and the rules it was compiled from. The registry hands out the same
+   * parsed {@link Condition} object while a segment's stored text is unchanged, so comparing
+   * identities tells whether any segment read (the segment itself, those it refers to) changed.
+   */
+  private record Compiled(Map<String, Condition> read, CompiledSegment segment) {
+    boolean stillCurrent(SegmentRegistry registry) {
+      for (Map.Entry<String, Condition> e : read.entrySet()) {
+        if (registry.condition(e.getKey()).orElse(null) != e.getValue()) {
+          return false;
+        }
+      }
+      return true;
+    }
   }
 
   /**

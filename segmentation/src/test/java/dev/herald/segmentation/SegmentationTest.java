@@ -208,6 +208,25 @@ class SegmentationTest {
   }
 
   @Test
+  void aCompiledSegmentIsReusedUntilItOrASegmentItReadsChanges() {
+    segmentation.segments().define("vips", "vip_level >= 3");
+    segmentation.segments().define("german-vips", "segment \"vips\" and country = \"DE\"");
+    CompiledSegment first = segmentation.compile("german-vips");
+    assertThat(segmentation.compile("german-vips")).isSameAs(first);
+    assertThat(segmentation.matches("german-vips", "alice")).isTrue(); // VIP level 4
+
+    segmentation.segments().define("vips", "vip_level >= 5");
+    assertThat(segmentation.compile("german-vips")).isNotSameAs(first);
+    assertThat(segmentation.matches("german-vips", "alice")).isFalse();
+
+    segmentation.segments().define("german-vips", "country = \"DE\"");
+    assertThat(segmentation.matches("german-vips", "alice")).isTrue();
+    segmentation.segments().delete("german-vips");
+    assertThatThrownBy(() -> segmentation.matches("german-vips", "alice"))
+        .hasMessageContaining("unknown segment 'german-vips'");
+  }
+
+  @Test
   void previewsReportRuleErrorsWithPositions() {
     assertThatThrownBy(() -> segmentation.preview("vip_level >= 3 and segment \"nope\""))
         .isInstanceOfSatisfying(SegmentRuleException.class,
