@@ -12,6 +12,7 @@ import java.util.Objects;
 public final class InvalidInputException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
+  /** The field that was wrong. */
   private final String field;
 
   /**

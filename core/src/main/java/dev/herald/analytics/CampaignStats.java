@@ -16,7 +16,13 @@ import java.util.TreeMap;
 public record CampaignStats(
     String sourceId, DeliveryStats total, Map<String, DeliveryStats> byVariant) {
 
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param sourceId the campaign, trigger rule or transactional source
+   * @param total counts over every step and variant
+   * @param byVariant counts per variant
+   */
   public CampaignStats {
     Checks.nonBlank(sourceId, "sourceId");
     Checks.required(total, "total");

@@ -40,7 +40,23 @@ public record DeliveryEvent(
     int httpStatus,
     Optional<BigDecimal> value) {
 
-  /** Validates the fields. */
+  /**
+   * Validates the fields.
+   *
+   * @param type what happened
+   * @param at when, by Herald's clock
+   * @param sourceId the campaign, trigger rule or transactional send
+   * @param step the occurrence within the source; empty for source-level events
+   * @param deliveryId the delivery, for delivery events
+   * @param playerId the player, for delivery and conversion events
+   * @param deviceId the device, when there is one
+   * @param platform the device's platform, when there is one
+   * @param variant the A/B variant, for delivery events
+   * @param reason the suppression or failure code, the clicked action id, or the conversion goal
+   * @param detail the provider's text or another human-readable detail; may be empty
+   * @param httpStatus the push service's HTTP status, 0 when none
+   * @param value a conversion's value (a deposit amount), when given
+   */
   public DeliveryEvent {
     Checks.required(type, "type");
     Checks.required(at, "at");

@@ -66,7 +66,32 @@ public record DeliveryRecord(
   /** The pseudo-variant of players held out in the control group. */
   public static final String CONTROL_VARIANT = "control";
 
-  /** Validates the fields. */
+  /**
+   * Validates the fields.
+   *
+   * @param sourceId the campaign, trigger rule or transactional send this delivery belongs to
+   * @param step the occurrence within the source: a recurring campaign's run, a trigger's event
+   * @param playerId the player
+   * @param deviceId the device, empty for a player-level suppression (no device)
+   * @param platform the device's platform, empty without a device
+   * @param deliveryId the opaque id derived from the key
+   * @param variant the A/B variant ({@code "default"} without variants, {@code "control"} for the
+   *     control group)
+   * @param type the notification type, which carries the purpose
+   * @param category the opt-in category the message was sent under (the type's, unless the template
+   *     overrides it); frequency caps by category count it
+   * @param state where the delivery stands
+   * @param reason why it was suppressed or failed ({@link Suppression} codes); empty otherwise
+   * @param detail the provider's reason text or other detail; may be empty
+   * @param createdAt when it was decided or claimed
+   * @param updatedAt when it last changed
+   * @param attempts provider calls made
+   * @param httpStatus the push service's last HTTP status, 0 for none
+   * @param messageId the push service's message id, when accepted
+   * @param clickedAt when the player first clicked, if ever
+   * @param conversions goals credited to this delivery's click
+   * @param conversionValue the summed value of those goals
+   */
   public DeliveryRecord {
     Checks.nonBlank(sourceId, "sourceId");
     Checks.required(step, "step");

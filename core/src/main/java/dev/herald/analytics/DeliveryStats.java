@@ -42,7 +42,21 @@ public record DeliveryStats(
     long conversions,
     BigDecimal conversionValue) {
 
-  /** Copies the maps. */
+  /**
+   * Copies the maps.
+   *
+   * @param audience every delivery considered
+   * @param suppressed held back by a gate
+   * @param suppressedByReason suppressed deliveries per {@link Suppression} code
+   * @param pending claimed or being sent, outcome not yet known
+   * @param sent handed to a push service (delivered + failed)
+   * @param delivered accepted by the push service
+   * @param failed not accepted (invalid address, rejected, retries exhausted, unknown)
+   * @param failedByReason failed deliveries per {@link Suppression} failure code
+   * @param clicked delivered messages clicked at least once
+   * @param conversions goals credited to clicks
+   * @param conversionValue the summed value of those goals
+   */
   public DeliveryStats {
     suppressedByReason = Collections.unmodifiableMap(new TreeMap<>(suppressedByReason));
     failedByReason = Collections.unmodifiableMap(new TreeMap<>(failedByReason));

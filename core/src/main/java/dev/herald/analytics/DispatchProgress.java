@@ -19,7 +19,16 @@ public record DispatchProgress(
     String sourceId, String step, Instant startedAt, Optional<String> cursor,
     Optional<Instant> completedAt) {
 
-  /** Validates the fields. */
+  /**
+   * Validates the fields.
+   *
+   * @param sourceId the source
+   * @param step the step
+   * @param startedAt when the step first started
+   * @param cursor every player id up to and including this one is settled (audiences stream in
+   *     ascending id order); empty before the first checkpoint
+   * @param completedAt when the step completed, if it has
+   */
   public DispatchProgress {
     Checks.nonBlank(sourceId, "sourceId");
     Checks.required(step, "step");

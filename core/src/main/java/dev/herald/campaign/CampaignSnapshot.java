@@ -22,7 +22,16 @@ public record CampaignSnapshot(
     Optional<String> currentStep,
     Optional<Instant> nextRunAt) {
 
-  /** Validates the fields. */
+  /**
+   * Validates the fields.
+   *
+   * @param campaign the definition
+   * @param state the lifecycle state
+   * @param createdAt when it was created
+   * @param updatedAt when its state last changed
+   * @param currentStep the step of the run in progress (or last run); empty before the first
+   * @param nextRunAt when it runs next, while SCHEDULED
+   */
   public CampaignSnapshot {
     Checks.required(campaign, "campaign");
     Checks.required(state, "state");

@@ -6,6 +6,7 @@ import java.util.Objects;
 public final class IllegalCampaignStateException extends IllegalStateException {
   private static final long serialVersionUID = 1L;
 
+  /** The state the campaign was in. */
   private final CampaignState state;
 
   /**

@@ -80,7 +80,11 @@ public sealed interface Schedule permits Schedule.Now, Schedule.At, Schedule.Rec
    * @param at the instant
    */
   record At(Instant at) implements Schedule {
-    /** Validates the instant. */
+    /**
+     * Validates the instant.
+     *
+     * @param at the instant
+     */
     public At {
       Checks.required(at, "schedule.at");
     }
@@ -102,7 +106,13 @@ public sealed interface Schedule permits Schedule.Now, Schedule.At, Schedule.Rec
     private static final CronParser PARSER =
         new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
 
-    /** Validates the expression. */
+    /**
+     * Validates the expression.
+     *
+     * @param cron the five-field expression
+     * @param zone the zone the times are local to
+     * @param until no run after this instant, if present
+     */
     public Recurring {
       cron = Checks.nonBlank(cron, "schedule.cron", 128);
       Checks.required(zone, "schedule.zone");

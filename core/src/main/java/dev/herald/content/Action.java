@@ -16,7 +16,13 @@ public record Action(String id, String title, Optional<String> link) {
   /** The longest title accepted. */
   public static final int MAX_TITLE_CHARS = 64;
 
-  /** Validates the fields. */
+  /**
+   * Validates the fields.
+   *
+   * @param id the action id reported back when clicked, for example {@code "claim"}
+   * @param title the button label
+   * @param link where the button leads (a URL or an app deep link), empty for none
+   */
   public Action {
     id = Checks.nonBlank(id, "action.id", MAX_ID_CHARS);
     title = Checks.nonBlank(title, "action.title", MAX_TITLE_CHARS);

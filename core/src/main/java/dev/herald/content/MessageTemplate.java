@@ -62,7 +62,13 @@ public final class MessageTemplate {
    * @param link the link template, empty for none
    */
   public record ActionTemplate(String id, String title, Optional<String> link) {
-    /** Validates the fields. */
+    /**
+     * Validates the fields.
+     *
+     * @param id the action id
+     * @param title the label template
+     * @param link the link template, empty for none
+     */
     public ActionTemplate {
       id = Checks.nonBlank(id, "action.id", Action.MAX_ID_CHARS);
       title = checkSyntax(Checks.nonBlank(title, "action.title", MAX_TEMPLATE_CHARS), "action.title");

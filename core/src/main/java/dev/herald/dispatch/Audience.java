@@ -58,7 +58,11 @@ public sealed interface Audience permits Audience.Segment, Audience.Players, Aud
    * @param segmentId the segment id
    */
   record Segment(String segmentId) implements Audience {
-    /** Validates the id. */
+    /**
+     * Validates the id.
+     *
+     * @param segmentId the segment id
+     */
     public Segment {
       segmentId = Checks.nonBlank(segmentId, "audience.segmentId", 128);
     }
@@ -73,7 +77,11 @@ public sealed interface Audience permits Audience.Segment, Audience.Players, Aud
     /** The longest explicit list; larger audiences belong in a segment. */
     public static final int MAX_PLAYERS = 100_000;
 
-    /** Validates, sorts and de-duplicates. */
+    /**
+     * Validates, sorts and de-duplicates.
+     *
+     * @param playerIds the players
+     */
     public Players {
       Checks.maxSize(Checks.required(playerIds, "audience.playerIds"), "audience.playerIds",
           MAX_PLAYERS);

@@ -17,7 +17,12 @@ import java.util.Optional;
  */
 public record CapWindow(Optional<Duration> rolling, int localDays) {
 
-  /** Validates that exactly one form is set. */
+  /**
+   * Validates that exactly one form is set.
+   *
+   * @param rolling the rolling length, when rolling
+   * @param localDays the number of local calendar days (today and the days before), when calendar
+   */
   public CapWindow {
     Checks.required(rolling, "window.rolling");
     if (rolling.isPresent() == (localDays > 0)) {

@@ -40,7 +40,17 @@ public record DispatchReport(
     STOPPED
   }
 
-  /** Validates the fields. */
+  /**
+   * Validates the fields.
+   *
+   * @param sourceId the source
+   * @param step the step
+   * @param status completed, cancelled or failed
+   * @param stats the step's counts, read from the delivery store when the run ended
+   * @param startedAt when this run started
+   * @param finishedAt when every delivery was settled
+   * @param error what went wrong, for a failed run (the audience could not be read, say)
+   */
   public DispatchReport {
     Checks.nonBlank(sourceId, "sourceId");
     Checks.required(step, "step");

@@ -35,7 +35,14 @@ public record FrequencyCap(Scope scope, String key, int max, CapWindow window) {
     CATEGORY
   }
 
-  /** Validates the fields. */
+  /**
+   * Validates the fields.
+   *
+   * @param scope what is counted
+   * @param key the type name or category for TYPE and CATEGORY scopes, empty for MARKETING
+   * @param max the most messages allowed in the window, at least 1
+   * @param window the window
+   */
   public FrequencyCap {
     Checks.required(scope, "cap.scope");
     Checks.required(key, "cap.key");

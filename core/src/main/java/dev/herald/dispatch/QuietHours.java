@@ -29,7 +29,14 @@ public record QuietHours(LocalTime start, LocalTime end, Mode mode, ZoneId defau
     DROP
   }
 
-  /** Validates the fields. */
+  /**
+   * Validates the fields.
+   *
+   * @param start the local time the quiet window opens (inclusive)
+   * @param end the local time it closes (exclusive)
+   * @param mode postpone or drop
+   * @param defaultZone the zone for players whose profile has none
+   */
   public QuietHours {
     Checks.required(start, "quietHours.start");
     Checks.required(end, "quietHours.end");

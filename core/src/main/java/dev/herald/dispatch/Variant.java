@@ -17,7 +17,14 @@ import java.util.regex.Pattern;
 public record Variant(String id, int weight, Content content) {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
 
-  /** Validates the fields. */
+  /**
+   * Validates the fields.
+   *
+   * @param id a short id: letters, digits, {@code _} and {@code -}, at most 32; not {@value
+   *     DeliveryRecord#CONTROL_VARIANT}
+   * @param weight the relative share, 1 to 1000
+   * @param content what this arm sends
+   */
   public Variant {
     Checks.nonBlank(id, "variant.id");
     if (!ID.matcher(id).matches()) {

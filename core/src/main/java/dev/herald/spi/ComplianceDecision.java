@@ -22,7 +22,12 @@ public record ComplianceDecision(boolean allowed, String reason) {
 
   private static final ComplianceDecision ALLOW = new ComplianceDecision(true, "");
 
-  /** Validates the fields. */
+  /**
+   * Validates the fields.
+   *
+   * @param allowed whether the send may go
+   * @param reason when suppressed, a code such as {@link #SELF_EXCLUDED}; empty when allowed
+   */
   public ComplianceDecision {
     Checks.required(reason, "reason");
     if (!allowed && reason.isBlank()) {

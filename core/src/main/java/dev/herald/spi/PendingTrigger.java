@@ -19,7 +19,18 @@ import java.util.Map;
 public record PendingTrigger(String id, String ruleId, String playerId, String eventId,
     String eventType, Instant triggeredAt, Instant sendAt, Map<String, String> values) {
 
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param id unique: rule, event and player
+   * @param ruleId the rule
+   * @param playerId the player
+   * @param eventId the event that fired the rule
+   * @param eventType the event's type name
+   * @param triggeredAt when the event happened
+   * @param sendAt when the message is due
+   * @param values the event's attributes for the message's placeholders, as text
+   */
   public PendingTrigger {
     Checks.nonBlank(id, "id");
     Checks.nonBlank(ruleId, "ruleId");

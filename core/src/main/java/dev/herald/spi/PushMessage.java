@@ -19,7 +19,16 @@ import java.time.Instant;
 public record PushMessage(
     String deliveryId, DeviceAddress address, Notification notification, Instant expiresAt) {
 
-  /** Validates the fields. */
+  /**
+   * Validates the fields.
+   *
+   * @param deliveryId Herald's id for this delivery, carried in the payload so a click can be
+   *     reported back (at most 128 characters)
+   * @param address where to send
+   * @param notification the rendered content
+   * @param expiresAt after this instant the message is worthless; providers derive the TTL header
+   *     (Web Push, FCM) or {@code apns-expiration} from it
+   */
   public PushMessage {
     deliveryId = Checks.nonBlank(deliveryId, "deliveryId", 128);
     Checks.required(address, "address");

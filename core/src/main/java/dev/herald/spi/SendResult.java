@@ -70,7 +70,13 @@ public sealed interface SendResult
    * @param httpStatus the HTTP status
    */
   record Accepted(Optional<String> messageId, int httpStatus) implements SendResult {
-    /** Validates the fields. */
+    /**
+     * Validates the fields.
+     *
+     * @param messageId the service's id for the message (Web Push {@code Location}, APNs {@code
+     *     apns-id}, FCM message name), if it gave one
+     * @param httpStatus the HTTP status
+     */
     public Accepted {
       Checks.required(messageId, "messageId");
     }
@@ -96,7 +102,14 @@ public sealed interface SendResult
    */
   record InvalidAddress(String reason, Instant invalidatedAt, int httpStatus)
       implements SendResult {
-    /** Validates the fields. */
+    /**
+     * Validates the fields.
+     *
+     * @param reason the provider's reason
+     * @param invalidatedAt when the provider says the address died (APNs gives a timestamp), else
+     *     when it answered
+     * @param httpStatus the HTTP status
+     */
     public InvalidAddress {
       Checks.required(reason, "reason");
       Checks.required(invalidatedAt, "invalidatedAt");
@@ -117,7 +130,13 @@ public sealed interface SendResult
    */
   record RetryLater(String reason, Optional<Duration> retryAfter, int httpStatus)
       implements SendResult {
-    /** Validates the fields. */
+    /**
+     * Validates the fields.
+     *
+     * @param reason the provider's reason
+     * @param retryAfter the delay the service asked for (Retry-After), if any
+     * @param httpStatus the HTTP status
+     */
     public RetryLater {
       Checks.required(reason, "reason");
       Checks.required(retryAfter, "retryAfter");
@@ -137,7 +156,13 @@ public sealed interface SendResult
    * @param httpStatus the HTTP status, 0 when refused before any request
    */
   record Rejected(RejectionKind kind, String reason, int httpStatus) implements SendResult {
-    /** Validates the fields. */
+    /**
+     * Validates the fields.
+     *
+     * @param kind what class of problem it is
+     * @param reason the provider's reason, saying what to fix
+     * @param httpStatus the HTTP status, 0 when refused before any request
+     */
     public Rejected {
       Checks.required(kind, "kind");
       Checks.required(reason, "reason");

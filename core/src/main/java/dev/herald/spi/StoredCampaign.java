@@ -29,7 +29,18 @@ public record StoredCampaign(
     Optional<String> currentStep,
     Optional<Instant> nextRunAt) {
 
-  /** Validates the fields. */
+  /**
+   * Validates the fields.
+   *
+   * @param id the campaign id
+   * @param state the lifecycle state
+   * @param definition the definition, as JSON written by Herald
+   * @param version the optimistic-concurrency version, 1 when first stored
+   * @param createdAt when it was created
+   * @param updatedAt when it last changed
+   * @param currentStep the step of the current or last run
+   * @param nextRunAt when it runs next, while SCHEDULED
+   */
   public StoredCampaign {
     Checks.nonBlank(id, "id");
     Checks.required(state, "state");

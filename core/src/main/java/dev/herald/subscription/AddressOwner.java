@@ -14,7 +14,14 @@ import dev.herald.internal.Checks;
  * @param epoch the claim counter, 1 for the first claim
  */
 public record AddressOwner(String addressKey, String playerId, String deviceId, long epoch) {
-  /** Validates the fields. */
+  /**
+   * Validates the fields.
+   *
+   * @param addressKey the {@link DeviceAddress#key()}
+   * @param playerId the owning player
+   * @param deviceId the owning device of that player
+   * @param epoch the claim counter, 1 for the first claim
+   */
   public AddressOwner {
     Checks.nonBlank(addressKey, "owner.addressKey");
     Checks.nonBlank(playerId, "owner.playerId");

@@ -21,6 +21,9 @@ public record ApnsAddress(String deviceToken, String topic, ApnsEnvironment envi
    * Validates and normalises the token.
    *
    * @throws InvalidInputException when the token is empty, not hex, or the topic is blank
+    * @param deviceToken the device token as lower-case hex (normalised on construction)
+    * @param topic the bundle id the token belongs to, for example {@code com.example.casino}
+    * @param environment production or sandbox
    */
   public ApnsAddress {
     String token = Checks.nonBlank(deviceToken, "apns.deviceToken").replace(" ", "");

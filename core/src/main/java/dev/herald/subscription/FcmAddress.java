@@ -17,6 +17,7 @@ public record FcmAddress(String token) implements DeviceAddress {
    * Validates the token.
    *
    * @throws InvalidInputException when the token is empty, too long or contains whitespace
+    * @param token the registration token
    */
   public FcmAddress {
     token = Checks.nonBlank(token, "fcm.token", MAX_TOKEN_CHARS);

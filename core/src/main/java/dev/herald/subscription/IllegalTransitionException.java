@@ -9,7 +9,9 @@ import java.util.Objects;
 public final class IllegalTransitionException extends IllegalStateException {
   private static final long serialVersionUID = 1L;
 
+  /** The status the device was in. */
   private final PushStatus from;
+  /** What was asked of it. */
   private final String event;
 
   /**

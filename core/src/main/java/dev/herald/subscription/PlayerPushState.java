@@ -18,7 +18,14 @@ import java.util.Set;
  */
 public record PlayerPushState(String playerId, List<Device> devices, PushPreferences preferences) {
 
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param playerId the player
+   * @param devices every device of the player, in no particular order
+   * @param preferences marketing consent and category opt-ins ({@link PushPreferences#none} if
+   *     never reported)
+   */
   public PlayerPushState {
     Checks.nonBlank(playerId, "playerId");
     devices = List.copyOf(Checks.required(devices, "devices"));

@@ -25,7 +25,14 @@ public record PushPreferences(
   /** The most categories a player can opt into. */
   public static final int MAX_CATEGORIES = 64;
 
-  /** Validates and normalises the fields. */
+  /**
+   * Validates and normalises the fields.
+   *
+   * @param playerId the player
+   * @param marketingConsent whether the player agreed to marketing pushes
+   * @param categories the categories opted into, lower case
+   * @param updatedAt when the preferences were last reported, {@link Instant#EPOCH} for none
+   */
   public PushPreferences {
     Checks.nonBlank(playerId, "playerId");
     Checks.required(categories, "categories");

@@ -25,7 +25,18 @@ public record StatusChange(
     Instant at,
     String detail) {
 
-  /** Validates the fields. */
+  /**
+   * Validates the fields.
+   *
+   * @param playerId the player
+   * @param deviceId the device
+   * @param from the status before, empty when the device was created by this change
+   * @param to the status after
+   * @param reason why
+   * @param at when, by Herald's clock
+   * @param detail a human-readable note, for example the provider's invalidation reason; may be
+   *     empty
+   */
   public StatusChange {
     Checks.nonBlank(playerId, "playerId");
     Checks.nonBlank(deviceId, "deviceId");

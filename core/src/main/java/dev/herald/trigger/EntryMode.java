@@ -24,7 +24,12 @@ public record EntryMode(Kind kind, Optional<Duration> period) {
     ONCE_PER_PERIOD
   }
 
-  /** Validates the fields. */
+  /**
+   * Validates the fields.
+   *
+   * @param kind the kind
+   * @param period the period, for {@link Kind#ONCE_PER_PERIOD}
+   */
   public EntryMode {
     Checks.required(kind, "entryMode.kind");
     Checks.required(period, "entryMode.period");

@@ -43,7 +43,13 @@ public record EventCondition(String attribute, Op op, List<Object> values) {
     MISSING
   }
 
-  /** Validates and normalises the operand. */
+  /**
+   * Validates and normalises the operand.
+   *
+   * @param attribute the attribute name
+   * @param op the operator
+   * @param values the operand: one value, several for {@link Op#IN}, none for EXISTS and MISSING
+   */
   public EventCondition {
     attribute = Attributes.name(attribute, "condition.attribute");
     Checks.required(op, "condition.op");

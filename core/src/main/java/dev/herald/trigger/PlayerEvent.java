@@ -29,7 +29,16 @@ import java.util.TreeMap;
 public record PlayerEvent(String eventId, String playerId, PlayerEventType type,
     Instant occurredAt, Map<String, Object> attributes) {
 
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param eventId the host's unique id for the event (a retried report with the same id sends
+   *     nothing twice), at most 128 characters
+   * @param playerId the player
+   * @param type what happened
+   * @param occurredAt when it happened
+   * @param attributes details, for rule conditions and message placeholders
+   */
   public PlayerEvent {
     eventId = Checks.nonBlank(eventId, "event.eventId", 128);
     playerId = Checks.nonBlank(playerId, "event.playerId", 128);

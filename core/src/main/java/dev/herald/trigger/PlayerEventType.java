@@ -44,7 +44,11 @@ public record PlayerEventType(String name) {
   /** The player's VIP level changed. */
   public static final PlayerEventType VIP_LEVEL_CHANGED = new PlayerEventType("VIP_LEVEL_CHANGED");
 
-  /** Validates the name. */
+  /**
+   * Validates the name.
+   *
+   * @param name upper-case letters, digits and underscores, starting with a letter, at most 64
+   */
   public PlayerEventType {
     Checks.nonBlank(name, "eventType");
     if (!NAME.matcher(name).matches()) {

@@ -23,7 +23,14 @@ public record TriggerFiring(String ruleId, Decision decision, String reason, Ins
     SKIPPED
   }
 
-  /** Validates the fields. */
+  /**
+   * Validates the fields.
+   *
+   * @param ruleId the rule
+   * @param decision sent now, scheduled for later, or skipped
+   * @param reason why it was skipped ({@code ENTRY_LIMIT}, {@code LOWER_PRIORITY}), else empty
+   * @param sendAt when the message goes (now, or after the delay)
+   */
   public TriggerFiring {
     Checks.nonBlank(ruleId, "ruleId");
     Checks.required(decision, "decision");

@@ -72,7 +72,11 @@ public sealed interface FcmTarget permits FcmTarget.Token, FcmTarget.Topic, FcmT
    *     no whitespace
    */
   record Token(String token) implements FcmTarget {
-    /** Validates the token with the same rules as {@link FcmAddress}. */
+    /**
+     * Validates the token with the same rules as {@link FcmAddress}.
+     *
+     * @param token the token
+     */
     public Token {
       token = new FcmAddress(token).token();
     }
@@ -103,7 +107,11 @@ public sealed interface FcmTarget permits FcmTarget.Token, FcmTarget.Topic, FcmT
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9\\-_.~%]+");
     private static final String PREFIX = "/topics/";
 
-    /** Strips a {@code /topics/} prefix and validates the name. */
+    /**
+     * Strips a {@code /topics/} prefix and validates the name.
+     *
+     * @param name the topic name, with or without the prefix
+     */
     public Topic {
       name = Checks.nonBlank(name, "fcm.topic", 1024);
       if (name.startsWith(PREFIX)) {
@@ -135,7 +143,11 @@ public sealed interface FcmTarget permits FcmTarget.Token, FcmTarget.Topic, FcmT
   record Condition(String expression) implements FcmTarget {
     private static final Pattern TOPIC_TEST = Pattern.compile("'[^']*'\\s+in\\s+topics");
 
-    /** Validates the expression's length and number of topics. */
+    /**
+     * Validates the expression's length and number of topics.
+     *
+     * @param expression the condition
+     */
     public Condition {
       expression = Checks.nonBlank(expression, "fcm.condition", 1024);
       Matcher m = TOPIC_TEST.matcher(expression);

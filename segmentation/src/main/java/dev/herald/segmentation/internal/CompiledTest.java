@@ -22,7 +22,28 @@ import java.util.Set;
  */
 public final class CompiledTest {
   /** The folded operators. */
-  public enum Kind { EXISTS, EQ, LT, LE, GT, GE, BETWEEN, IN, CONTAINS, STARTS_WITH }
+  public enum Kind {
+    /** The attribute has a value. */
+    EXISTS,
+    /** Equal to the literal. */
+    EQ,
+    /** Less than the literal. */
+    LT,
+    /** Less than or equal to the literal. */
+    LE,
+    /** Greater than the literal. */
+    GT,
+    /** Greater than or equal to the literal. */
+    GE,
+    /** Between two literals, both included. */
+    BETWEEN,
+    /** Equal to one of a set of literals. */
+    IN,
+    /** A set-valued attribute that contains the literal. */
+    CONTAINS,
+    /** A string that starts with the literal. */
+    STARTS_WITH
+  }
 
   final String attribute;
   final int column;
