@@ -22,7 +22,8 @@ public interface TransactionalSends {
    * @param playerId the player
    * @param content what to say; its type must be a SERVICE type
    * @param idempotencyKey unique per logical message, at most 128 characters
-   * @return completes when every device's delivery is settled
+   * @return completes when every device's delivery is settled; the call itself waits only while
+   *     a provider has {@code DispatchSettings.maxQueuedSendsPerProvider} calls waiting
    * @throws dev.herald.InvalidInputException for a MARKETING type, a blank key or player
    */
   CompletableFuture<DispatchReport> send(String playerId, Content content, String idempotencyKey);

@@ -14,13 +14,16 @@ import java.util.OptionalDouble;
  * {@link dev.herald.Herald}; immutable.
  *
  * <p>Memory stays bounded by {@link #maxPlayersInProgress()}: the audience stream is read only as
- * fast as players are settled.
+ * fast as players are settled. One-player sends the host starts (trigger firings, transactional
+ * sends) are bounded by {@link #maxQueuedSendsPerProvider()}: beyond it, the call that starts one
+ * waits.
  */
 public final class DispatchSettings {
   private static final DispatchSettings DEFAULTS = builder().build();
 
   private final int maxPlayersInProgress;
   private final int maxSendsInFlightPerProvider;
+  private final int maxQueuedSendsPerProvider;
   private final Map<Platform, Double> providerRateLimits;
   private final RetryPolicy retryPolicy;
   private final Duration sendTimeout;
@@ -31,6 +34,7 @@ public final class DispatchSettings {
   private DispatchSettings(Builder b) {
     this.maxPlayersInProgress = b.maxPlayersInProgress;
     this.maxSendsInFlightPerProvider = b.maxSendsInFlightPerProvider;
+    this.maxQueuedSendsPerProvider = b.maxQueuedSendsPerProvider;
     this.providerRateLimits = Collections.unmodifiableMap(new EnumMap<>(b.providerRateLimits));
     this.retryPolicy = b.retryPolicy;
     this.sendTimeout = b.sendTimeout;
@@ -40,8 +44,9 @@ public final class DispatchSettings {
   }
 
   /**
-   * 1,000 players in progress per run, 1,000 calls in flight per provider, no provider rate
-   * limit, {@link RetryPolicy#defaults()}, a 30 s send timeout and a 2 s compliance timeout.
+   * 1,000 players in progress per run, 1,000 calls in flight and 100,000 waiting per provider,
+   * no provider rate limit, {@link RetryPolicy#defaults()}, a 30 s send timeout and a 2 s
+   * compliance timeout.
    *
    * @return the defaults
    */
@@ -69,6 +74,17 @@ public final class DispatchSettings {
   }
 
   /**
+   * How many calls may wait for a slot with one provider before a trigger firing or a
+   * transactional send waits for room (back-pressure on the thread that reports the event or asks
+   * for the send). Campaign runs never wait here: {@link #maxPlayersInProgress()} bounds them.
+   *
+   * @return the most calls waiting for one provider before new one-player sends wait
+   */
+  public int maxQueuedSendsPerProvider() {
+    return maxQueuedSendsPerProvider;
+  }
+
+  /**
    * The rate limit for one provider, across runs.
    *
    * @param platform the provider's platform
@@ -84,7 +100,7 @@ public final class DispatchSettings {
     return retryPolicy;
   }
 
-  /** @return how long a provider call may take before it counts as a transport failure */
+  /** @return how long a provider call may take before it is cancelled and reported UNKNOWN */
   public Duration sendTimeout() {
     return sendTimeout;
   }
@@ -116,6 +132,7 @@ public final class DispatchSettings {
   public static final class Builder {
     private int maxPlayersInProgress = 1000;
     private int maxSendsInFlightPerProvider = 1000;
+    private int maxQueuedSendsPerProvider = 100_000;
     private final Map<Platform, Double> providerRateLimits = new EnumMap<>(Platform.class);
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
     private Duration sendTimeout = Duration.ofSeconds(30);
@@ -151,6 +168,16 @@ public final class DispatchSettings {
     public Builder maxSendsInFlightPerProvider(int value) {
       this.maxSendsInFlightPerProvider =
           Checks.range(value, "maxSendsInFlightPerProvider", 1, 1_000_000);
+      return this;
+    }
+
+    /**
+     * @param value 1 to 10,000,000; see {@link DispatchSettings#maxQueuedSendsPerProvider()}
+     * @return this builder
+     */
+    public Builder maxQueuedSendsPerProvider(int value) {
+      this.maxQueuedSendsPerProvider =
+          Checks.range(value, "maxQueuedSendsPerProvider", 1, 10_000_000);
       return this;
     }
 

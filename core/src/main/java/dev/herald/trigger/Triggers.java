@@ -61,7 +61,8 @@ public interface Triggers {
   /**
    * Reports an event: cancels pending sends it cancels, then fires the matching rules. A repeated
    * report of the same event id sends nothing twice. Thread-safe: events of one player reported
-   * at once are decided one after the other, so entry limits hold. Across several Herald
+   * at once are decided one after the other, so entry limits hold. It waits (back-pressure) while
+   * a provider has {@code DispatchSettings.maxQueuedSendsPerProvider} calls waiting. Across several Herald
    * instances sharing stores, route each player's events to one instance (a partition by player
    * id), as the stores offer no lock across instances.
    *

@@ -10,6 +10,7 @@ import dev.herald.content.NotificationType;
 import dev.herald.dispatch.Audience;
 import dev.herald.dispatch.DeliveryPolicy;
 import dev.herald.dispatch.DispatchFixture;
+import dev.herald.dispatch.DispatchSettings;
 import dev.herald.dispatch.FakeProvider;
 import dev.herald.dispatch.Variant;
 import dev.herald.spi.SendResult;
@@ -18,7 +19,11 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -316,6 +321,44 @@ class CampaignsTest extends DispatchFixture {
 
   @Nested
   class Transactional {
+    @Test
+    void aBurstOfSendsWaitsForRoomInsteadOfQueueingWithoutBound() throws Exception {
+      rebuild(b -> b.dispatchSettings(DispatchSettings.builder()
+          .maxSendsInFlightPerProvider(1).maxQueuedSendsPerProvider(2).build()));
+      BlockingQueue<CompletableFuture<SendResult>> calls = new LinkedBlockingQueue<>();
+      web.answer = m -> {
+        CompletableFuture<SendResult> call = new CompletableFuture<>();
+        calls.add(call);
+        return call;
+      };
+      var alert = content(NotificationType.SECURITY_ALERT, "New login");
+      AtomicInteger started = new AtomicInteger();
+      Thread burst = new Thread(() -> {
+        for (int i = 0; i < 5; i++) {
+          herald.transactional().send("p" + i, alert, "login-" + i);
+          started.incrementAndGet();
+        }
+      }, "burst");
+      burst.start();
+      // one call in flight, two waiting for the slot: the fourth send waits for room
+      for (int i = 0; i < 30_000 && burst.isAlive()
+          && burst.getState() != Thread.State.WAITING; i++) {
+        burst.join(1);
+      }
+      assertThat(burst.isAlive()).as("the burst is held back").isTrue();
+      assertThat(started).hasValue(3);
+      assertThat(calls).hasSize(1);
+
+      for (int i = 0; i < 5; i++) {
+        CompletableFuture<SendResult> call = calls.poll(30, TimeUnit.SECONDS);
+        assertThat(call).as("call %d", i).isNotNull();
+        call.complete(SendResult.accepted("m" + i, 201));
+      }
+      burst.join(30_000);
+      assertThat(started).hasValue(5);
+      assertThat(web.sent()).hasSize(5);
+    }
+
     @Test
     void securityAlertReachesASelfExcludedPlayerOnceWhateverTheRetries() {
       put(profile("p0").attribute(dev.herald.embedded.ProfileComplianceGuard.SELF_EXCLUDED, true));

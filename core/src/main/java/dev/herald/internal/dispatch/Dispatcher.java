@@ -151,7 +151,8 @@ public final class Dispatcher {
         });
     timeouts.allowCoreThreadTimeOut(true);
     for (Platform p : Platform.values()) {
-      lanes.put(p, new ProviderLane(settings.maxSendsInFlightPerProvider(), timeouts));
+      lanes.put(p, new ProviderLane(settings.maxSendsInFlightPerProvider(),
+          settings.maxQueuedSendsPerProvider(), timeouts));
       settings.providerRateLimit(p).ifPresent(rate -> providerLimits.put(p, new RateLimiter(rate)));
     }
     for (int i = 0; i < playerLocks.length; i++) {
@@ -187,6 +188,7 @@ public final class Dispatcher {
       throw new InvalidInputException("audience", "a segment audience needs an AudienceResolver "
           + "on the Herald builder (add herald-segmentation)");
     }
+    boolean interrupted = oneShot && awaitLaneRoom();
     String key = DeliveryRecord.key(request.sourceId(), request.step(), "", "");
     Run[] created = new Run[1];
     Run run = active.computeIfAbsent(key, k -> created[0] = new Run(request, k, oneShot,
@@ -203,6 +205,9 @@ public final class Dispatcher {
           throw e;
         }
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt(); // given back after the drive, which it would stop
     }
     return run;
   }
@@ -228,6 +233,25 @@ public final class Dispatcher {
    */
   public int maxPlayersInProgress() {
     return settings.maxPlayersInProgress();
+  }
+
+  /**
+   * Back-pressure for one-player runs: the host's thread waits while a provider has
+   * {@code maxQueuedSendsPerProvider} calls waiting, so a burst of events or transactional sends
+   * cannot queue without bound. An interrupt ends the wait and the send goes on; the caller gets
+   * the interrupt flag back afterwards.
+   *
+   * @return whether the wait was interrupted
+   */
+  private boolean awaitLaneRoom() {
+    try {
+      for (Platform p : providers.keySet()) {
+        lanes.get(p).awaitRoom();
+      }
+      return false;
+    } catch (InterruptedException e) {
+      return true;
+    }
   }
 
   private ReentrantLock lockFor(String playerId) {

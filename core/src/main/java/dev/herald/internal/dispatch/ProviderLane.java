@@ -17,25 +17,46 @@ import java.util.function.Supplier;
  * delivered on Herald's executor (see {@link Deadline}).
  *
  * <p>The queue holds at most the claimed deliveries of the runs in progress: campaign runs are
- * bounded by their players-in-progress limit; trigger firings and transactional sends add one
- * entry per call the host makes.
+ * bounded by their players-in-progress limit; trigger firings and transactional sends wait in
+ * {@link #awaitRoom()} before they start while the queue holds {@code maxQueued} calls.
  */
 public final class ProviderLane {
   private final int maxInFlight;
+  private final int maxQueued;
   private final Executor timeouts;
   private final Queue<Runnable> waiting = new ArrayDeque<>();
   private final ThreadLocal<Boolean> draining = ThreadLocal.withInitial(() -> false);
   private int inFlight;
+  private int awaitingRoom; // threads in awaitRoom()
 
   /**
    * Creates a lane.
    *
    * @param maxInFlight the most calls in flight at once
+   * @param maxQueued how many waiting calls make {@link #awaitRoom()} wait
    * @param timeouts where a timed-out call's caller is told
    */
-  public ProviderLane(int maxInFlight, Executor timeouts) {
+  public ProviderLane(int maxInFlight, int maxQueued, Executor timeouts) {
     this.maxInFlight = maxInFlight;
+    this.maxQueued = maxQueued;
     this.timeouts = timeouts;
+  }
+
+  /**
+   * Waits while {@code maxQueued} calls wait for a slot: back-pressure for work that no other
+   * bound holds back. Calls complete on their own (or time out), so the wait ends.
+   *
+   * @throws InterruptedException when interrupted while waiting
+   */
+  public synchronized void awaitRoom() throws InterruptedException {
+    awaitingRoom++;
+    try {
+      while (waiting.size() >= maxQueued) {
+        wait();
+      }
+    } finally {
+      awaitingRoom--;
+    }
   }
 
   /**
@@ -103,6 +124,9 @@ public final class ProviderLane {
           }
           next = waiting.poll();
           inFlight++;
+          if (awaitingRoom > 0) {
+            notifyAll();
+          }
         }
         next.run();
       }
