@@ -73,9 +73,9 @@ public interface Triggers {
 
   /**
    * Runs the inactivity rules once over every player in the directory, on the calling thread.
-   * It streams the directory and waits while {@code DispatchSettings.maxPlayersInProgress} of
-   * its messages are still in progress. A scan that finds a million dormant players therefore
-   * holds no more than that many sends at once. Do not call it on a thread those sends need,
+   * It streams the directory, and each message it starts waits while a provider has
+   * {@code DispatchSettings.maxQueuedSendsPerProvider} calls waiting. A scan that finds a million
+   * dormant players therefore never queues them all. Do not call it on a thread those sends need,
    * such as the thread of the {@code Scheduler} that runs their retries.
    *
    * @return how many messages were handed to dispatch

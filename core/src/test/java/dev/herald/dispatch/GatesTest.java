@@ -475,6 +475,29 @@ class GatesTest extends DispatchFixture {
     }
 
     @Test
+    void playersPostponedWhenHeraldClosesAreSentByTheRecoveredRun() {
+      rebuild(b -> b.dispatchSettings(DispatchSettings.builder().checkpointEvery(1).build()));
+      clock.set(Instant.parse("2026-11-22T23:30:00Z"));
+      List<String> ids = List.of("p0", "p1", "p2", "p3", "p4");
+      ids.forEach(id -> webPlayer(id));
+      DispatchRequest night = request("night", ids, NotificationType.PROMOTIONAL)
+          .policy(DeliveryPolicy.builder()
+              .quietHours(QuietHours.postpone(LocalTime.of(22, 0), LocalTime.of(8, 0))).build())
+          .build();
+      DispatchHandle handle = herald.dispatch(night);
+      herald.close();
+      assertThat(handle.completion().join().status()).isEqualTo(DispatchReport.Status.STOPPED);
+      // the checkpoint must not have moved past players who were never sent
+      assertThat(deliveries.progress("night", "").orElseThrow().cursor()).isEmpty();
+
+      rebuild(b -> {});
+      DispatchHandle again = herald.dispatch(night);
+      scheduler.advance(Duration.ofHours(9));
+      assertThat(web.sent()).hasSize(5);
+      assertThat(again.completion().join().stats().delivered()).isEqualTo(5);
+    }
+
+    @Test
     void aPausedRunWakesNobodyUntilResumed() {
       clock.set(Instant.parse("2026-11-22T23:30:00Z"));
       webPlayer("alice");

@@ -7,8 +7,10 @@ import dev.herald.FakeScheduler;
 import dev.herald.content.Content;
 import dev.herald.content.MessageTemplate;
 import dev.herald.content.NotificationType;
+import dev.herald.dispatch.DeliveryPolicy;
 import dev.herald.dispatch.DispatchFixture;
 import dev.herald.dispatch.DispatchSettings;
+import dev.herald.dispatch.QuietHours;
 import dev.herald.spi.AudienceResolver;
 import dev.herald.spi.SendResult;
 import dev.herald.spi.TriggerStore;
@@ -345,8 +347,9 @@ class TriggersTest extends DispatchFixture {
     }
 
     @Test
-    void aScanKeepsNoMoreThanThePlayersInProgressLimitInFlight() throws Exception {
-      rebuild(b -> b.dispatchSettings(DispatchSettings.builder().maxPlayersInProgress(2).build()));
+    void aScanWaitsWhileTheProvidersQueueIsFull() throws Exception {
+      rebuild(b -> b.dispatchSettings(DispatchSettings.builder()
+          .maxSendsInFlightPerProvider(1).maxQueuedSendsPerProvider(2).build()));
       herald.triggers().define(reactivation());
       int players = 12;
       for (int i = 0; i < players; i++) {
@@ -366,13 +369,13 @@ class TriggersTest extends DispatchFixture {
       AtomicInteger handed = new AtomicInteger(-1);
       Thread scanner = new Thread(() -> handed.set(herald.triggers().scanInactivity()), "scan");
       scanner.start();
-      // with two sends in flight the scan waits for one to finish (instead of sending all 12)
+      // one send in flight, two waiting: the scan waits for room (instead of queueing all 12)
       for (int i = 0; i < 30_000 && scanner.isAlive()
           && scanner.getState() != Thread.State.WAITING; i++) {
         scanner.join(1);
       }
       assertThat(scanner.isAlive()).as("scan still waiting").isTrue();
-      assertThat(calls).hasSize(2);
+      assertThat(calls).hasSize(1);
 
       for (int i = 0; i < players; i++) {
         CompletableFuture<SendResult> call = calls.poll(30, TimeUnit.SECONDS);
@@ -382,7 +385,30 @@ class TriggersTest extends DispatchFixture {
       }
       scanner.join(30_000);
       assertThat(handed).hasValue(players);
-      assertThat(mostInFlight.get()).isBetween(1, 2);
+      assertThat(mostInFlight.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aScanAtNightHandsPostponedMessagesOverWithoutWaitingForMorning() {
+      rebuild(b -> b.dispatchSettings(DispatchSettings.builder().maxPlayersInProgress(1)
+          .maxSendsInFlightPerProvider(1).maxQueuedSendsPerProvider(1).build()));
+      clock.set(Instant.parse("2026-11-22T23:30:00Z"));
+      for (String p : List.of("alice", "bob", "carol")) {
+        webPlayer(p);
+        put(profile(p).attribute("last_login_at", clock.instant().minus(Duration.ofDays(20))));
+      }
+      herald.triggers().define(TriggerRule.builder("reactivation", "We miss you")
+          .inactivity(PlayerEventType.LOGIN, Duration.ofDays(14))
+          .policy(DeliveryPolicy.builder().quietHours(QuietHours.postpone(
+              java.time.LocalTime.of(22, 0), java.time.LocalTime.of(8, 0))).build())
+          .content(Content.of(MessageTemplate.builder().type(NotificationType.REACTIVATION)
+              .title("We miss you").build()))
+          .build());
+
+      assertThat(herald.triggers().scanInactivity()).isEqualTo(3); // returns at once, at night
+      assertThat(web.sent()).isEmpty();
+      scheduler.advance(Duration.ofHours(9));
+      assertThat(web.sent()).hasSize(3);
     }
 
     @Test

@@ -210,14 +210,6 @@ public final class CampaignService implements Campaigns {
     Campaign campaign = campaign(running);
     DispatchHandle handle = dispatcher.start(campaign.toRequest(step));
     runs.put(running.id(), handle);
-    // A pause or cancel that landed after the run started but before its handle was registered
-    // changed the stored state without reaching the run; the stored state wins.
-    CampaignState now = load(running.id()).state();
-    if (now == CampaignState.PAUSED) {
-      handle.pause();
-    } else if (now == CampaignState.CANCELLED) {
-      handle.cancel();
-    }
     handle.completion().whenComplete((report, error) -> {
       runs.remove(running.id(), handle);
       try {
@@ -226,6 +218,18 @@ public final class CampaignService implements Campaigns {
         log.error("campaign {} could not record the end of its run", running.id(), e);
       }
     });
+    // A pause or cancel that landed after the run started but before its handle was registered
+    // changed the stored state without reaching the run; the stored state wins.
+    try {
+      CampaignState now = load(running.id()).state();
+      if (now == CampaignState.PAUSED) {
+        handle.pause();
+      } else if (now == CampaignState.CANCELLED) {
+        handle.cancel();
+      }
+    } catch (RuntimeException e) {
+      log.warn("campaign {}: could not re-read its state after starting the run", running.id(), e);
+    }
   }
 
   private void finished(String id, String step, DispatchReport report, Throwable error) {

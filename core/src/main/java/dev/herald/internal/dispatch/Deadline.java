@@ -36,6 +36,11 @@ final class Deadline {
     f.copy().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((value, error) -> {
       if (error instanceof TimeoutException) {
         Runnable deliver = () -> {
+          if (f.isDone() && !f.isCancelled()) {
+            // The answer came while the timeout waited for a thread: the answer wins.
+            f.whenComplete((v, e) -> complete(result, v, e));
+            return;
+          }
           onTimeout.run();
           result.completeExceptionally(error);
         };
@@ -44,12 +49,18 @@ final class Deadline {
         } catch (RejectedExecutionException shutDown) {
           deliver.run(); // Herald is closing: nothing else will run on that executor
         }
-      } else if (error != null) {
-        result.completeExceptionally(error);
       } else {
-        result.complete(value);
+        complete(result, value, error);
       }
     });
     return result;
+  }
+
+  private static <T> void complete(CompletableFuture<T> result, T value, Throwable error) {
+    if (error != null) {
+      result.completeExceptionally(error);
+    } else {
+      result.complete(value);
+    }
   }
 }

@@ -88,6 +88,9 @@ import org.slf4j.LoggerFactory;
 public final class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
   private static final int MAX_TRACKED_PLAYERS = 65_536;
+  /** Set on the timeout threads, which must never wait for room: they free it. */
+  private static final ThreadLocal<Boolean> ON_TIMEOUT_THREAD =
+      ThreadLocal.withInitial(() -> false);
 
   private final Subscriptions subscriptions;
   private final PlayerDirectory directory;
@@ -145,7 +148,10 @@ public final class Dispatcher {
     this.driverExecutor = driverExecutor;
     this.timeouts = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), runnable -> {
-          Thread t = new Thread(runnable, "herald-timeouts");
+          Thread t = new Thread(() -> {
+            ON_TIMEOUT_THREAD.set(true);
+            runnable.run();
+          }, "herald-timeouts");
           t.setDaemon(true);
           return t;
         });
@@ -189,11 +195,20 @@ public final class Dispatcher {
           + "on the Herald builder (add herald-segmentation)");
     }
     boolean interrupted = oneShot && awaitLaneRoom();
+    if (stopped) { // closed while this caller waited for room
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      throw new dev.herald.HeraldException("this Herald is closed; it starts no new dispatch");
+    }
     String key = DeliveryRecord.key(request.sourceId(), request.step(), "", "");
     Run[] created = new Run[1];
     Run run = active.computeIfAbsent(key, k -> created[0] = new Run(request, k, oneShot,
         announce));
     if (created[0] != null) {
+      if (stopped) {
+        run.stop(); // close() took its list of runs before this one was added
+      }
       if (oneShot) {
         run.drive();
       } else {
@@ -223,16 +238,7 @@ public final class Dispatcher {
       run.stop();
     }
     timeouts.shutdown(); // what is queued still runs; idle threads end
-  }
-
-  /**
-   * How many players one run may have in progress: also the bound of other loops that start
-   * one-player runs, such as inactivity scans.
-   *
-   * @return the configured limit
-   */
-  public int maxPlayersInProgress() {
-    return settings.maxPlayersInProgress();
+    lanes.values().forEach(ProviderLane::close); // callers waiting for room see the close
   }
 
   /**
@@ -244,6 +250,9 @@ public final class Dispatcher {
    * @return whether the wait was interrupted
    */
   private boolean awaitLaneRoom() {
+    if (ON_TIMEOUT_THREAD.get()) {
+      return false; // a listener started a send from a timeout: waiting here could block them all
+    }
     try {
       for (Platform p : providers.keySet()) {
         lanes.get(p).awaitRoom();
@@ -616,10 +625,15 @@ public final class Dispatcher {
       }
       Instant now = clock.instant();
       for (DeliveryRecord r : unknown) {
-        Optional<DeliveryRecord> changed = store.modify(r.key(), current -> current.withState(
-            DeliveryState.FAILED, Suppression.UNKNOWN,
-            "claimed before a restart; the outcome of the provider call is unknown", now));
-        if (changed.isEmpty()) {
+        // Only if still SENDING: a call of the previous instance may have settled it since.
+        AtomicBoolean settledHere = new AtomicBoolean();
+        Optional<DeliveryRecord> changed = store.modify(r.key(), current -> {
+          settledHere.set(current.state() == DeliveryState.SENDING);
+          return !settledHere.get() ? current : current.withState(DeliveryState.FAILED,
+              Suppression.UNKNOWN,
+              "claimed before a restart; the outcome of the provider call is unknown", now);
+        });
+        if (changed.isEmpty() || !settledHere.get()) {
           continue;
         }
         DeliveryRecord failed = changed.get();
@@ -897,16 +911,24 @@ public final class Dispatcher {
       do {
         while (true) {
           String id;
+          boolean acquired = false;
           synchronized (woken) {
             if (woken.isEmpty()) {
               break;
             }
-            if (!cancelled && (paused || !playerPermits.tryAcquire())) {
+            if (cancelled) {
+              id = woken.poll();
+            } else if (paused || !playerPermits.tryAcquire()) {
               break;
+            } else if (cancelled) { // the run ended between the check and the permit
+              playerPermits.release();
+              id = woken.poll();
+            } else {
+              id = woken.poll();
+              acquired = true;
             }
-            id = woken.poll();
           }
-          if (cancelled) {
+          if (!acquired) {
             endPostponed(id, !halted);
             continue;
           }
@@ -929,8 +951,19 @@ public final class Dispatcher {
       } while (pumpRequests.decrementAndGet() != 0);
     }
 
-    /** Ends a postponed player's wait without a send: cancelled, or (halted) left for resume. */
+    /**
+     * Ends a postponed player's wait without a send. Cancelled ({@code settle}): their deliveries
+     * are recorded as CANCELLED. Halted (Herald closing): nothing is recorded and the player stays
+     * unsettled for the progress cursor, so the checkpoint stops before them and the resumed run
+     * reads them again.
+     */
     private void endPostponed(String playerId, boolean settle) {
+      if (!settle) {
+        if (outstanding.decrementAndGet() == 0) {
+          maybeFinish();
+        }
+        return;
+      }
       try {
         if (settle) {
           Assignment assignment = assign(playerId);
@@ -1213,7 +1246,7 @@ public final class Dispatcher {
     /** Tracks settled players in audience order so progress can be checkpointed. */
     private final class Tracker {
       private final LinkedHashMap<String, Boolean> window = new LinkedHashMap<>();
-      private final Set<String> postponed = new HashSet<>();
+      private final Map<String, Integer> postponed = new HashMap<>(); // times postponed, not woken
       volatile String cursor;
       volatile boolean frozen;
       private int sinceCheckpoint;
@@ -1231,15 +1264,15 @@ public final class Dispatcher {
       }
 
       synchronized void postponed(String id) {
-        postponed.add(id);
+        postponed.merge(id, 1, Integer::sum);
       }
 
       synchronized void unpostponed(String id) {
-        postponed.remove(id);
+        postponed.computeIfPresent(id, (k, n) -> n == 1 ? null : n - 1);
       }
 
       synchronized void settled(String id) {
-        if (frozen || postponed.contains(id) || !window.containsKey(id)) {
+        if (frozen || postponed.containsKey(id) || !window.containsKey(id)) {
           return;
         }
         window.put(id, true);

@@ -28,6 +28,7 @@ public final class ProviderLane {
   private final ThreadLocal<Boolean> draining = ThreadLocal.withInitial(() -> false);
   private int inFlight;
   private int awaitingRoom; // threads in awaitRoom()
+  private boolean closed;
 
   /**
    * Creates a lane.
@@ -51,7 +52,7 @@ public final class ProviderLane {
   public synchronized void awaitRoom() throws InterruptedException {
     awaitingRoom++;
     try {
-      while (waiting.size() >= maxQueued) {
+      while (waiting.size() >= maxQueued && !closed) {
         wait();
       }
     } finally {
@@ -96,6 +97,12 @@ public final class ProviderLane {
     }
     drain();
     return result;
+  }
+
+  /** Stops {@link #awaitRoom()} from waiting: Herald is closing. */
+  public synchronized void close() {
+    closed = true;
+    notifyAll();
   }
 
   private void release() {

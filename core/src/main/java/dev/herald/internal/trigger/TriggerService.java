@@ -43,7 +43,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
@@ -66,7 +65,7 @@ public final class TriggerService implements Triggers {
   private final PlayerDirectory directory;
   private final AudienceResolver resolver;
   private final Scheduler scheduler;
-  private final Executor scanExecutor;
+  private final Executor executor;
   private final Clock clock;
   private final HeraldListener listener;
   private final Analytics analytics;
@@ -87,22 +86,22 @@ public final class TriggerService implements Triggers {
    * @param directory players, for inactivity scans
    * @param resolver segment membership, or null
    * @param scheduler runs delayed sends and starts scans
-   * @param scanExecutor runs scheduled scans, which wait for their sends (not the scheduler's
-   *     thread: the retries of those sends need it)
+   * @param executor runs scheduled scans and delayed sends, which may wait for room with a
+   *     provider (not on the scheduler's thread: the retries that make room need it)
    * @param clock the time source
    * @param listener the listener
    * @param analytics statistics
    */
   public TriggerService(TriggerStore store, Dispatcher dispatcher, DeliveryStore deliveries,
       PlayerDirectory directory, AudienceResolver resolver, Scheduler scheduler,
-      Executor scanExecutor, Clock clock, HeraldListener listener, Analytics analytics) {
+      Executor executor, Clock clock, HeraldListener listener, Analytics analytics) {
     this.store = store;
     this.dispatcher = dispatcher;
     this.deliveries = deliveries;
     this.directory = directory;
     this.resolver = resolver;
     this.scheduler = scheduler;
-    this.scanExecutor = scanExecutor;
+    this.executor = executor;
     this.clock = clock;
     this.listener = listener;
     this.analytics = analytics;
@@ -171,17 +170,28 @@ public final class TriggerService implements Triggers {
     if (candidates == null) {
       return List.of();
     }
-    ReentrantLock lock = playerLocks[(event.playerId().hashCode() & 0x7fffffff)
-        % playerLocks.length];
+    List<Runnable> sends = new ArrayList<>(1);
+    List<TriggerFiring> firings;
+    ReentrantLock lock = lockFor(event.playerId());
     lock.lock();
     try {
-      return fire(candidates, event, type);
+      firings = decide(candidates, event, type, sends);
     } finally {
       lock.unlock();
     }
+    // Sent outside the lock: a send runs the host's compliance guard and listeners, and may wait
+    // for room with a provider; other players on the same lock stripe must not wait for that.
+    sends.forEach(Runnable::run);
+    return firings;
   }
 
-  private List<TriggerFiring> fire(List<TriggerRule> candidates, PlayerEvent event, String type) {
+  private ReentrantLock lockFor(String playerId) {
+    return playerLocks[(playerId.hashCode() & 0x7fffffff) % playerLocks.length];
+  }
+
+  /** Decides what each candidate rule does; immediate sends are added to {@code sends}. */
+  private List<TriggerFiring> decide(List<TriggerRule> candidates, PlayerEvent event, String type,
+      List<Runnable> sends) {
     Instant now = clock.instant();
     List<TriggerFiring> firings = new ArrayList<>(2);
     boolean fired = false;
@@ -207,7 +217,7 @@ public final class TriggerService implements Triggers {
       store.recordEntry(rule.id(), event.playerId(), now);
       Map<String, String> values = values(event);
       if (rule.delay().isZero()) {
-        send(rule, event.playerId(), event.eventId(), values);
+        sends.add(() -> send(rule, event.playerId(), event.eventId(), values));
         firings.add(new TriggerFiring(rule.id(), TriggerFiring.Decision.SENT, "", now));
       } else {
         Instant sendAt = now.plus(rule.delay());
@@ -263,13 +273,23 @@ public final class TriggerService implements Triggers {
   }
 
   private void arm(PendingTrigger pending) {
-    scheduler.schedule(pending.sendAt(), () -> {
+    // The scheduler only hands the send over: a send may wait for room with a provider, and the
+    // scheduler's thread runs the retries that make that room.
+    scheduler.schedule(pending.sendAt(), () -> runOnExecutor(() -> {
       try {
         due(pending);
       } catch (RuntimeException e) {
         log.error("delayed trigger send {} failed", pending.id(), e);
       }
-    });
+    }, "delayed trigger send " + pending.id()));
+  }
+
+  private void runOnExecutor(Runnable task, String what) {
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      log.debug("{} not run: the dispatch executor is shut down", what);
+    }
   }
 
   private void due(PendingTrigger pending) {
@@ -344,9 +364,8 @@ public final class TriggerService implements Triggers {
     }
     Instant now = clock.instant();
     int sent = 0;
-    // Back-pressure: one run per inactive player, at most maxPlayersInProgress of them at once,
-    // so a scan that finds a million dormant players never holds a million runs.
-    Semaphore inProgress = new Semaphore(dispatcher.maxPlayersInProgress());
+    // Back-pressure comes from the dispatcher: each one-player send waits while a provider's
+    // queue is full, so a scan that finds a million dormant players streams through them.
     try (Stream<PlayerProfile> players = directory.all()) {
       for (PlayerProfile p : (Iterable<PlayerProfile>) players::iterator) {
         for (TriggerRule rule : inactivity) {
@@ -363,24 +382,17 @@ public final class TriggerService implements Triggers {
           if (deliveries.progress(rule.sourceId(), step).isPresent()) {
             continue;
           }
-          if (!rule.entryMode().allows(store.lastEntry(rule.id(), p.playerId()), now)) {
-            continue;
-          }
+          ReentrantLock lock = lockFor(p.playerId()); // the same decision lock as report()
+          lock.lock();
           try {
-            inProgress.acquire();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            log.warn("inactivity scan interrupted after {} messages", sent);
-            return sent;
+            if (!rule.entryMode().allows(store.lastEntry(rule.id(), p.playerId()), now)) {
+              continue;
+            }
+            store.recordEntry(rule.id(), p.playerId(), now);
+          } finally {
+            lock.unlock();
           }
-          store.recordEntry(rule.id(), p.playerId(), now);
-          try {
-            send(rule, p.playerId(), step, Map.of("last_activity_at", last.get().toString()))
-                .completion().whenComplete((report, error) -> inProgress.release());
-          } catch (RuntimeException e) {
-            inProgress.release();
-            throw e;
-          }
+          send(rule, p.playerId(), step, Map.of("last_activity_at", last.get().toString()));
           sent++;
           break; // one inactivity message per player per scan: the highest priority rule
         }
@@ -427,7 +439,7 @@ public final class TriggerService implements Triggers {
         }
       };
       try {
-        scanExecutor.execute(scan);
+        executor.execute(scan);
       } catch (RejectedExecutionException e) {
         log.debug("inactivity scans stop: the dispatch executor is shut down");
       }
