@@ -1,5 +1,6 @@
 package dev.herald.benchmarks.fcm;
 
+import dev.herald.testing.fcm.MockFcmService;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -105,7 +106,7 @@ final class AnsweringFcmServer implements AutoCloseable {
     AnsweringFcmServer server = new AnsweringFcmServer();
     java.nio.file.Files.writeString(dir.resolve("cert.pem"), server.certificate.certificatePem());
     java.nio.file.Files.writeString(dir.resolve("service-account.json"),
-        FcmSendBenchmark.serviceAccount("herald-bench", server.baseUrl() + "/token"));
+        MockFcmService.throwAwayServiceAccountJson("herald-bench", server.baseUrl() + "/token"));
     java.nio.file.Files.writeString(dir.resolve("url"), server.baseUrl());
     System.out.println("answering FCM server at " + server.baseUrl());
     server.channel.closeFuture().sync();

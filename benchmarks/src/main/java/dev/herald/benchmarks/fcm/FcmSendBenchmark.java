@@ -104,7 +104,7 @@ public class FcmSendBenchmark {
         baseUrl = answering.baseUrl();
         certificate = answering.certificate();
         projectId = "herald-bench";
-        serviceAccountJson = serviceAccount(projectId, baseUrl + "/token");
+        serviceAccountJson = MockFcmService.throwAwayServiceAccountJson(projectId, baseUrl + "/token");
       }
     }
 
@@ -117,27 +117,6 @@ public class FcmSendBenchmark {
         answering.close();
       }
     }
-  }
-
-  /** A service account with a fresh RSA key whose token_uri is the answering server. */
-  static String serviceAccount(String projectId, String tokenUri) throws Exception {
-    java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
-    generator.initialize(2048);
-    byte[] pkcs8 = generator.generateKeyPair().getPrivate().getEncoded();
-    String pem = "-----BEGIN PRIVATE KEY-----\n"
-        + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-            .encodeToString(pkcs8)
-        + "\n-----END PRIVATE KEY-----\n";
-    com.fasterxml.jackson.databind.node.ObjectNode json =
-        new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
-    json.put("type", "service_account");
-    json.put("project_id", projectId);
-    json.put("private_key_id", "bench0000000000000000000000000000000000");
-    json.put("private_key", pem);
-    json.put("client_email", "bench@" + projectId + ".iam.gserviceaccount.com");
-    json.put("client_id", "100000000000000000000");
-    json.put("token_uri", tokenUri);
-    return json.toString();
   }
 
   /** Herald's provider, with its access token cached. */

@@ -238,6 +238,19 @@ public final class MockFcmService implements AutoCloseable {
   }
 
   /**
+   * A throw-away service-account JSON key (generated RSA key, made once per JVM) whose
+   * {@code token_uri} is any endpoint: for a stand-in token server other than this mock.
+   *
+   * @param projectId the {@code project_id}
+   * @param tokenUri the {@code token_uri}
+   * @return the JSON text
+   */
+  public static String throwAwayServiceAccountJson(String projectId, String tokenUri) {
+    return serviceAccountJson(projectId, "test@" + projectId + ".iam.gserviceaccount.com",
+        "0000000000000000000000000000000000000000", GeneratedKey.PAIR, tokenUri);
+  }
+
+  /**
    * Writes {@link #serviceAccountJson()} to a file, for tools that read one.
    *
    * @param file where to write
