@@ -9,7 +9,6 @@ import dev.herald.analytics.DeliveryRecord;
 import dev.herald.analytics.DeliveryState;
 import dev.herald.analytics.EventType;
 import dev.herald.dispatch.Audience;
-import dev.herald.dispatch.DispatchHandle;
 import dev.herald.dispatch.DispatchRequest;
 import dev.herald.internal.Checks;
 import dev.herald.internal.Listeners;
@@ -309,8 +308,7 @@ public final class TriggerService implements Triggers {
     send(rule, pending.playerId(), pending.eventId(), pending.values());
   }
 
-  private DispatchHandle send(TriggerRule rule, String playerId, String step,
-      Map<String, String> values) {
+  private void send(TriggerRule rule, String playerId, String step, Map<String, String> values) {
     DispatchRequest request = DispatchRequest.builder(rule.sourceId(), Audience.player(playerId))
         .step(step)
         .content(rule.content())
@@ -318,7 +316,7 @@ public final class TriggerService implements Triggers {
         .policy(rule.policy())
         .values(values)
         .build();
-    return dispatcher.start(request, true, false);
+    dispatcher.start(request, true, false);
   }
 
   /** Records a matched-but-not-sent decision as a player-level suppressed delivery. */
@@ -438,11 +436,7 @@ public final class TriggerService implements Triggers {
           }
         }
       };
-      try {
-        executor.execute(scan);
-      } catch (RejectedExecutionException e) {
-        log.debug("inactivity scans stop: the dispatch executor is shut down");
-      }
+      runOnExecutor(scan, "inactivity scan");
     });
   }
 
