@@ -38,6 +38,17 @@ public interface PushProvider extends AutoCloseable {
    */
   CompletableFuture<SendResult> send(PushMessage message);
 
+  /**
+   * What the provider's connections, requests and credentials look like now, for metrics and
+   * health checks. Cheap and non-blocking; safe to call from any thread at any time, also after
+   * {@link #close()}.
+   *
+   * @return a snapshot; the default knows only the platform
+   */
+  default ProviderStatus status() {
+    return ProviderStatus.unknown(platform());
+  }
+
   /** Releases connections and threads; idempotent. Sends still in flight may fail. */
   @Override
   void close();
