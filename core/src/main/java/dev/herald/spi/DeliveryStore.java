@@ -4,6 +4,7 @@ import dev.herald.analytics.DeliveryEvent;
 import dev.herald.analytics.DeliveryRecord;
 import dev.herald.analytics.DispatchProgress;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -62,6 +63,46 @@ public interface DeliveryStore {
     DeliveryRecord changed = change.apply(current.get());
     update(changed);
     return Optional.of(changed);
+  }
+
+  /**
+   * Claims several records, as {@link #claim} does each one: one batch, so that a campaign writes
+   * its claims in a few round trips rather than one per device. Every record is durable when this
+   * returns (a claim must be stored before its provider call).
+   *
+   * <p>The default calls {@link #claim} for each record; a store over a database should override
+   * it with one multi-row insert that skips existing keys.
+   *
+   * @param records the new records, CLAIMED or SUPPRESSED, with distinct keys
+   * @return for each record, in order, true when inserted, false when its key was already claimed
+   */
+  default List<Boolean> claimAll(List<DeliveryRecord> records) {
+    List<Boolean> inserted = new ArrayList<>(records.size());
+    for (DeliveryRecord record : records) {
+      inserted.add(claim(record));
+    }
+    return inserted;
+  }
+
+  /**
+   * Changes several records, each as {@link #modify} does one (atomically per key; the batch as a
+   * whole need not be atomic).
+   *
+   * <p>The default calls {@link #modify} for each key; a store over a database should override it
+   * with a few statements for the whole batch.
+   *
+   * @param keys the records' keys, distinct
+   * @param change the new state from the current one, as for {@link #modify}
+   * @return the records as written, in the order of {@code keys}, without the keys that had no
+   *     record
+   */
+  default List<DeliveryRecord> modifyAll(
+      List<String> keys, UnaryOperator<DeliveryRecord> change) {
+    List<DeliveryRecord> written = new ArrayList<>(keys.size());
+    for (String key : keys) {
+      modify(key, change).ifPresent(written::add);
+    }
+    return written;
   }
 
   /**
@@ -125,6 +166,20 @@ public interface DeliveryStore {
    * @param event the event
    */
   void append(DeliveryEvent event);
+
+  /**
+   * Appends several events to the log, in order, as {@link #append} does each one.
+   *
+   * <p>The default calls {@link #append} for each event; a store over a database should override
+   * it with one batched insert.
+   *
+   * @param events the events
+   */
+  default void appendAll(List<DeliveryEvent> events) {
+    for (DeliveryEvent event : events) {
+      append(event);
+    }
+  }
 
   /**
    * Streams a player's events, oldest first: the communication log.
