@@ -38,7 +38,19 @@ public record ProviderStatus(
     Optional<String> lastTokenFailure,
     Optional<SendResult.Outcome> lastOutcome) {
 
-  /** Checks that counts are not negative and nothing is null. */
+  /**
+   * Checks that counts are not negative and nothing is null.
+   *
+   * @param platform the provider's platform
+   * @param connectionsOpen connections open to the push service now
+   * @param requestsInFlight requests written and awaiting an answer
+   * @param requestsQueued requests waiting for a connection or a stream
+   * @param tokenRefreshes credential tokens obtained so far
+   * @param tokenRefreshFailures attempts to obtain a token that failed
+   * @param lastTokenRefresh when a token was last obtained, if ever
+   * @param lastTokenFailure the last failed refresh, if the most recent attempt failed
+   * @param lastOutcome the outcome of the last answer, if any
+   */
   public ProviderStatus {
     Checks.required(platform, "platform");
     Checks.required(lastTokenRefresh, "lastTokenRefresh");
