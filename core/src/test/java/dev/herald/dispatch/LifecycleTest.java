@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * player, pause and cancel stop calls already queued for a provider, only a call that started can
  * be of unknown fate, and the compliance guard fails closed whatever it does.
  */
-@org.junit.jupiter.api.Disabled("issue 14: these fail on the engine before its rebuild; enabled by the rebuild")
+
 class LifecycleTest extends DispatchFixture {
 
   private List<String> players(int n) {
