@@ -294,8 +294,9 @@ class LifecycleTest extends DispatchFixture {
           Thread.currentThread().interrupt();
         }
         return CompletableFuture.completedFuture(ComplianceDecision.allow());
-      }).dispatchSettings(DispatchSettings.builder().complianceTimeout(Duration.ofMillis(5))
-          .build()));
+      }).clock(java.time.Clock.systemUTC()) // the time spent inside check() is read from it
+          .dispatchSettings(DispatchSettings.builder().complianceTimeout(Duration.ofMillis(5))
+              .build()));
       DispatchReport report = promoteTo(players(1));
       assertThat(suppressed(report)).containsExactly(entry("RG_COMPLIANCE_UNKNOWN", 1L));
       assertThat(web.sent()).isEmpty();

@@ -46,6 +46,7 @@ public final class Dispatcher {
   private final Map<Platform, RateLimiter> providerLimits = new EnumMap<>(Platform.class);
   private final Map<String, Run> active = new ConcurrentHashMap<>();
   private final ReentrantLock[] playerLocks = new ReentrantLock[256];
+  private final PendingClaims pendingClaims = new PendingClaims();
   private final SplittableRandom jitterSeed = new SplittableRandom();
   private volatile boolean stopped;
 
@@ -144,7 +145,7 @@ public final class Dispatcher {
       random = jitterSeed.split();
     }
     return new Run(ctx, request, oneShot, announce, lanes, providerLimits, timeouts,
-        this::lockFor, random, r -> active.remove(key, r));
+        this::lockFor, pendingClaims, random, r -> active.remove(key, r));
   }
 
   /**

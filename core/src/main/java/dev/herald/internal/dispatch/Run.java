@@ -68,6 +68,7 @@ final class Run implements DispatchHandle {
   private final Postponement postponement;
   private final Variants variants;
   private final Gates gates;
+  private final ClaimBatch claimBatch;
   private final Semaphore permits;
   /** Players read and not yet settled or left. */
   private final AtomicInteger outstanding = new AtomicInteger();
@@ -82,8 +83,8 @@ final class Run implements DispatchHandle {
 
   Run(EngineContext ctx, DispatchRequest request, boolean oneShot, boolean announce,
       Map<Platform, ProviderLane> lanes, Map<Platform, RateLimiter> providerLimits,
-      Executor timeouts, Function<String, ReentrantLock> lockFor, SplittableRandom random,
-      Consumer<Run> retire) {
+      Executor timeouts, Function<String, ReentrantLock> lockFor, PendingClaims pending,
+      SplittableRandom random, Consumer<Run> retire) {
     this.ctx = ctx;
     this.request = request;
     this.oneShot = oneShot;
@@ -103,8 +104,10 @@ final class Run implements DispatchHandle {
     this.permits = new Semaphore(ctx.settings().maxPlayersInProgress());
     this.postponement = new Postponement(control, permits, this::walk, this::endPostponed);
     this.variants = new Variants(request);
+    // A one-shot run has one player: nothing to batch.
+    this.claimBatch = oneShot ? null : new ClaimBatch(ledger, pending);
     this.gates = Gates.of(new Gates.RunView(ctx, request, category, ledger, control, attempts,
-        () -> resuming, () -> expiresAt, timeouts), lockFor);
+        () -> resuming, () -> expiresAt, timeouts, pending), claimBatch, lockFor);
     control.onTransitions(() -> {
       attempts.withdrawQueued();
       postponement.pump();
@@ -197,7 +200,16 @@ final class Run implements DispatchHandle {
         resuming = true;
         ledger.settleUnknownCalls();
       }
-      readAudience(resumeAfter);
+      if (claimBatch != null) {
+        claimBatch.driverStarts();
+      }
+      try {
+        readAudience(resumeAfter);
+      } finally {
+        if (claimBatch != null) {
+          claimBatch.driverDone();
+        }
+      }
     } catch (RuntimeException e) {
       log.error("dispatch {} step '{}' failed", request.sourceId(), request.step(), e);
       driverError = e;
@@ -225,6 +237,9 @@ final class Run implements DispatchHandle {
       String previous = null;
       boolean ordered = true;
       while (it.hasNext()) {
+        if (!control.isRunning()) {
+          writeClaims(); // before the driver blocks
+        }
         if (!control.awaitRunning()) {
           recordNeverReached(null, it, previous, ordered, resumeAfter);
           return;
@@ -243,16 +258,28 @@ final class Run implements DispatchHandle {
         if (ordered && resumeAfter != null && id.compareTo(resumeAfter) <= 0) {
           continue;
         }
-        while (!permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-          if (control.state().ended()) {
-            recordNeverReached(id, it, previous, ordered, resumeAfter);
-            return;
+        if (!permits.tryAcquire()) {
+          writeClaims(); // before the driver blocks: those players' sends free permits
+          while (!permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+            if (control.state().ended()) {
+              recordNeverReached(id, it, previous, ordered, resumeAfter);
+              return;
+            }
           }
         }
         outstanding.incrementAndGet();
         cursor.launched(id);
         walk(id);
+        if (claimBatch != null) {
+          claimBatch.writeIfFull();
+        }
       }
+    }
+  }
+
+  private void writeClaims() {
+    if (claimBatch != null) {
+      claimBatch.write();
     }
   }
 
