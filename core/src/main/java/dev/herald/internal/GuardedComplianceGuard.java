@@ -76,7 +76,14 @@ public final class GuardedComplianceGuard implements ComplianceGuard {
       return CompletableFuture.completedFuture(UNKNOWN);
     }
     if (answer.isDone() && !answer.isCompletedExceptionally()) {
-      return CompletableFuture.completedFuture(decision(playerId, answer.join(), null));
+      Object value = answer.join();
+      if (value instanceof ComplianceDecision) {
+        @SuppressWarnings("unchecked") // the value is checked: a done future keeps it
+        CompletableFuture<ComplianceDecision> checked =
+            (CompletableFuture<ComplianceDecision>) answer;
+        return checked;
+      }
+      return CompletableFuture.completedFuture(decision(playerId, value, null));
     }
     return answer.handle((Object value, Throwable error) -> decision(playerId, value, error));
   }

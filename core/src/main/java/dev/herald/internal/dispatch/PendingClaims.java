@@ -19,25 +19,30 @@ final class PendingClaims {
   void add(String playerId, List<DeliveryRecord> records) {
     byPlayer.compute(playerId, (k, pending) -> {
       List<DeliveryRecord> all = pending == null ? new ArrayList<>(records.size()) : pending;
-      all.addAll(records);
+      synchronized (all) {
+        all.addAll(records);
+      }
       return all;
     });
   }
 
   void remove(String playerId, List<DeliveryRecord> records) {
     byPlayer.computeIfPresent(playerId, (k, pending) -> {
-      pending.removeAll(records);
-      return pending.isEmpty() ? null : pending;
+      synchronized (pending) {
+        pending.removeAll(records);
+        return pending.isEmpty() ? null : pending;
+      }
     });
   }
 
-  /** @return a copy of the player's pending claims */
+  /** @return a copy of the player's pending claims; a plain read when there are none (usual) */
   List<DeliveryRecord> of(String playerId) {
-    List<DeliveryRecord>[] copy = new List[1];
-    byPlayer.computeIfPresent(playerId, (k, pending) -> {
-      copy[0] = List.copyOf(pending);
-      return pending;
-    });
-    return copy[0] == null ? List.of() : copy[0];
+    List<DeliveryRecord> pending = byPlayer.get(playerId);
+    if (pending == null) {
+      return List.of();
+    }
+    synchronized (pending) {
+      return List.copyOf(pending);
+    }
   }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -148,8 +149,12 @@ final class RunControl {
 
   private void awaitStartsInProgress() {
     int mine = STARTING_HERE.get() == this ? 1 : 0;
-    while (starting.get() > mine) {
-      Thread.onSpinWait();
+    for (int spins = 0; starting.get() > mine; spins++) {
+      if (spins < 1000) {
+        Thread.onSpinWait();
+      } else {
+        LockSupport.parkNanos(50_000); // a provider whose send() is slow to return
+      }
     }
   }
 
