@@ -16,7 +16,11 @@ import dev.herald.embedded.ProfileComplianceGuard;
 import dev.herald.internal.Checks;
 import dev.herald.internal.campaign.CampaignService;
 import dev.herald.internal.campaign.TransactionalService;
+import dev.herald.internal.GuardedComplianceGuard;
+import dev.herald.internal.GuardedScheduler;
+import dev.herald.internal.Listeners;
 import dev.herald.internal.dispatch.Dispatcher;
+import dev.herald.internal.dispatch.EngineContext;
 import dev.herald.internal.trigger.TriggerService;
 import dev.herald.spi.AudienceResolver;
 import dev.herald.spi.CampaignStore;
@@ -93,8 +97,10 @@ public final class Herald implements AutoCloseable {
     this.scheduler = b.scheduler != null ? b.scheduler : ownedScheduler;
     this.listener = b.listener;
     this.providers = Collections.unmodifiableMap(new EnumMap<>(b.providers));
-    this.subscriptions = Subscriptions.create(subscriptionStore, clock, listener);
-    this.analytics = Analytics.create(deliveryStore, clock, listener, b.conversionWindow);
+    // The host's callbacks are contained once, here; the engine calls them directly.
+    HeraldListener contained = Listeners.guarded(listener);
+    this.subscriptions = Subscriptions.create(subscriptionStore, clock, contained);
+    this.analytics = Analytics.create(deliveryStore, clock, contained, b.conversionWindow);
     ComplianceGuard guard = b.complianceGuard != null
         ? b.complianceGuard : new ProfileComplianceGuard(playerDirectory, clock);
     this.ownedExecutor = b.dispatchExecutor == null ? new LazyExecutor() : null;
@@ -102,14 +108,15 @@ public final class Herald implements AutoCloseable {
     // A factory sees this instance's stores and clock (assigned above), nothing else yet.
     this.audienceResolver = b.audienceResolver != null ? b.audienceResolver
         : b.audienceResolverFactory != null ? b.audienceResolverFactory.apply(this) : null;
-    this.dispatcher = new Dispatcher(subscriptions, playerDirectory, audienceResolver, guard,
-        deliveryStore, scheduler, clock, listener, providers, b.dispatchSettings, executor);
+    EngineContext engine = new EngineContext(clock, subscriptions, playerDirectory,
+        audienceResolver, GuardedComplianceGuard.of(guard), deliveryStore,
+        GuardedScheduler.of(scheduler), contained, providers, b.dispatchSettings, executor);
+    this.dispatcher = new Dispatcher(engine);
     this.campaigns = new CampaignService(
         b.campaignStore != null ? b.campaignStore : new InMemoryCampaignStore(), dispatcher,
-        deliveryStore, scheduler, clock, audienceResolver != null);
+        engine);
     this.triggers = new TriggerService(
-        b.triggerStore != null ? b.triggerStore : new InMemoryTriggerStore(), dispatcher,
-        deliveryStore, playerDirectory, audienceResolver, scheduler, executor, clock, listener,
+        b.triggerStore != null ? b.triggerStore : new InMemoryTriggerStore(), dispatcher, engine,
         analytics);
     this.transactional = new TransactionalService(dispatcher);
   }

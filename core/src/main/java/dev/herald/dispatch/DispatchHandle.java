@@ -5,10 +5,12 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Control over a running dispatch. Thread-safe.
  *
- * <p>{@link #pause()} stops new provider calls at once (calls in flight finish) and stops reading
- * the audience; {@link #resume()} continues, sending nothing twice; {@link #cancel()} stops for
- * good: deliveries claimed but not yet sent are recorded as suppressed with reason
- * {@code CANCELLED}. The {@link #completion()} future always completes, with a report.
+ * <p>{@link #pause()} stops new provider calls at once and stops reading the audience: once it
+ * returns, no provider call of the run starts, not even one queued for a provider slot (calls on
+ * the wire finish). {@link #resume()} continues, sending nothing twice. {@link #cancel()} stops for
+ * good with the same promise: deliveries claimed but not yet sent are recorded as suppressed with
+ * reason {@code CANCELLED}, and so is each player of the audience the run never reached. The
+ * {@link #completion()} future always completes, with a report.
  */
 public interface DispatchHandle {
 

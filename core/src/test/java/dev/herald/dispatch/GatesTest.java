@@ -665,6 +665,25 @@ class GatesTest extends DispatchFixture {
       assertThat(reasons("o")).containsExactly(entry(Suppression.FREQUENCY_CAP, "1"));
     }
 
+    /** Rendering is gate 8, after caps, quiet hours, expiry and control, as documented. */
+    @Test
+    void renderingComesAfterCapsAndControl() {
+      webPlayer("p");
+      run(request("first", List.of("p"), NotificationType.PROMOTIONAL).build());
+      dev.herald.content.Content empty = dev.herald.content.Content.of(
+          dev.herald.content.MessageTemplate.builder().title("{{first_name}}").build());
+      run(DispatchRequest.builder("capped", Audience.player("p")).content(empty)
+          .policy(DeliveryPolicy.builder().cap(FrequencyCap.marketing(1, Duration.ofDays(1)))
+              .build())
+          .build());
+      run(DispatchRequest.builder("held", Audience.player("p")).content(empty).controlShare(0.9)
+          .build());
+      run(DispatchRequest.builder("rendered", Audience.player("p")).content(empty).build());
+      assertThat(reasons("capped")).containsExactly(entry(Suppression.FREQUENCY_CAP, "1"));
+      assertThat(reasons("held")).containsExactly(entry(Suppression.CONTROL_GROUP, "1"));
+      assertThat(reasons("rendered")).containsExactly(entry(Suppression.RENDER_FAILED, "1"));
+    }
+
     @Test
     void quietHoursComeBeforeExpiryAndExpiryBeforeControl() {
       webPlayer("p");

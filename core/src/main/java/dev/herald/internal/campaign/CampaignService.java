@@ -14,6 +14,7 @@ import dev.herald.dispatch.DispatchHandle;
 import dev.herald.dispatch.DispatchReport;
 import dev.herald.internal.Checks;
 import dev.herald.internal.dispatch.Dispatcher;
+import dev.herald.internal.dispatch.EngineContext;
 import dev.herald.spi.CampaignStore;
 import dev.herald.spi.DeliveryStore;
 import dev.herald.spi.Scheduler;
@@ -50,19 +51,15 @@ public final class CampaignService implements Campaigns {
    *
    * @param store where campaigns are kept
    * @param dispatcher runs the sends
-   * @param deliveries where campaign events are appended
-   * @param scheduler arms runs
-   * @param clock the time source
-   * @param hasResolver whether segment audiences can be resolved
+   * @param engine the delivery store (campaign events), scheduler (arms runs), clock, resolver
    */
-  public CampaignService(CampaignStore store, Dispatcher dispatcher, DeliveryStore deliveries,
-      Scheduler scheduler, Clock clock, boolean hasResolver) {
+  public CampaignService(CampaignStore store, Dispatcher dispatcher, EngineContext engine) {
     this.store = store;
     this.dispatcher = dispatcher;
-    this.deliveries = deliveries;
-    this.scheduler = scheduler;
-    this.clock = clock;
-    this.hasResolver = hasResolver;
+    this.deliveries = engine.store();
+    this.scheduler = engine.scheduler();
+    this.clock = engine.clock();
+    this.hasResolver = engine.resolver() != null;
   }
 
   @Override

@@ -3,11 +3,12 @@ package dev.herald.internal.dispatch;
 import dev.herald.spi.SendResult;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Queue;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
 /**
  * Bounds the provider calls in flight to one provider, across every dispatch: a call beyond the
@@ -16,6 +17,10 @@ import java.util.function.Supplier;
  * is cancelled (providers cancel their HTTP call) and its caller sees a {@link TimeoutException},
  * delivered on Herald's executor (see {@link Deadline}).
  *
+ * <p>A queued call is asked, when its slot comes, whether it still starts ({@link Call#start()}
+ * returns null when its run is paused or has ended), and a run that ends {@link #withdraw}s its
+ * queued calls at once: the queue never starts a call its run no longer wants.
+ *
  * <p>The queue holds at most the claimed deliveries of the runs in progress: campaign runs are
  * bounded by their players-in-progress limit; trigger firings and transactional sends wait in
  * {@link #awaitRoom()} before they start while the queue holds {@code maxQueued} calls.
@@ -23,23 +28,47 @@ import java.util.function.Supplier;
 public final class ProviderLane {
   private final int maxInFlight;
   private final int maxQueued;
+  private final Duration deadline;
   private final Executor timeouts;
-  private final Queue<Runnable> waiting = new ArrayDeque<>();
+  private final ArrayDeque<Call> waiting = new ArrayDeque<>();
   private final ThreadLocal<Boolean> draining = ThreadLocal.withInitial(() -> false);
   private int inFlight;
   private int awaitingRoom; // threads in awaitRoom()
   private boolean closed;
+
+  /** A provider call waiting for its slot. */
+  public interface Call {
+    /** @return the run the call belongs to, for {@link #withdraw} */
+    Object owner();
+
+    /**
+     * The call's slot is free: start it, or decline.
+     *
+     * @return the provider's future, or null when the call does not start (the slot is freed)
+     */
+    CompletableFuture<SendResult> start();
+
+    /**
+     * The started call's outcome, once.
+     *
+     * @param result the result, or null on error
+     * @param error the error (a {@link TimeoutException} after the deadline), or null
+     */
+    void finished(SendResult result, Throwable error);
+  }
 
   /**
    * Creates a lane.
    *
    * @param maxInFlight the most calls in flight at once
    * @param maxQueued how many waiting calls make {@link #awaitRoom()} wait
+   * @param deadline how long a call may take once started
    * @param timeouts where a timed-out call's caller is told
    */
-  public ProviderLane(int maxInFlight, int maxQueued, Executor timeouts) {
+  public ProviderLane(int maxInFlight, int maxQueued, Duration deadline, Executor timeouts) {
     this.maxInFlight = maxInFlight;
     this.maxQueued = maxQueued;
+    this.deadline = deadline;
     this.timeouts = timeouts;
   }
 
@@ -61,42 +90,36 @@ public final class ProviderLane {
   }
 
   /**
-   * Runs the call now if below the bound, or when a slot frees up.
+   * Starts the call now if below the bound, or when a slot frees up.
    *
-   * @param call starts the provider call
-   * @param deadline how long the call may take once started
-   * @return completes with the call's result, or a {@link TimeoutException} after the deadline
+   * @param call the call
    */
-  public CompletableFuture<SendResult> submit(
-      Supplier<CompletableFuture<SendResult>> call, Duration deadline) {
-    CompletableFuture<SendResult> result = new CompletableFuture<>();
-    Runnable start = () -> {
-      CompletableFuture<SendResult> f;
-      try {
-        f = call.get();
-        if (f == null) {
-          f = CompletableFuture.failedFuture(new IllegalStateException("provider returned null"));
-        }
-      } catch (RuntimeException e) {
-        f = CompletableFuture.failedFuture(e);
-      }
-      CompletableFuture<SendResult> original = f;
-      original.whenComplete((r, e) -> release());
-      // A timeout cancels the call: that frees the slot, and the provider cancels its request.
-      Deadline.within(original, deadline, timeouts, () -> original.cancel(true))
-          .whenComplete((r, e) -> {
-            if (e != null) {
-              result.completeExceptionally(e);
-            } else {
-              result.complete(r);
-            }
-          });
-    };
+  public void submit(Call call) {
     synchronized (this) {
-      waiting.add(start);
+      waiting.add(call);
     }
     drain();
-    return result;
+  }
+
+  /**
+   * Takes the queued calls of a run out of the queue, none of which will start.
+   *
+   * @param owner the run
+   * @return the withdrawn calls, for the run to settle or leave
+   */
+  public synchronized List<Call> withdraw(Object owner) {
+    List<Call> withdrawn = new ArrayList<>();
+    for (Iterator<Call> it = waiting.iterator(); it.hasNext(); ) {
+      Call c = it.next();
+      if (c.owner() == owner) {
+        it.remove();
+        withdrawn.add(c);
+      }
+    }
+    if (!withdrawn.isEmpty() && awaitingRoom > 0) {
+      notifyAll();
+    }
+    return withdrawn;
   }
 
   /** Stops {@link #awaitRoom()} from waiting: Herald is closing. */
@@ -124,7 +147,7 @@ public final class ProviderLane {
     draining.set(true);
     try {
       while (true) {
-        Runnable next;
+        Call next;
         synchronized (this) {
           if (inFlight >= maxInFlight || waiting.isEmpty()) {
             return;
@@ -135,10 +158,30 @@ public final class ProviderLane {
             notifyAll();
           }
         }
-        next.run();
+        start(next);
       }
     } finally {
       draining.set(false);
     }
+  }
+
+  private void start(Call call) {
+    CompletableFuture<SendResult> f;
+    try {
+      f = call.start();
+    } catch (RuntimeException e) {
+      f = CompletableFuture.failedFuture(e);
+    }
+    if (f == null) {
+      synchronized (this) {
+        inFlight--; // declined: the slot goes to the next call of this loop
+      }
+      return;
+    }
+    CompletableFuture<SendResult> original = f;
+    original.whenComplete((r, e) -> release());
+    // A timeout cancels the call: that frees the slot, and the provider cancels its request.
+    Deadline.within(original, deadline, timeouts, () -> original.cancel(true))
+        .whenComplete(call::finished);
   }
 }

@@ -11,8 +11,8 @@ import dev.herald.analytics.EventType;
 import dev.herald.dispatch.Audience;
 import dev.herald.dispatch.DispatchRequest;
 import dev.herald.internal.Checks;
-import dev.herald.internal.Listeners;
 import dev.herald.internal.dispatch.Dispatcher;
+import dev.herald.internal.dispatch.EngineContext;
 import dev.herald.spi.AudienceResolver;
 import dev.herald.spi.DeliveryStore;
 import dev.herald.spi.PendingTrigger;
@@ -81,28 +81,23 @@ public final class TriggerService implements Triggers {
    *
    * @param store runtime state
    * @param dispatcher runs the sends
-   * @param deliveries where skips are recorded
-   * @param directory players, for inactivity scans
-   * @param resolver segment membership, or null
-   * @param scheduler runs delayed sends and starts scans
-   * @param executor runs scheduled scans and delayed sends, which may wait for room with a
-   *     provider (not on the scheduler's thread: the retries that make room need it)
-   * @param clock the time source
-   * @param listener the listener
+   * @param engine the delivery store (skips), directory (inactivity scans), resolver (segment
+   *     membership), scheduler (delayed sends, scans), executor (runs scheduled scans and delayed
+   *     sends, which may wait for room with a provider — not on the scheduler's thread: the
+   *     retries that make room need it), clock and contained listener
    * @param analytics statistics
    */
-  public TriggerService(TriggerStore store, Dispatcher dispatcher, DeliveryStore deliveries,
-      PlayerDirectory directory, AudienceResolver resolver, Scheduler scheduler,
-      Executor executor, Clock clock, HeraldListener listener, Analytics analytics) {
+  public TriggerService(TriggerStore store, Dispatcher dispatcher, EngineContext engine,
+      Analytics analytics) {
     this.store = store;
     this.dispatcher = dispatcher;
-    this.deliveries = deliveries;
-    this.directory = directory;
-    this.resolver = resolver;
-    this.scheduler = scheduler;
-    this.executor = executor;
-    this.clock = clock;
-    this.listener = listener;
+    this.deliveries = engine.store();
+    this.directory = engine.directory();
+    this.resolver = engine.resolver();
+    this.scheduler = engine.scheduler();
+    this.executor = engine.driverExecutor();
+    this.clock = engine.clock();
+    this.listener = engine.listener();
     this.analytics = analytics;
     for (int i = 0; i < playerLocks.length; i++) {
       playerLocks[i] = new ReentrantLock();
@@ -329,8 +324,8 @@ public final class TriggerService implements Triggers {
     if (deliveries.claim(r)) {
       DeliveryEvent event = DeliveryEvent.of(EventType.PUSH_SUPPRESSED, now, r, reason, "", 0);
       deliveries.append(event);
-      Listeners.eventRecorded(listener, event);
-      Listeners.safely(listener, l -> l.suppressed(r));
+      listener.eventRecorded(event);
+      listener.suppressed(r);
     }
   }
 

@@ -1,0 +1,119 @@
+package dev.herald.internal.dispatch;
+
+import dev.herald.analytics.DeliveryRecord;
+import dev.herald.internal.dispatch.Gate.Verdict;
+import dev.herald.internal.dispatch.Gate.Visit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The claims of the players a run's driver walks, written in batches
+ * ({@link dev.herald.spi.DeliveryStore#claimAll}): a store over a database then makes one round
+ * trip for many players rather than one each. Exactly once does not weaken: a player's provider
+ * calls start only after the batch holding their claims is written. Only the driver adds, and it
+ * writes the batch when it is full and before it blocks (for a permit, while paused, at the end of
+ * the audience), so no claim waits on a blocked driver. Claims made on other threads (after an
+ * asynchronous compliance answer, for a player woken after quiet hours) are written at once.
+ */
+final class ClaimBatch {
+  static final int MAX_RECORDS = 128;
+
+  private final DeliveryLedger ledger;
+  private final PendingClaims pending;
+  private final List<Entry> entries = new ArrayList<>();
+  private int records;
+  private volatile Thread driver;
+
+  /** Turns a player's claim results into their verdict: PASS with deliveries, or DECIDED. */
+  @FunctionalInterface
+  interface Claimed {
+    Verdict verdict(Visit visit, List<DeliveryRecord> records, List<Boolean> inserted);
+  }
+
+  private record Entry(Visit visit, List<DeliveryRecord> records, Claimed claimed,
+      CompletableFuture<Verdict> verdict) {}
+
+  /**
+   * @param ledger writes the batch
+   * @param pending where claims wait, for the cap gates of every run
+   */
+  ClaimBatch(DeliveryLedger ledger, PendingClaims pending) {
+    this.ledger = ledger;
+    this.pending = pending;
+  }
+
+  /** The calling thread is the run's driver from now until {@link #driverDone()}. */
+  void driverStarts() {
+    driver = Thread.currentThread();
+  }
+
+  void driverDone() {
+    write();
+    driver = null;
+  }
+
+  /** @return whether claims made on this thread may wait for the batch */
+  boolean onDriver() {
+    return driver == Thread.currentThread();
+  }
+
+  /**
+   * Adds a player's claims; called by the driver under the player's lock.
+   *
+   * @return completes with the player's verdict once the batch is written
+   */
+  CompletableFuture<Verdict> add(Visit visit, List<DeliveryRecord> claims, Claimed claimed) {
+    pending.add(visit.playerId, claims);
+    CompletableFuture<Verdict> verdict = new CompletableFuture<>();
+    entries.add(new Entry(visit, claims, claimed, verdict));
+    records += claims.size();
+    return verdict;
+  }
+
+  /** Writes the batch when it is full; called by the driver after each player. */
+  void writeIfFull() {
+    if (records >= MAX_RECORDS) {
+      write();
+    }
+  }
+
+  /** Writes the batch (the driver is about to block, or is done). */
+  void write() {
+    if (entries.isEmpty()) {
+      return;
+    }
+    List<Entry> batch = List.copyOf(entries);
+    entries.clear();
+    records = 0;
+    List<DeliveryRecord> all = new ArrayList<>();
+    for (Entry e : batch) {
+      all.addAll(e.records());
+    }
+    List<Boolean> inserted;
+    try {
+      inserted = ledger.claim(all);
+    } catch (RuntimeException e) {
+      for (Entry entry : batch) {
+        pending.remove(entry.visit().playerId, entry.records());
+        entry.verdict().completeExceptionally(e);
+      }
+      return;
+    }
+    int at = 0;
+    for (Entry e : batch) {
+      int n = e.records().size();
+      List<Boolean> mine = inserted.subList(at, at + n);
+      at += n;
+      pending.remove(e.visit().playerId, e.records());
+      Verdict v;
+      try {
+        v = e.claimed().verdict(e.visit(), e.records(), mine);
+      } catch (RuntimeException ex) {
+        e.verdict().completeExceptionally(ex);
+        continue;
+      }
+      e.verdict().complete(v); // the player's sends start here, on the driver
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package dev.herald.internal.dispatch;
+
+import dev.herald.analytics.DeliveryRecord;
+import dev.herald.content.Notification;
+import dev.herald.spi.SendResult;
+import dev.herald.subscription.DeviceAddress;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One claimed delivery on its way to a provider: the claimed record, what the call needs, which
+ * attempt is next, and {@link #done}, which completes with true once the delivery is settled, or
+ * false when its run stopped and left it claimed for the run that resumes the step.
+ */
+final class Delivery implements ProviderLane.Call {
+  final DeliveryRecord record;
+  final String addressKey;
+  final Notification notification;
+  final CompletableFuture<Boolean> done = new CompletableFuture<>();
+  private final Attempts attempts;
+  /** The attempt to make next; written before the delivery is handed on, so it is published. */
+  int attempt = 1;
+  /** The address of the call in flight, for an INVALID_ADDRESS answer. */
+  DeviceAddress address;
+  long startedNanos;
+
+  Delivery(DeliveryRecord record, String addressKey, Notification notification,
+      Attempts attempts) {
+    this.record = record;
+    this.addressKey = addressKey;
+    this.notification = notification;
+    this.attempts = attempts;
+  }
+
+  @Override
+  public Object owner() {
+    return attempts;
+  }
+
+  @Override
+  public CompletableFuture<SendResult> start() {
+    return attempts.start(this);
+  }
+
+  @Override
+  public void finished(SendResult result, Throwable error) {
+    attempts.finished(this, result, error);
+  }
+}

@@ -1,0 +1,64 @@
+package dev.herald.internal.dispatch;
+
+import dev.herald.HeraldListener;
+import dev.herald.dispatch.DispatchSettings;
+import dev.herald.internal.GuardedComplianceGuard;
+import dev.herald.spi.AudienceResolver;
+import dev.herald.spi.DeliveryStore;
+import dev.herald.spi.PlayerDirectory;
+import dev.herald.spi.PushProvider;
+import dev.herald.spi.Scheduler;
+import dev.herald.subscription.Platform;
+import dev.herald.subscription.Subscriptions;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+/**
+ * The dispatch engine's collaborators, built once by {@code Herald}. The host's callbacks in it
+ * (guard, scheduler, listener) are already contained: the engine calls them directly.
+ *
+ * @param clock the time source
+ * @param subscriptions the subscription state machine
+ * @param directory the player directory
+ * @param resolver resolves segment audiences, or null when none is registered
+ * @param guard the compliance guard, contained
+ * @param store the delivery store
+ * @param scheduler runs throttled sends, retries and postponed players; contained
+ * @param listener the listener, contained
+ * @param providers the providers by platform
+ * @param settings concurrency, retries and timeouts
+ * @param driverExecutor runs each dispatch's driver loop
+ */
+public record EngineContext(
+    Clock clock,
+    Subscriptions subscriptions,
+    PlayerDirectory directory,
+    AudienceResolver resolver,
+    GuardedComplianceGuard guard,
+    DeliveryStore store,
+    Scheduler scheduler,
+    HeraldListener listener,
+    Map<Platform, PushProvider> providers,
+    DispatchSettings settings,
+    Executor driverExecutor) {
+
+  /**
+   * Copies the provider map.
+   *
+   * @param clock the time source
+   * @param subscriptions the subscription state machine
+   * @param directory the player directory
+   * @param resolver resolves segment audiences, or null when none is registered
+   * @param guard the compliance guard, contained
+   * @param store the delivery store
+   * @param scheduler runs throttled sends, retries and postponed players; contained
+   * @param listener the listener, contained
+   * @param providers the providers by platform
+   * @param settings concurrency, retries and timeouts
+   * @param driverExecutor runs each dispatch's driver loop
+   */
+  public EngineContext {
+    providers = Map.copyOf(providers);
+  }
+}

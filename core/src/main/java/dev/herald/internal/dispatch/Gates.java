@@ -1,0 +1,458 @@
+package dev.herald.internal.dispatch;
+
+import dev.herald.InvalidInputException;
+import dev.herald.analytics.DeliveryRecord;
+import dev.herald.analytics.DeliveryState;
+import dev.herald.analytics.Suppression;
+import dev.herald.content.NotificationType;
+import dev.herald.dispatch.DeliveryPolicy;
+import dev.herald.dispatch.DispatchRequest;
+import dev.herald.dispatch.FrequencyCap;
+import dev.herald.dispatch.QuietHours;
+import dev.herald.internal.GuardedComplianceGuard;
+import dev.herald.internal.dispatch.Gate.Verdict;
+import dev.herald.internal.dispatch.Gate.Visit;
+import dev.herald.spi.ComplianceDecision;
+import dev.herald.spi.DeliveryStore;
+import dev.herald.spi.PlayerProfile;
+import dev.herald.subscription.Device;
+import dev.herald.subscription.PushPreferences;
+import dev.herald.subscription.PushStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A run's gates, in the documented order (see the {@code dev.herald.dispatch} package):
+ * <ol>
+ *   <li>{@link Devices} — a device of the targeted kind exists and is ALLOWED;
+ *   <li>{@link Consent} — MARKETING only: consent and the category;
+ *   <li>{@link Compliance} — MARKETING only: the compliance guard, failing closed;
+ *   <li>{@link Caps} — frequency caps;
+ *   <li>{@link Quiet} — quiet hours: postpone or drop;
+ *   <li>{@link Expiry} — the deadline and the time to live;
+ *   <li>{@link ControlGroup} — held out;
+ *   <li>{@link Render} — the template renders;
+ *   <li>{@link Claim} — the delivery key is claimed (a duplicate is skipped).
+ * </ol>
+ * Gates 4 to 9 run under the player's lock, so that the cap check and the claim are one step
+ * within the process. SERVICE types leave out gates 2 and 3, and by the policy's default 4 and 5.
+ */
+final class Gates {
+  private static final Logger log = LoggerFactory.getLogger(Gates.class);
+  private static final Verdict COMPLIANCE_UNKNOWN =
+      new Verdict.Suppress(Suppression.compliance(ComplianceDecision.UNKNOWN), "");
+
+  private final List<Gate> open;
+  private final List<Gate> underLock;
+  private final Function<String, ReentrantLock> lockFor;
+  private final Clock clock;
+
+  private Gates(List<Gate> open, List<Gate> underLock, Function<String, ReentrantLock> lockFor,
+      Clock clock) {
+    this.open = List.copyOf(open);
+    this.underLock = List.copyOf(underLock);
+    this.lockFor = lockFor;
+    this.clock = clock;
+  }
+
+  /** What the gates of one run need from it. */
+  record RunView(EngineContext ctx, DispatchRequest request, String category,
+      DeliveryLedger ledger, RunControl control, Attempts attempts, BooleanSupplier resuming,
+      Supplier<Instant> expiresAt, Executor timeouts, PendingClaims pending) {}
+
+  /** The gates of a run, in order. */
+  static Gates of(RunView run, ClaimBatch batch, Function<String, ReentrantLock> lockFor) {
+    NotificationType type = run.request().type();
+    DeliveryPolicy policy = run.request().policy();
+    boolean service = !type.isMarketing();
+    List<Gate> open = new ArrayList<>();
+    open.add(new Devices(run));
+    if (!service) {
+      open.add(new Consent(run.category()));
+      open.add(new Compliance(run.ctx().guard(), type, run.ctx().settings().complianceTimeout(),
+          run.ctx().clock(), run.timeouts()));
+    }
+    List<Gate> locked = new ArrayList<>();
+    if (!(service && policy.serviceBypassesCaps()) && !policy.caps().isEmpty()) {
+      locked.add(new Caps(run.ctx().store(), run.pending(), run.request(), run.category()));
+    }
+    if (!(service && policy.serviceBypassesQuietHours()) && policy.quietHours().isPresent()) {
+      locked.add(new Quiet(policy.quietHours().get()));
+    }
+    locked.add(new Expiry(run.expiresAt()));
+    locked.add(new ControlGroup());
+    locked.add(new Render(run.request()));
+    locked.add(new Claim(run, batch));
+    return new Gates(open, locked, lockFor, run.ctx().clock());
+  }
+
+  /**
+   * Walks the player through the gates.
+   *
+   * @param visit the player
+   * @return the first verdict that is not PASS, PASS when every gate passed (the deliveries are
+   *     claimed), or {@link Verdict.Later} when the compliance guard answers later
+   */
+  Verdict walk(Visit visit) {
+    return walk(visit, 0);
+  }
+
+  private Verdict walk(Visit visit, int from) {
+    for (int i = from; i < open.size(); i++) {
+      Verdict v = open.get(i).check(visit);
+      if (v instanceof Verdict.Later later) {
+        int next = i + 1;
+        return new Verdict.Later(later.verdict().thenApply(
+            answer -> answer == Verdict.PASS ? walk(visit, next) : answer));
+      }
+      if (v != Verdict.PASS) {
+        return v;
+      }
+    }
+    ReentrantLock lock = lockFor.apply(visit.playerId);
+    lock.lock();
+    try {
+      visit.now = clock.instant();
+      visit.zone = visit.profile.flatMap(PlayerProfile::timeZone);
+      for (Gate gate : underLock) {
+        Verdict v = gate.check(visit);
+        if (v != Verdict.PASS) {
+          return v;
+        }
+      }
+      return Verdict.PASS;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Why a device that is not ALLOWED is not sent to. */
+  static String notSendable(Device d) {
+    return d.status() == PushStatus.ASK && d.invalidation().isPresent()
+        ? Suppression.DEVICE_INVALIDATED : Suppression.device(d.status());
+  }
+
+  // ------------------------------------------------------------------ the gates, in order
+
+  /** 1. A device of the targeted kind exists and is ALLOWED; each other device is suppressed. */
+  static final class Devices implements Gate {
+    private final RunView run;
+
+    Devices(RunView run) {
+      this.run = run;
+    }
+
+    @Override
+    public Verdict check(Visit v) {
+      boolean resuming = run.resuming().getAsBoolean();
+      List<Device> targeted = new ArrayList<>();
+      boolean anyTargeted = false;
+      for (Device d : v.state.devices()) {
+        if (run.request().targetDevices().includes(d.platform())) {
+          anyTargeted = true;
+          if (!(resuming && alreadyDecided(v.playerId, d.deviceId()))) {
+            targeted.add(d);
+          }
+        }
+      }
+      if (!anyTargeted) {
+        run.ledger().suppress(List.of(run.ledger().newRecord(v.playerId, null,
+            v.assignment.variant(), DeliveryState.SUPPRESSED, Suppression.NO_DEVICE, "")));
+        return Verdict.DECIDED;
+      }
+      List<Device> eligible = new ArrayList<>(targeted.size());
+      List<DeliveryRecord> refused = new ArrayList<>();
+      for (Device d : targeted) {
+        if (d.isSendable()) {
+          eligible.add(d);
+        } else {
+          refused.add(run.ledger().newRecord(v.playerId, d, v.assignment.variant(),
+              DeliveryState.SUPPRESSED, notSendable(d), ""));
+        }
+      }
+      run.ledger().suppress(refused);
+      v.devices = eligible;
+      return eligible.isEmpty() ? Verdict.DECIDED : Verdict.PASS;
+    }
+
+    private boolean alreadyDecided(String playerId, String deviceId) {
+      return run.ledger().find(DeliveryRecord.key(run.ledger().sourceId(), run.ledger().step(),
+              playerId, deviceId))
+          .filter(r -> r.state() != DeliveryState.CLAIMED)
+          .isPresent();
+    }
+  }
+
+  /** 2. MARKETING only: marketing consent, and the category if the player chose categories. */
+  static final class Consent implements Gate {
+    private final String category;
+
+    Consent(String category) {
+      this.category = category;
+    }
+
+    @Override
+    public Verdict check(Visit v) {
+      PushPreferences preferences = v.state.preferences();
+      if (!preferences.marketingConsent()) {
+        return new Verdict.Suppress(Suppression.NO_CONSENT, "");
+      }
+      if (!preferences.categories().isEmpty() && !preferences.optedInto(category)) {
+        return new Verdict.Suppress(Suppression.CATEGORY_OPT_OUT, category);
+      }
+      return Verdict.PASS;
+    }
+  }
+
+  /**
+   * 3. MARKETING only: the compliance guard. The timeout counts the time spent inside the
+   * guard's {@code check()} as well as the wait for its future; whatever goes wrong suppresses
+   * (fail closed), the guard wrapper having already turned throws and odd answers into UNKNOWN.
+   */
+  static final class Compliance implements Gate {
+    private final GuardedComplianceGuard guard;
+    private final NotificationType type;
+    private final Duration timeout;
+    private final Clock clock;
+    private final Executor timeouts;
+
+    Compliance(GuardedComplianceGuard guard, NotificationType type, Duration timeout, Clock clock,
+        Executor timeouts) {
+      this.guard = guard;
+      this.type = type;
+      this.timeout = timeout;
+      this.clock = clock;
+      this.timeouts = timeouts;
+    }
+
+    @Override
+    public Verdict check(Visit v) {
+      // Measured by Herald's clock (the system clock in production): a fake clock in tests only
+      // moves when told, so a thread descheduled on a busy machine is not mistaken for a slow guard.
+      Instant asked = clock.instant();
+      CompletableFuture<ComplianceDecision> answer = guard.check(v.playerId, v.profile, type);
+      Duration left = timeout.minus(Duration.between(asked, clock.instant()));
+      if (left.isNegative() || left.isZero()) {
+        log.warn("compliance guard took longer than {} inside check() for player {}; "
+            + "suppressing (fail closed)", timeout, v.playerId);
+        answer.cancel(false);
+        return COMPLIANCE_UNKNOWN;
+      }
+      if (answer.isDone()) {
+        return verdict(answer.join());
+      }
+      return new Verdict.Later(Deadline.within(answer, left, timeouts, () -> answer.cancel(false))
+          .handle((decision, error) -> {
+            if (error != null) {
+              log.debug("compliance check for player {} ended: {}", v.playerId, error.toString());
+              return COMPLIANCE_UNKNOWN;
+            }
+            return verdict(decision);
+          }));
+    }
+
+    private static Verdict verdict(ComplianceDecision decision) {
+      return decision.allowed() ? Verdict.PASS
+          : new Verdict.Suppress(Suppression.compliance(decision.reason()), "");
+    }
+  }
+
+  /** 4. Frequency caps: messages that may have reached the player in the caps' windows. */
+  static final class Caps implements Gate {
+    private final DeliveryStore store;
+    private final PendingClaims pending;
+    private final String sourceId;
+    private final String step;
+    private final List<FrequencyCap> caps = new ArrayList<>();
+
+    Caps(DeliveryStore store, PendingClaims pending, DispatchRequest request, String category) {
+      this.store = store;
+      this.pending = pending;
+      this.sourceId = request.sourceId();
+      this.step = request.step();
+      for (FrequencyCap cap : request.policy().caps()) {
+        if (cap.counts(request.type(), category)) {
+          caps.add(cap);
+        }
+      }
+    }
+
+    @Override
+    public Verdict check(Visit v) {
+      if (caps.isEmpty()) {
+        return Verdict.PASS;
+      }
+      ZoneId z = v.zone.orElse(ZoneOffset.UTC);
+      Instant earliest = v.now;
+      for (FrequencyCap cap : caps) {
+        Instant start = cap.window().start(v.now, z);
+        if (start.isBefore(earliest)) {
+          earliest = start;
+        }
+      }
+      // Pending claims first: one removed from there is already durable in the store.
+      List<DeliveryRecord> recent = new ArrayList<>(pending.of(v.playerId));
+      recent.addAll(store.deliveriesOfPlayer(v.playerId, earliest));
+      for (FrequencyCap cap : caps) {
+        Instant start = cap.window().start(v.now, z);
+        Set<String> messages = new HashSet<>();
+        for (DeliveryRecord r : recent) {
+          boolean sameStep = r.sourceId().equals(sourceId) && r.step().equals(step);
+          if (mayHaveReached(r) && !sameStep && !r.createdAt().isBefore(start)
+              && cap.counts(r.type(), r.category())) {
+            messages.add(r.sourceId() + '|' + r.step());
+          }
+        }
+        if (messages.size() >= cap.max()) {
+          return new Verdict.Suppress(Suppression.FREQUENCY_CAP, "");
+        }
+      }
+      return Verdict.PASS;
+    }
+
+    /**
+     * Whether a delivery counts against caps: it is (or may be) with the player — claimed, being
+     * sent or retried, delivered, or of unknown fate after a crash.
+     */
+    private static boolean mayHaveReached(DeliveryRecord r) {
+      return switch (r.state()) {
+        case CLAIMED, SENDING, DELIVERED -> true;
+        case FAILED -> r.reason().equals(Suppression.UNKNOWN);
+        case SUPPRESSED -> false;
+      };
+    }
+  }
+
+  /** 5. Quiet hours in the player's zone: postponed to their end, or dropped. */
+  static final class Quiet implements Gate {
+    private final QuietHours quiet;
+
+    Quiet(QuietHours quiet) {
+      this.quiet = quiet;
+    }
+
+    @Override
+    public Verdict check(Visit v) {
+      Optional<Instant> until = quiet.quietUntil(v.now, v.zone);
+      if (until.isEmpty()) {
+        return Verdict.PASS;
+      }
+      return quiet.mode() == QuietHours.Mode.DROP
+          ? new Verdict.Suppress(Suppression.QUIET_HOURS, "")
+          : new Verdict.Postpone(until.get());
+    }
+  }
+
+  /** 6. The deadline and the message's time to live. */
+  static final class Expiry implements Gate {
+    private final Supplier<Instant> expiresAt;
+
+    Expiry(Supplier<Instant> expiresAt) {
+      this.expiresAt = expiresAt;
+    }
+
+    @Override
+    public Verdict check(Visit v) {
+      return v.now.isAfter(expiresAt.get())
+          ? new Verdict.Suppress(Suppression.EXPIRED, "") : Verdict.PASS;
+    }
+  }
+
+  /** 7. The control group is held out, and recorded as such. */
+  static final class ControlGroup implements Gate {
+    @Override
+    public Verdict check(Visit v) {
+      return v.assignment.control()
+          ? new Verdict.Suppress(Suppression.CONTROL_GROUP, "") : Verdict.PASS;
+    }
+  }
+
+  /** 8. The player's variant renders. */
+  static final class Render implements Gate {
+    private final DispatchRequest request;
+
+    Render(DispatchRequest request) {
+      this.request = request;
+    }
+
+    @Override
+    public Verdict check(Visit v) {
+      try {
+        v.notification = v.assignment.renderer().render(v.playerId, v.profile, request.values());
+        return Verdict.PASS;
+      } catch (InvalidInputException e) {
+        return new Verdict.Suppress(Suppression.RENDER_FAILED, e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * 9. Each delivery is claimed — in the run's {@link ClaimBatch} when the driver walks the
+   * player, at once otherwise; a key already claimed is skipped, unless a run of this step that
+   * died claimed it and never handed it to a provider, in which case it is this run's to send. A
+   * run that ended meanwhile claims nothing.
+   */
+  static final class Claim implements Gate {
+    private final RunView run;
+    private final ClaimBatch batch;
+
+    Claim(RunView run, ClaimBatch batch) {
+      this.run = run;
+      this.batch = batch;
+    }
+
+    @Override
+    public Verdict check(Visit v) {
+      RunState state = run.control().state();
+      if (state.ended()) {
+        return state.settlesCutOffWork()
+            ? new Verdict.Suppress(Suppression.CANCELLED, "cancelled before the send")
+            : Verdict.LEFT;
+      }
+      List<DeliveryRecord> records = new ArrayList<>(v.devices.size());
+      for (Device d : v.devices) {
+        records.add(run.ledger().newRecord(v.playerId, d, v.assignment.variant(),
+            DeliveryState.CLAIMED, "", ""));
+      }
+      if (batch != null && batch.onDriver()) {
+        return new Verdict.Later(batch.add(v, records, this::claimed));
+      }
+      return claimed(v, records, run.ledger().claim(records));
+    }
+
+    /** The player's verdict once their claims are written: PASS with deliveries, or DECIDED. */
+    private Verdict claimed(Visit v, List<DeliveryRecord> records, List<Boolean> inserted) {
+      List<Delivery> claimed = new ArrayList<>(records.size());
+      for (int i = 0; i < inserted.size(); i++) {
+        Device device = v.devices.get(i);
+        String addressKey = device.address().orElseThrow().key();
+        if (inserted.get(i)) {
+          claimed.add(new Delivery(records.get(i), addressKey, v.notification, run.attempts()));
+        } else if (run.resuming().getAsBoolean()) {
+          run.ledger().find(records.get(i).key())
+              .filter(r -> r.state() == DeliveryState.CLAIMED)
+              .ifPresent(left -> claimed.add(
+                  new Delivery(left, addressKey, v.notification, run.attempts())));
+        }
+      }
+      v.claimed = claimed;
+      return claimed.isEmpty() ? Verdict.DECIDED : Verdict.PASS;
+    }
+  }
+}

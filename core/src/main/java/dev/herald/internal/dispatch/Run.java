@@ -1,0 +1,507 @@
+package dev.herald.internal.dispatch;
+
+import dev.herald.analytics.DeliveryEvent;
+import dev.herald.analytics.DeliveryRecord;
+import dev.herald.analytics.DeliveryState;
+import dev.herald.analytics.DeliveryStats;
+import dev.herald.analytics.DispatchProgress;
+import dev.herald.analytics.EventType;
+import dev.herald.analytics.Suppression;
+import dev.herald.dispatch.Audience;
+import dev.herald.dispatch.DeliveryPolicy;
+import dev.herald.dispatch.DispatchHandle;
+import dev.herald.dispatch.DispatchReport;
+import dev.herald.dispatch.DispatchRequest;
+import dev.herald.internal.dispatch.Gate.Verdict;
+import dev.herald.internal.dispatch.Gate.Visit;
+import dev.herald.spi.PlayerProfile;
+import dev.herald.subscription.Device;
+import dev.herald.subscription.Platform;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of one dispatch step, and its handle. The driver reads the audience (blocking only on
+ * the players-in-progress permits, or while paused) and walks each player through the
+ * {@link Gates}; {@link Attempts} makes the provider calls; the {@link DeliveryLedger} records;
+ * the {@link ProgressCursor} checkpoints; {@link Postponement} holds players in quiet hours; the
+ * {@link RunControl} holds the one state. The run finishes when the driver is done and every
+ * player it read is settled or left.
+ */
+final class Run implements DispatchHandle {
+  private static final Logger log = LoggerFactory.getLogger(Run.class);
+  private static final int NEVER_REACHED_BATCH = 256;
+
+  /** How a player's pass ended; a postponed player's pass ends again after waking. */
+  private record PlayerEnd(boolean settled, Instant postponedUntil) {
+    static final PlayerEnd SETTLED = new PlayerEnd(true, null);
+    static final PlayerEnd LEFT = new PlayerEnd(false, null);
+  }
+
+  private final EngineContext ctx;
+  private final DispatchRequest request;
+  private final boolean oneShot;
+  private final boolean announce;
+  private final Consumer<Run> retire;
+  private final RunControl control;
+  private final DeliveryLedger ledger;
+  private final ProgressCursor cursor;
+  private final Attempts attempts;
+  private final Postponement postponement;
+  private final Variants variants;
+  private final Gates gates;
+  private final ClaimBatch claimBatch;
+  private final Semaphore permits;
+  /** Players read and not yet settled or left. */
+  private final AtomicInteger outstanding = new AtomicInteger();
+  private final AtomicLong playersRead = new AtomicLong();
+  private final CompletableFuture<DispatchReport> completion = new CompletableFuture<>();
+  private final AtomicBoolean finishing = new AtomicBoolean();
+  private volatile boolean driverDone;
+  private volatile boolean resuming;
+  private volatile RuntimeException driverError;
+  private volatile Instant startedAt;
+  private volatile Instant expiresAt = Instant.MAX;
+
+  Run(EngineContext ctx, DispatchRequest request, boolean oneShot, boolean announce,
+      Map<Platform, ProviderLane> lanes, Map<Platform, RateLimiter> providerLimits,
+      Executor timeouts, Function<String, ReentrantLock> lockFor, PendingClaims pending,
+      SplittableRandom random, Consumer<Run> retire) {
+    this.ctx = ctx;
+    this.request = request;
+    this.oneShot = oneShot;
+    this.announce = announce;
+    this.retire = retire;
+    String category = request.variants().get(0).content().defaultTemplate().category()
+        .orElse(request.type().category());
+    this.control = new RunControl(ctx.scheduler(), request.sourceId());
+    this.ledger = new DeliveryLedger(ctx, request.sourceId(), request.step(), request.type(),
+        category);
+    this.cursor = new ProgressCursor(ctx.store(), ledger, ctx.settings().checkpointEvery());
+    DeliveryPolicy policy = request.policy();
+    RateLimiter runLimit = policy.messagesPerSecond().isPresent()
+        ? new RateLimiter(policy.messagesPerSecond().getAsDouble()) : null;
+    this.attempts = new Attempts(ctx, lanes, providerLimits, runLimit, control, ledger,
+        () -> expiresAt, random);
+    this.permits = new Semaphore(ctx.settings().maxPlayersInProgress());
+    this.postponement = new Postponement(control, permits, this::walk, this::endPostponed);
+    this.variants = new Variants(request);
+    // A one-shot run has one player: nothing to batch.
+    this.claimBatch = oneShot ? null : new ClaimBatch(ledger, pending);
+    this.gates = Gates.of(new Gates.RunView(ctx, request, category, ledger, control, attempts,
+        () -> resuming, () -> expiresAt, timeouts, pending), claimBatch, lockFor);
+    control.onTransitions(() -> {
+      attempts.withdrawQueued();
+      postponement.pump();
+      ledger.flush();
+    }, postponement::pump);
+  }
+
+  // ------------------------------------------------------------------ handle
+
+  @Override
+  public String sourceId() {
+    return request.sourceId();
+  }
+
+  @Override
+  public String step() {
+    return request.step();
+  }
+
+  @Override
+  public CompletableFuture<DispatchReport> completion() {
+    return completion;
+  }
+
+  @Override
+  public void pause() {
+    control.pause();
+    ledger.flush();
+  }
+
+  @Override
+  public void resume() {
+    control.resume();
+  }
+
+  @Override
+  public void cancel() {
+    control.cancel();
+  }
+
+  /** Ends the run without settling claims: what is claimed stays for a later run to resume. */
+  void stop() {
+    control.stop();
+  }
+
+  @Override
+  public boolean isPaused() {
+    return control.state() == RunState.PAUSED;
+  }
+
+  @Override
+  public long playersRead() {
+    return playersRead.get();
+  }
+
+  @Override
+  public int sendsInFlight() {
+    return attempts.inFlight();
+  }
+
+  // ------------------------------------------------------------------ driver
+
+  void failToStart(RuntimeException e) {
+    completion.completeExceptionally(e);
+  }
+
+  void drive() {
+    try {
+      Instant now = ctx.clock().instant();
+      Optional<DispatchProgress> prior = ctx.store().progress(request.sourceId(), request.step());
+      if (prior.flatMap(DispatchProgress::completedAt).isPresent()) {
+        startedAt = prior.get().startedAt();
+        return;
+      }
+      startedAt = prior.map(DispatchProgress::startedAt).orElse(now);
+      String resumeAfter = prior.flatMap(DispatchProgress::cursor).orElse(null);
+      cursor.start(startedAt, resumeAfter);
+      if (prior.isEmpty()) {
+        if (announce) {
+          ledger.record(DeliveryEvent.ofSource(EventType.CAMPAIGN_CREATED, now,
+              request.sourceId(), request.step(), ""));
+        }
+        cursor.save(Optional.empty());
+      }
+      Instant ttlEnd = startedAt.plus(
+          request.variants().get(0).content().defaultTemplate().ttl());
+      expiresAt = request.policy().deadline().filter(d -> d.isBefore(ttlEnd)).orElse(ttlEnd);
+      ctx.listener().dispatchStarted(request.sourceId(), request.step());
+      if (prior.isPresent()) {
+        resuming = true;
+        ledger.settleUnknownCalls();
+      }
+      if (claimBatch != null) {
+        claimBatch.driverStarts();
+      }
+      try {
+        readAudience(resumeAfter);
+      } finally {
+        if (claimBatch != null) {
+          claimBatch.driverDone();
+        }
+      }
+    } catch (RuntimeException e) {
+      log.error("dispatch {} step '{}' failed", request.sourceId(), request.step(), e);
+      driverError = e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      driverError = new IllegalStateException("dispatch driver interrupted", e);
+    } finally {
+      flushQuietly();
+      driverDone = true;
+      maybeFinish();
+    }
+  }
+
+  private void flushQuietly() {
+    try {
+      ledger.flush();
+    } catch (RuntimeException e) {
+      log.error("writing the events of {} failed", request.sourceId(), e);
+    }
+  }
+
+  private void readAudience(String resumeAfter) throws InterruptedException {
+    try (Stream<String> ids = audience()) {
+      Iterator<String> it = ids.iterator();
+      String previous = null;
+      boolean ordered = true;
+      while (it.hasNext()) {
+        if (!control.isRunning()) {
+          writeClaims(); // before the driver blocks
+        }
+        if (!control.awaitRunning()) {
+          recordNeverReached(null, it, previous, ordered, resumeAfter);
+          return;
+        }
+        String id = it.next();
+        if (previous != null && id.compareTo(previous) <= 0) {
+          if (ordered) {
+            log.warn("audience of {} is not in ascending player-id order; progress checkpoints"
+                + " are off for this run", request.sourceId());
+            cursor.freeze();
+          }
+          ordered = false;
+        }
+        previous = id;
+        playersRead.incrementAndGet();
+        if (ordered && resumeAfter != null && id.compareTo(resumeAfter) <= 0) {
+          continue;
+        }
+        if (!permits.tryAcquire()) {
+          writeClaims(); // before the driver blocks: those players' sends free permits
+          while (!permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+            if (control.state().ended()) {
+              recordNeverReached(id, it, previous, ordered, resumeAfter);
+              return;
+            }
+          }
+        }
+        outstanding.incrementAndGet();
+        cursor.launched(id);
+        walk(id);
+        if (claimBatch != null) {
+          claimBatch.writeIfFull();
+        }
+      }
+    }
+  }
+
+  private void writeClaims() {
+    if (claimBatch != null) {
+      claimBatch.write();
+    }
+  }
+
+  private Stream<String> audience() {
+    Audience audience = request.audience();
+    if (audience instanceof Audience.Segment s) {
+      return ctx.resolver().members(s.segmentId());
+    }
+    if (audience instanceof Audience.Players p) {
+      return p.playerIds().stream();
+    }
+    return ctx.directory().all().map(PlayerProfile::playerId);
+  }
+
+  /**
+   * A cancelled run records the players it never reached as CANCELLED (player-level records,
+   * in batches), so that its statistics count the whole audience. A stopped run records nothing:
+   * the resumed run reads them.
+   */
+  private void recordNeverReached(String current, Iterator<String> rest, String previous,
+      boolean ordered, String resumeAfter) {
+    if (!control.state().settlesCutOffWork()) {
+      return;
+    }
+    List<DeliveryRecord> batch = new ArrayList<>();
+    String last = previous;
+    boolean inOrder = ordered;
+    String id = current;
+    if (id == null && rest.hasNext()) {
+      id = rest.next();
+      inOrder &= last == null || id.compareTo(last) > 0;
+      playersRead.incrementAndGet();
+    }
+    while (id != null) {
+      boolean behindCursor = inOrder && resumeAfter != null && id.compareTo(resumeAfter) <= 0;
+      if (!behindCursor && !(resuming && hasRecords(id))) {
+        batch.add(ledger.newRecord(id, null, variants.assign(id).variant(),
+            DeliveryState.SUPPRESSED, Suppression.CANCELLED, "cancelled before the player was "
+                + "reached"));
+        if (batch.size() >= NEVER_REACHED_BATCH) {
+          ledger.suppress(batch);
+          batch = new ArrayList<>();
+        }
+      }
+      last = id;
+      id = null;
+      if (rest.hasNext()) {
+        id = rest.next();
+        inOrder &= id.compareTo(last) > 0;
+        playersRead.incrementAndGet();
+      }
+    }
+    ledger.suppress(batch);
+  }
+
+  private boolean hasRecords(String playerId) {
+    return ctx.store().deliveriesOfPlayer(playerId, startedAt).stream().anyMatch(r ->
+        r.sourceId().equals(request.sourceId()) && r.step().equals(request.step()));
+  }
+
+  // ------------------------------------------------------------------ per player
+
+  /** Walks a player through the gates and on to the providers; a permit is held for them. */
+  private void walk(String playerId) {
+    CompletableFuture<PlayerEnd> end;
+    try {
+      end = visit(playerId);
+    } catch (RuntimeException e) {
+      end = CompletableFuture.failedFuture(e);
+    }
+    end.whenComplete((how, error) -> {
+      permits.release();
+      if (error != null) {
+        log.error("player {} of {} failed", playerId, request.sourceId(), error);
+        playerDone(playerId, true);
+      } else if (how.postponedUntil() != null) {
+        postponement.postpone(playerId, how.postponedUntil());
+      } else {
+        playerDone(playerId, how.settled());
+      }
+      postponement.pump();
+    });
+  }
+
+  private CompletableFuture<PlayerEnd> visit(String playerId) {
+    Optional<PlayerProfile> profile = ctx.directory().find(playerId);
+    Visit visit = new Visit(playerId, profile, ctx.subscriptions().state(playerId),
+        variants.assign(playerId));
+    return conclude(visit, gates.walk(visit));
+  }
+
+  private CompletableFuture<PlayerEnd> conclude(Visit v, Verdict verdict) {
+    if (verdict instanceof Verdict.Later later) {
+      return later.verdict().thenCompose(answer -> conclude(v, answer));
+    }
+    if (verdict == Verdict.PASS) {
+      return send(v.claimed);
+    }
+    if (verdict instanceof Verdict.Suppress s) {
+      String variant = s.reason().equals(Suppression.CONTROL_GROUP)
+          ? DeliveryRecord.CONTROL_VARIANT : v.assignment.variant();
+      List<DeliveryRecord> records = new ArrayList<>(v.devices.size());
+      for (Device d : v.devices) {
+        records.add(ledger.newRecord(v.playerId, d, variant, DeliveryState.SUPPRESSED,
+            s.reason(), s.detail()));
+      }
+      ledger.suppress(records);
+      return CompletableFuture.completedFuture(PlayerEnd.SETTLED);
+    }
+    if (verdict instanceof Verdict.Postpone p) {
+      Instant now = ctx.clock().instant();
+      for (Device d : v.devices) {
+        DeliveryRecord planned = ledger.newRecord(v.playerId, d, v.assignment.variant(),
+            DeliveryState.CLAIMED, "", "");
+        ledger.record(DeliveryEvent.of(EventType.PUSH_SCHEDULED, now, planned,
+            Suppression.QUIET_HOURS, "postponed to " + p.until(), 0));
+      }
+      return CompletableFuture.completedFuture(new PlayerEnd(false, p.until()));
+    }
+    return CompletableFuture.completedFuture(
+        verdict == Verdict.LEFT ? PlayerEnd.LEFT : PlayerEnd.SETTLED);
+  }
+
+  private CompletableFuture<PlayerEnd> send(List<Delivery> claimed) {
+    if (claimed.size() == 1) {
+      Delivery d = claimed.get(0);
+      attempts.send(d);
+      return d.done.thenApply(settled -> settled ? PlayerEnd.SETTLED : PlayerEnd.LEFT);
+    }
+    CompletableFuture<?>[] all = new CompletableFuture<?>[claimed.size()];
+    for (int i = 0; i < all.length; i++) {
+      Delivery d = claimed.get(i);
+      attempts.send(d);
+      all[i] = d.done;
+    }
+    return CompletableFuture.allOf(all).thenApply(x -> {
+      for (Delivery d : claimed) {
+        if (!d.done.join()) {
+          return PlayerEnd.LEFT;
+        }
+      }
+      return PlayerEnd.SETTLED;
+    });
+  }
+
+  /**
+   * Ends a postponed player's wait without a send. Cancelled ({@code settle}): their deliveries
+   * are recorded as CANCELLED. Stopped: nothing is recorded and the cursor stays before them, so
+   * the resumed run reads them again.
+   */
+  private void endPostponed(String playerId, boolean settle) {
+    try {
+      if (settle) {
+        String variant = variants.assign(playerId).variant();
+        List<DeliveryRecord> records = new ArrayList<>();
+        for (Device d : ctx.subscriptions().state(playerId).devices()) {
+          if (request.targetDevices().includes(d.platform()) && d.isSendable()) {
+            records.add(ledger.newRecord(playerId, d, variant, DeliveryState.SUPPRESSED,
+                Suppression.CANCELLED, "cancelled while postponed by quiet hours"));
+          }
+        }
+        ledger.suppress(records);
+      }
+    } catch (RuntimeException e) {
+      log.error("settling postponed player {} of {} failed", playerId, request.sourceId(), e);
+    } finally {
+      playerDone(playerId, settle);
+    }
+  }
+
+  private void playerDone(String playerId, boolean settled) {
+    if (settled) {
+      cursor.settled(playerId);
+    }
+    if (outstanding.decrementAndGet() == 0) {
+      maybeFinish();
+    }
+  }
+
+  private void maybeFinish() {
+    if (!driverDone || outstanding.get() != 0 || !finishing.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      Instant now = ctx.clock().instant();
+      RunState state = control.state();
+      DispatchReport.Status status = state == RunState.STOPPED ? DispatchReport.Status.STOPPED
+          : state == RunState.CANCELLED ? DispatchReport.Status.CANCELLED
+          : driverError != null ? DispatchReport.Status.FAILED : DispatchReport.Status.COMPLETED;
+      if (status == DispatchReport.Status.COMPLETED
+          || status == DispatchReport.Status.CANCELLED) {
+        Optional<DispatchProgress> prior = ctx.store().progress(request.sourceId(),
+            request.step());
+        if (prior.flatMap(DispatchProgress::completedAt).isEmpty()) {
+          if (!oneShot) {
+            ledger.record(DeliveryEvent.ofSource(EventType.CAMPAIGN_COMPLETED, now,
+                request.sourceId(), request.step(),
+                status == DispatchReport.Status.CANCELLED ? "cancelled" : ""));
+          }
+          cursor.save(Optional.of(now));
+        }
+      } else if (status == DispatchReport.Status.STOPPED && startedAt != null) {
+        cursor.save(Optional.empty()); // the cursor stops before the first player left
+      }
+      ledger.flush();
+      DeliveryStats stats;
+      try (Stream<DeliveryRecord> records = ctx.store().deliveriesOf(request.sourceId(),
+          request.step())) {
+        DeliveryStats.Accumulator acc = new DeliveryStats.Accumulator();
+        records.forEach(acc::add);
+        stats = acc.build();
+      }
+      DispatchReport report = new DispatchReport(request.sourceId(), request.step(), status,
+          stats, startedAt == null ? now : startedAt, now,
+          Optional.ofNullable(driverError).map(Throwable::toString));
+      retire.accept(this);
+      ctx.listener().dispatchFinished(report);
+      completion.complete(report);
+    } catch (RuntimeException e) {
+      retire.accept(this);
+      log.error("finishing dispatch {} failed", request.sourceId(), e);
+      completion.completeExceptionally(e);
+    }
+  }
+}
