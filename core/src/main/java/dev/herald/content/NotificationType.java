@@ -42,11 +42,13 @@ public final class NotificationType {
   private final String name;
   private final Purpose purpose;
   private final String category;
+  private final int hash; // types are looked up per delivery (caps, the compliance guard)
 
   private NotificationType(String name, Purpose purpose, String category) {
     this.name = name;
     this.purpose = purpose;
     this.category = category;
+    this.hash = java.util.Objects.hash(name, purpose, category);
   }
 
   /**
@@ -136,7 +138,7 @@ public final class NotificationType {
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(name, purpose, category);
+    return hash;
   }
 
   @Override
