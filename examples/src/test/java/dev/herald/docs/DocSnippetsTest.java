@@ -99,7 +99,7 @@ class DocSnippetsTest {
     List<Snippet> blocks = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       Matcher open = FENCE.matcher(lines.get(i).strip());
-      if (!open.matches() || open.group(1).isEmpty() && !lines.get(i).strip().equals("```")) {
+      if (!open.matches()) {
         continue;
       }
       int end = i + 1;
