@@ -131,7 +131,9 @@ public record DeliveryRecord(
    * @return the key
    */
   public static String key(String sourceId, String step, String playerId, String deviceId) {
-    return escape(sourceId) + '|' + escape(step) + '|' + escape(playerId) + '|' + escape(deviceId);
+    return escape(Checks.required(sourceId, "sourceId")) + '|' + escape(Checks.required(step, "step"))
+        + '|' + escape(Checks.required(playerId, "playerId")) + '|'
+        + escape(Checks.required(deviceId, "deviceId"));
   }
 
   /**

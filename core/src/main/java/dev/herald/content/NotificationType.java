@@ -10,7 +10,9 @@ import java.util.regex.Pattern;
  * offer, security alert, reactivation, or one of the host's own — and so its {@link Purpose}
  * and the opt-in category it belongs to.
  *
- * <p>Equality is by {@link #name()}. Custom types are created with {@link #custom}.
+ * <p>Custom types are created with {@link #custom}; the built-in names are reserved, so a custom
+ * type can never stand in for a built-in one (a SERVICE "PROMOTIONAL" would skip consent and the
+ * compliance guard). Two types are equal when their name, purpose and category are.
  */
 public final class NotificationType {
   private static final Pattern NAME = Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
@@ -40,11 +42,13 @@ public final class NotificationType {
   private final String name;
   private final Purpose purpose;
   private final String category;
+  private final int hash; // types are looked up per delivery (caps, the compliance guard)
 
   private NotificationType(String name, Purpose purpose, String category) {
     this.name = name;
     this.purpose = purpose;
     this.category = category;
+    this.hash = java.util.Objects.hash(name, purpose, category);
   }
 
   /**
@@ -54,7 +58,8 @@ public final class NotificationType {
    * @param purpose MARKETING or SERVICE
    * @param category the opt-in category marketing messages of this type need, lower case
    * @return the type
-   * @throws InvalidInputException when the name or category is malformed
+   * @throws InvalidInputException when the name or category is malformed, or the name is a
+   *     built-in type's
    */
   public static NotificationType custom(String name, Purpose purpose, String category) {
     String n = Checks.nonBlank(name, "notificationType.name");
@@ -62,6 +67,13 @@ public final class NotificationType {
       throw new InvalidInputException(
           "notificationType.name",
           "must be upper-case letters, digits and underscores starting with a letter, at most 64");
+    }
+    for (NotificationType builtIn : builtIns()) {
+      if (builtIn.name.equals(n)) {
+        throw new InvalidInputException("notificationType.name", n + " is reserved for the "
+            + "built-in type NotificationType." + n + " (" + builtIn.purpose + ", category "
+            + builtIn.category + "); use it, or give the custom type another name");
+      }
     }
     Checks.required(purpose, "notificationType.purpose");
     String c = Checks.nonBlank(category, "notificationType.category", 64).toLowerCase(Locale.ROOT);
@@ -120,12 +132,13 @@ public final class NotificationType {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof NotificationType t && t.name.equals(name);
+    return o instanceof NotificationType t && t.name.equals(name) && t.purpose == purpose
+        && t.category.equals(category);
   }
 
   @Override
   public int hashCode() {
-    return name.hashCode();
+    return hash;
   }
 
   @Override

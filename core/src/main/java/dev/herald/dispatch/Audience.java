@@ -1,6 +1,7 @@
 package dev.herald.dispatch;
 
 import dev.herald.internal.Checks;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.TreeSet;
@@ -30,7 +31,8 @@ public sealed interface Audience permits Audience.Segment, Audience.Players, Aud
    * @return the audience
    */
   static Audience players(Collection<String> playerIds) {
-    return new Players(List.copyOf(Checks.required(playerIds, "playerIds")));
+    // A copy that keeps a null id, so the record's check names it rather than List.copyOf throwing.
+    return new Players(new ArrayList<>(Checks.required(playerIds, "playerIds")));
   }
 
   /**
@@ -40,7 +42,7 @@ public sealed interface Audience permits Audience.Segment, Audience.Players, Aud
    * @return the audience
    */
   static Audience player(String playerId) {
-    return new Players(List.of(playerId));
+    return new Players(List.of(Checks.nonBlank(playerId, "playerId", 128)));
   }
 
   /**

@@ -47,7 +47,8 @@ public record PushMessage(
    */
   public static PushMessage of(
       String deliveryId, DeviceAddress address, Notification notification, Instant now) {
-    return new PushMessage(deliveryId, address, notification, now.plus(notification.ttl()));
+    return new PushMessage(deliveryId, address, Checks.required(notification, "notification"),
+        Checks.required(now, "now").plus(notification.ttl()));
   }
 
   /**

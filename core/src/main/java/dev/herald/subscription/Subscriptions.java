@@ -353,7 +353,7 @@ public final class Subscriptions {
    * @return the address, or empty when the device must not be sent to
    */
   public Optional<DeviceAddress> sendableAddress(String playerId, String deviceId) {
-    return store.findDevice(playerId, deviceId)
+    return store.findDevice(playerId(playerId), deviceId(deviceId))
         .filter(Device::isSendable)
         .flatMap(Device::address)
         .filter(a -> store.ownerOf(a.key()).map(o -> o.is(playerId, deviceId)).orElse(false));

@@ -125,7 +125,10 @@ class NotificationTest {
     assertThat(NotificationType.builtIn("vip_offer")).isSameAs(NotificationType.VIP_OFFER);
     NotificationType custom = NotificationType.custom("BONUS_EXPIRING", Purpose.MARKETING, "Bonus");
     assertThat(custom.category()).isEqualTo("bonus");
-    assertThat(custom).isEqualTo(NotificationType.custom("BONUS_EXPIRING", Purpose.SERVICE, "x"));
+    assertThat(custom).isEqualTo(NotificationType.custom("BONUS_EXPIRING", Purpose.MARKETING,
+        "bonus"));
+    // equal by name, purpose and category: a SERVICE type of the same name is another type
+    assertThat(custom).isNotEqualTo(NotificationType.custom("BONUS_EXPIRING", Purpose.SERVICE, "x"));
     assertThatThrownBy(() -> NotificationType.custom("bonus", Purpose.MARKETING, "b"))
         .hasMessageStartingWith("notificationType.name:");
     assertThatThrownBy(() -> NotificationType.builtIn("NOPE"))

@@ -4,7 +4,12 @@ import dev.herald.InvalidInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -28,7 +33,7 @@ import picocli.CommandLine.IVersionProvider;
       SegmentCommand.class,
       CommandLine.HelpCommand.class
     })
-public final class HeraldCommand implements Runnable {
+public final class HeraldCommand implements Callable<Integer> {
   /** Exit code for success. */
   static final int OK = 0;
   /** Exit code for a failed send or run. */
@@ -66,6 +71,11 @@ public final class HeraldCommand implements Runnable {
         commandLine.getErr().println("herald: invalid input: " + e.getMessage());
         return USAGE;
       }
+      if (e instanceof NoSuchFileException || e instanceof AccessDeniedException) {
+        commandLine.getErr().println("herald: cannot read " + ((java.nio.file.FileSystemException) e)
+            .getFile() + (e instanceof NoSuchFileException ? ": no such file" : ": access denied"));
+        return USAGE;
+      }
       commandLine.getErr().println("herald: " + e);
       return FAILED;
     });
@@ -75,9 +85,34 @@ public final class HeraldCommand implements Runnable {
     return code;
   }
 
+  /** Without a command there is nothing to do: the usage goes to standard error, exit 2. */
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  public Integer call() {
+    spec.commandLine().getErr().println("herald: choose a command");
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return USAGE;
+  }
+
+  /**
+   * Checks that an option's file can be read, so a typo is a usage error naming the option and
+   * the file rather than an I/O exception.
+   *
+   * @param spec the command, for the error
+   * @param option the option, such as {@code --key}
+   * @param file the file given
+   * @return the file
+   * @throws CommandLine.ParameterException when it is missing or unreadable (exit code 2)
+   */
+  static Path readableFile(CommandLine.Model.CommandSpec spec, String option, Path file) {
+    if (file != null && !Files.isRegularFile(file)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), option + ": no such file: "
+          + file.toAbsolutePath());
+    }
+    if (file != null && !Files.isReadable(file)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), option + ": cannot read "
+          + file.toAbsolutePath() + " (permission denied)");
+    }
+    return file;
   }
 
   /** Reads the version Maven wrote into {@code herald-version.properties}. */

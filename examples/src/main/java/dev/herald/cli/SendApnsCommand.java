@@ -186,13 +186,15 @@ final class SendApnsCommand implements Callable<Integer> {
         throw new InvalidInputException(
             teamId == null ? "--team-id" : "--key-id", "is required with --key");
       }
-      b.signingKey(ApnsSigningKey.fromP8File(key, teamId, keyId));
+      b.signingKey(ApnsSigningKey.fromP8File(
+          HeraldCommand.readableFile(spec, "--key", key), teamId, keyId));
     } else if (cert != null) {
       if (certPassword == null) {
         throw new InvalidInputException("--cert-password",
             "is required with --cert (or set HERALD_APNS_CERT_PASSWORD)");
       }
-      b.clientCertificate(ApnsClientCertificate.fromPkcs12File(cert, certPassword.toCharArray()));
+      b.clientCertificate(ApnsClientCertificate.fromPkcs12File(
+          HeraldCommand.readableFile(spec, "--cert", cert), certPassword.toCharArray()));
     } else {
       throw new InvalidInputException("credentials",
           "give --key FILE.p8 with --team-id and --key-id, or --cert FILE.p12 with"
@@ -208,7 +210,7 @@ final class SendApnsCommand implements Callable<Integer> {
       b.port(port);
     }
     for (Path pem : trustCerts) {
-      b.trustedCertificates(certificate(pem));
+      b.trustedCertificates(certificate(HeraldCommand.readableFile(spec, "--trust-cert", pem)));
     }
     return b.build();
   }

@@ -37,7 +37,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Send one notification through Firebase Cloud Messaging (HTTP v1).",
-      "The OAuth2 token endpoint comes from the service account's token_uri."
+      "The OAuth2 token endpoint comes from the service account's token_uri.",
+      "Exit codes: 0 all accepted, 1 a send rejected or failed, 2 bad usage, 3 a token is"
+          + " invalid."
     },
     footer = {
       "",

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Send one Web Push notification (RFC 8030, aes128gcm, VAPID) and print the outcome.",
-      "Exit code: 0 accepted, 3 subscription invalid (404/410), 1 other failure, 2 bad input."
+      "Exit codes: 0 accepted, 1 a send rejected or failed, 2 bad usage, 3 the subscription is"
+          + " invalid (404/410)."
     })
 final class SendWebPushCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -132,6 +134,7 @@ final class SendWebPushCommand implements Callable<Integer> {
     String id = deliveryId == null ? "cli-" + UUID.randomUUID() : deliveryId;
     PrintWriter out = spec.commandLine().getOut();
     try (WebPushProvider provider = builder.build()) {
+      checkEndpoint(provider, address, keys);
       PushMessage message = PushMessage.of(id, address, notification, Instant.now());
       return new SendRunner("webpush", SendRunner.cliPolicy())
           .run(List.of(new SendRunner.Target(label(address), () -> provider.send(message))),
@@ -182,6 +185,30 @@ final class SendWebPushCommand implements Callable<Integer> {
       keys = VapidKeys.fromBase64Url(vapidPublicKey, keys.exportPrivateKeyBase64Url());
     }
     return keys;
+  }
+
+  /**
+   * Refuses, before any request, an endpoint the provider's guard would refuse, in the CLI's
+   * terms: a host that is not a known push service is let through with {@code --allow-host}.
+   */
+  private void checkEndpoint(WebPushProvider provider, WebPushAddress address, VapidKeys keys) {
+    Optional<String> refusal = provider.endpointRefusal(address.endpoint());
+    if (refusal.isEmpty()) {
+      return;
+    }
+    String option = target.subscription != null ? "--subscription" : "--endpoint";
+    String host = address.endpoint().getHost();
+    if (host != null) {
+      // Would allowing the host be enough? Ask the guard rather than parse its message.
+      try (WebPushProvider allowing =
+          WebPushProvider.builder().vapid(keys, subject).allowHost(host).build()) {
+        if (allowing.endpointRefusal(address.endpoint()).isEmpty()) {
+          throw new InvalidInputException(option, "the endpoint host " + host + " is not a known"
+              + " push service; if you trust it, add --allow-host " + host);
+        }
+      }
+    }
+    throw new InvalidInputException(option, refusal.get());
   }
 
   private static boolean isFile(String value) {

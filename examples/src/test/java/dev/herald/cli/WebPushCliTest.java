@@ -190,15 +190,18 @@ class WebPushCliTest {
   }
 
   @Test
-  void aHostThatIsNotAPushServiceIsRefusedWithoutAllowHost() throws Exception {
+  void aHostThatIsNotAPushServiceIsAUsageErrorThatPointsToAllowHost() throws Exception {
+    long before = mock.requestCount();
     Run run = herald("send", "webpush", "--endpoint", "https://push.example.net/p/abc",
         "--p256dh", browser.p256dh(), "--auth", browser.auth(),
         "--vapid-private-key", keys.exportPrivateKeyBase64Url(),
         "--subject", "mailto:ops@casino.example", "--title", "Hi", "--json");
-    assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.json().get("outcome").asText()).isEqualTo("REJECTED");
-    assertThat(run.json().get("status").isNull()).isTrue();
-    assertThat(run.json().get("reason").asText()).contains("push.example.net is not a known push service");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).contains("--endpoint: the endpoint host push.example.net is not a known"
+        + " push service; if you trust it, add --allow-host push.example.net")
+        .doesNotContain("Builder").doesNotContain("allowHost(");
+    assertThat(mock.requestCount()).isEqualTo(before);
   }
 
   @Test

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.InvalidInputException;
 import dev.herald.content.Notification;
 import dev.herald.internal.Checks;
+import dev.herald.internal.Utf8Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -56,7 +57,7 @@ public final class ApnsPayload {
   /** The custom key that carries an image URL for a notification service extension. */
   public static final String IMAGE_KEY = "image";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Utf8Json.mapper(); // emoji as UTF-8, not escapes
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final Set<String> RESERVED_DATA_KEYS =
       Set.of("aps", DEEP_LINK_KEY, DELIVERY_ID_KEY, IMAGE_KEY);

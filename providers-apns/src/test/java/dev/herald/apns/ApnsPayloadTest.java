@@ -16,6 +16,7 @@ import dev.herald.spi.SendResult;
 import dev.herald.subscription.ApnsAddress;
 import dev.herald.subscription.ApnsEnvironment;
 import dev.herald.testing.apns.MockApnsServer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -115,6 +116,22 @@ class ApnsPayloadTest {
     assertThat(ApnsPayload.from(n, "d-9").json()).isEqualTo(
         "{\"aps\":{\"alert\":{\"title\":\"Hi\"},\"thread-id\":\"promotions\"},"
             + "\"deliveryId\":\"d-9\",\"a\":\"b\"}");
+  }
+
+  @Test
+  void emojiAreWrittenAsUtf8SoABodyOf600Fits() throws Exception {
+    String body = "\uD83C\uDFB0".repeat(600); // 🎰: 4 bytes of UTF-8 each
+    Notification n = Notification.builder().title("Jackpot \uD83D\uDC4D\uD83C\uDFFD")
+        .body(body).build();
+
+    ApnsPayload payload = ApnsPayload.from(n, "d-1");
+
+    assertThat(payload.json()).contains(body).doesNotContain("\\u");
+    assertThat(payload.size()).isEqualTo(payload.json().getBytes(StandardCharsets.UTF_8).length)
+        .isLessThan(2400 + 200);
+    PushMessage m = PushMessage.of("d-1", ApnsAddress.production(randomToken(), TOPIC), n,
+        Instant.now());
+    assertThat(await(provider.send(m)).outcome()).isEqualTo(SendResult.Outcome.ACCEPTED);
   }
 
   /** A payload of exactly {@code bytes} bytes. */

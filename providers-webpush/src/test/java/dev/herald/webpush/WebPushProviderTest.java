@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -192,6 +193,20 @@ class WebPushProviderTest {
         "payload is 3994 bytes, the limit is 3993 bytes (a 4096-byte encrypted body); shorten"
             + " the title, body or data", 0));
     assertThat(mock.requestCount()).isEqualTo(requestsBefore);
+  }
+
+  @Test
+  void aBodyOf600EmojiTravelsAsUtf8AndFits() throws Exception {
+    String body = "\uD83C\uDFB0".repeat(600); // 🎰: 2 UTF-16 units, 4 bytes of UTF-8
+    Notification n = notification().body(body).build();
+
+    byte[] payload = PayloadJson.of(message(n), null);
+    assertThat(new String(payload, StandardCharsets.UTF_8)).contains(body).doesNotContain("\\u");
+    assertThat(payload.length).isLessThan(2400 + 200);
+    assertThat(send(n)).isInstanceOf(SendResult.Accepted.class);
+    ReceivedWebPush received = mock.takeMessage(WAIT);
+    assertThat(received.plaintext()).isEqualTo(payload);
+    assertThat(received.json().get("body").asText()).isEqualTo(body);
   }
 
   private Notification notificationWithPayloadBytes(int size) {

@@ -232,6 +232,8 @@ public final class CampaignJson {
   }
 
   private static NotificationType type(String name, Purpose purpose, String category) {
+    // Built-in names are reserved: a definition stored before they were (a custom type that
+    // borrowed one) reads back as the built-in type, whose consent and guard rules then apply.
     for (NotificationType t : NotificationType.builtIns()) {
       if (t.name().equals(name)) {
         return t;

@@ -153,7 +153,7 @@ public final class CampaignService implements Campaigns {
 
   @Override
   public Optional<DispatchHandle> currentRun(String id) {
-    return Optional.ofNullable(runs.get(id));
+    return id == null ? Optional.empty() : Optional.ofNullable(runs.get(id)); // as find(null)
   }
 
   /**

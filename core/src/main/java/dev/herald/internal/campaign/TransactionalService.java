@@ -34,6 +34,7 @@ public final class TransactionalService implements TransactionalSends {
   @Override
   public CompletableFuture<DispatchReport> send(String playerId, Content content,
       String idempotencyKey, TargetDevices targetDevices) {
+    Checks.nonBlank(playerId, "playerId");
     Checks.required(content, "content");
     NotificationType type = content.defaultTemplate().type();
     if (type.isMarketing()) {

@@ -198,7 +198,7 @@ public final class Renderer {
       if (s.isEmpty()) {
         throw new InvalidInputException(field, "rendered empty");
       }
-      return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+      return dev.herald.internal.Text.truncate(s, max); // never splits an emoji
     }
   }
 

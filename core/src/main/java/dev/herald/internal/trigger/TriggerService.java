@@ -117,7 +117,7 @@ public final class TriggerService implements Triggers {
 
   @Override
   public synchronized boolean remove(String ruleId) {
-    boolean removed = rules.remove(ruleId) != null;
+    boolean removed = rules.remove(Checks.nonBlank(ruleId, "ruleId")) != null;
     reindex();
     return removed;
   }

@@ -2,13 +2,13 @@ package dev.herald.fcm.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.herald.InvalidInputException;
 import dev.herald.content.Action;
 import dev.herald.content.Notification;
 import dev.herald.content.Urgency;
 import dev.herald.fcm.FcmTarget;
+import dev.herald.internal.Utf8Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -51,8 +51,7 @@ public final class FcmMessageWriter {
   /** The data key holding the action buttons as a JSON array, when there are any. */
   public static final String ACTIONS_KEY = "herald_actions";
 
-  private static final JsonFactory JSON =
-      JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_CONTENT).build();
+  private static final JsonFactory JSON = Utf8Json.factory(); // emoji as UTF-8, not escapes
   private static final JsonStringEncoder QUOTER = JsonStringEncoder.getInstance();
   private static final byte[] DELIVERY_ID_FIELD =
       ("\"" + DELIVERY_ID_KEY + "\":\"").getBytes(StandardCharsets.UTF_8);

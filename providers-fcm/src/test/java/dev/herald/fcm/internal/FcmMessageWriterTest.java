@@ -37,6 +37,23 @@ class FcmMessageWriterTest {
         .isEqualTo(JSON.writeValueAsString(message).getBytes(StandardCharsets.UTF_8).length);
   }
 
+  @Test
+  void emojiAreWrittenAsUtf8AndCountedInUtf8Bytes() throws Exception {
+    String body = "\uD83C\uDFB0".repeat(600); // 🎰: 4 bytes of UTF-8 each
+    Notification n = Notification.builder().title("Jackpot").body(body)
+        .action(dev.herald.content.Action.of("spin", "Spin \uD83C\uDFB0"))
+        .data("prize", "\uD83D\uDCB0").build();
+
+    FcmMessageWriter.Encoded encoded = writer.encode(FcmTarget.topic("x"), "d-1", n, NOW, NOW);
+
+    String text = new String(encoded.body(), StandardCharsets.UTF_8);
+    assertThat(text).contains(body).contains("\uD83D\uDCB0").doesNotContain("\\uD83C");
+    assertThat(JSON.readTree(encoded.body()).at("/message/notification/body").asText())
+        .isEqualTo(body);
+    assertThat(encoded.payloadBytes()).isLessThan(2400 + 400) // escaped, the body alone is 7,200
+        .isLessThanOrEqualTo(FcmMessageWriter.MAX_PAYLOAD_BYTES);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"from", "message_type", "google.analytics", "gcm.notification.x"})
   void refusesKeysFcmReserves(String key) {

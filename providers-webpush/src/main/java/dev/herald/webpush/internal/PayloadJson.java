@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.content.Action;
 import dev.herald.content.Notification;
+import dev.herald.internal.Utf8Json;
 import dev.herald.spi.PushMessage;
 import java.util.Map;
 
@@ -23,7 +24,7 @@ import java.util.Map;
  * {@code ServiceWorkerRegistration.showNotification}.
  */
 public final class PayloadJson {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Utf8Json.mapper(); // emoji as UTF-8, not escapes
 
   private PayloadJson() {}
 
