@@ -69,7 +69,9 @@ import org.springframework.context.annotation.Configuration;
     "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
     // a DataSource and its Flyway migrations exist by then, for herald-jdbc's stores
     "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
-    "org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration"})
+    "org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration",
+    "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+    "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration"})
 @ConditionalOnClass(Herald.class)
 @ConditionalOnProperty(prefix = "herald", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(HeraldProperties.class)
