@@ -326,9 +326,8 @@ class HeraldAutoConfigurationTest {
         .withBean("countingListener", HeraldListener.class, () -> counting)
         .run(context -> {
           Herald herald = context.getBean(Herald.class);
-          herald.subscriptions().permissionGranted("p-1", "browser",
-              dev.herald.subscription.WebPushAddress.of(java.net.URI.create(
-                  "https://fcm.googleapis.com/fcm/send/abc"), p256dh(), new byte[16]));
+          herald.subscriptions().permissionGranted("p-1", "phone",
+              new dev.herald.subscription.FcmAddress("fcm-token-1"));
           assertThat(changes).hasValue(1);
           assertThat(context.getBean(MeterRegistry.class)
               .get(MicrometerHeraldListener.STATUS_CHANGES).counter().count()).isEqualTo(1);
@@ -397,27 +396,6 @@ class HeraldAutoConfigurationTest {
     // WebServerStartStopLifecycle at DEFAULT_PHASE - 2048; lower phases stop later.
     assertThat(HeraldLifecycle.PHASE)
         .isLessThan(org.springframework.context.SmartLifecycle.DEFAULT_PHASE - 2048);
-  }
-
-  private static byte[] p256dh() {
-    try {
-      var generator = java.security.KeyPairGenerator.getInstance("EC");
-      generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
-      var key = (java.security.interfaces.ECPublicKey) generator.generateKeyPair().getPublic();
-      byte[] point = new byte[65];
-      point[0] = 4;
-      put(key.getW().getAffineX(), point, 1);
-      put(key.getW().getAffineY(), point, 33);
-      return point;
-    } catch (java.security.GeneralSecurityException e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  private static void put(java.math.BigInteger value, byte[] into, int offset) {
-    byte[] bytes = value.toByteArray();
-    int length = Math.min(bytes.length, 32);
-    System.arraycopy(bytes, bytes.length - length, into, offset + 32 - length, length);
   }
 
   private static Throwable rootCause(Throwable failure) {
