@@ -74,13 +74,7 @@ public record HeraldProperties(
       @DefaultValue List<Path> trustedCertificates,
       Duration requestTimeout,
       Duration connectTimeout,
-      Integer maxConcurrentRequests) {
-
-    /** @return whether a VAPID private key is configured */
-    boolean configured() {
-      return vapid.privateKey() != null || vapid.pemFile() != null;
-    }
-  }
+      Integer maxConcurrentRequests) {}
 
   /**
    * A VAPID key pair: either {@code private-key} (base64url, with or without {@code public-key})
@@ -130,11 +124,6 @@ public record HeraldProperties(
       Integer connections,
       Duration requestTimeout) {
 
-    /** @return whether a signing key is configured */
-    boolean configured() {
-      return keyFile != null || key != null;
-    }
-
     /** Hides the key. */
     @Override
     public String toString() {
@@ -162,11 +151,6 @@ public record HeraldProperties(
       Duration requestTimeout,
       Integer maxConcurrentRequests,
       String androidChannelId) {
-
-    /** @return whether a service account is configured */
-    boolean configured() {
-      return serviceAccountFile != null || serviceAccountJson != null;
-    }
 
     /** Hides the service account's JSON. */
     @Override

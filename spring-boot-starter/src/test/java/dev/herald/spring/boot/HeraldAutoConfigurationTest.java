@@ -114,6 +114,9 @@ class HeraldAutoConfigurationTest {
       WebPushProvider provider = context.getBean(WebPushProvider.class);
       assertThat(provider.vapidKeys()).isEqualTo(VAPID);
       assertThat(context.getBean(Herald.class).provider(Platform.WEB_PUSH)).containsSame(provider);
+      assertThat(context.getBean(HeraldProperties.class).toString())
+          .as("the properties' toString hides the key")
+          .doesNotContain(VAPID.exportPrivateKeyBase64Url());
     });
   }
 
@@ -145,8 +148,11 @@ class HeraldAutoConfigurationTest {
   void fcmServiceAccountCanComeFromTheEnvironmentAsJson() {
     runner.withPropertyValues("herald.fcm.service-account-json=" + MockFcmService
             .throwAwayServiceAccountJson("casino-env", "https://oauth2.googleapis.com/token"))
-        .run(context -> assertThat(context.getBean(FcmProvider.class).projectId())
-            .isEqualTo("casino-env"));
+        .run(context -> {
+          assertThat(context.getBean(FcmProvider.class).projectId()).isEqualTo("casino-env");
+          assertThat(context.getBean(HeraldProperties.class).toString())
+              .doesNotContain("PRIVATE KEY");
+        });
   }
 
   @Test
