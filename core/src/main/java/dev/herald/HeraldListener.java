@@ -5,6 +5,7 @@ import dev.herald.analytics.DeliveryRecord;
 import dev.herald.dispatch.DispatchReport;
 import dev.herald.spi.SendResult;
 import dev.herald.subscription.StatusChange;
+import dev.herald.trigger.TriggerFiring;
 import java.time.Duration;
 
 /**
@@ -96,4 +97,12 @@ public interface HeraldListener {
    * @param delay how long until it
    */
   default void retryScheduled(DeliveryRecord delivery, int nextAttempt, Duration delay) {}
+
+  /**
+   * A trigger rule matched a reported player event: it sent, scheduled, or skipped (see the
+   * firing's decision and reason). Called once per matching rule, after the decision is stored.
+   *
+   * @param firing what the rule did
+   */
+  default void triggerFired(TriggerFiring firing) {}
 }
