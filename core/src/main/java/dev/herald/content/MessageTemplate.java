@@ -231,7 +231,8 @@ public final class MessageTemplate {
     try {
       SYNTAX.compile(template);
       return template;
-    } catch (MustacheException e) {
+    } catch (MustacheException | IndexOutOfBoundsException e) {
+      // JMustache throws StringIndexOutOfBoundsException on some malformed tags
       throw new InvalidInputException(field, "is not a valid template: "
           + Excerpt.of(String.valueOf(e.getMessage()), 120));
     }

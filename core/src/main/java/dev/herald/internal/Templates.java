@@ -43,7 +43,11 @@ public final class Templates {
             + "character " + (open + 1) + " is not closed with }}");
       }
       String tag = template.substring(open + (triple ? 3 : 2), close).strip();
-      char kind = tag.isEmpty() ? ' ' : tag.charAt(0);
+      if (tag.isEmpty()) {
+        throw new InvalidInputException(field, "is not a valid template: an empty tag {{}} at"
+            + " character " + (open + 1));
+      }
+      char kind = tag.charAt(0);
       if (!triple && (kind == '#' || kind == '^')) {
         if (++depth > MessageTemplate.MAX_SECTION_DEPTH) {
           throw new InvalidInputException(field, "is not a valid template: sections nest at most "

@@ -48,6 +48,13 @@ class TemplateLimitsTest {
   }
 
   @Test
+  void anEmptyTagIsRefusedNotAStringIndexOutOfBounds() {
+    // found by TemplateFuzzTest: JMustache's compiler threw StringIndexOutOfBoundsException
+    assertThatThrownBy(() -> MessageTemplate.builder().title("VIP {{}}#vip}}gold{{/vip}}"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("empty tag");
+  }
+
+  @Test
   void nestedLoopsRunOutOfTheIterationBudgetAndFailTheRender() {
     PlayerProfile p = PlayerProfile.builder("p1").attribute("tags", TEN_TAGS).build();
     assertThat(render(MessageTemplate.builder().title(nested(2, "{{.}}")).build(), p).title())
