@@ -40,6 +40,10 @@ class HostileRulesTest {
     assertThat(refused("{\"attribute\": \"vip_level\", \"op\": \"=\", \"value\": 1e999999999}")
         .column()).isEqualTo(48);
     refused("country = 1e999999999");
+    // found by RuleReadersFuzzTest: Jackson threw NumberFormatException out of the JSON reader
+    assertThat(refused("{\"attribute\": \"vip_level\", \"op\": \"=\", \"value\": 1e9999999991}")
+        .reason()).isEqualTo("malformed number: the exponent is out of range");
+    assertThat(refused("vip_level = 1e9999999991").reason()).startsWith("malformed number");
     refused("{\"attribute\": \"country\", \"op\": \"=\", \"value\": 1e999999999}");
     assertThat(PARSER.parse("vip_level = 1e300").toText()).hasSize(313);
     assertThatThrownBy(() -> new Value.Num(new BigDecimal("1e999999999")))

@@ -133,7 +133,12 @@ public final class JsonRuleReader {
         return new Node(t, p.getText(), null, null, null, line, col);
       case VALUE_NUMBER_INT:
       case VALUE_NUMBER_FLOAT:
-        return new Node(t, p.getDecimalValue(), null, null, null, line, col);
+        try {
+          return new Node(t, p.getDecimalValue(), null, null, null, line, col);
+        } catch (NumberFormatException e) {
+          // an exponent beyond int range: 1e9999999991
+          throw source.error(line, col, "malformed number: the exponent is out of range");
+        }
       case VALUE_TRUE:
       case VALUE_FALSE:
         return new Node(t, t == JsonToken.VALUE_TRUE, null, null, null, line, col);
