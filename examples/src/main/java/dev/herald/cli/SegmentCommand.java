@@ -330,7 +330,7 @@ final class SegmentCommand implements Callable<Integer> {
         return instant(v.asText(), a.name(), where);
       case STRING_SET: {
         if (!v.isArray()) {
-          return Excerpt.of(v.toString());
+          return v.toString();
         }
         TreeSet<String> set = new TreeSet<>();
         for (JsonNode e : v) {
@@ -343,7 +343,7 @@ final class SegmentCommand implements Callable<Integer> {
       }
       case NUMBER: {
         if (!v.isNumber()) {
-          return Excerpt.of(v.toString());
+          return v.toString();
         }
         String problem = Numbers.problem(v.decimalValue());
         if (problem != null) {
@@ -352,9 +352,9 @@ final class SegmentCommand implements Callable<Integer> {
         return v.decimalValue();
       }
       case BOOLEAN:
-        return v.isBoolean() ? (Object) v.booleanValue() : Excerpt.of(v.toString());
+        return v.isBoolean() ? (Object) v.booleanValue() : v.toString();
       default:
-        return v.isTextual() ? v.asText() : Excerpt.of(v.toString());
+        return v.isTextual() ? v.asText() : v.toString();
     }
   }
 
