@@ -9,15 +9,16 @@ import java.util.Random;
 /**
  * Seeded mutation fuzzing for the rule readers (the same as core's dev.herald.fuzz.Fuzz, which
  * segmentation's tests cannot see). {@code mvn verify} runs a short budget
- * ({@code herald.fuzz.cases}, set in the root pom); {@code mvn verify -Pfuzz} a long one; a
+ * (300 cases) unless {@code herald.fuzz.cases} says otherwise; {@code mvn verify -Pfuzz} a
+ * long one with a fresh seed; a
  * failure names the case, the seed and an excerpt of the input, and
  * {@code -Dherald.fuzz.seed=N} replays a run.
  */
 final class Fuzz {
   /** How many inputs each fuzz test tries. */
-  public static final int CASES = Integer.getInteger("herald.fuzz.cases", 300);
-  /** The seed of the run. */
-  public static final long SEED = Long.getLong("herald.fuzz.seed", 16L);
+  public static final int CASES = Integer.getInteger("herald.fuzz.cases", 300); // blank: 300
+  /** The seed of the run: {@code herald.fuzz.seed}, a fresh one for "random", else 16. */
+  public static final long SEED = seed(System.getProperty("herald.fuzz.seed"));
   /** A generous bound per case: it catches a hang or a blow-up, it does not measure speed. */
   private static final Duration PER_CASE = Duration.ofSeconds(20);
   private static final String PUNCTUATION = "{}[]()\"'`\\,:=<>!#.-+eE0123456789 ";
@@ -61,6 +62,17 @@ final class Fuzz {
         throw new AssertionError(where + " threw " + t, t);
       }
     }, () -> where + " ran past " + PER_CASE);
+  }
+
+  private static long seed(String property) {
+    if ("random".equals(property)) {
+      return new java.security.SecureRandom().nextLong();
+    }
+    try {
+      return property == null || property.isBlank() ? 16L : Long.parseLong(property.strip());
+    } catch (NumberFormatException e) {
+      return 16L;
+    }
   }
 
   private static String shown(String input) {
