@@ -141,7 +141,13 @@ public final class SegmentRegistry {
   private Function<String, List<String>> referrers() {
     Map<String, List<String>> users = new HashMap<>();
     for (SavedSegment s : store.all()) {
-      for (String ref : references(s.id())) {
+      List<String> refs;
+      try {
+        refs = references(s.id());
+      } catch (SegmentRuleException unreadable) {
+        continue; // a stored rule that no longer fits the catalogue is no one's business here
+      }
+      for (String ref : refs) {
         users.computeIfAbsent(ref, k -> new ArrayList<>()).add(s.id());
       }
     }

@@ -107,6 +107,17 @@ class HostileRulesTest {
   }
 
   @Test
+  void aStoredRuleThatNoLongerFitsDoesNotBlockDefiningOthers() {
+    SegmentStore store = SegmentStore.inMemory();
+    store.save(new SavedSegment("old", "", "{\"attribute\":\"gone\",\"op\":\"exists\"}",
+        Instant.parse("2026-03-15T12:00:00Z")));
+    SegmentRegistry registry = new SegmentRegistry(store, CATALOGUE,
+        MutableClock.at("2026-03-15T12:00:00Z"));
+    registry.define("a", "vip_level >= 3");
+    assertThat(registry.define("b", "segment \"a\"").rules()).isEqualTo("{\"segment\":\"a\"}");
+  }
+
+  @Test
   void longChainsWrittenStraightIntoTheStoreFailCleanlyInDefineAndCompile() {
     SegmentStore store = SegmentStore.inMemory();
     Instant at = Instant.parse("2026-03-15T12:00:00Z");
