@@ -1,6 +1,6 @@
 package dev.herald.internal;
 
-import com.samskivert.mustache.DefaultCollector;
+import com.samskivert.mustache.BasicCollector;
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.MustacheException;
 import com.samskivert.mustache.Template;
@@ -8,11 +8,14 @@ import dev.herald.InvalidInputException;
 import dev.herald.content.MessageTemplate;
 import java.io.Writer;
 import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The limits on Mustache templates: the checks at build time (section nesting, no partials, no
  * delimiter changes) and the render budget (output characters and section iterations per field),
- * so a 127-character template cannot take seconds, or gigabytes, per player.
+ * so a 127-character template cannot take seconds, or gigabytes, per player; names never reach a
+ * value's methods.
  *
  * <p>Internal: not part of Herald's public API.
  */
@@ -74,11 +77,18 @@ public final class Templates {
    * @return the compiler with the counting collector
    */
   public static Mustache.Compiler budgeted(Mustache.Compiler compiler) {
-    return compiler.withCollector(new DefaultCollector() {
+    // BasicCollector, not DefaultCollector: names resolve in maps, lists and arrays only, never
+    // by reflection, so {{first_name.class}} or {{tags.clear}} cannot call a method of a value.
+    return compiler.withCollector(new BasicCollector() {
       @Override
       public Iterator<?> toIterator(Object value) {
         Iterator<?> iterator = super.toIterator(value);
         return iterator == null ? null : new Counted<>(iterator);
+      }
+
+      @Override
+      public <K, V> Map<K, V> createFetcherCache() {
+        return new ConcurrentHashMap<>();
       }
     });
   }

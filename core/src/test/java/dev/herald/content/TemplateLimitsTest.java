@@ -68,6 +68,16 @@ class TemplateLimitsTest {
   }
 
   @Test
+  void namesNeverCallMethodsOfValues() {
+    PlayerProfile p = PlayerProfile.builder("p1").attribute("first_name", "Ada")
+        .attribute("tags", TEN_TAGS).build();
+    MessageTemplate t = MessageTemplate.builder()
+        .title("{{first_name}}{{first_name.class}}{{first_name.bytes}}{{tags.size}}{{tags.0}}")
+        .build();
+    assertThat(render(t, p).title()).isEqualTo("Ada");
+  }
+
+  @Test
   void outputBeyondTheBudgetFailsTheRender() {
     String longDefault = "x".repeat(4000);
     MessageTemplate t = MessageTemplate.builder().title("hi")
