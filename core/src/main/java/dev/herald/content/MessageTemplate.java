@@ -4,6 +4,8 @@ import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.MustacheException;
 import dev.herald.InvalidInputException;
 import dev.herald.internal.Checks;
+import dev.herald.internal.Excerpt;
+import dev.herald.internal.Templates;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,9 +23,14 @@ import java.util.OptionalInt;
  * {@code {{rg.limit}}}), from {@code {{player_id}}}, or from the {@link Content}'s defaults. A
  * missing value renders empty.
  *
- * <p>Templates are checked for syntax when built. After rendering, an optional field that comes
- * out empty or invalid (an image URL with a missing attribute) is dropped, and a title or body too
- * long is cut with an ellipsis; only a title that renders empty fails the delivery.
+ * <p>Templates are checked for syntax when built: at most {@value #MAX_TEMPLATE_CHARS} characters a
+ * field, sections nested at most {@value #MAX_SECTION_DEPTH} deep, no partials
+ * ({@code {{>name}}}) and no delimiter changes. Rendering runs within a budget of
+ * {@value #MAX_RENDERED_CHARS} characters and {@value #MAX_SECTION_ITERATIONS} section iterations
+ * a field. After rendering, an optional field that comes out empty or invalid (an image URL with a
+ * missing attribute) is dropped, and a title or body too long is cut with an ellipsis; a title
+ * that renders empty, or any field that overruns the budget, fails the delivery
+ * ({@code RENDER_FAILED}).
  *
  * <pre>{@code
  * MessageTemplate t = MessageTemplate.builder()
@@ -38,6 +45,18 @@ public final class MessageTemplate {
   private static final Mustache.Compiler SYNTAX = Mustache.compiler();
   /** The longest template text accepted for any field, before rendering. */
   public static final int MAX_TEMPLATE_CHARS = 4096;
+  /** How deep sections ({@code {{#tags}}}, {@code {{^vip}}}) may nest in one field. */
+  public static final int MAX_SECTION_DEPTH = 4;
+  /**
+   * The most characters one field may render to before rendering stops and the delivery is
+   * suppressed with {@code RENDER_FAILED}; fields are cut to their own limits after rendering.
+   */
+  public static final int MAX_RENDERED_CHARS = 65_536;
+  /**
+   * The most section iterations (one per element of a list or set attribute, summed over nested
+   * sections) one field may take before rendering stops with {@code RENDER_FAILED}.
+   */
+  public static final int MAX_SECTION_ITERATIONS = 10_000;
 
   private final NotificationType type;
   private final String title;
@@ -208,21 +227,14 @@ public final class MessageTemplate {
       throw new InvalidInputException(field, "template must be at most " + MAX_TEMPLATE_CHARS
           + " characters, got " + template.length());
     }
-    int open = template.indexOf("{{");
-    while (open >= 0) {
-      int close = template.indexOf("}}", open + 2);
-      int next = template.indexOf("{{", open + 2);
-      if (close < 0 || (next >= 0 && next < close && !template.startsWith("{{{", open))) {
-        throw new InvalidInputException(field, "is not a valid template: a tag opened at "
-            + "character " + (open + 1) + " is not closed with }}");
-      }
-      open = template.indexOf("{{", close + 2);
-    }
+    Templates.checkTags(template, field);
     try {
       SYNTAX.compile(template);
       return template;
-    } catch (MustacheException e) {
-      throw new InvalidInputException(field, "is not a valid template: " + e.getMessage());
+    } catch (MustacheException | IndexOutOfBoundsException e) {
+      // JMustache throws StringIndexOutOfBoundsException on some malformed tags
+      throw new InvalidInputException(field, "is not a valid template: "
+          + Excerpt.of(String.valueOf(e.getMessage()), 120));
     }
   }
 

@@ -12,7 +12,9 @@ import java.util.regex.Pattern;
 /**
  * The attribute names and value types shared by player profiles and player events: strings,
  * booleans, numbers (integral ones widened to {@link Long}, floats to {@link Double},
- * {@link BigInteger} to {@link BigDecimal}), instants, and sets of strings.
+ * {@link BigInteger} to {@link BigDecimal}), instants, and sets of strings. Numbers must be finite
+ * and within {@link Numbers}' bounds: an infinity (JSON {@code 1e400} read as a double) or a
+ * decimal such as {@code 1e999999999} is refused where it enters.
  */
 public final class Attributes {
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.\\-]{0,63}");
@@ -30,7 +32,8 @@ public final class Attributes {
     String n = Checks.nonBlank(name, field);
     if (!NAME.matcher(n).matches()) {
       throw new InvalidInputException(field,
-          "name " + n + " must be letters, digits, _ . - starting with a letter, at most 64");
+          "name " + Excerpt.of(n)
+              + " must be letters, digits, _ . - starting with a letter, at most 64");
     }
     return n;
   }
@@ -44,17 +47,27 @@ public final class Attributes {
    */
   public static Object value(String name, Object value) {
     if (value instanceof String || value instanceof Boolean || value instanceof Instant
-        || value instanceof Long || value instanceof Double || value instanceof BigDecimal) {
+        || value instanceof Long) {
       return value;
     }
     if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
       return ((Number) value).longValue();
     }
-    if (value instanceof Float f) {
-      return f.doubleValue();
+    if (value instanceof Double || value instanceof Float) {
+      double d = ((Number) value).doubleValue();
+      String problem = Numbers.problem(d);
+      if (problem != null) {
+        throw new InvalidInputException("attribute " + name, problem);
+      }
+      return d;
     }
-    if (value instanceof BigInteger b) {
-      return new BigDecimal(b);
+    if (value instanceof BigDecimal || value instanceof BigInteger) {
+      BigDecimal d = value instanceof BigInteger b ? new BigDecimal(b) : (BigDecimal) value;
+      String problem = Numbers.problem(d);
+      if (problem != null) {
+        throw new InvalidInputException("attribute " + name, problem);
+      }
+      return d;
     }
     if (value instanceof Collection<?> c) {
       TreeSet<String> set = new TreeSet<>();

@@ -183,7 +183,8 @@ public record EventCondition(String attribute, Op op, List<Object> values) {
 
   private static boolean same(Object a, Object b) {
     if (a instanceof Number x && b instanceof Number y) {
-      return compareNumbers(x, y) == 0;
+      Integer c = compareNumbers(x, y);
+      return c != null && c == 0;
     }
     if (a instanceof Set<?> set && b instanceof String s) {
       return set.contains(s);
@@ -204,16 +205,41 @@ public record EventCondition(String attribute, Op op, List<Object> values) {
     return null;
   }
 
-  /** Longs compare as longs (the common case, and fast); anything else by exact decimal value. */
-  private static int compareNumbers(Number x, Number y) {
+  /**
+   * Longs compare as longs (the common case, and fast); finite numbers by exact decimal value;
+   * an infinity as a double; NaN with nothing (null). Never throws: a condition is evaluated
+   * inside {@link Triggers#report}, where an exception would skip the event's later rules.
+   */
+  private static Integer compareNumbers(Number x, Number y) {
     if (x instanceof Long l && y instanceof Long m) {
       return Long.compare(l, m);
     }
-    return decimal(x).compareTo(decimal(y));
+    double dx = x.doubleValue();
+    double dy = y.doubleValue();
+    if (Double.isNaN(dx) || Double.isNaN(dy)) {
+      return null;
+    }
+    BigDecimal a = decimal(x);
+    BigDecimal b = decimal(y);
+    return a == null || b == null ? Double.compare(dx, dy) : a.compareTo(b);
   }
 
+  /** The exact value, or null for an infinity or a number type whose text is not a decimal. */
   private static BigDecimal decimal(Number n) {
-    return n instanceof BigDecimal d ? d : new BigDecimal(n.toString());
+    if (n instanceof BigDecimal d) {
+      return d;
+    }
+    if (n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte) {
+      return BigDecimal.valueOf(n.longValue());
+    }
+    if (!Double.isFinite(n.doubleValue())) {
+      return null;
+    }
+    try {
+      return new BigDecimal(n.toString());
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   @Override

@@ -1,9 +1,12 @@
 package dev.herald.cli;
 
-import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.internal.Excerpt;
+import dev.herald.internal.Numbers;
 import dev.herald.segmentation.Attribute;
 import dev.herald.segmentation.AttributeCatalogue;
 import dev.herald.segmentation.AttributeType;
@@ -61,7 +64,9 @@ import picocli.CommandLine.Option;
     },
     sortOptions = false)
 final class SegmentCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Floats as exact decimals: 1e999999999 must not become a double's Infinity unnoticed. */
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -113,7 +118,7 @@ final class SegmentCommand implements Callable<Integer> {
         int eq = define.indexOf('=');
         if (eq <= 0) {
           throw new CommandLine.ParameterException(spec.commandLine(),
-              "--define takes ID=FILE, got " + define);
+              "--define takes ID=FILE, got " + Excerpt.of(define));
         }
         Path file = Path.of(define.substring(eq + 1));
         String text = read(file);
@@ -213,7 +218,7 @@ final class SegmentCommand implements Callable<Integer> {
     try {
       root = JSON.readTree(read(file));
     } catch (IOException e) {
-      throw new BadInput(file + ": malformed JSON: " + e.getMessage());
+      throw new BadInput(file + ": malformed JSON: " + Excerpt.of(e.getMessage(), 200));
     }
     if (!(root instanceof ObjectNode object)) {
       throw new BadInput(file + ": expected a JSON object of attribute names to types");
@@ -229,7 +234,8 @@ final class SegmentCommand implements Callable<Integer> {
         case "boolean" -> AttributeType.BOOLEAN;
         case "timestamp" -> AttributeType.TIMESTAMP;
         case "set", "set of strings", "string_set" -> AttributeType.STRING_SET;
-        default -> throw new BadInput(file + ": " + f.getKey() + ": unknown type '" + type
+        default -> throw new BadInput(file + ": " + Excerpt.of(f.getKey()) + ": unknown type '"
+            + Excerpt.of(type)
             + "'; use string, number, boolean, timestamp or set");
       };
       try {
@@ -259,8 +265,9 @@ final class SegmentCommand implements Callable<Integer> {
         JsonNode node;
         try {
           node = JSON.readTree(line);
-        } catch (JsonParseException e) {
-          throw new BadInput(where + ": malformed JSON: " + e.getOriginalMessage());
+        } catch (JsonProcessingException e) {
+          throw new BadInput(where + ": malformed JSON: "
+              + Excerpt.of(String.valueOf(e.getOriginalMessage()), 200));
         }
         if (!(node instanceof ObjectNode object)) {
           throw new BadInput(where + ": expected a JSON object");
@@ -282,7 +289,7 @@ final class SegmentCommand implements Callable<Integer> {
         Map<String, Object> values = new HashMap<>();
         flatten("", object, values, catalogue, where);
         if (byId.put(id, values) != null) {
-          throw new BadInput(where + ": player id '" + id + "' appears twice");
+          throw new BadInput(where + ": player id '" + Excerpt.of(id) + "' appears twice");
         }
       }
     } catch (IOException e) {
@@ -334,8 +341,16 @@ final class SegmentCommand implements Callable<Integer> {
         }
         return set;
       }
-      case NUMBER:
-        return v.isNumber() ? (Object) v.decimalValue() : v.toString();
+      case NUMBER: {
+        if (!v.isNumber()) {
+          return v.toString();
+        }
+        String problem = Numbers.problem(v.decimalValue());
+        if (problem != null) {
+          throw new BadInput(where + ": " + a.name() + ": " + problem);
+        }
+        return v.decimalValue();
+      }
       case BOOLEAN:
         return v.isBoolean() ? (Object) v.booleanValue() : v.toString();
       default:
@@ -357,7 +372,8 @@ final class SegmentCommand implements Callable<Integer> {
     try {
       return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
     } catch (DateTimeParseException e) {
-      throw new BadInput(where + ": " + name + ": \"" + text + "\" is not an ISO-8601 time");
+      throw new BadInput(where + ": " + name + ": \"" + Excerpt.of(text)
+          + "\" is not an ISO-8601 time");
     }
   }
 

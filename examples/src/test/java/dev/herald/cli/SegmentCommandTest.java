@@ -165,6 +165,28 @@ class SegmentCommandTest {
   }
 
   @Test
+  void hostileNumbersInPlayersExitTwoWithAShortMessage() throws IOException {
+    Path rules = write("rule.txt", "vip_level >= 3");
+    Path big = write("big.jsonl", "{\"id\": \"a\", \"vip_level\": 1e999999999}\n");
+    assertThat(run("--rules", rules.toString(), "--players", big.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("big.jsonl line 1: vip_level: a number's decimal exponent"
+        + " must be between -1000 and 1000").doesNotContain("Exception").doesNotContain("\tat ");
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void aBadRuleOnALongLineIsQuotedAsAShortExcerpt() throws IOException {
+    Path rules = write("long.txt", "country = \"" + "a".repeat(100_000) + "\" and vip_levl >= 3");
+    assertThat(run("--rules", rules.toString(), "--players", players.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("unknown attribute 'vip_levl'")
+        .contains("  …aaaa").contains("\" and vip_levl >= 3\n");
+    assertThat(err.toString().length()).isLessThan(400);
+    Path longName = write("name.txt", "vip" + "x".repeat(1_000_000) + " >= 3");
+    assertThat(run("--rules", longName.toString(), "--players", players.toString())).isEqualTo(2);
+    assertThat(err.toString().length()).isLessThan(1200);
+  }
+
+  @Test
   void playersAreRequiredUnlessExplaining() throws IOException {
     Path rules = write("rule.txt", "push.enabled");
     assertThat(run("--rules", rules.toString())).isEqualTo(2);

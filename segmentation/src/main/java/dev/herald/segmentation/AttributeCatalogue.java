@@ -135,25 +135,40 @@ public final class AttributeCatalogue {
   }
 
   /**
-   * The declared names closest to an unknown one, for "did you mean" hints.
+   * The declared names closest to an unknown one, for "did you mean" hints. The work is bounded:
+   * a name longer than {@link RuleParser#MAX_NAME_CHARS} gets no suggestions, and the edit
+   * distance stops counting past the small limit, so a hostile name costs little.
    *
    * @param unknown a name that is not declared
    * @return up to three names within a small edit distance, closest first
    */
   public List<String> suggestionsFor(String unknown) {
+    if (unknown == null || unknown.isEmpty() || unknown.length() > RuleParser.MAX_NAME_CHARS) {
+      return List.of();
+    }
     List<String> candidates = new ArrayList<>(indexByName.keySet());
     candidates.addAll(aliases.keySet());
     int limit = Math.max(1, Math.min(3, unknown.length() / 3));
-    return candidates.stream()
-        .map(c -> Map.entry(c, editDistance(unknown, c)))
-        .filter(e -> e.getValue() <= limit)
-        .sorted(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+    List<Map.Entry<String, Integer>> close = new ArrayList<>();
+    for (String c : candidates) {
+      int d = editDistance(unknown, c, limit);
+      if (d <= limit) {
+        close.add(Map.entry(c, d));
+      }
+    }
+    return close.stream()
+        .sorted(Map.Entry.<String, Integer>comparingByValue()
+            .thenComparing(Map.Entry.comparingByKey()))
         .limit(3)
         .map(Map.Entry::getKey)
         .toList();
   }
 
-  private static int editDistance(String a, String b) {
+  /** Levenshtein distance, or {@code limit + 1} as soon as it is known to exceed the limit. */
+  private static int editDistance(String a, String b, int limit) {
+    if (Math.abs(a.length() - b.length()) > limit) {
+      return limit + 1;
+    }
     int[] previous = new int[b.length() + 1];
     int[] current = new int[b.length() + 1];
     for (int j = 0; j <= b.length(); j++) {
@@ -161,9 +176,14 @@ public final class AttributeCatalogue {
     }
     for (int i = 1; i <= a.length(); i++) {
       current[0] = i;
+      int rowMin = i;
       for (int j = 1; j <= b.length(); j++) {
         int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
         current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+        rowMin = Math.min(rowMin, current[j]);
+      }
+      if (rowMin > limit) {
+        return limit + 1;
       }
       int[] swap = previous;
       previous = current;

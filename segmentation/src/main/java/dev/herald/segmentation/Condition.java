@@ -113,7 +113,8 @@ public sealed interface Condition
      */
     public AttributeTest {
       if (!dev.herald.segmentation.Attribute.isValidName(attribute)) {
-        throw new IllegalArgumentException("invalid attribute name: " + attribute);
+        throw new IllegalArgumentException("invalid attribute name: "
+            + dev.herald.internal.Excerpt.of(attribute));
       }
       Objects.requireNonNull(operator, "operator");
       operands = List.copyOf(operands);

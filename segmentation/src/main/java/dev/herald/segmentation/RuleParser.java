@@ -21,9 +21,24 @@ import java.util.function.Predicate;
  * }</pre>
  *
  * <p>Every problem is a {@link SegmentRuleException} with the line and column of the offending
- * token. Immutable and thread-safe. <b>Beta:</b> may change before 1.0.
+ * token. Hostile input is refused early, with the limit in the message: a rule longer than
+ * {@value #MAX_RULE_CHARS} characters, a name longer than {@value #MAX_NAME_CHARS}, a number
+ * longer than {@value #MAX_NUMBER_CHARS} characters or with an exponent beyond
+ * &plusmn;{@value #MAX_NUMBER_EXPONENT}, nesting deeper than 64 levels. Immutable and thread-safe. <b>Beta:</b> may change before 1.0.
  */
 public final class RuleParser {
+  /** The longest rule accepted, in characters, in either form (and a saved rule's JSON form). */
+  public static final int MAX_RULE_CHARS = 200_000;
+  /** The longest attribute name a rule may write: the longest a catalogue may declare. */
+  public static final int MAX_NAME_CHARS = 64;
+  /** The longest number literal, in characters; a longer one is refused before it is parsed. */
+  public static final int MAX_NUMBER_CHARS = 100;
+  /**
+   * The largest decimal exponent of a number literal either way ({@code 1e1000}, {@code 1e-1000});
+   * rules compare numbers as doubles, which reach about 1.8e308.
+   */
+  public static final int MAX_NUMBER_EXPONENT = dev.herald.internal.Numbers.MAX_EXPONENT;
+
   private final AttributeCatalogue catalogue;
   private final Predicate<String> knownSegments;
 

@@ -6,6 +6,9 @@ import dev.herald.segmentation.internal.SegmentIds;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
@@ -14,11 +17,13 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The saved segments, by id, over a {@link SegmentStore}. Defining a segment parses its rule
  * (text or JSON), checks it against the catalogue, checks that every segment it refers to exists
- * and that no reference cycle would form, and stores the canonical JSON. Every problem is a
+ * and that no reference cycle would form nor a chain of more than {@value #MAX_REFERENCE_DEPTH}
+ * references, and stores the canonical JSON. Every problem is a
  * {@link SegmentRuleException} with the line and column in the submitted rule.
  *
  * <pre>{@code
@@ -34,6 +39,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * Thread-safe. <b>Beta:</b> may change before 1.0.
  */
 public final class SegmentRegistry {
+  /**
+   * The longest chain of segment references (C refers to B, which refers to A: two), checked
+   * when a segment is defined, both below the new rule and above it.
+   */
+  public static final int MAX_REFERENCE_DEPTH = 32;
+
   private final SegmentStore store;
   private final RuleParser parser;
   private final Clock clock;
@@ -89,6 +100,7 @@ public final class SegmentRegistry {
           + description.length());
     }
     Objects.requireNonNull(rule, "rule");
+    int[] above = {-1};
     ReferenceCheck references = ref -> {
       if (ref.equals(id)) {
         return "segment '" + id + "' cannot refer to itself";
@@ -97,39 +109,133 @@ public final class SegmentRegistry {
         return "unknown segment '" + ref + "'";
       }
       List<String> path = pathTo(ref, id);
-      return path == null ? null : "referring to '" + ref + "' would form a cycle: "
-          + id + " → " + String.join(" → ", path);
+      if (path != null) {
+        return "referring to '" + ref + "' would form a cycle: " + id + " → "
+            + String.join(" → ", path);
+      }
+      if (above[0] < 0) {
+        above[0] = longestChain(id, referrers(), MAX_REFERENCE_DEPTH);
+      }
+      int chain = above[0] + 1 + longestChain(ref, this::references, MAX_REFERENCE_DEPTH);
+      return chain <= MAX_REFERENCE_DEPTH ? null : "referring to '" + ref + "' would make a"
+          + " chain of more than " + MAX_REFERENCE_DEPTH + " segment references (at most "
+          + MAX_REFERENCE_DEPTH + ")";
     };
     Condition condition = parser.parse(rule, references);
-    SavedSegment saved = new SavedSegment(id, description, condition.toJson(), clock.instant());
+    String json = condition.toJson();
+    if (json.length() > RuleParser.MAX_RULE_CHARS) {
+      throw new SegmentRuleException(0, 0, "the rule's JSON form has " + json.length()
+          + " characters; a saved rule has at most " + RuleParser.MAX_RULE_CHARS, null);
+    }
+    SavedSegment saved = new SavedSegment(id, description, json, clock.instant());
     store.save(saved);
     cache.put(id, new Parsed(saved.rules(), condition));
     return saved;
   }
 
-  /** The reference path from {@code from} to {@code target}, or null when there is none. */
-  private List<String> pathTo(String from, String target) {
-    Deque<String> path = new ArrayDeque<>();
-    return search(from, target, path, new HashSet<>()) ? new ArrayList<>(path) : null;
+  private List<String> references(String id) {
+    return condition(id).map(Condition::segmentReferences).map(List::copyOf).orElse(List.of());
   }
 
-  private boolean search(String at, String target, Deque<String> path, Set<String> seen) {
-    path.addLast(at);
-    if (at.equals(target)) {
-      return true;
-    }
-    if (seen.add(at)) {
-      Optional<Condition> c = condition(at);
-      if (c.isPresent()) {
-        for (String next : c.get().segmentReferences()) {
-          if (search(next, target, path, seen)) {
-            return true;
-          }
-        }
+  /** Who refers to whom, reversed: for each segment, the segments whose rules name it. */
+  private Function<String, List<String>> referrers() {
+    Map<String, List<String>> users = new HashMap<>();
+    for (SavedSegment s : store.all()) {
+      List<String> refs;
+      try {
+        refs = references(s.id());
+      } catch (SegmentRuleException unreadable) {
+        continue; // a stored rule that no longer fits the catalogue is no one's business here
+      }
+      for (String ref : refs) {
+        users.computeIfAbsent(ref, k -> new ArrayList<>()).add(s.id());
       }
     }
-    path.removeLast();
-    return false;
+    return id -> users.getOrDefault(id, List.of());
+  }
+
+  /** One step of a depth-first walk: a segment and the neighbours not yet walked. */
+  private static final class Frame {
+    final String id;
+    final Iterator<String> next;
+    int longest;
+
+    Frame(String id, Iterator<String> next) {
+      this.id = id;
+      this.next = next;
+    }
+  }
+
+  /**
+   * The most references in a chain that starts at {@code start}, following {@code next}; walked
+   * with an explicit stack (a chain in a store written by other code may be long) and stopped
+   * at {@code cap + 1}, which also stands for a cycle.
+   */
+  static int longestChain(String start, Function<String, ? extends Collection<String>> next,
+      int cap) {
+    Map<String, Integer> done = new HashMap<>();
+    Set<String> onPath = new HashSet<>();
+    Deque<Frame> stack = new ArrayDeque<>();
+    stack.push(new Frame(start, next.apply(start).iterator()));
+    onPath.add(start);
+    while (!stack.isEmpty()) {
+      Frame top = stack.peek();
+      if (top.next.hasNext()) {
+        String child = top.next.next();
+        Integer known = done.get(child);
+        if (known != null) {
+          top.longest = Math.max(top.longest, known + 1);
+        } else if (onPath.contains(child) || stack.size() > cap) {
+          return cap + 1;
+        } else {
+          onPath.add(child);
+          stack.push(new Frame(child, next.apply(child).iterator()));
+        }
+        continue;
+      }
+      stack.pop();
+      onPath.remove(top.id);
+      if (top.longest > cap) {
+        return cap + 1;
+      }
+      done.put(top.id, top.longest);
+      if (!stack.isEmpty()) {
+        stack.peek().longest = Math.max(stack.peek().longest, top.longest + 1);
+      }
+    }
+    return done.get(start);
+  }
+
+  /**
+   * The reference path from {@code from} to {@code target}, or null when there is none; walked
+   * with an explicit stack, not recursion.
+   */
+  private List<String> pathTo(String from, String target) {
+    Set<String> seen = new HashSet<>();
+    Deque<Frame> stack = new ArrayDeque<>();
+    stack.push(new Frame(from, references(from).iterator()));
+    seen.add(from);
+    if (from.equals(target)) {
+      return List.of(from);
+    }
+    while (!stack.isEmpty()) {
+      Frame top = stack.peek();
+      if (!top.next.hasNext()) {
+        stack.pop();
+        continue;
+      }
+      String child = top.next.next();
+      if (child.equals(target)) {
+        List<String> path = new ArrayList<>();
+        stack.descendingIterator().forEachRemaining(f -> path.add(f.id));
+        path.add(child);
+        return path;
+      }
+      if (seen.add(child)) {
+        stack.push(new Frame(child, references(child).iterator()));
+      }
+    }
+    return null;
   }
 
   /**

@@ -9,12 +9,17 @@ package dev.herald.segmentation;
  * line 1, column 18: unknown attribute 'vip_levl' (did you mean 'vip_level'?)
  * </pre>
  *
- * <p>{@link #excerpt()} shows the line with a caret under the column.
+ * <p>{@link #excerpt()} shows the line with a caret under the column; of a long line it shows
+ * {@value #EXCERPT_RADIUS} characters either side of the column, so a hostile rule never ends up
+ * whole in a log or a terminal.
  *
  * <p><b>Beta:</b> may change before 1.0.
  */
 public final class SegmentRuleException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
+
+  /** How many characters of the source line {@link #excerpt()} shows either side of the column. */
+  public static final int EXCERPT_RADIUS = 40;
 
   /** 1-based line, 0 when unknown. */
   private final int line;
@@ -22,8 +27,10 @@ public final class SegmentRuleException extends IllegalArgumentException {
   private final int column;
   /** The problem without its position. */
   private final String reason;
-  /** The source line, for the excerpt; may be null. */
+  /** The part of the source line around the column, for the excerpt; may be null. */
   private final String sourceLine;
+  /** The column within {@link #sourceLine}, 1-based. */
+  private final int excerptColumn;
 
   /**
    * Creates the exception.
@@ -38,7 +45,17 @@ public final class SegmentRuleException extends IllegalArgumentException {
     this.line = line;
     this.column = column;
     this.reason = reason;
-    this.sourceLine = sourceLine;
+    if (sourceLine == null || line <= 0) {
+      this.sourceLine = null;
+      this.excerptColumn = 0;
+    } else {
+      int at = Math.max(0, Math.min(column - 1, sourceLine.length()));
+      int start = Math.max(0, at - EXCERPT_RADIUS);
+      int end = Math.min(sourceLine.length(), at + EXCERPT_RADIUS);
+      this.sourceLine = (start > 0 ? "…" : "") + sourceLine.substring(start, end)
+          + (end < sourceLine.length() ? "…" : "");
+      this.excerptColumn = at - start + 1 + (start > 0 ? 1 : 0);
+    }
   }
 
   /**
@@ -70,16 +87,17 @@ public final class SegmentRuleException extends IllegalArgumentException {
 
   /**
    * The offending line with a caret under the column, for terminals; tabs are kept so the caret
-   * lines up.
+   * lines up. A long line is cut to {@value #EXCERPT_RADIUS} characters either side of the
+   * column, marked with "…".
    *
    * @return two lines, or an empty string when the source is unknown
    */
   public String excerpt() {
-    if (sourceLine == null || line <= 0) {
+    if (sourceLine == null) {
       return "";
     }
     StringBuilder caret = new StringBuilder();
-    for (int i = 0; i < column - 1 && i < sourceLine.length(); i++) {
+    for (int i = 0; i < excerptColumn - 1 && i < sourceLine.length(); i++) {
       caret.append(sourceLine.charAt(i) == '\t' ? '\t' : ' ');
     }
     return sourceLine + "\n" + caret + "^";

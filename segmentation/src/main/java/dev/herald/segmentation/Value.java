@@ -35,7 +35,8 @@ public sealed interface Value
 
   /**
    * A number literal, {@code 3} or {@code 99.5}; kept exact here and compared as a
-   * {@code double}.
+   * {@code double}. At most 100 significant digits and a decimal exponent between -1000 and 1000
+   * (so printing it stays short).
    *
    * @param value the number, without trailing zeros (so {@code 3.0} and {@code 3} are equal)
    */
@@ -47,16 +48,24 @@ public sealed interface Value
      */
     public Num {
       Objects.requireNonNull(value, "value");
+      String problem = dev.herald.internal.Numbers.problem(value);
+      if (problem != null) {
+        throw new IllegalArgumentException(problem);
+      }
       value = value.signum() == 0 ? BigDecimal.ZERO : value.stripTrailingZeros();
     }
 
     /**
      * A number literal.
      *
-     * @param value the number
+     * @param value the number, finite
      * @return the literal
      */
     public static Num of(double value) {
+      String problem = dev.herald.internal.Numbers.problem(value);
+      if (problem != null) {
+        throw new IllegalArgumentException(problem);
+      }
       return new Num(BigDecimal.valueOf(value));
     }
   }

@@ -54,6 +54,12 @@ class DocsExamplesTest {
         + " condition for booleans; compare it, e.g. vip_level >= 3");
     assertError("vip_level between 5 and 2",
         "line 1, column 11: between: the lower bound comes first");
+    assertError("vip_level = 1e999999999", "line 1, column 13: a number's decimal exponent must be"
+        + " between -1000 and 1000, got 999999999");
+    assertError("vip_level = " + "9".repeat(101),
+        "line 1, column 13: a number has at most 100 characters, got 101");
+    assertError("vip_levl" + "x".repeat(100) + " >= 3", "line 1, column 1: a name has at most 64"
+        + " characters, got 108: 'vip_levl" + "x".repeat(32) + "…'");
   }
 
   private static void assertError(String rule, String message) {

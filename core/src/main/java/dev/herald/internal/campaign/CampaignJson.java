@@ -20,6 +20,8 @@ import dev.herald.dispatch.FrequencyCap;
 import dev.herald.dispatch.QuietHours;
 import dev.herald.dispatch.Variant;
 import dev.herald.subscription.TargetDevices;
+import dev.herald.internal.Excerpt;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -74,7 +76,7 @@ public final class CampaignJson {
    *
    * @param text the JSON text
    * @return the campaign
-   * @throws InvalidInputException when the text is not a campaign definition
+   * @throws InvalidInputException when the text is not a campaign definition; nothing else
    */
   public static Campaign read(String text) {
     JsonNode root;
@@ -88,6 +90,18 @@ public final class CampaignJson {
     if (root == null || root.path("v").asInt() != 1) {
       throw new InvalidInputException("campaign", "stored definition has an unknown format");
     }
+    try {
+      return read(root);
+    } catch (InvalidInputException e) {
+      throw e;
+    } catch (IllegalArgumentException | DateTimeException | ArithmeticException e) {
+      // an enum name, a time, a zone or a number that was edited into something else
+      throw new InvalidInputException("campaign", "stored definition is malformed: "
+          + Excerpt.of(String.valueOf(e.getMessage()), 120));
+    }
+  }
+
+  private static Campaign read(JsonNode root) {
     Campaign.Builder b = Campaign.builder(text(root, "id"), text(root, "name"))
         .audience(audience(root.path("audience")))
         .controlShare(root.path("controlShare").asDouble())

@@ -7,6 +7,8 @@ import dev.herald.content.Action;
 import dev.herald.content.Content;
 import dev.herald.content.MessageTemplate;
 import dev.herald.content.Notification;
+import dev.herald.internal.Numbers;
+import dev.herald.internal.Templates;
 import dev.herald.spi.PlayerProfile;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -26,10 +28,10 @@ import java.util.Set;
  * built once and shared.
  */
 public final class Renderer {
-  private static final Mustache.Compiler COMPILER = Mustache.compiler()
+  private static final Mustache.Compiler COMPILER = Templates.budgeted(Mustache.compiler()
       .escapeHTML(false)
       .defaultValue("")
-      .withFormatter(Renderer::format);
+      .withFormatter(Renderer::format));
 
   private final Content content;
   private final Map<MessageTemplate, Compiled> compiled = new IdentityHashMap<>();
@@ -66,7 +68,8 @@ public final class Renderer {
    * @param profile the player's profile, if the directory knows them
    * @param values placeholder values (an event's attributes), first in precedence
    * @return the notification
-   * @throws InvalidInputException when the title renders empty
+   * @throws InvalidInputException when the title renders empty, a field overruns the render
+   *     budget or a value fails to render: every render failure, so it becomes RENDER_FAILED
    */
   public Notification render(
       String playerId, Optional<PlayerProfile> profile, Map<String, String> values) {
@@ -80,7 +83,7 @@ public final class Renderer {
 
   private static CharSequence format(Object value) {
     if (value instanceof BigDecimal d) {
-      return d.toPlainString();
+      return Numbers.format(d);
     }
     if (value instanceof Double d && d == Math.rint(d) && !d.isInfinite()) {
       return Long.toString(d.longValue());
@@ -140,12 +143,12 @@ public final class Renderer {
           .type(source.type())
           .ttl(source.ttl())
           .urgency(source.urgency())
-          .title(limit(title.execute(ctx), Notification.MAX_TITLE_CHARS, "title"));
+          .title(limit(Templates.execute(title, ctx), Notification.MAX_TITLE_CHARS, "title"));
       source.category().ifPresent(b::category);
       source.badge().ifPresent(b::badge);
       source.sound().ifPresent(b::sound);
       if (body != null) {
-        String text = body.execute(ctx);
+        String text = Templates.execute(body, ctx);
         if (!text.isBlank()) {
           b.body(limit(text, Notification.MAX_BODY_CHARS, "body"));
         }
@@ -156,12 +159,12 @@ public final class Renderer {
       optional(collapseKey, ctx, b::collapseKey);
       for (int i = 0; i < actions.size(); i++) {
         String id = source.actions().get(i).id();
-        String label = actions.get(i)[0].execute(ctx);
+        String label = Templates.execute(actions.get(i)[0], ctx);
         if (label.isBlank()) {
           continue;
         }
         Template linkTemplate = actions.get(i)[1];
-        String link = linkTemplate == null ? "" : linkTemplate.execute(ctx).strip();
+        String link = linkTemplate == null ? "" : Templates.execute(linkTemplate, ctx).strip();
         try {
           b.action(link.isEmpty() ? Action.of(id, limit(label, Action.MAX_TITLE_CHARS, "action"))
               : Action.of(id, limit(label, Action.MAX_TITLE_CHARS, "action"), link));
@@ -170,7 +173,7 @@ public final class Renderer {
         }
       }
       data.forEach((k, v) -> {
-        String value = v.execute(ctx);
+        String value = Templates.execute(v, ctx);
         if (value.length() <= 1024) {
           b.data(k, value);
         }
@@ -182,7 +185,7 @@ public final class Renderer {
       if (t == null) {
         return;
       }
-      String value = t.execute(ctx).strip();
+      String value = Templates.execute(t, ctx).strip();
       if (value.isEmpty()) {
         return;
       }

@@ -68,6 +68,12 @@ public final class Compiler {
       if (done != null) {
         return done;
       }
+      if (path.size() >= dev.herald.segmentation.SegmentRegistry.MAX_REFERENCE_DEPTH) {
+        throw new SegmentRuleException(0, 0, "segment '" + id + "' is reached through more"
+            + " than " + dev.herald.segmentation.SegmentRegistry.MAX_REFERENCE_DEPTH
+            + " segment references; at most "
+            + dev.herald.segmentation.SegmentRegistry.MAX_REFERENCE_DEPTH + " are allowed", null);
+      }
       Condition target = segments.apply(id).orElseThrow(() ->
           new SegmentRuleException(0, 0, "unknown segment '" + id + "'", null));
       path.push(id);

@@ -2,14 +2,16 @@ package dev.herald.segmentation.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.herald.segmentation.Attribute;
 import dev.herald.segmentation.AttributeCatalogue;
 import dev.herald.segmentation.Condition;
+import dev.herald.internal.Excerpt;
 import dev.herald.segmentation.Operator;
+import dev.herald.segmentation.RuleParser;
 import dev.herald.segmentation.SegmentRuleException;
 import dev.herald.segmentation.Value;
 import java.io.IOException;
@@ -31,7 +33,10 @@ import java.util.Set;
  */
 public final class JsonRuleReader {
   private static final JsonFactory JSON = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build())
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200)
+          .maxNumberLength(RuleParser.MAX_NUMBER_CHARS)
+          .maxNameLength(RuleParser.MAX_RULE_CHARS)
+          .maxStringLength(RuleParser.MAX_RULE_CHARS).build())
       .build();
   private static final int MAX_DEPTH = 64;
   private static final Set<String> TEST_KEYS = Set.of("attribute", "op", "value", "values");
@@ -61,6 +66,7 @@ public final class JsonRuleReader {
    */
   public static Condition parse(String json, AttributeCatalogue catalogue,
       ReferenceCheck references) {
+    SourceText.checkLength(json);
     JsonRuleReader r = new JsonRuleReader(json, catalogue, references);
     Node root;
     try (JsonParser p = JSON.createParser(json)) {
@@ -75,12 +81,12 @@ public final class JsonRuleReader {
         throw r.source.error(at.getLineNr(), at.getColumnNr(),
             "unexpected content after the rule's closing }");
       }
-    } catch (JsonParseException e) {
+    } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
-      String message = e.getOriginalMessage();
+      String message = String.valueOf(e.getOriginalMessage());
       int cut = message.indexOf('\n');
       throw r.source.error(at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(),
-          "malformed JSON: " + (cut > 0 ? message.substring(0, cut) : message));
+          "malformed JSON: " + Excerpt.of(cut > 0 ? message.substring(0, cut) : message, 200));
     } catch (IOException e) {
       throw new SegmentRuleException(0, 0, "unreadable JSON: " + e.getMessage(), null);
     }
@@ -102,7 +108,7 @@ public final class JsonRuleReader {
           Node key = new Node(JsonToken.FIELD_NAME, name, null, null, null,
               keyAt.getLineNr(), keyAt.getColumnNr());
           if (members.containsKey(name)) {
-            throw source.error(key.line, key.column, "\"" + name + "\" appears twice");
+            throw source.error(key.line, key.column, "\"" + Excerpt.of(name) + "\" appears twice");
           }
           keys.put(name, key);
           members.put(name, read(p, p.nextToken()));
@@ -127,7 +133,12 @@ public final class JsonRuleReader {
         return new Node(t, p.getText(), null, null, null, line, col);
       case VALUE_NUMBER_INT:
       case VALUE_NUMBER_FLOAT:
-        return new Node(t, p.getDecimalValue(), null, null, null, line, col);
+        try {
+          return new Node(t, p.getDecimalValue(), null, null, null, line, col);
+        } catch (NumberFormatException e) {
+          // an exponent beyond int range: 1e9999999991
+          throw source.error(line, col, "malformed number: the exponent is out of range");
+        }
       case VALUE_TRUE:
       case VALUE_FALSE:
         return new Node(t, t == JsonToken.VALUE_TRUE, null, null, null, line, col);
@@ -184,13 +195,15 @@ public final class JsonRuleReader {
       return test(n);
     }
     throw error(n, "a condition object has \"all\", \"any\", \"not\", \"segment\" or"
-        + " \"attribute\"" + (m.isEmpty() ? "" : "; got " + String.join(", ", m.keySet())));
+        + " \"attribute\"" + (m.isEmpty() ? ""
+            : "; got " + Excerpt.of(String.join(", ", m.keySet()), 80)));
   }
 
   private void onlyKeys(Node n, Set<String> allowed) {
     for (Map.Entry<String, Node> e : n.keys.entrySet()) {
       if (!allowed.contains(e.getKey())) {
-        throw error(e.getValue(), "unexpected \"" + e.getKey() + "\" here; this object takes "
+        throw error(e.getValue(), "unexpected \"" + Excerpt.of(e.getKey())
+            + "\" here; this object takes "
             + String.join(", ", allowed.stream().sorted().map(k -> "\"" + k + "\"").toList()));
       }
     }
@@ -202,6 +215,10 @@ public final class JsonRuleReader {
       throw error(nameNode, "\"attribute\" takes an attribute name");
     }
     String name = (String) nameNode.scalar;
+    if (name.length() > RuleParser.MAX_NAME_CHARS) {
+      throw error(nameNode, "an attribute name has at most " + RuleParser.MAX_NAME_CHARS
+          + " characters, got " + name.length() + ": '" + Excerpt.of(name) + "'");
+    }
     Attribute a = catalogue.find(name).orElseThrow(() -> {
       List<String> suggestions = catalogue.suggestionsFor(name);
       return error(nameNode, "unknown attribute '" + name + "'" + (suggestions.isEmpty() ? ""
@@ -217,7 +234,7 @@ public final class JsonRuleReader {
     }
     String opText = (String) opNode.scalar;
     Operator op = Operator.fromJson(opText).orElseThrow(() -> error(opNode,
-        "unknown operator \"" + opText + "\"; use = != < <= > >= before after between in"
+        "unknown operator \"" + Excerpt.of(opText) + "\"; use = != < <= > >= before after between in"
             + " \"not in\" contains \"starts with\" within exists missing"));
     boolean timeWords = opText.strip().equalsIgnoreCase("before")
         || opText.strip().equalsIgnoreCase("after");

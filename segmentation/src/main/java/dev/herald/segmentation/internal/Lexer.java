@@ -1,5 +1,7 @@
 package dev.herald.segmentation.internal;
 
+import dev.herald.internal.Excerpt;
+import dev.herald.segmentation.RuleParser;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,9 +23,9 @@ final class Lexer {
         case STRING:
           return "the string \"" + (text.length() > 30 ? text.substring(0, 30) + "…" : text) + "\"";
         case QUOTED_IDENT:
-          return "`" + text + "`";
+          return "`" + Excerpt.of(text) + "`";
         default:
-          return "'" + text + "'";
+          return "'" + Excerpt.of(text) + "'";
       }
     }
   }
@@ -54,7 +56,7 @@ final class Lexer {
         while (pos < s.length() && isIdentPart(s.charAt(pos))) {
           pos++;
         }
-        out.add(new Token(Type.IDENT, s.substring(start, pos), null, null, line, col));
+        out.add(new Token(Type.IDENT, name(start, pos, col), null, null, line, col));
       } else if (c >= '0' && c <= '9') {
         out.add(number(col));
       } else if (c == '"') {
@@ -65,7 +67,7 @@ final class Lexer {
         if (end < 0 || (newline >= 0 && newline < end)) {
           throw source.error(line, col, "unterminated `name`: close it with a backtick");
         }
-        out.add(new Token(Type.QUOTED_IDENT, s.substring(pos + 1, end), null, null, line, col));
+        out.add(new Token(Type.QUOTED_IDENT, name(pos + 1, end, col), null, null, line, col));
         pos = end + 1;
       } else if (c == '(' || c == ')' || c == ',' || c == '+' || c == '-') {
         Type t = c == '(' ? Type.LPAREN : c == ')' ? Type.RPAREN : c == ',' ? Type.COMMA
@@ -78,6 +80,16 @@ final class Lexer {
         throw source.error(line, col, "unexpected character '" + c + "'");
       }
     }
+  }
+
+  /** A name, refused before any lookup when longer than any attribute can be. */
+  private String name(int start, int end, int col) {
+    if (end - start > RuleParser.MAX_NAME_CHARS) {
+      throw source.error(line, col, "a name has at most " + RuleParser.MAX_NAME_CHARS
+          + " characters, got " + (end - start) + ": '" + Excerpt.of(s.substring(start, end))
+          + "'");
+    }
+    return s.substring(start, end);
   }
 
   private static boolean isIdentPart(char c) {
@@ -158,6 +170,10 @@ final class Lexer {
         pos = mark;
       }
     }
+    if (pos - start > RuleParser.MAX_NUMBER_CHARS) {
+      throw source.error(line, col, "a number has at most " + RuleParser.MAX_NUMBER_CHARS
+          + " characters, got " + (pos - start));
+    }
     String digits = s.substring(start, pos);
     if (pos < s.length() && Character.isLetter(s.charAt(pos))) {
       int unitStart = pos;
@@ -165,7 +181,7 @@ final class Lexer {
         pos++;
       }
       String unit = s.substring(unitStart, pos);
-      if (!integral || digits.length() > 9) {
+      if (!integral || digits.length() > 9 || unit.length() > 8) {
         throw source.error(line, col, "a span is a whole number of at most 9 digits and a unit,"
             + " such as 7d");
       }

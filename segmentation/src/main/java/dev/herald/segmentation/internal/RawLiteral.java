@@ -40,7 +40,7 @@ public record RawLiteral(
       case STRING:
         return "the string \"" + (text.length() > 40 ? text.substring(0, 40) + "…" : text) + "\"";
       case NUMBER:
-        return "the number " + number.toPlainString();
+        return "the number " + dev.herald.internal.Numbers.format(number);
       case BOOLEAN:
         return bool ? "true" : "false";
       case NOW:

@@ -21,7 +21,7 @@ public final class SegmentIds {
     if (!isValid(id)) {
       throw new InvalidInputException(
           "segmentId", "must be 1 to 128 letters, digits, _ . : - starting with a letter or"
-              + " digit, got " + (id == null ? "null" : "'" + id + "'"));
+              + " digit, got " + (id == null ? "null" : "'" + dev.herald.internal.Excerpt.of(id) + "'"));
     }
     return id;
   }

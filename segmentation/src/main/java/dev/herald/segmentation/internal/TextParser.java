@@ -55,6 +55,7 @@ public final class TextParser {
    */
   public static Condition parse(String text, AttributeCatalogue catalogue,
       ReferenceCheck references) {
+    SourceText.checkLength(text);
     TextParser p = new TextParser(text, catalogue, references);
     if (p.peek().type() == Type.EOF) {
       throw p.error(p.peek(), "the rule is empty; write a condition such as vip_level >= 3");

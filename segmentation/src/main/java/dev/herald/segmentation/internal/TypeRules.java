@@ -195,6 +195,10 @@ public final class TypeRules {
         throw new RuleProblem(is + ": write a quoted string such as \"DE\", got " + raw.describe());
       case NUMBER:
         if (raw.kind() == RawLiteral.Kind.NUMBER) {
+          String problem = dev.herald.internal.Numbers.problem(raw.number());
+          if (problem != null) {
+            throw new RuleProblem(problem);
+          }
           return new Value.Num(raw.number());
         }
         throw new RuleProblem(is + ": write a number such as 3 or 99.5, got " + raw.describe());
@@ -249,7 +253,8 @@ public final class TypeRules {
     try {
       return new Value.Timestamp(LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant());
     } catch (DateTimeParseException e) {
-      throw new RuleProblem(is + ": \"" + text + "\" is not a time; write \"2026-01-31T18:00:00Z\","
+      throw new RuleProblem(is + ": \"" + dev.herald.internal.Excerpt.of(text)
+          + "\" is not a time; write \"2026-01-31T18:00:00Z\","
           + " \"2026-01-31\" (midnight UTC) or now - 7d");
     }
   }
