@@ -108,7 +108,11 @@ public final class FcmProvider implements PushProvider {
     dispatcher.setMaxRequestsPerHost(b.maxConcurrentRequests);
     OkHttpClient base = b.httpClient != null ? b.httpClient : new OkHttpClient();
     OkHttpClient.Builder http =
-        base.newBuilder().dispatcher(dispatcher).callTimeout(b.requestTimeout);
+        base.newBuilder().dispatcher(dispatcher).callTimeout(b.requestTimeout)
+            // FCM answers; it does not redirect. Following a 3xx would re-post the message and the
+            // bearer token to wherever it points, https or plain http.
+            .followRedirects(false)
+            .followSslRedirects(false);
     if (!b.trustedCertificates.isEmpty()) {
       HandshakeCertificates.Builder trust =
           new HandshakeCertificates.Builder().addPlatformTrustedCertificates();
