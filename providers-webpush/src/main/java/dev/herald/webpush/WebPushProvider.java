@@ -236,10 +236,14 @@ public final class WebPushProvider implements PushProvider {
         @Override
         public void onResponse(Call c, Response response) {
           try (response) {
+            // A hostile or broken service may echo the request: its VAPID token must not reach
+            // the result (and from there logs and the delivery record).
+            String token = vapidToken(request.header("Authorization"));
             String body = response.code() >= 300
-                ? response.peekBody(REASON_BODY_BYTES).string() : "";
-            SendResult result = ResponseMapper.map(response.code(), response.header("Location"),
-                response.header("Retry-After"), body, clock.instant());
+                ? redact(response.peekBody(REASON_BODY_BYTES).string(), token) : "";
+            SendResult result = ResponseMapper.map(response.code(),
+                redact(response.header("Location"), token), response.header("Retry-After"), body,
+                clock.instant());
             if (LOG.isDebugEnabled()) {
               LOG.debug("web push to {}: {} (HTTP {})", request.url().host(), result.outcome(),
                   response.code());
@@ -255,6 +259,21 @@ public final class WebPushProvider implements PushProvider {
       future.completeExceptionally(e);
     }
     return future;
+  }
+
+  /** The JWT of a {@code vapid t=…, k=…} Authorization header, or null. */
+  private static String vapidToken(String authorization) {
+    if (authorization == null) {
+      return null;
+    }
+    int start = authorization.indexOf("t=");
+    int end = authorization.indexOf(',', start);
+    return start < 0 || end < 0 ? null : authorization.substring(start + 2, end).strip();
+  }
+
+  private static String redact(String text, String secret) {
+    return text == null || secret == null || secret.isEmpty()
+        ? text : text.replace(secret, "[VAPID token]");
   }
 
   /** The refusal of a resolved address, wherever OkHttp put it: the failure, a cause or a
