@@ -320,11 +320,14 @@ public final class FcmProvider implements PushProvider {
         return;
       }
       try {
+        // A hostile or broken server may echo the request: the bearer token must not reach the
+        // result, and from there logs and the delivery record.
+        String body = answer.body().replace(token.value(), "[access token]");
         if (answer.status() >= 200 && answer.status() < 300) {
-          result.complete(FcmResponses.accepted(answer.status(), answer.body()));
+          result.complete(FcmResponses.accepted(answer.status(), body));
           return;
         }
-        FcmResponses.FcmError error = FcmResponses.parseError(answer.status(), answer.body());
+        FcmResponses.FcmError error = FcmResponses.parseError(answer.status(), body);
         if (!retried && FcmResponses.isAccessTokenRefused(error)) {
           retried = true;
           tokens.invalidate(token);

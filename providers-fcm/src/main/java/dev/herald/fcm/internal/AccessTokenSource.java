@@ -174,14 +174,16 @@ public final class AccessTokenSource {
 
   private void refresh(CompletableFuture<AccessToken> future, Instant now) {
     Request request;
+    String assertion;
     try {
+      assertion = assertion(now);
       request =
           new Request.Builder()
               .url(tokenUri)
               .post(
                   new FormBody.Builder()
                       .add("grant_type", GRANT_TYPE)
-                      .add("assertion", assertion(now))
+                      .add("assertion", assertion)
                       .build())
               .build();
     } catch (JOSEException | RuntimeException e) {
@@ -204,7 +206,7 @@ public final class AccessTokenSource {
       }
       AccessToken token;
       try {
-        token = parse(answer, now);
+        token = parse(answer, now, assertion);
       } catch (TokenEndpointException e) {
         log.warn("FCM token endpoint refused {}: {}", clientEmail, e.getMessage());
         fail(future, e);
@@ -231,7 +233,7 @@ public final class AccessTokenSource {
     future.completeExceptionally(failure);
   }
 
-  private AccessToken parse(HttpExchange.Answer answer, Instant requestedAt) {
+  private AccessToken parse(HttpExchange.Answer answer, Instant requestedAt, String assertion) {
     JsonNode body = readJson(answer.body());
     if (answer.status() == 200) {
       String value = body.path("access_token").asText("");
@@ -255,6 +257,11 @@ public final class AccessTokenSource {
     String description = body.path("error_description").asText("");
     String said = error.isEmpty() ? "HTTP " + answer.status()
         : error + (description.isEmpty() ? "" : " (" + description + ")");
+    // A hostile or broken endpoint may echo the request; the assertion must not reach a reason.
+    said = said.replace(assertion, "[assertion]");
+    if (said.length() > 500) {
+      said = said.substring(0, 500) + "…";
+    }
     int status = answer.status();
     if (status >= 300 && status < 400) {
       throw new TokenEndpointException(SendResult.rejected(
