@@ -128,6 +128,10 @@ public final class Checks {
     URI uri = absoluteUri(value, field, 4096);
     String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
     boolean ok = scheme.equals("https") || (allowHttp && scheme.equals("http"));
+    if (!ok && scheme.length() > 16) {
+      // Not a scheme anyone meant: do not quote it, it may be a pasted secret of any length.
+      scheme = "of " + scheme.length() + " characters";
+    }
     if (!ok) {
       throw new InvalidInputException(
           field,

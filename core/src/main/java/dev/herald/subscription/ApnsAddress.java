@@ -17,26 +17,51 @@ public record ApnsAddress(String deviceToken, String topic, ApnsEnvironment envi
   /** The longest device token accepted, in hex characters (Apple's are 64 today; allow growth). */
   public static final int MAX_TOKEN_HEX_CHARS = 200;
 
+  /** The longest topic accepted, in characters. */
+  public static final int MAX_TOPIC_CHARS = 255;
+
   /**
    * Validates and normalises the token.
    *
-   * @throws InvalidInputException when the token is empty, not hex, or the topic is blank
-    * @param deviceToken the device token as lower-case hex (normalised on construction)
-    * @param topic the bundle id the token belongs to, for example {@code com.example.casino}
-    * @param environment production or sandbox
+   * <p>The token must be ASCII hex digits ({@code 0-9 a-f A-F}; spaces are removed), an even
+   * number of them, at most {@value #MAX_TOKEN_HEX_CHARS}. The topic (sent as the
+   * {@code apns-topic} header) must be 1 to {@value #MAX_TOPIC_CHARS} visible ASCII characters
+   * ({@code !} to {@code ~}): a bundle id such as {@code com.example.casino}, with a suffix such
+   * as {@code .voip} where the push type needs one. Anything else could never reach APNs, and a
+   * CR or LF would be a header injection.
+   *
+   * @throws InvalidInputException when the token is empty or not ASCII hex, or the topic is
+   *     blank, too long or holds a character outside visible ASCII
+   * @param deviceToken the device token as lower-case hex (normalised on construction)
+   * @param topic the bundle id the token belongs to, for example {@code com.example.casino}
+   * @param environment production or sandbox
    */
   public ApnsAddress {
     String token = Checks.nonBlank(deviceToken, "apns.deviceToken").replace(" ", "");
     if (token.length() > MAX_TOKEN_HEX_CHARS || token.length() % 2 != 0
-        || !token.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+        || !token.chars().allMatch(ApnsAddress::isAsciiHexDigit)) {
       throw new InvalidInputException(
           "apns.deviceToken",
-          "expected an even number of hex digits, at most " + MAX_TOKEN_HEX_CHARS
+          "expected an even number of hex digits (ASCII 0-9, a-f), at most " + MAX_TOKEN_HEX_CHARS
               + ", got " + token.length() + " characters");
     }
     deviceToken = token.toLowerCase(Locale.ROOT);
-    topic = Checks.nonBlank(topic, "apns.topic", 255);
+    topic = Checks.nonBlank(topic, "apns.topic", MAX_TOPIC_CHARS);
+    for (int i = 0; i < topic.length(); i++) {
+      char c = topic.charAt(i);
+      if (c < '!' || c > '~') {
+        // The position and code, never the character itself: it may be a CR or LF.
+        throw new InvalidInputException(
+            "apns.topic",
+            "must be visible ASCII characters (a bundle id such as com.example.casino), got"
+                + String.format(Locale.ROOT, " U+%04X at index %d", (int) c, i));
+      }
+    }
     Checks.required(environment, "apns.environment");
+  }
+
+  private static boolean isAsciiHexDigit(int c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 
   /**

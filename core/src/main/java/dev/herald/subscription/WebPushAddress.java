@@ -81,7 +81,8 @@ public final class WebPushAddress implements DeviceAddress {
 
   /**
    * Parses the JSON of a browser's {@code PushSubscription.toJSON()}:
-   * {@code {"endpoint":"https://…","keys":{"p256dh":"…","auth":"…"}}}.
+   * {@code {"endpoint":"https://…","keys":{"p256dh":"…","auth":"…"}}}. A leading byte-order mark
+   * is ignored. Errors name the field and, for malformed JSON, the position, never the text.
    *
    * @param json the subscription JSON
    * @param allowHttp whether a plain {@code http} endpoint is acceptable (local testing only)
@@ -92,7 +93,7 @@ public final class WebPushAddress implements DeviceAddress {
     Checks.nonBlank(json, "subscription");
     JsonNode root;
     try {
-      root = JSON.readTree(json);
+      root = JSON.readTree(json.startsWith("\uFEFF") ? json.substring(1) : json);
     } catch (JsonProcessingException e) {
       // Only the position: the parser's message quotes the text, which holds secrets.
       throw new InvalidInputException("subscription", "is not valid JSON (" + (e.getLocation() == null

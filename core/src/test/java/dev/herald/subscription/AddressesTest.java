@@ -156,6 +156,39 @@ class AddressesTest {
   }
 
   @Test
+  void apnsTokenMustBeAsciiHexOnly() {
+    // Issue 16: Character.digit accepted Arabic-Indic and fullwidth digits and letters.
+    String valid = "ab".repeat(32);
+    for (String foreign : new String[] {"\u0661\u0662", "\uFF21\uFF22", "\u0661\u0662ab",
+        "\u09E6\u09E7", "ab\uFF10\uFF11"}) {
+      assertThatThrownBy(() -> ApnsAddress.production(valid + foreign, "com.x"))
+          .isInstanceOf(InvalidInputException.class)
+          .hasMessageStartingWith("apns.deviceToken: expected an even number of hex digits");
+    }
+    assertThat(ApnsAddress.production(valid.toUpperCase(java.util.Locale.ROOT), "com.x")
+        .deviceToken()).isEqualTo(valid);
+  }
+
+  @Test
+  void apnsTopicMustBeVisibleAscii() {
+    // Issue 16: CR/LF reached the apns-topic header (OkHttp refused it mid-send).
+    String token = "ab".repeat(32);
+    for (String topic : new String[] {"com.x\r\nx-injected: 1", "com.\nx", "com.\u00e9x",
+        "com x", "com.x\u0000", "com.\u0441asino", "com.x\u007f"}) {
+      assertThatThrownBy(() -> ApnsAddress.production(token, topic))
+          .isInstanceOf(InvalidInputException.class)
+          .hasMessageStartingWith("apns.topic: must be visible ASCII characters")
+          .hasMessageNotContaining("\r").hasMessageNotContaining("\n");
+    }
+    assertThatThrownBy(() -> ApnsAddress.production(token, "c".repeat(256)))
+        .hasMessageContaining("at most 255 characters");
+    assertThat(ApnsAddress.production(token, " com.example.casino.voip ").topic())
+        .isEqualTo("com.example.casino.voip");
+    assertThat(ApnsAddress.production(token, "com.example.casino.push-type.liveactivity").topic())
+        .endsWith("liveactivity");
+  }
+
+  @Test
   void fcmTokenMustBeNonEmptyWithoutWhitespace() {
     assertThat(new FcmAddress(" tok:en ").token()).isEqualTo("tok:en");
     assertThatThrownBy(() -> new FcmAddress("")).hasMessage("fcm.token: must not be blank");

@@ -144,13 +144,15 @@ final class SendWebPushCommand implements Callable<Integer> {
 
   private WebPushAddress address(boolean allowHttp) {
     if (target.subscription != null) {
-      String text = target.subscription.strip();
+      // The value is never echoed: it is either the subscription, whose auth secret it holds,
+      // or a path to it. A byte-order mark (pasted from an editor) is not part of either.
+      String text = withoutByteOrderMark(target.subscription).strip();
       if (!text.startsWith("{")) {
         try {
           text = Files.readString(Path.of(text), StandardCharsets.UTF_8);
         } catch (IOException | RuntimeException e) {
           throw new InvalidInputException("--subscription",
-              "is neither JSON nor a readable file: " + target.subscription);
+              "is neither subscription JSON (starting with {) nor the path of a readable file");
         }
       }
       return WebPushAddress.fromSubscriptionJson(text, allowHttp);
@@ -159,6 +161,10 @@ final class SendWebPushCommand implements Callable<Integer> {
     return allowHttp
         ? WebPushAddress.allowingHttp(p.endpoint, p.p256dh, p.auth)
         : WebPushAddress.of(p.endpoint, p.p256dh, p.auth);
+  }
+
+  private static String withoutByteOrderMark(String value) {
+    return value.startsWith("\uFEFF") ? value.substring(1) : value;
   }
 
   private VapidKeys vapidKeys() {

@@ -152,6 +152,28 @@ class WebPushCliTest {
   }
 
   @Test
+  void neverEchoesTheSubscriptionValue() {
+    // Issue 16: a value not starting with { was echoed whole; with a BOM, auth secret and all.
+    String withBom = "\uFEFF" + browser.toJson();
+    String notJson = "endpoint=" + browser.endpoint() + "&auth=" + browser.auth();
+    for (String value : List.of(notJson, " \uFEFF" + browser.toJson())) {
+      Run run = herald("send", "webpush", "--subscription", value,
+          "--vapid-private-key", keys.exportPrivateKeyBase64Url(),
+          "--subject", "mailto:ops@casino.example", "--title", "Hi", "--allow-host", "localhost");
+      assertThat(run.exitCode()).isEqualTo(2);
+      assertThat(run.err()).contains("--subscription: is neither subscription JSON")
+          .doesNotContain(browser.auth()).doesNotContain(browser.p256dh())
+          .doesNotContain(browser.endpoint());
+      assertThat(run.out()).doesNotContain(browser.auth());
+    }
+    Run bom = herald("send", "webpush", "--subscription", withBom,
+        "--vapid-private-key", keys.exportPrivateKeyBase64Url(),
+        "--subject", "mailto:ops@casino.example", "--title", "Hi", "--allow-host", "localhost");
+    assertThat(bom.exitCode()).as(bom.err()).isZero();
+    assertThat(bom.out() + bom.err()).doesNotContain(browser.auth());
+  }
+
+  @Test
   void readsThePrivateKeyFromAPemFile(@TempDir Path dir) throws Exception {
     Path pem = dir.resolve("vapid.pem");
     Files.writeString(pem, keys.exportPrivateKeyPem());

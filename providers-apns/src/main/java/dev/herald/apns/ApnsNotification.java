@@ -50,6 +50,42 @@ public final class ApnsNotification {
   }
 
   /**
+   * An {@code apns-collapse-id} for any collapse key: the key itself when it is 1 to
+   * {@value #MAX_COLLAPSE_ID_BYTES} printable ASCII characters, else the first 43 characters of
+   * the base64url SHA-256 of its UTF-8 bytes, prefixed with {@code h:}. A key written for FCM or
+   * Web Push ({@code "турнир 42"}) so still collapses on iOS, the same key always gives the same
+   * id, and no text can inject a header.
+   *
+   * @param collapseKey the key, such as a Herald notification's collapse key
+   * @return a valid collapse id
+   * @throws InvalidInputException when the key is null or blank
+   */
+  public static String collapseIdOf(String collapseKey) {
+    String key = Checks.nonBlank(collapseKey, "apns.collapseId");
+    if (key.length() <= MAX_COLLAPSE_ID_BYTES && firstNonPrintableAscii(key) < 0) {
+      return key;
+    }
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return "h:" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JDK", e);
+    }
+  }
+
+  /** The index of the first character outside space to {@code ~}, or -1. */
+  private static int firstNonPrintableAscii(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < ' ' || c > '~') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
    * Starts a notification; set the address and payload at least.
    *
    * @return a builder with push type ALERT and priority IMMEDIATE
@@ -211,17 +247,29 @@ public final class ApnsNotification {
     }
 
     /**
-     * @param value notifications with the same id replace each other on the device; at most
-     *     {@value ApnsNotification#MAX_COLLAPSE_ID_BYTES} UTF-8 bytes; null for none
+     * @param value notifications with the same id replace each other on the device; 1 to
+     *     {@value ApnsNotification#MAX_COLLAPSE_ID_BYTES} printable ASCII characters (space to
+     *     {@code ~}; no CR, LF or other control character, which would be a header injection);
+     *     null for none. {@link ApnsNotification#collapseIdOf(String)} turns any text into one.
      * @return this builder
+     * @throws InvalidInputException naming {@code apns.collapseId} and the limit
      */
     public Builder collapseId(String value) {
-      this.collapseId =
-          value == null
-              ? null
-              : Checks.maxUtf8Bytes(
-                  Checks.nonBlank(value, "apns.collapseId"), "apns.collapseId",
-                  MAX_COLLAPSE_ID_BYTES);
+      if (value == null) {
+        this.collapseId = null;
+        return this;
+      }
+      String id = Checks.maxUtf8Bytes(
+          Checks.nonBlank(value, "apns.collapseId"), "apns.collapseId", MAX_COLLAPSE_ID_BYTES);
+      int bad = firstNonPrintableAscii(id);
+      if (bad >= 0) {
+        throw new InvalidInputException(
+            "apns.collapseId",
+            "must be printable ASCII (space to ~), got U+"
+                + String.format(java.util.Locale.ROOT, "%04X", (int) id.charAt(bad))
+                + " at index " + bad);
+      }
+      this.collapseId = id;
       return this;
     }
 

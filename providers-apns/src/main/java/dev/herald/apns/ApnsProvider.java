@@ -139,7 +139,10 @@ public final class ApnsProvider implements PushProvider {
       return CompletableFuture.completedFuture(
           SendResult.rejected(RejectionKind.INVALID_MESSAGE, e.getMessage(), 0));
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
+      // Nothing left the process: not transport trouble to retry, but a message this provider
+      // cannot express.
+      return CompletableFuture.completedFuture(SendResult.rejected(RejectionKind.OTHER,
+          "could not prepare the notification: " + e.getClass().getSimpleName(), 0));
     }
     return send(notification);
   }
@@ -170,6 +173,11 @@ public final class ApnsProvider implements PushProvider {
     }
     try {
       return transport.send(notification, notification.payload().bytesNoCopy());
+    } catch (IllegalArgumentException e) {
+      // The HTTP client refused to build the request (a header value it will not send): nothing
+      // left the process and retrying cannot help. The message may quote header values: left out.
+      return CompletableFuture.completedFuture(SendResult.rejected(RejectionKind.INVALID_MESSAGE,
+          "the APNs request could not be built: " + e.getClass().getSimpleName(), 0));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -180,7 +188,8 @@ public final class ApnsProvider implements PushProvider {
    * payload of {@link ApnsPayload#from(Notification, String)}; {@code apns-priority} from the
    * urgency (HIGH and NORMAL → 10, LOW → 5, VERY_LOW → 1); {@code apns-expiration} the message's
    * {@code expiresAt} in UNIX seconds, or 0 (deliver once) when no whole second of its time to
-   * live is left; {@code apns-collapse-id} the collapse key; {@code apns-id} a name-based UUID of
+   * live is left; {@code apns-collapse-id} the collapse key, through
+   * {@link ApnsNotification#collapseIdOf(String)}; {@code apns-id} a name-based UUID of
    * the delivery id, so every attempt of a delivery carries the same id.
    *
    * @param message the message
@@ -206,7 +215,7 @@ public final class ApnsProvider implements PushProvider {
     } else {
       b.expiration(Instant.ofEpochSecond(message.expiresAt().getEpochSecond()));
     }
-    content.collapseKey().ifPresent(b::collapseId);
+    content.collapseKey().map(ApnsNotification::collapseIdOf).ifPresent(b::collapseId);
     return b.build();
   }
 

@@ -108,7 +108,11 @@ public final class FcmProvider implements PushProvider {
     dispatcher.setMaxRequestsPerHost(b.maxConcurrentRequests);
     OkHttpClient base = b.httpClient != null ? b.httpClient : new OkHttpClient();
     OkHttpClient.Builder http =
-        base.newBuilder().dispatcher(dispatcher).callTimeout(b.requestTimeout);
+        base.newBuilder().dispatcher(dispatcher).callTimeout(b.requestTimeout)
+            // FCM answers; it does not redirect. Following a 3xx would re-post the message and the
+            // bearer token to wherever it points, https or plain http.
+            .followRedirects(false)
+            .followSslRedirects(false);
     if (!b.trustedCertificates.isEmpty()) {
       HandshakeCertificates.Builder trust =
           new HandshakeCertificates.Builder().addPlatformTrustedCertificates();
@@ -316,11 +320,14 @@ public final class FcmProvider implements PushProvider {
         return;
       }
       try {
+        // A hostile or broken server may echo the request: the bearer token must not reach the
+        // result, and from there logs and the delivery record.
+        String body = answer.body().replace(token.value(), "[access token]");
         if (answer.status() >= 200 && answer.status() < 300) {
-          result.complete(FcmResponses.accepted(answer.status(), answer.body()));
+          result.complete(FcmResponses.accepted(answer.status(), body));
           return;
         }
-        FcmResponses.FcmError error = FcmResponses.parseError(answer.status(), answer.body());
+        FcmResponses.FcmError error = FcmResponses.parseError(answer.status(), body);
         if (!retried && FcmResponses.isAccessTokenRefused(error)) {
           retried = true;
           tokens.invalidate(token);

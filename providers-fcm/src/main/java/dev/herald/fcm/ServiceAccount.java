@@ -39,6 +39,10 @@ public final class ServiceAccount {
   public static final String DEFAULT_TOKEN_URI = "https://oauth2.googleapis.com/token";
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Google's credential types that are not service-account keys, named in the error. */
+  private static final java.util.Set<String> OTHER_CREDENTIAL_TYPES =
+      java.util.Set.of("authorized_user", "external_account", "impersonated_service_account",
+          "external_account_authorized_user", "gdch_service_account");
 
   private final String projectId;
   private final String clientEmail;
@@ -75,17 +79,20 @@ public final class ServiceAccount {
       // The parser's message can quote the input, which holds the private key: keep only where.
       throw new InvalidInputException(
           "serviceAccount",
-          "is not valid JSON (line " + e.getLocation().getLineNr() + ", column "
-              + e.getLocation().getColumnNr() + ")");
+          "is not valid JSON (" + (e.getLocation() == null ? "malformed" : "line "
+              + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()) + ")");
     }
     if (root == null || !root.isObject()) {
       throw new InvalidInputException("serviceAccount", "must be a JSON object");
     }
     String type = text(root, "type", false);
     if (type != null && !type.equals("service_account")) {
+      // The value is not echoed: a file pasted into the wrong place may hold anything there.
+      // Google's other credential types are named, as they are the usual mistake.
       throw new InvalidInputException(
           "serviceAccount.type",
-          "must be service_account, got " + type
+          "must be service_account, got "
+              + (OTHER_CREDENTIAL_TYPES.contains(type) ? type : "another value")
               + " (download a service-account key from the Firebase console: Project settings"
               + " → Service accounts → Generate new private key)");
     }
@@ -94,6 +101,10 @@ public final class ServiceAccount {
     String privateKeyId = text(root, "private_key_id", true);
     RSAPrivateKey key = parsePrivateKey(text(root, "private_key", true));
     String tokenUriText = text(root, "token_uri", false);
+    if (tokenUriText != null && !tokenUriText.regionMatches(true, 0, "https://", 0, 8)) {
+      // Checked here so that no part of the value (its scheme) is echoed.
+      throw new InvalidInputException("serviceAccount.token_uri", "must be an https URL");
+    }
     URI tokenUri =
         Checks.httpUrl(
             tokenUriText == null ? DEFAULT_TOKEN_URI : tokenUriText,

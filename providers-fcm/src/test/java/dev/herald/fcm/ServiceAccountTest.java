@@ -69,6 +69,28 @@ class ServiceAccountTest {
   }
 
   @Test
+  void neverEchoesTheTypeField() {
+    // Issue 16: the type was echoed; a key pasted into it went into the error.
+    String base64Key = Base64.getEncoder().encodeToString(Fixtures.keys().getPrivate().getEncoded());
+    String json = Fixtures.serviceAccountJson(TOKEN_URI)
+        .replace("\"service_account\"", "\"" + base64Key.substring(0, 64) + "\"");
+
+    assertThatThrownBy(() -> ServiceAccount.fromJson(json))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith("serviceAccount.type: must be service_account, got another value")
+        .hasMessageNotContaining(base64Key.substring(0, 64));
+  }
+
+  @Test
+  void neverEchoesTheTokenUriScheme() {
+    String json = Fixtures.serviceAccountJson("secret-value-123:rest");
+
+    assertThatThrownBy(() -> ServiceAccount.fromJson(json))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("serviceAccount.token_uri: must be an https URL");
+  }
+
+  @Test
   void refusesAPlainHttpTokenUri() {
     assertThatThrownBy(() -> ServiceAccount.fromJson(
             Fixtures.serviceAccountJson("http://oauth2.googleapis.com/token")))

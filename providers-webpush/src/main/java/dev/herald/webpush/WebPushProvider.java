@@ -10,6 +10,7 @@ import dev.herald.subscription.Platform;
 import dev.herald.subscription.WebPushAddress;
 import dev.herald.webpush.internal.EndpointGuard;
 import dev.herald.webpush.internal.PayloadJson;
+import dev.herald.webpush.internal.PublicAddressDns;
 import dev.herald.webpush.internal.ResponseMapper;
 import dev.herald.webpush.internal.Vapid;
 import dev.herald.webpush.internal.WebPushEncryption;
@@ -31,6 +32,7 @@ import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
+import okhttp3.Dns;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -57,9 +59,12 @@ import org.slf4j.LoggerFactory;
  * service origin and reused until shortly before it expires. Only {@code https} endpoints on the
  * known push services (Firebase Cloud Messaging {@code fcm.googleapis.com}, Mozilla
  * {@code *.push.services.mozilla.com}, Apple {@code *.push.apple.com}, Microsoft
- * {@code *.notify.windows.com}) are contacted unless more hosts are allowed with
+ * {@code *.notify.windows.com}), on port 443, are contacted unless more hosts are allowed with
  * {@link Builder#allowHost(String)}: the endpoint comes from a browser and must not become a way to
- * make your server call internal addresses.
+ * make your server call internal addresses. For the same reason a host is refused at connect time
+ * when it resolves to a loopback, private, link-local, unique-local, carrier-grade NAT, multicast
+ * or IPv4-mapped address, unless it was allowed by exact name (a wildcard such as
+ * {@code *.example.net} does not exempt it); such a send completes {@link SendResult.Rejected}.
  *
  * <p>{@link #send} never throws and follows the {@link PushProvider} contract: a payload larger
  * than {@value #MAX_PAYLOAD_BYTES} bytes, a refused endpoint or an expired message complete with
@@ -218,16 +223,27 @@ public final class WebPushProvider implements PushProvider {
       call.enqueue(new Callback() {
         @Override
         public void onFailure(Call c, IOException e) {
-          future.completeExceptionally(e);
+          PublicAddressDns.RefusedAddressException refused = refusedAddress(e);
+          if (refused != null) {
+            // Not transport trouble: the endpoint leads inside; retrying cannot help.
+            future.complete(
+                SendResult.rejected(RejectionKind.CONFIGURATION, refused.getMessage(), 0));
+          } else {
+            future.completeExceptionally(e);
+          }
         }
 
         @Override
         public void onResponse(Call c, Response response) {
           try (response) {
+            // A hostile or broken service may echo the request: its VAPID token must not reach
+            // the result (and from there logs and the delivery record).
+            String token = vapidToken(request.header("Authorization"));
             String body = response.code() >= 300
-                ? response.peekBody(REASON_BODY_BYTES).string() : "";
-            SendResult result = ResponseMapper.map(response.code(), response.header("Location"),
-                response.header("Retry-After"), body, clock.instant());
+                ? redact(response.peekBody(REASON_BODY_BYTES).string(), token) : "";
+            SendResult result = ResponseMapper.map(response.code(),
+                redact(response.header("Location"), token), response.header("Retry-After"), body,
+                clock.instant());
             if (LOG.isDebugEnabled()) {
               LOG.debug("web push to {}: {} (HTTP {})", request.url().host(), result.outcome(),
                   response.code());
@@ -243,6 +259,40 @@ public final class WebPushProvider implements PushProvider {
       future.completeExceptionally(e);
     }
     return future;
+  }
+
+  /** The JWT of a {@code vapid t=…, k=…} Authorization header, or null. */
+  private static String vapidToken(String authorization) {
+    if (authorization == null) {
+      return null;
+    }
+    int start = authorization.indexOf("t=");
+    int end = authorization.indexOf(',', start);
+    return start < 0 || end < 0 ? null : authorization.substring(start + 2, end).strip();
+  }
+
+  private static String redact(String text, String secret) {
+    return text == null || secret == null || secret.isEmpty()
+        ? text : text.replace(secret, "[VAPID token]");
+  }
+
+  /** The refusal of a resolved address, wherever OkHttp put it: the failure, a cause or a
+   * suppressed exception (it collects the failures of every route it tried). */
+  private static PublicAddressDns.RefusedAddressException refusedAddress(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof PublicAddressDns.RefusedAddressException refused) {
+        return refused;
+      }
+      for (Throwable suppressed : t.getSuppressed()) {
+        if (suppressed instanceof PublicAddressDns.RefusedAddressException refused) {
+          return refused;
+        }
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return null;
   }
 
   /** Returns the request to send, or the result that refuses the message before any request. */
@@ -433,8 +483,11 @@ public final class WebPushProvider implements PushProvider {
 
     /**
      * Lets endpoints on a host that is not a known push service through the guard, over
-     * {@code https} or plain {@code http}: a self-hosted push service, or a local mock in tests.
-     * Never allow hosts that browsers' subscriptions could name to reach your own network.
+     * {@code https} or plain {@code http} and on any port: a self-hosted push service, or a local
+     * mock in tests. A host allowed by exact name may resolve to any address, internal ones
+     * included; hosts matched by a wildcard ({@code *.example.com}) must resolve to public
+     * addresses. Never allow hosts that browsers' subscriptions could name to reach your own
+     * network.
      *
      * @param host a host name ({@code localhost}, {@code push.example.com}), {@code *.example.com}
      *     for its subdomains, or an IP literal
@@ -520,7 +573,10 @@ public final class WebPushProvider implements PushProvider {
           // lead the server past the host guard.
           .followRedirects(false)
           .followSslRedirects(false)
-          .retryOnConnectionFailure(true);
+          .retryOnConnectionFailure(true)
+          // Names pass the guard; addresses pass this: no internal address behind a public name.
+          .dns(new PublicAddressDns(
+              httpClient == null ? Dns.SYSTEM : httpClient.dns(), allowedHosts));
       if (!trustedCertificates.isEmpty()) {
         HandshakeCertificates.Builder trust =
             new HandshakeCertificates.Builder().addPlatformTrustedCertificates();

@@ -29,6 +29,8 @@ record ApnsAnswer(
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Apple's error bodies are a few dozen bytes; anything longer is not APNs talking. */
   private static final long MAX_BODY_BYTES = 16 * 1024;
+  private static final java.util.regex.Pattern REASON_WORD =
+      java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9]{0,63}");
 
   /**
    * Reads a response; the caller closes it.
@@ -95,8 +97,13 @@ record ApnsAnswer(
         default -> SendResult.rejected(r.rejectionKind().orElseThrow(), text, status);
       };
     }
-    // A reason this version does not know: keep Apple's text, classify by status.
-    String text = reasonText.isEmpty() ? "HTTP " + status + " without a reason" : reasonText;
+    // A reason this version does not know: keep Apple's word, classify by status. Apple's
+    // reasons are short identifiers; other text (a proxy's page, a server echoing the request
+    // and with it the provider token) is not quoted.
+    String text = reasonText.isEmpty() ? "HTTP " + status + " without a reason"
+        : REASON_WORD.matcher(reasonText).matches() ? reasonText
+        : "HTTP " + status + " with a reason that is not an APNs reason ("
+            + reasonText.length() + " characters, not quoted)";
     if (status == 410) {
       return SendResult.invalidAddress(text, invalidatedAt(clock), status);
     }

@@ -74,7 +74,8 @@ public final class AccessTokenSource {
   /**
    * Creates a source; nothing is requested until the first {@link #get()}.
    *
-   * @param client the HTTP client for the token endpoint
+   * @param client the HTTP client for the token endpoint; the source derives one from it that
+   *     never follows redirects
    * @param tokenUri the token endpoint (the service account's {@code token_uri})
    * @param clientEmail the service account's e-mail
    * @param privateKeyId the private key's id
@@ -88,7 +89,9 @@ public final class AccessTokenSource {
       String privateKeyId,
       RSAPrivateKey privateKey,
       Clock clock) {
-    this.client = client;
+    // A redirect would re-post the signed assertion (an hour of access tokens) to wherever the
+    // answer points, https or not: the endpoint is the service account's token_uri, or nothing.
+    this.client = client.newBuilder().followRedirects(false).followSslRedirects(false).build();
     this.tokenUri = tokenUri;
     this.clientEmail = clientEmail;
     this.header =
@@ -171,14 +174,16 @@ public final class AccessTokenSource {
 
   private void refresh(CompletableFuture<AccessToken> future, Instant now) {
     Request request;
+    String assertion;
     try {
+      assertion = assertion(now);
       request =
           new Request.Builder()
               .url(tokenUri)
               .post(
                   new FormBody.Builder()
                       .add("grant_type", GRANT_TYPE)
-                      .add("assertion", assertion(now))
+                      .add("assertion", assertion)
                       .build())
               .build();
     } catch (JOSEException | RuntimeException e) {
@@ -201,7 +206,7 @@ public final class AccessTokenSource {
       }
       AccessToken token;
       try {
-        token = parse(answer, now);
+        token = parse(answer, now, assertion);
       } catch (TokenEndpointException e) {
         log.warn("FCM token endpoint refused {}: {}", clientEmail, e.getMessage());
         fail(future, e);
@@ -228,7 +233,7 @@ public final class AccessTokenSource {
     future.completeExceptionally(failure);
   }
 
-  private AccessToken parse(HttpExchange.Answer answer, Instant requestedAt) {
+  private AccessToken parse(HttpExchange.Answer answer, Instant requestedAt, String assertion) {
     JsonNode body = readJson(answer.body());
     if (answer.status() == 200) {
       String value = body.path("access_token").asText("");
@@ -252,7 +257,21 @@ public final class AccessTokenSource {
     String description = body.path("error_description").asText("");
     String said = error.isEmpty() ? "HTTP " + answer.status()
         : error + (description.isEmpty() ? "" : " (" + description + ")");
+    // A hostile or broken endpoint may echo the request; the assertion must not reach a reason.
+    said = said.replace(assertion, "[assertion]");
+    if (said.length() > 500) {
+      said = said.substring(0, 500) + "…";
+    }
     int status = answer.status();
+    if (status >= 300 && status < 400) {
+      throw new TokenEndpointException(SendResult.rejected(
+          RejectionKind.CONFIGURATION,
+          "the OAuth2 token endpoint " + tokenUri + " answered HTTP " + status + ", a redirect"
+              + redirectTarget(answer.location()) + "; Herald does not follow redirects from the"
+              + " token endpoint, which would send the signed assertion elsewhere: set token_uri in"
+              + " the service-account file to the endpoint itself",
+          status));
+    }
     if (status == 429 || status >= 500) {
       throw new TokenEndpointException(SendResult.retryLater(
           "the OAuth2 token endpoint is unavailable: " + said,
@@ -270,6 +289,12 @@ public final class AccessTokenSource {
     }
     throw new TokenEndpointException(SendResult.rejected(
         RejectionKind.OTHER, "the OAuth2 token endpoint answered " + said, status));
+  }
+
+  /** Where a redirect pointed: its scheme and host only, never a path or query. */
+  private String redirectTarget(String location) {
+    HttpUrl target = location == null ? null : tokenUri.resolve(location);
+    return target == null ? "" : " to " + target.scheme() + "://" + target.host();
   }
 
   private static JsonNode readJson(String body) {

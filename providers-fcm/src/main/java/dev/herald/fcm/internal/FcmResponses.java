@@ -38,6 +38,7 @@ import java.util.regex.Pattern;
  *       backoff</td></tr>
  *   <tr><td>THIRD_PARTY_AUTH_ERROR (401)</td><td>REJECTED, CREDENTIALS (APNs / Web Push
  *       credentials in the Firebase console)</td></tr>
+ *   <tr><td>any redirect (3xx)</td><td>REJECTED, CONFIGURATION: never followed</td></tr>
  * </table>
  */
 public final class FcmResponses {
@@ -178,6 +179,13 @@ public final class FcmResponses {
       FcmError error, String retryAfterHeader, boolean tokenTarget, String projectId,
       Instant now) {
     int http = error.httpStatus();
+    if (http >= 300 && http < 400) {
+      return SendResult.rejected(
+          RejectionKind.CONFIGURATION,
+          "FCM answered HTTP " + http + ", a redirect, which Herald does not follow (it would"
+              + " re-send the message and its access token elsewhere); check the FCM base URL",
+          http);
+    }
     Optional<Duration> retryAfter = RetryAfter.parse(retryAfterHeader, now);
     String code = error.code().isEmpty() ? codeForStatus(http) : error.code();
     String said = describe(code, error);

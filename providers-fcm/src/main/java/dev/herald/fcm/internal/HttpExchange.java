@@ -24,8 +24,9 @@ public final class HttpExchange {
    * @param status the HTTP status
    * @param body the response body (at most {@value #MAX_BODY_BYTES} bytes), decoded as UTF-8
    * @param retryAfter the Retry-After header, or null
+   * @param location the Location header (of a redirect), or null
    */
-  public record Answer(int status, String body, String retryAfter) {
+  public record Answer(int status, String body, String retryAfter, String location) {
     /** Never prints the body, which may hold an access token. */
     @Override
     public String toString() {
@@ -46,7 +47,8 @@ public final class HttpExchange {
     source.request(MAX_BODY_BYTES);
     Buffer buffer = source.getBuffer();
     String body = buffer.readString(Math.min(buffer.size(), MAX_BODY_BYTES), StandardCharsets.UTF_8);
-    return new Answer(response.code(), body, response.header("Retry-After"));
+    return new Answer(
+        response.code(), body, response.header("Retry-After"), response.header("Location"));
   }
 
   /**

@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
 /**
  * Guards against server-side request forgery: a Web Push endpoint comes from a browser, so an
  * attacker can register {@code http://10.0.0.5/admin} as "their subscription" and make the server
- * POST to it. By default only {@code https} endpoints on the known push services pass; other hosts
- * (over {@code http} or {@code https}) only when the operator allowed them by name.
+ * POST to it. By default only {@code https} endpoints on port 443 of the known push services pass;
+ * other hosts (over {@code http} or {@code https}, any port) only when the operator allowed them by
+ * name. This checks names; {@link PublicAddressDns} checks what they resolve to.
  */
 public final class EndpointGuard {
   /** A known push service: an exact host, or every subdomain of a suffix. */
@@ -94,9 +95,13 @@ public final class EndpointGuard {
     }
     for (KnownService service : KNOWN_SERVICES) {
       if (service.matches(host)) {
-        return scheme.equals("https")
+        if (!scheme.equals("https")) {
+          return Optional.of("the endpoint on " + service.name() + " must use https, got " + scheme);
+        }
+        int port = endpoint.getPort();
+        return port == -1 || port == 443
             ? Optional.empty()
-            : Optional.of("the endpoint on " + service.name() + " must use https, got " + scheme);
+            : Optional.of("the endpoint on " + service.name() + " must use port 443, got " + port);
       }
     }
     return Optional.of("the endpoint host " + host + " is not a known push service ("
