@@ -5,6 +5,7 @@ import dev.herald.analytics.DeliveryEvent;
 import dev.herald.analytics.DeliveryRecord;
 import dev.herald.dispatch.DispatchReport;
 import dev.herald.spi.SendResult;
+import dev.herald.trigger.TriggerFiring;
 import dev.herald.subscription.StatusChange;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -113,6 +114,11 @@ public final class Listeners {
     @Override
     public void retryScheduled(DeliveryRecord delivery, int nextAttempt, Duration delay) {
       safely(host, l -> l.retryScheduled(delivery, nextAttempt, delay));
+    }
+
+    @Override
+    public void triggerFired(TriggerFiring firing) {
+      safely(host, l -> l.triggerFired(firing));
     }
   }
 }

@@ -176,7 +176,7 @@ public final class TriggerService implements Triggers {
     // Sent outside the lock: a send runs the host's compliance guard and listeners, and may wait
     // for room with a provider; other players on the same lock stripe must not wait for that.
     sends.forEach(Runnable::run);
-    firings.forEach(f -> Listeners.safely(listener, l -> l.triggerFired(f)));
+    firings.forEach(listener::triggerFired);   // the engine's listener is guarded
     return firings;
   }
 
