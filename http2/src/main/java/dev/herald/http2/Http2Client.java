@@ -125,6 +125,7 @@ public final class Http2Client implements AutoCloseable {
     private LongFunction<String> connectionHeaderValue;
     private LongConsumer onConnectionClosed = id -> {};
     private Resolver resolver = InetAddress::getAllByName;
+    private boolean probeNewConnections;
 
     private Builder(String name, URI baseUrl) {
       this.name = Objects.requireNonNull(name, "name");
@@ -274,6 +275,20 @@ public final class Http2Client implements AutoCloseable {
     }
 
     /**
+     * Whether a new connection carries a single request until its first answer arrives, and only
+     * then up to its stream limit. APNs wants this: a connection's provider token is checked with
+     * its first request, and a server that advertises its stream limit with its first answer
+     * is not flooded before. Off by default.
+     *
+     * @param value true to probe
+     * @return this builder
+     */
+    public Builder probeNewConnections(boolean value) {
+      this.probeNewConnections = value;
+      return this;
+    }
+
+    /**
      * Resolves the host; the JDK's resolver by default.
      *
      * @param value the resolver
@@ -297,7 +312,7 @@ public final class Http2Client implements AutoCloseable {
       return new Http2Client(new Pool(new Pool.Config(name, host, port, List.copyOf(trusted),
           keyManagers, maxConnections, maxConcurrentStreams, requestTimeout, connectTimeout,
           maxQueued, pingInterval, eventLoopThreads, maxResponseBytes, connectionHeader,
-          connectionHeaderValue, onConnectionClosed, r::resolve)));
+          connectionHeaderValue, onConnectionClosed, r::resolve, probeNewConnections)));
     }
 
     private static int positive(int value, String field) {

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeoutException;
 public final class Http2TimeoutException extends TimeoutException {
   private static final long serialVersionUID = 1L;
 
+  /** Whether the request had been written. */
   private final boolean sent;
 
   /**

@@ -27,7 +27,9 @@ public final class Http2TransportException extends IOException {
     STREAM_RESET
   }
 
+  /** Why no answer arrived. */
   private final Kind kind;
+  /** How many times the request was written. */
   private final int attempts;
 
   /**

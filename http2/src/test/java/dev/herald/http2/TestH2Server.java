@@ -110,13 +110,22 @@ final class TestH2Server implements AutoCloseable {
   private final class Handler extends Http2ConnectionHandler {
     private final int index;
     private final List<Integer> held = new ArrayList<>();
+    private final java.util.Map<Integer, String> paths = new java.util.HashMap<>();
     final Http2FrameAdapter listener = new Http2FrameAdapter() {
       @Override
       public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers,
           int padding, boolean endOfStream) {
         requests.incrementAndGet();
         maxActive.accumulateAndGet(connection().numActiveStreams(), Math::max);
-        String path = headers.path().toString();
+        paths.put(streamId, headers.path().toString());
+        if (endOfStream) {
+          handle(ctx, streamId);
+        }
+      }
+
+      /** Like a real server, acts once the whole request, body included, arrived. */
+      private void handle(ChannelHandlerContext ctx, int streamId) {
+        String path = paths.remove(streamId);
         switch (path) {
           case "/never" -> { }
           case "/reset" -> {
@@ -160,6 +169,9 @@ final class TestH2Server implements AutoCloseable {
       @Override
       public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding,
           boolean endOfStream) {
+        if (endOfStream) {
+          handle(ctx, streamId);
+        }
         return data.readableBytes() + padding;
       }
     };

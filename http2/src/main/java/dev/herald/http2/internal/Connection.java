@@ -22,6 +22,7 @@ final class Connection {
   boolean everReady;
   int inFlight;
   int serverLimit = Integer.MAX_VALUE;
+  boolean probing;
 
   Connection(long id) {
     this.id = id;

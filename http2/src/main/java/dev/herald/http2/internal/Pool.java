@@ -95,6 +95,8 @@ public final class Pool {
    * @param connectionHeaderValue that header's value for a connection id
    * @param onConnectionClosed told the id of every connection that closed
    * @param resolver resolves the host
+   * @param probeNewConnections whether a new connection carries one request until its first
+   *     answer
    */
   public record Config(
       String name,
@@ -113,7 +115,8 @@ public final class Pool {
       String connectionHeader,
       LongFunction<String> connectionHeaderValue,
       LongConsumer onConnectionClosed,
-      Resolver resolver) {}
+      Resolver resolver,
+      boolean probeNewConnections) {}
 
   final AsciiString authority;
   final int maxResponseBytes;
@@ -216,7 +219,7 @@ public final class Pool {
    */
   public void retire(long connectionId) {
     Connection target = null;
-    boolean open;
+    Connection open;
     lock.lock();
     try {
       for (Connection c : connections) {
@@ -225,7 +228,7 @@ public final class Pool {
           c.state = Connection.State.DRAINING;
         }
       }
-      open = target != null && shouldOpen();
+      open = target != null ? maybeOpen() : null;
     } finally {
       lock.unlock();
     }
@@ -233,8 +236,8 @@ public final class Pool {
       StreamHandler h = target.handler;
       target.channel.eventLoop().execute(h::drain);
     }
-    if (open) {
-      open();
+    if (open != null) {
+      open(open);
     }
   }
 
@@ -289,7 +292,7 @@ public final class Pool {
   private void submit(Exchange exchange, boolean retry) {
     Connection target = null;
     Throwable reject = null;
-    boolean open = false;
+    Connection open = null;
     lock.lock();
     try {
       if (closed) {
@@ -298,7 +301,7 @@ public final class Pool {
         target = queue.isEmpty() || retry ? pick() : null;
         if (target != null) {
           reserve(target, exchange);
-          open = shouldOpen();
+          open = maybeOpen();
         } else if (!retry && queue.size() - deadInQueue >= config.maxQueued()) {
           reject = new Http2TransportException(Kind.QUEUE_FULL, 0, config.maxQueued()
               + " requests already wait for a stream to " + where() + "; this one was not sent",
@@ -309,7 +312,7 @@ public final class Pool {
           } else {
             queue.addLast(exchange);
           }
-          open = shouldOpen();
+          open = maybeOpen();
         }
       }
     } finally {
@@ -322,8 +325,8 @@ public final class Pool {
     if (target != null) {
       target.write(exchange, this);
     }
-    if (open) {
-      open();
+    if (open != null) {
+      open(open);
     }
   }
 
@@ -348,14 +351,23 @@ public final class Pool {
   }
 
   private int limit(Connection c) {
-    return Math.min(config.maxConcurrentStreams(), c.serverLimit);
+    return c.probing ? 1 : Math.min(config.maxConcurrentStreams(), c.serverLimit);
   }
 
   /**
-   * Whether to open another connection: none is being opened, fewer than the maximum are in use,
-   * and requests wait or every ready connection is busy. Under the lock; when true, the caller
-   * must call {@link #open()}, for which a CONNECTING placeholder is added here.
+   * Adds a CONNECTING connection when another should open: none is being opened, fewer than the
+   * maximum are in use, and requests wait or every ready connection is busy. Under the lock;
+   * the caller passes a connection returned here to {@link #open(Connection)}.
    */
+  private Connection maybeOpen() {
+    if (!shouldOpen()) {
+      return null;
+    }
+    Connection c = new Connection(ids.incrementAndGet());
+    connections.add(c);
+    return c;
+  }
+
   private boolean shouldOpen() {
     int usable = 0;
     boolean allBusy = true;
@@ -365,7 +377,7 @@ public final class Pool {
       }
       if (c.state == Connection.State.READY) {
         usable++;
-        if (c.inFlight < Math.min(limit(c), STREAMS_BEFORE_SPREADING)) {
+        if (c.probing || c.inFlight < Math.min(limit(c), STREAMS_BEFORE_SPREADING)) {
           allBusy = false;
         }
       }
@@ -408,7 +420,9 @@ public final class Pool {
 
   private void drain() {
     List<Exchange> starts = null;
-    boolean open;
+    List<Exchange> expired = null;
+    Connection open;
+    long now = System.nanoTime();
     lock.lock();
     try {
       while (!queue.isEmpty()) {
@@ -416,6 +430,12 @@ public final class Pool {
         if (next.state() == Exchange.DONE) {
           queue.pollFirst();
           deadInQueue = Math.max(0, deadInQueue - 1);
+          continue;
+        }
+        if (next.deadlineNanos - now <= 0 && next.finish() == Exchange.QUEUED) {
+          // Its deadline passed and its timer has not run yet: it must not go out now.
+          queue.pollFirst();
+          (expired == null ? expired = new ArrayList<>() : expired).add(next);
           continue;
         }
         Connection c = pick();
@@ -426,18 +446,28 @@ public final class Pool {
         reserve(c, next);
         (starts == null ? starts = new ArrayList<>() : starts).add(next);
       }
-      open = shouldOpen();
+      open = maybeOpen();
     } finally {
       lock.unlock();
+    }
+    if (expired != null) {
+      for (Exchange e : expired) {
+        e.future.completeExceptionally(notSent());
+      }
     }
     if (starts != null) {
       for (Exchange e : starts) {
         e.connection.write(e, this);
       }
     }
-    if (open) {
-      open();
+    if (open != null) {
+      open(open);
     }
+  }
+
+  private Http2TimeoutException notSent() {
+    return new Http2TimeoutException("no stream to " + where() + " became free within "
+        + config.requestTimeout() + "; the request was not sent", false);
   }
 
   private void deadline(Exchange exchange) {
@@ -459,11 +489,11 @@ public final class Pool {
         lock.unlock();
       }
     }
-    exchange.future.completeExceptionally(new Http2TimeoutException(sent
-        ? "no answer from " + where() + " within " + config.requestTimeout()
-            + "; the server may or may not have processed the request"
-        : "no stream to " + where() + " became free within " + config.requestTimeout()
-            + "; the request was not sent", sent));
+    exchange.future.completeExceptionally(sent
+        ? new Http2TimeoutException("no answer from " + where() + " within "
+            + config.requestTimeout() + "; the server may or may not have processed the request",
+            true)
+        : notSent());
     if (sent && c != null) {
       StreamHandler h = c.handler;
       try {
@@ -476,17 +506,7 @@ public final class Pool {
 
   // ---- connections
 
-  private void open() {
-    Connection c = new Connection(ids.incrementAndGet());
-    lock.lock();
-    try {
-      if (closed) {
-        return;
-      }
-      connections.add(c);
-    } finally {
-      lock.unlock();
-    }
+  private void open(Connection c) {
     EventLoop loop = group.next();
     try {
       loop.execute(() -> connect(c, loop));
@@ -580,10 +600,22 @@ public final class Pool {
       }
       c.everReady = true;
       c.serverLimit = serverLimit;
+      c.probing = config.probeNewConnections();
     } finally {
       lock.unlock();
     }
     LOG.debug("{} to {} is ready, server allows {} streams", c, where(), serverLimit);
+    drain();
+  }
+
+  /** The first answer arrived on a probing connection: it takes its full share of streams. */
+  void probed(Connection c) {
+    lock.lock();
+    try {
+      c.probing = false;
+    } finally {
+      lock.unlock();
+    }
     drain();
   }
 
@@ -598,23 +630,23 @@ public final class Pool {
   }
 
   void draining(Connection c) {
-    boolean open;
+    Connection open;
     lock.lock();
     try {
       c.state = Connection.State.DRAINING;
-      open = shouldOpen();
+      open = maybeOpen();
     } finally {
       lock.unlock();
     }
-    if (open) {
-      open();
+    if (open != null) {
+      open(open);
     }
   }
 
   /** A connection closed, or never opened. */
   void closed(Connection c) {
     List<Exchange> failed = null;
-    boolean open = false;
+    Connection open = null;
     lock.lock();
     try {
       if (!connections.remove(c)) {
@@ -631,7 +663,7 @@ public final class Pool {
         queue.clear();
         deadInQueue = 0;
       } else {
-        open = shouldOpen();
+        open = maybeOpen();
       }
     } finally {
       lock.unlock();
@@ -654,8 +686,8 @@ public final class Pool {
         x.fail(e);
       }
     }
-    if (open) {
-      open();
+    if (open != null) {
+      open(open);
     }
   }
 }

@@ -70,6 +70,7 @@ final class StreamHandler extends Http2ConnectionHandler implements Http2FrameLi
   private boolean settingsSeen;
   private boolean draining;
   private boolean pingOutstanding;
+  private boolean answeredOnce;
 
   private StreamHandler(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
       Http2Settings settings, Pool pool, Connection connection) {
@@ -205,7 +206,7 @@ final class StreamHandler extends Http2ConnectionHandler implements Http2FrameLi
 
   private void flushNow() {
     flushScheduled = false;
-    ctx.flush();
+    flush(ctx); // this handler's flush: it writes the DATA frames the flow controller holds
   }
 
   private void writeFailed(int streamId, Throwable cause) {
@@ -293,7 +294,7 @@ final class StreamHandler extends Http2ConnectionHandler implements Http2FrameLi
       } else {
         pingOutstanding = true;
         encoder().writePing(ctx, false, System.nanoTime(), ctx.newPromise());
-        ctx.flush();
+        flush(ctx);
       }
       return;
     }
@@ -385,6 +386,10 @@ final class StreamHandler extends Http2ConnectionHandler implements Http2FrameLi
     byte[] body = s.bodyLength == s.body.length
         ? s.body : java.util.Arrays.copyOf(s.body, s.bodyLength);
     s.response = new Http2Response(s.status, s.headers, body, connection.id);
+    if (!answeredOnce) {
+      answeredOnce = true;
+      pool.probed(connection);
+    }
   }
 
   @Override
