@@ -38,6 +38,7 @@ public final class RaceServers {
     MockApnsServer apns = new MockApnsServerBuilder()
         .setServerCredentials(certFile.toFile(), keyFile.toFile(), null)
         .setHandlerFactory(new AcceptAllPushNotificationHandlerFactory())
+        .setUseAlpn(true) // as APNs does
         .build();
     int apnsPort = apns.start(0).get();
     Files.writeString(dir.resolve("apns-port"), Integer.toString(apnsPort));

@@ -547,7 +547,10 @@ public final class Pool {
             tls.handshakeFuture().addListener(f -> {
               if (!f.isSuccess()) {
                 c.failure = f.cause();
-              } else if (!ApplicationProtocolNames.HTTP_2.equals(tls.applicationProtocol())) {
+              } else if (tls.applicationProtocol() != null
+                  && !ApplicationProtocolNames.HTTP_2.equals(tls.applicationProtocol())) {
+                // No ALPN at all is taken as prior knowledge of h2 (as Pushy's mock server
+                // does by default); a server that chose another protocol cannot be used.
                 c.failure = new Http2TransportException(Kind.CONNECT, 0, where()
                     + " does not speak HTTP/2 (ALPN chose " + tls.applicationProtocol() + ")",
                     null);
