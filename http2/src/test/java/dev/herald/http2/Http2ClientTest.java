@@ -234,6 +234,15 @@ class Http2ClientTest {
   }
 
   @Test
+  void aServerWithoutAlpnIsSpokenToInHttp2() throws Exception {
+    // Prior knowledge over TLS, as Pushy's mock server does by default.
+    try (TestH2Server server = new TestH2Server(100, null);
+        Http2Client client = client(server).build()) {
+      assertThat(client.send(request("/ok")).get(20, TimeUnit.SECONDS).status()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void anUntrustedCertificateIsRefused() throws Exception {
     try (TestH2Server server = new TestH2Server(100);
         Http2Client client = Http2Client.builder("test",

@@ -50,15 +50,26 @@ final class TestH2Server implements AutoCloseable {
   private final int maxConcurrentStreams;
 
   TestH2Server(int maxConcurrentStreams) throws Exception {
+    this(maxConcurrentStreams, ApplicationProtocolNames.HTTP_2);
+  }
+
+  /**
+   * A server that offers one protocol by ALPN, or none (prior knowledge of h2).
+   *
+   * @param alpn the protocol to offer, or null for no ALPN
+   */
+  TestH2Server(int maxConcurrentStreams, String alpn) throws Exception {
     this.maxConcurrentStreams = maxConcurrentStreams;
-    SslContext ssl = SslContextBuilder
-        .forServer(certificate.keyPair().getPrivate(), certificate.certificate())
-        .applicationProtocolConfig(new ApplicationProtocolConfig(
-            ApplicationProtocolConfig.Protocol.ALPN,
-            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-            ApplicationProtocolNames.HTTP_2))
-        .build();
+    SslContextBuilder tls = SslContextBuilder
+        .forServer(certificate.keyPair().getPrivate(), certificate.certificate());
+    if (alpn != null) {
+      tls.applicationProtocolConfig(new ApplicationProtocolConfig(
+          ApplicationProtocolConfig.Protocol.ALPN,
+          ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+          ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+          alpn));
+    }
+    SslContext ssl = tls.build();
     server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
