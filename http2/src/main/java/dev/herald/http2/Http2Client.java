@@ -53,7 +53,8 @@ public final class Http2Client implements AutoCloseable {
    * Sends a request.
    *
    * @param request the request
-   * @return the answer, or a failure as described on this class
+   * @return the answer, or a failure as described on this class; cancelling it takes a waiting
+   *     request out of the queue and resets the stream of one in flight
    */
   public CompletableFuture<Http2Response> send(Http2Request request) {
     Objects.requireNonNull(request, "request");
@@ -308,11 +309,10 @@ public final class Http2Client implements AutoCloseable {
       Duration connectTimeout =
           requestTimeout.compareTo(Duration.ofSeconds(10)) < 0 ? requestTimeout
               : Duration.ofSeconds(10);
-      Resolver r = resolver;
       return new Http2Client(new Pool(new Pool.Config(name, host, port, List.copyOf(trusted),
           keyManagers, maxConnections, maxConcurrentStreams, requestTimeout, connectTimeout,
           maxQueued, pingInterval, eventLoopThreads, maxResponseBytes, connectionHeader,
-          connectionHeaderValue, onConnectionClosed, r::resolve, probeNewConnections)));
+          connectionHeaderValue, onConnectionClosed, resolver, probeNewConnections)));
     }
 
     private static int positive(int value, String field) {

@@ -270,6 +270,25 @@ class Http2ClientTest {
   }
 
   @Test
+  void cancellingFreesTheStreamAndTheQueueSlot() throws Exception {
+    try (TestH2Server server = new TestH2Server(1);
+        Http2Client client = client(server).build()) {
+      assertThat(client.send(request("/ok")).get(20, TimeUnit.SECONDS).status()).isEqualTo(200);
+      CompletableFuture<Http2Response> onTheWire = client.send(request("/never"));
+      CompletableFuture<Http2Response> waiting = client.send(request("/never"));
+      assertThat(client.requestsQueued()).isEqualTo(1);
+
+      waiting.cancel(false);
+      assertThat(client.requestsQueued()).isZero();
+      onTheWire.cancel(false);
+
+      // The stream was reset, so the single stream is free for the next request.
+      assertThat(client.send(request("/ok")).get(20, TimeUnit.SECONDS).status()).isEqualTo(200);
+      assertThat(server.connections.get()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void aFullQueueRefusesAtOnce() throws Exception {
     try (TestH2Server server = new TestH2Server(1);
         Http2Client client = client(server).maxQueued(2).build()) {

@@ -301,10 +301,15 @@ public final class FcmProvider implements PushProvider {
         return;
       }
       token = accessToken;
-      sends.send(Http2Request.post(sendPath, body,
-              "authorization", "Bearer " + accessToken.value(),
-              "content-type", "application/json; charset=utf-8"))
-          .whenComplete(this::answered);
+      CompletableFuture<Http2Response> sent = sends.send(Http2Request.post(sendPath, body,
+          "authorization", "Bearer " + accessToken.value(),
+          "content-type", "application/json; charset=utf-8"));
+      result.whenComplete((r, e) -> {
+        if (result.isCancelled()) {
+          sent.cancel(false); // the caller gave up: free the stream
+        }
+      });
+      sent.whenComplete(this::answered);
     }
 
     private void answered(Http2Response response, Throwable failure) {

@@ -45,8 +45,7 @@ class TimeoutAndCloseTest {
       assertThatThrownBy(() -> send.get(20, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class)
           // A TimeoutException, which the dispatcher reads as "FCM may have the message".
-          .hasCauseInstanceOf(java.util.concurrent.TimeoutException.class)
-          .hasMessageContaining("no answer from FCM at localhost");
+          .hasCauseInstanceOf(java.util.concurrent.TimeoutException.class);
       stalling.release.countDown();
     }
   }

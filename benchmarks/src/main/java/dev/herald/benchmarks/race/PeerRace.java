@@ -16,7 +16,9 @@ import dev.herald.apns.ApnsPayload;
 import dev.herald.apns.ApnsProvider;
 import dev.herald.apns.ApnsPushType;
 import dev.herald.apns.ApnsSigningKey;
+import dev.herald.benchmarks.fcm.FcmSendBenchmark;
 import dev.herald.benchmarks.fcm.RedirectingTransport;
+import dev.herald.benchmarks.webpush.WebPushPeerBenchmark;
 import dev.herald.content.Notification;
 import dev.herald.fcm.FcmProvider;
 import dev.herald.fcm.ServiceAccount;
@@ -38,7 +40,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Security;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -356,19 +357,6 @@ public final class PeerRace {
 
   // ---- FCM
 
-  private static Notification fcmNotification() {
-    return Notification.builder()
-        .title("Slots tournament starts in 10 minutes")
-        .body("€5,000 prize pool. Tap to join.")
-        .data("tournamentId", "42")
-        .data("game", "slots")
-        .build();
-  }
-
-  private static String fcmToken(int i) {
-    return "fcm-token-" + i + "-APA91bHun4MxP5egoKMwt2KZFBaFUH-1RYqx";
-  }
-
   private static Client heraldFcm(Path dir, int n) throws Exception {
     FcmProvider provider = FcmProvider.builder()
         .serviceAccount(ServiceAccount.fromJson(Files.readString(dir.resolve("fcm-account.json"))))
@@ -376,11 +364,12 @@ public final class PeerRace {
         .trustCertificate(dir.resolve("fcm.pem"))
         .maxConcurrentRequests(Integer.getInteger("race.fcm.herald.maxConcurrentRequests", 500))
         .build();
-    Notification notification = fcmNotification();
+    Notification notification = FcmSendBenchmark.notification();
     Instant now = Instant.now();
     PushMessage[] messages = new PushMessage[n];
     for (int i = 0; i < n; i++) {
-      messages[i] = PushMessage.of("d-" + i, new FcmAddress(fcmToken(i)), notification, now);
+      messages[i] = PushMessage.of("d-" + i, new FcmAddress(FcmSendBenchmark.token(i)),
+          notification, now);
     }
     return new Client() {
       @Override
@@ -417,11 +406,11 @@ public final class PeerRace {
         .setProjectId("herald-bench")
         .build(), "herald-race-" + UUID.randomUUID());
     FirebaseMessaging messaging = FirebaseMessaging.getInstance(app);
-    Notification n0 = fcmNotification();
+    Notification n0 = FcmSendBenchmark.notification();
     Message[] messages = new Message[n];
     for (int i = 0; i < n; i++) {
       messages[i] = Message.builder()
-          .setToken(fcmToken(i))
+          .setToken(FcmSendBenchmark.token(i))
           .setNotification(com.google.firebase.messaging.Notification.builder()
               .setTitle(n0.title()).setBody(n0.body().orElseThrow()).build())
           .putAllData(n0.data())
@@ -474,7 +463,8 @@ public final class PeerRace {
     WebPushProvider provider = WebPushProvider.builder().vapid(VAPID, SUBJECT)
         .allowHost("localhost").build();
     PushMessage message = PushMessage.of("bench",
-        WebPushAddress.allowingHttp(endpoint, keys.p256dh(), keys.auth()), webNotification(),
+        WebPushAddress.allowingHttp(endpoint, keys.p256dh(), keys.auth()),
+        WebPushPeerBenchmark.notification(),
         Instant.now());
     return new Client() {
       @Override
@@ -494,17 +484,6 @@ public final class PeerRace {
     };
   }
 
-  private static Notification webNotification() {
-    return Notification.builder()
-        .title("Slots tournament starts in 10 minutes")
-        .body("€5,000 prize pool. Tap to join before the first spin.")
-        .icon("https://casino.example/icons/t.png")
-        .deepLink("https://casino.example/tournaments/42")
-        .data("tournamentId", "42")
-        .ttl(Duration.ofHours(1))
-        .build();
-  }
-
   private static Client webpushJava(Path dir) throws Exception {
     if (Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) == null) {
       Security.addProvider(new BouncyCastleProvider()); // webpush-java requires it
@@ -512,7 +491,8 @@ public final class PeerRace {
     String endpoint = Files.readString(dir.resolve("webpush-endpoint")).strip();
     MockSubscription keys = subscriptionKeys();
     byte[] payload = dev.herald.webpush.internal.PayloadJson.of(PushMessage.of("bench",
-        WebPushAddress.allowingHttp(endpoint, keys.p256dh(), keys.auth()), webNotification(),
+        WebPushAddress.allowingHttp(endpoint, keys.p256dh(), keys.auth()),
+        WebPushPeerBenchmark.notification(),
         Instant.now()), null);
     nl.martijndwars.webpush.Notification notification = nl.martijndwars.webpush.Notification
         .builder().endpoint(endpoint).userPublicKey(keys.p256dh()).userAuth(keys.auth())
@@ -544,13 +524,7 @@ public final class PeerRace {
 
       @Override
       public void close() throws Exception {
-        for (java.lang.reflect.Field field
-            : nl.martijndwars.webpush.PushAsyncService.class.getDeclaredFields()) {
-          if (AutoCloseable.class.isAssignableFrom(field.getType())) {
-            field.setAccessible(true);
-            ((AutoCloseable) field.get(service)).close();
-          }
-        }
+        WebPushPeerBenchmark.closeAsyncHttpClient(service);
       }
     };
   }

@@ -1,5 +1,6 @@
 package dev.herald.http2.internal;
 
+import dev.herald.http2.Http2Client;
 import dev.herald.http2.Http2Request;
 import dev.herald.http2.Http2Response;
 import dev.herald.http2.Http2TimeoutException;
@@ -63,18 +64,6 @@ public final class Pool {
   /** Attempts of a request the server keeps refusing unprocessed before it fails. */
   static final int MAX_ATTEMPTS = 4;
 
-  /** Resolves host names; the default is the JDK's resolver. */
-  public interface Resolver {
-    /**
-     * Looks a host up.
-     *
-     * @param host the host name
-     * @return its addresses, at least one
-     * @throws UnknownHostException when it has none
-     */
-    InetAddress[] resolve(String host) throws UnknownHostException;
-  }
-
   /**
    * The pool's settings, validated by {@code Http2Client.Builder}.
    *
@@ -115,7 +104,7 @@ public final class Pool {
       String connectionHeader,
       LongFunction<String> connectionHeaderValue,
       LongConsumer onConnectionClosed,
-      Resolver resolver,
+      Http2Client.Resolver resolver,
       boolean probeNewConnections) {}
 
   final AsciiString authority;
@@ -173,7 +162,45 @@ public final class Pool {
       return CompletableFuture.failedFuture(closedException());
     }
     submit(exchange, false);
+    exchange.future.whenComplete((r, e) -> {
+      if (exchange.future.isCancelled()) {
+        cancelled(exchange);
+      }
+    });
     return exchange.future;
+  }
+
+  /** The caller cancelled: a waiting request leaves the queue, one on the wire is reset. */
+  private void cancelled(Exchange exchange) {
+    Connection c = exchange.connection;
+    int was = exchange.finish();
+    if (was == Exchange.QUEUED) {
+      countDeadInQueue();
+    } else if (was == Exchange.WRITTEN && c != null) {
+      abandon(c, exchange);
+    }
+  }
+
+  private void countDeadInQueue() {
+    lock.lock();
+    try {
+      deadInQueue++;
+      if (deadInQueue > 64 && deadInQueue * 2 > queue.size()) {
+        queue.removeIf(e -> e.state() == Exchange.DONE);
+        deadInQueue = 0;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static void abandon(Connection c, Exchange exchange) {
+    StreamHandler h = c.handler;
+    try {
+      c.channel.eventLoop().execute(() -> h.abandon(exchange));
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      // The client is closing; the connection goes with it.
+    }
   }
 
   /** @return connections open now */
@@ -478,16 +505,7 @@ public final class Pool {
     }
     boolean sent = was == Exchange.WRITTEN;
     if (was == Exchange.QUEUED) {
-      lock.lock();
-      try {
-        deadInQueue++;
-        if (deadInQueue > 64 && deadInQueue * 2 > queue.size()) {
-          queue.removeIf(e -> e.state() == Exchange.DONE);
-          deadInQueue = 0;
-        }
-      } finally {
-        lock.unlock();
-      }
+      countDeadInQueue();
     }
     exchange.future.completeExceptionally(sent
         ? new Http2TimeoutException("no answer from " + where() + " within "
@@ -495,12 +513,7 @@ public final class Pool {
             true)
         : notSent());
     if (sent && c != null) {
-      StreamHandler h = c.handler;
-      try {
-        c.channel.eventLoop().execute(() -> h.abandon(exchange));
-      } catch (java.util.concurrent.RejectedExecutionException closing) {
-        // The client is closing; the connection goes with it.
-      }
+      abandon(c, exchange);
     }
   }
 

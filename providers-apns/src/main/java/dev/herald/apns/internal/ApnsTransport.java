@@ -120,7 +120,16 @@ public final class ApnsTransport {
 
   private void attempt(Http2Client client, ApnsEnvironment environment, Http2Request request,
       CompletableFuture<SendResult> result, boolean tokenRetried) {
-    client.send(request).whenComplete((response, failure) -> {
+    CompletableFuture<Http2Response> sent = client.send(request);
+    if (!tokenRetried) {
+      // The dispatcher cancels a send past its deadline: free the stream.
+      result.whenComplete((r, e) -> {
+        if (result.isCancelled()) {
+          sent.cancel(false);
+        }
+      });
+    }
+    sent.whenComplete((response, failure) -> {
       if (failure != null) {
         result.completeExceptionally(describe(environment, failure));
         return;
