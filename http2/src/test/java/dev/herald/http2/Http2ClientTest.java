@@ -289,6 +289,25 @@ class Http2ClientTest {
   }
 
   @Test
+  void anIdleConnectionIsPingedAndClosedWhenThePingGoesUnanswered() throws Exception {
+    try (TestH2Server server = new TestH2Server(100);
+        Http2Client client = client(server).pingInterval(Duration.ofMillis(200)).build()) {
+      assertThat(client.send(request("/ok")).get(20, TimeUnit.SECONDS).status()).isEqualTo(200);
+      server.answerPings = false;
+
+      // Polls the client's state: the ping interval is real time, not a clock Herald reads.
+      for (int i = 0; i < 1000 && client.connectionsOpen() > 0; i++) {
+        Thread.sleep(20);
+      }
+      assertThat(client.connectionsOpen()).isZero();
+      assertThat(server.pings.get()).isPositive();
+      // The next request opens a new connection.
+      Http2Response after = client.send(request("/ok")).get(20, TimeUnit.SECONDS);
+      assertThat(after.header("x-connection")).contains("2");
+    }
+  }
+
+  @Test
   void aFullQueueRefusesAtOnce() throws Exception {
     try (TestH2Server server = new TestH2Server(1);
         Http2Client client = client(server).maxQueued(2).build()) {

@@ -45,6 +45,9 @@ final class TestH2Server implements AutoCloseable {
   final AtomicInteger connections = new AtomicInteger();
   final AtomicInteger requests = new AtomicInteger();
   final AtomicInteger maxActive = new AtomicInteger();
+  final AtomicInteger pings = new AtomicInteger();
+  /** Whether PINGs are answered; a server that stops answering them looks dead. */
+  volatile boolean answerPings = true;
   private final EventLoopGroup group = new NioEventLoopGroup(1);
   private final Channel server;
   private final int maxConcurrentStreams;
@@ -102,6 +105,7 @@ final class TestH2Server implements AutoCloseable {
       this.index = index;
       server(true);
       initialSettings(new Http2Settings().maxConcurrentStreams(maxConcurrentStreams));
+      autoAckPingFrame(false);
     }
 
     @Override
@@ -175,6 +179,15 @@ final class TestH2Server implements AutoCloseable {
           int streamDependency, short weight, boolean exclusive, int padding,
           boolean endOfStream) {
         onHeadersRead(ctx, streamId, headers, padding, endOfStream);
+      }
+
+      @Override
+      public void onPingRead(ChannelHandlerContext ctx, long data) {
+        pings.incrementAndGet();
+        if (answerPings) {
+          encoder().writePing(ctx, true, data, ctx.newPromise());
+          ctx.flush();
+        }
       }
 
       @Override
