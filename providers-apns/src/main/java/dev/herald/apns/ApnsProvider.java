@@ -2,10 +2,12 @@ package dev.herald.apns;
 
 import dev.herald.InvalidInputException;
 import dev.herald.apns.internal.ApnsTransport;
-import dev.herald.apns.internal.ThreadPools;
 import dev.herald.content.Notification;
 import dev.herald.content.Urgency;
+import dev.herald.http2.Http2Client;
+import dev.herald.internal.Certificates;
 import dev.herald.internal.Checks;
+import dev.herald.spi.ProviderStatus;
 import dev.herald.spi.PushMessage;
 import dev.herald.spi.PushProvider;
 import dev.herald.spi.RejectionKind;
@@ -15,6 +17,7 @@ import dev.herald.subscription.ApnsEnvironment;
 import dev.herald.subscription.Platform;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,14 +28,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
-import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
 
 /**
  * Sends notifications to Apple devices through the Apple Push Notification service, speaking
- * APNs' HTTP/2 provider API directly (OkHttp over TLS).
+ * APNs' HTTP/2 provider API directly, on an event loop (Netty, the JDK's TLS with ALPN {@code h2}):
+ * a few threads serve any number of notifications in flight.
  *
  * <p>One long-lived, thread-safe provider per credential; build it once, share it, close it once.
  *
@@ -59,20 +60,20 @@ import okhttp3.OkHttpClient;
  *
  * <p><b>Connections.</b> Up to {@link Builder#connections(int)} connections per host (4 by
  * default), each multiplexing many notifications as HTTP/2 streams; a light load uses one, and
- * another is put to use for each 100 notifications in flight. Herald starts a request only when a
- * connection has a free stream, so it never opens extra connections when the server's stream
- * limit is reached; the rest wait in order. While notifications wait, the number in flight
- * adapts to measured throughput (hundreds across the internet, a few dozen where the CPU is the
- * bottleneck), within each connection's advertised stream limit and
- * {@link Builder#maxConcurrentStreams(int)}.
- * When APNs drains a connection (GOAWAY), the notifications it did not process are sent again on
- * a new connection; those it may have processed fail their future rather than risk a duplicate.
+ * another opens when notifications wait for a stream or every connection carries 100. A new
+ * connection carries one notification until APNs answered it (proving its provider token), then
+ * up to the stream limit APNs advertises and {@link Builder#maxConcurrentStreams(int)}. Herald
+ * starts a request only when a connection has a free stream; the rest wait in order, so
+ * back-pressure costs no threads. Idle connections are pinged. When APNs drains a connection
+ * (GOAWAY), the notifications it did not process are sent again on another connection; those it
+ * may have processed fail their future rather than risk a duplicate. Futures complete on an
+ * event-loop thread: callbacks must not block.
  *
  * <p><b>Results.</b> {@link #send} never throws. Bad input and payloads over 4096 bytes (5120
  * for VoIP) complete with {@link SendResult.Rejected} (HTTP status 0) before any network call.
  * APNs' answers become values, see {@link ApnsRejectionReason}. The future fails only for
- * transport trouble, and always completes: each attempt, and the wait for a free stream, is
- * bounded by {@link Builder#requestTimeout(Duration)}.
+ * transport trouble, and always completes: {@link Builder#requestTimeout(Duration)} bounds each
+ * notification from send to answer, the wait for a free stream included.
  *
  * @see <a href="https://developer.apple.com/documentation/usernotifications/sending-notification-requests-to-apns">
  *     Sending notification requests to APNs</a>
@@ -238,6 +239,17 @@ public final class ApnsProvider implements PushProvider {
     }
   }
 
+  /**
+   * Connections open, notifications in flight and waiting for a stream, provider tokens signed
+   * (token authentication) and the outcome of the last answer.
+   *
+   * @return a snapshot
+   */
+  @Override
+  public ProviderStatus status() {
+    return transport.status();
+  }
+
   /** Shows the configuration, never the credentials. */
   @Override
   public String toString() {
@@ -261,12 +273,11 @@ public final class ApnsProvider implements PushProvider {
     private final List<X509Certificate> trusted = new ArrayList<>();
     private int connections = DEFAULT_CONNECTIONS;
     private int maxConcurrentStreams = DEFAULT_MAX_CONCURRENT_STREAMS;
-    private boolean adaptiveConcurrency = true;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private Duration tokenRefresh = DEFAULT_TOKEN_REFRESH;
     private Clock clock = Clock.systemUTC();
-    private ExecutorService executor;
-    private OkHttpClient httpClient;
+    private int eventLoopThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
+    private Http2Client.Resolver resolver;
 
     private Builder() {}
 
@@ -342,11 +353,23 @@ public final class ApnsProvider implements PushProvider {
     }
 
     /**
+     * Trusts the server certificates in a PEM file beyond the platform's roots, such as a local
+     * mock's ({@code MockApnsServer.certificatePem()} written to a file). Verification stays on.
+     *
+     * @param pemFile a file with one or more PEM certificates
+     * @return this builder
+     * @throws InvalidInputException when the file cannot be read or holds no certificate
+     */
+    public Builder trustedCertificate(Path pemFile) {
+      trusted.addAll(Certificates.read(pemFile, "apns.trustedCertificate"));
+      return this;
+    }
+
+    /**
      * The most connections to open to each APNs host. Herald uses the fewest that carry the
      * notifications in flight with at most 100 streams each (and within each server's stream
      * limit): a light load uses one, as Apple prefers few long-lived connections; a heavy load
-     * from far away spreads over several, because OkHttp writes all frames of a connection under
-     * one lock, and hundreds of streams on one connection queue behind each other.
+     * spreads over several, and so over the event-loop threads.
      *
      * @param value 1 to 64; {@value ApnsProvider#DEFAULT_CONNECTIONS} by default; 1 for exactly one
      * @return this builder
@@ -369,22 +392,9 @@ public final class ApnsProvider implements PushProvider {
     }
 
     /**
-     * Whether the number of notifications in flight to a host adapts to measured throughput
-     * (the default) or is {@link #maxConcurrentStreams(int)} per connection. Each one in flight
-     * holds a thread; adapting finds hundreds across the internet and a few dozen where the CPU
-     * is the bottleneck, where more only queue inside the process and slow it down.
-     *
-     * @param value false for a fixed number of streams
-     * @return this builder
-     */
-    public Builder adaptiveConcurrency(boolean value) {
-      this.adaptiveConcurrency = value;
-      return this;
-    }
-
-    /**
-     * Bounds each attempt (connect, send, wait for the answer) and the time a notification may
-     * wait for a free stream, so no future waits forever.
+     * Bounds each notification from send to answer (waiting for a free stream, connecting and
+     * waiting for APNs included), so no future waits forever; connecting alone is bounded by the
+     * shorter of this and 10 seconds.
      *
      * @param value from 100 ms to 10 minutes; 30 seconds by default
      * @return this builder
@@ -420,31 +430,20 @@ public final class ApnsProvider implements PushProvider {
     }
 
     /**
-     * The executor OkHttp runs calls on; each call holds a thread while in flight, and the
-     * stream limit per connection bounds how many are busy. By default a cached pool of daemon
-     * platform threads, which measured faster than virtual threads on Java 25 (see
-     * {@code docs/apns.md}); pass {@code Executors.newVirtualThreadPerTaskExecutor()} to use
-     * those. An executor passed here is not shut down by {@link ApnsProvider#close()}.
+     * The event-loop threads per APNs host; each connection lives on one, and a few serve any
+     * number of notifications in flight.
      *
-     * @param value the executor
+     * @param value 1 to 64; {@code min(2, cores)} by default
      * @return this builder
      */
-    public Builder executor(ExecutorService value) {
-      this.executor = Checks.required(value, "apns.executor");
+    public Builder eventLoopThreads(int value) {
+      this.eventLoopThreads = Checks.range(value, "apns.eventLoopThreads", 1, 64);
       return this;
     }
 
-    /**
-     * An OkHttp client to derive from, to share the host's settings (proxy, event listener,
-     * interceptors). Herald gives each APNs connection a connection pool of its own, because it
-     * keeps per-connection state (provider tokens, stream limits); unless
-     * {@link #executor(ExecutorService)} is set, calls run on this client's dispatcher threads.
-     *
-     * @param value the client
-     * @return this builder
-     */
-    public Builder httpClient(OkHttpClient value) {
-      this.httpClient = Checks.required(value, "apns.httpClient");
+    /** Resolves APNs host names (tests: no network). */
+    Builder resolver(Http2Client.Resolver value) {
+      this.resolver = value;
       return this;
     }
 
@@ -468,21 +467,14 @@ public final class ApnsProvider implements PushProvider {
             "set either signingKey(...) or clientCertificate(...), not both: APNs accepts one"
                 + " kind of credential per connection; build one provider per credential");
       }
-      Map<ApnsEnvironment, HttpUrl> endpoints = new EnumMap<>(ApnsEnvironment.class);
+      Map<ApnsEnvironment, URI> endpoints = new EnumMap<>(ApnsEnvironment.class);
       if (endpoint != null) {
-        HttpUrl url = HttpUrl.get(endpoint.toString());
-        endpoints.put(ApnsEnvironment.PRODUCTION, url);
-        endpoints.put(ApnsEnvironment.SANDBOX, url);
+        endpoints.put(ApnsEnvironment.PRODUCTION, endpoint);
+        endpoints.put(ApnsEnvironment.SANDBOX, endpoint);
       } else {
-        endpoints.put(ApnsEnvironment.PRODUCTION, HttpUrl.get("https://" + PRODUCTION_HOST + ":" + port));
-        endpoints.put(ApnsEnvironment.SANDBOX, HttpUrl.get("https://" + SANDBOX_HOST + ":" + port));
+        endpoints.put(ApnsEnvironment.PRODUCTION, URI.create("https://" + PRODUCTION_HOST + ":" + port));
+        endpoints.put(ApnsEnvironment.SANDBOX, URI.create("https://" + SANDBOX_HOST + ":" + port));
       }
-      boolean ownsExecutor = executor == null && httpClient == null;
-      ExecutorService runOn = executor != null
-          ? executor
-          : httpClient != null
-              ? httpClient.dispatcher().executorService()
-              : ThreadPools.platformExecutor("herald-apns-");
       ApnsTransport transport = new ApnsTransport(new ApnsTransport.Config(
           endpoints,
           signingKey == null ? null : signingKey.privateKey(),
@@ -493,12 +485,10 @@ public final class ApnsProvider implements PushProvider {
           List.copyOf(trusted),
           connections,
           maxConcurrentStreams,
-          adaptiveConcurrency,
           requestTimeout,
+          eventLoopThreads,
           clock,
-          runOn,
-          ownsExecutor,
-          httpClient));
+          resolver));
       String auth = signingKey != null ? "token " + signingKey : "certificate";
       String where = endpoint != null ? endpoint.toString() : "Apple port " + port;
       return new ApnsProvider(transport, clock,

@@ -33,7 +33,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,6 +78,45 @@ class ApnsProviderTest {
   private PushMessage message(Notification n) {
     return PushMessage.of("delivery-42", ApnsAddress.production(randomToken(), TOPIC), n,
         clock.instant());
+  }
+
+  @Test
+  void statusCountsConnectionsRequestsAndProviderTokens() throws Exception {
+    try (ApnsProvider provider = provider(true)) {
+      assertThat(provider.status()).isEqualTo(
+          dev.herald.spi.ProviderStatus.unknown(dev.herald.subscription.Platform.APNS));
+
+      await(provider.send(message(ApnsFixtures.notification())));
+
+      dev.herald.spi.ProviderStatus status = provider.status();
+      assertThat(status.connectionsOpen()).isEqualTo(1);
+      assertThat(status.requestsInFlight()).isZero();
+      assertThat(status.requestsQueued()).isZero();
+      assertThat(status.tokenRefreshes()).isEqualTo(1);
+      assertThat(status.tokenRefreshFailures()).isZero();
+      assertThat(status.lastTokenRefresh()).contains(clock.instant());
+      assertThat(status.lastOutcome()).contains(SendResult.Outcome.ACCEPTED);
+    }
+  }
+
+  @Test
+  void trustsAServerCertificateGivenAsAPemFile(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path pem = java.nio.file.Files.writeString(dir.resolve("mock-apns.pem"),
+        server.certificatePem());
+    try (ApnsProvider provider = ApnsProvider.builder()
+        .endpoint(server.endpoint())
+        .trustedCertificate(pem)
+        .signingKey(ApnsFixtures.signingKey())
+        .clock(clock)
+        .build()) {
+      assertThat(await(provider.send(message(ApnsFixtures.notification()))).outcome())
+          .isEqualTo(SendResult.Outcome.ACCEPTED);
+    }
+    java.nio.file.Path notPem = java.nio.file.Files.writeString(dir.resolve("x.pem"), "hello");
+    assertThatThrownBy(() -> ApnsProvider.builder().trustedCertificate(notPem))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("apns.trustedCertificate");
   }
 
   @ParameterizedTest(name = "token authentication: {0}")
@@ -266,15 +304,12 @@ class ApnsProviderTest {
   @Test
   void routesEachEnvironmentToApplesHostOnTheChosenPort() throws Exception {
     List<String> lookups = new CopyOnWriteArrayList<>();
-    OkHttpClient offline = new OkHttpClient.Builder()
-        .dns(host -> {
+    try (ApnsProvider provider = ApnsProvider.builder()
+        .signingKey(ApnsFixtures.signingKey())
+        .resolver(host -> {
           lookups.add(host);
           throw new UnknownHostException(host + " (offline test)");
         })
-        .build();
-    try (ApnsProvider provider = ApnsProvider.builder()
-        .signingKey(ApnsFixtures.signingKey())
-        .httpClient(offline)
         .port(ApnsProvider.ALTERNATE_PORT)
         .build()) {
       CompletableFuture<SendResult> production = provider.send(

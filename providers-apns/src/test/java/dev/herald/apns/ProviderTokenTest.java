@@ -162,19 +162,30 @@ class ProviderTokenTest {
 
   @Test
   void eachConnectionHasItsOwnToken() throws Exception {
-    try (MockApnsServer server = server();
-        ApnsProvider provider = tokenProvider(server).clock(clock).connections(2)
-            .adaptiveConcurrency(false).maxConcurrentStreams(200).build()) {
-      // 400 in flight allowed need both connections, which start probing with one stream each,
-      // so two sends use both.
-      CompletableFuture<SendResult> a = provider.send(message(randomToken()));
-      CompletableFuture<SendResult> b = provider.send(message(randomToken()));
-      assertThat(await(a).outcome()).isEqualTo(Outcome.ACCEPTED);
-      assertThat(await(b).outcome()).isEqualTo(Outcome.ACCEPTED);
+    // One stream per connection: forty notifications at once wait for streams, so the provider
+    // opens its second connection.
+    try (MockApnsServer server = MockApnsServer.builder().trust(KEY).clock(clock)
+            .maxConcurrentStreams(1).start();
+        ApnsProvider provider = tokenProvider(server).clock(clock).connections(2).build()) {
+      List<CompletableFuture<SendResult>> futures = new java.util.ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        futures.add(provider.send(message(randomToken())));
+      }
+      for (CompletableFuture<SendResult> f : futures) {
+        assertThat(await(f).outcome()).isEqualTo(Outcome.ACCEPTED);
+      }
 
       assertThat(server.connectionCount()).isEqualTo(2);
       assertThat(provider.providerTokensSigned()).isEqualTo(2);
-      assertThat(server.received()).extracting(n -> n.header("authorization").get())
+      // One token per connection, never shared.
+      java.util.Map<Integer, java.util.Set<String>> tokensByConnection = new java.util.HashMap<>();
+      for (MockApnsNotification n : server.received()) {
+        tokensByConnection.computeIfAbsent(n.connectionIndex(), k -> new java.util.HashSet<>())
+            .add(n.header("authorization").get());
+      }
+      assertThat(tokensByConnection).hasSize(2);
+      assertThat(tokensByConnection.values()).allSatisfy(t -> assertThat(t).hasSize(1));
+      assertThat(tokensByConnection.values().stream().flatMap(java.util.Set::stream))
           .doesNotHaveDuplicates();
     }
   }

@@ -8,14 +8,22 @@ import dev.herald.fcm.internal.FcmMessageWriter;
 import dev.herald.fcm.internal.FcmResponses;
 import dev.herald.fcm.internal.HttpExchange;
 import dev.herald.fcm.internal.TokenEndpointException;
+import dev.herald.http2.Http2Client;
+import dev.herald.http2.Http2Request;
+import dev.herald.http2.Http2Response;
+import dev.herald.internal.Certificates;
 import dev.herald.internal.Checks;
+import dev.herald.spi.ProviderStatus;
 import dev.herald.spi.PushMessage;
 import dev.herald.spi.PushProvider;
 import dev.herald.spi.RejectionKind;
 import dev.herald.spi.SendResult;
 import dev.herald.subscription.FcmAddress;
 import dev.herald.subscription.Platform;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,19 +31,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import java.io.IOException;
-import okhttp3.Call;
-import okhttp3.Callback;
-import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
 import okhttp3.tls.HandshakeCertificates;
 
 /**
@@ -53,9 +56,12 @@ import okhttp3.tls.HandshakeCertificates;
  *
  * <p><b>Sending.</b> Each message is one {@code POST {baseUrl}/v1/projects/{project_id}/
  * messages:send}; Google shut the batch endpoint down, so many messages are many requests,
- * multiplexed as HTTP/2 streams over one shared OkHttp client, at most
- * {@link Builder#maxConcurrentRequests(int)} at a time (the rest queue). Topics and conditions are
- * sent with {@link #send(FcmTarget, String, Notification, Instant)}.
+ * multiplexed as HTTP/2 streams on an event loop (Netty, the JDK's TLS with ALPN {@code h2}): a few
+ * threads serve any number in flight. At most {@link Builder#maxConcurrentRequests(int)} are in
+ * flight (100 streams per connection, within FCM's advertised limit); the rest wait in order for
+ * a free stream. Futures complete on an event-loop thread: callbacks must not block. Topics and
+ * conditions are sent with {@link #send(FcmTarget, String, Notification, Instant)}. The OAuth2
+ * token endpoint is called with OkHttp.
  *
  * <p><b>Authentication.</b> An OAuth2 access token is obtained with the JWT-bearer grant from the
  * service account's {@code token_uri}, cached, and replaced five minutes before it expires; one
@@ -66,9 +72,11 @@ import okhttp3.tls.HandshakeCertificates;
  * <p><b>Outcomes.</b> {@link #send(PushMessage)} never throws. A message that is malformed, already
  * expired or whose payload exceeds {@value #MAX_PAYLOAD_BYTES} bytes completes with
  * {@link SendResult.Rejected} (HTTP status 0) before any request. Every answer from FCM or the
- * token endpoint becomes a {@link SendResult} (see {@code docs/fcm.md} for the error mapping). The
- * future fails only when no answer arrived: connection failure, timeout
- * ({@link Builder#requestTimeout(Duration)}), or {@link #close()}.
+ * token endpoint becomes a {@link SendResult} (see {@code docs/fcm.md} for the error mapping);
+ * redirects are never followed. The future fails only when no answer arrived: connection
+ * failure (an {@link IOException}), no answer within {@link Builder#requestTimeout(Duration)}
+ * (a {@link java.util.concurrent.TimeoutException}: FCM may have the message), or
+ * {@link #close()}.
  *
  * <p>Thread-safe; build one per service account and share it.
  */
@@ -78,15 +86,19 @@ public final class FcmProvider implements PushProvider {
   /** The production FCM endpoint. */
   public static final String DEFAULT_BASE_URL = "https://fcm.googleapis.com";
 
-  private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
+  /** Streams per connection: FCM's documented limit. */
+  private static final int STREAMS_PER_CONNECTION = 100;
 
   private final String projectId;
   private final String clientEmail;
   private final HttpUrl sendUrl;
+  private final String sendPath;
   private final Clock clock;
-  private final OkHttpClient client;
+  private final Http2Client sends;
+  private final OkHttpClient tokenClient;
   private final boolean ownsConnectionPool;
   private final AccessTokenSource tokens;
+  private final AtomicReference<SendResult.Outcome> lastOutcome = new AtomicReference<>();
   private final FcmMessageWriter writer;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -103,14 +115,22 @@ public final class FcmProvider implements PushProvider {
             .addPathSegment("messages:send")
             .build();
 
-    Dispatcher dispatcher = new Dispatcher();
-    dispatcher.setMaxRequests(b.maxConcurrentRequests);
-    dispatcher.setMaxRequestsPerHost(b.maxConcurrentRequests);
+    this.sendPath = sendUrl.encodedPath();
+    int connections = (b.maxConcurrentRequests + STREAMS_PER_CONNECTION - 1)
+        / STREAMS_PER_CONNECTION;
+    this.sends = Http2Client.builder("FCM", b.baseUrl.uri())
+        .trust(b.trustedCertificates)
+        .maxConnections(connections)
+        .maxConcurrentStreams(Math.min(b.maxConcurrentRequests, STREAMS_PER_CONNECTION))
+        .requestTimeout(b.requestTimeout)
+        .eventLoopThreads(b.eventLoopThreads)
+        .build();
+    // The token endpoint: one request an hour, on OkHttp.
     OkHttpClient base = b.httpClient != null ? b.httpClient : new OkHttpClient();
     OkHttpClient.Builder http =
-        base.newBuilder().dispatcher(dispatcher).callTimeout(b.requestTimeout)
-            // FCM answers; it does not redirect. Following a 3xx would re-post the message and the
-            // bearer token to wherever it points, https or plain http.
+        base.newBuilder().callTimeout(b.requestTimeout)
+            // The token endpoint answers; it does not redirect. Following a 3xx would re-post the
+            // signed assertion to wherever it points, https or plain http.
             .followRedirects(false)
             .followSslRedirects(false);
     if (!b.trustedCertificates.isEmpty()) {
@@ -120,11 +140,11 @@ public final class FcmProvider implements PushProvider {
       HandshakeCertificates certificates = trust.build();
       http.sslSocketFactory(certificates.sslSocketFactory(), certificates.trustManager());
     }
-    this.client = http.build();
+    this.tokenClient = http.build();
     this.ownsConnectionPool = b.httpClient == null;
     this.tokens =
         new AccessTokenSource(
-            client,
+            tokenClient,
             HttpUrl.get(account.tokenUri().toString()),
             account.clientEmail(),
             account.privateKeyId(),
@@ -233,7 +253,7 @@ public final class FcmProvider implements PushProvider {
                 + MAX_PAYLOAD_BYTES + " bytes; shorten the body or the data",
             0));
       }
-      RequestBody body = RequestBody.create(encoded.body(), JSON);
+      byte[] body = encoded.body();
       CompletableFuture<SendResult> result = new CompletableFuture<>();
       new Attempt(body, targetField.equals("token"), result).start();
       return result;
@@ -249,15 +269,14 @@ public final class FcmProvider implements PushProvider {
    * One send: get a token, post, map the answer; on a refused access token, once more with a
    * fresh one. Callbacks rather than composed futures keep the per-message cost low.
    */
-  private final class Attempt implements Callback {
-    private final RequestBody body;
+  private final class Attempt {
+    private final byte[] body;
     private final boolean tokenTarget;
     private final CompletableFuture<SendResult> result;
-    private volatile Call call;
     private AccessToken token;
     private boolean retried;
 
-    Attempt(RequestBody body, boolean tokenTarget, CompletableFuture<SendResult> result) {
+    Attempt(byte[] body, boolean tokenTarget, CompletableFuture<SendResult> result) {
       this.body = body;
       this.tokenTarget = tokenTarget;
       this.result = result;
@@ -286,60 +305,71 @@ public final class FcmProvider implements PushProvider {
         return;
       }
       token = accessToken;
-      Request request =
-          new Request.Builder()
-              .url(sendUrl)
-              .header("Authorization", "Bearer " + accessToken.value())
-              .post(body)
-              .build();
-      Call posted = client.newCall(request);
-      boolean first = call == null;
-      call = posted;
-      if (first) {
-        result.whenComplete((r, f) -> {
-          if (result.isCancelled()) {
-            call.cancel(); // the caller gave up: free the stream
-          }
-        });
-      }
-      posted.enqueue(this);
+      CompletableFuture<Http2Response> sent = sends.send(Http2Request.post(sendPath, body,
+          "authorization", "Bearer " + accessToken.value(),
+          "content-type", "application/json; charset=utf-8"));
+      result.whenComplete((r, e) -> {
+        if (result.isCancelled()) {
+          sent.cancel(false); // the caller gave up: free the stream
+        }
+      });
+      sent.whenComplete(this::answered);
     }
 
-    @Override
-    public void onFailure(Call failed, IOException e) {
-      result.completeExceptionally(e);
-    }
-
-    @Override
-    public void onResponse(Call answered, Response response) {
-      HttpExchange.Answer answer;
-      try (response) {
-        answer = HttpExchange.read(response);
-      } catch (IOException | RuntimeException e) {
-        result.completeExceptionally(e);
+    private void answered(Http2Response response, Throwable failure) {
+      if (failure != null) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause() : failure;
+        if (cause instanceof IllegalStateException) {
+          // The transport closed under the send: FCM may or may not have the message.
+          cause = new IOException("the FcmProvider was closed with the request in flight; FCM"
+              + " may or may not have the message", cause);
+        }
+        result.completeExceptionally(cause);
         return;
       }
       try {
+        int status = response.status();
         // A hostile or broken server may echo the request: the bearer token must not reach the
         // result, and from there logs and the delivery record.
-        String body = answer.body().replace(token.value(), "[access token]");
-        if (answer.status() >= 200 && answer.status() < 300) {
-          result.complete(FcmResponses.accepted(answer.status(), body));
+        String text = new String(response.body(), StandardCharsets.UTF_8)
+            .replace(token.value(), "[access token]");
+        if (status >= 200 && status < 300) {
+          SendResult accepted = FcmResponses.accepted(status, text);
+          lastOutcome.set(accepted.outcome());
+          result.complete(accepted);
           return;
         }
-        FcmResponses.FcmError error = FcmResponses.parseError(answer.status(), body);
+        FcmResponses.FcmError error = FcmResponses.parseError(status, text);
         if (!retried && FcmResponses.isAccessTokenRefused(error)) {
           retried = true;
           tokens.invalidate(token);
           start();
           return;
         }
-        result.complete(FcmResponses.map(
-            error, answer.retryAfter(), tokenTarget, projectId, clock.instant()));
+        SendResult mapped = FcmResponses.map(error, response.headers().get("retry-after"),
+            tokenTarget, projectId, clock.instant());
+        lastOutcome.set(mapped.outcome());
+        result.complete(mapped);
       } catch (RuntimeException e) {
         result.completeExceptionally(e);
       }
     }
+  }
+
+  /**
+   * Connections open, requests in flight and waiting for a stream, access tokens obtained from
+   * the token endpoint (and failed attempts), and the outcome of the last answer.
+   *
+   * @return a snapshot
+   */
+  @Override
+  public ProviderStatus status() {
+    AccessTokenSource.Stats stats = tokens.stats();
+    return new ProviderStatus(Platform.FCM, sends.connectionsOpen(), sends.requestsInFlight(),
+        sends.requestsQueued(), stats.refreshes(), stats.failures(),
+        Optional.ofNullable(stats.lastRefresh()), Optional.ofNullable(stats.lastFailure()),
+        Optional.ofNullable(lastOutcome.get()));
   }
 
   /**
@@ -352,10 +382,11 @@ public final class FcmProvider implements PushProvider {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    client.dispatcher().cancelAll();
-    client.dispatcher().executorService().shutdown();
+    sends.close();
+    tokenClient.dispatcher().cancelAll();
     if (ownsConnectionPool) {
-      client.connectionPool().evictAll();
+      tokenClient.dispatcher().executorService().shutdown();
+      tokenClient.connectionPool().evictAll();
     }
   }
 
@@ -377,6 +408,7 @@ public final class FcmProvider implements PushProvider {
     private Clock clock = Clock.systemUTC();
     private Duration requestTimeout = Duration.ofSeconds(30);
     private int maxConcurrentRequests = 100;
+    private int eventLoopThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
     private OkHttpClient httpClient;
     private final List<X509Certificate> trustedCertificates = new ArrayList<>();
     private boolean validateOnly;
@@ -429,8 +461,8 @@ public final class FcmProvider implements PushProvider {
     }
 
     /**
-     * How long one HTTP call (to FCM or the token endpoint) may take in all before its send fails;
-     * 30 seconds by default.
+     * How long one HTTP call (to FCM or the token endpoint) may take in all before its send fails,
+     * waiting for a free stream included; 30 seconds by default.
      *
      * @param value 1 ms to 10 minutes
      * @return this builder
@@ -442,9 +474,9 @@ public final class FcmProvider implements PushProvider {
     }
 
     /**
-     * How many requests may be in flight at once; more sends queue. FCM allows 100 concurrent
-     * streams per HTTP/2 connection, and OkHttp opens another connection beyond that. 100 by
-     * default.
+     * How many requests may be in flight at once; more sends wait for a free stream. FCM allows
+     * 100 concurrent streams per HTTP/2 connection, so each 100 (or part) is one connection.
+     * 100 by default.
      *
      * @param value 1 to 10,000
      * @return this builder
@@ -455,8 +487,20 @@ public final class FcmProvider implements PushProvider {
     }
 
     /**
-     * An OkHttp client whose connection pool and settings the provider shares; the provider
-     * derives its own client from it with its own dispatcher, timeout and trust settings.
+     * The event-loop threads that carry the sends; each connection lives on one.
+     *
+     * @param value 1 to 64; {@code min(2, cores)} by default
+     * @return this builder
+     */
+    public Builder eventLoopThreads(int value) {
+      this.eventLoopThreads = Checks.range(value, "eventLoopThreads", 1, 64);
+      return this;
+    }
+
+    /**
+     * An OkHttp client for the OAuth2 token endpoint whose connection pool and settings (proxy,
+     * DNS) the provider shares; the provider derives its own client from it with its own timeout
+     * and trust settings. Sends to FCM use Herald's event-loop HTTP/2 client instead.
      *
      * @param value the host's client
      * @return this builder
@@ -475,6 +519,19 @@ public final class FcmProvider implements PushProvider {
      */
     public Builder trustCertificate(X509Certificate value) {
       trustedCertificates.add(Checks.required(value, "trustCertificate"));
+      return this;
+    }
+
+    /**
+     * Trusts the certificates in a PEM file in addition to the platform's trusted roots, such as
+     * a local mock's ({@code MockFcmService.certificatePem()} written to a file).
+     *
+     * @param pemFile a file with one or more PEM certificates
+     * @return this builder
+     * @throws InvalidInputException when the file cannot be read or holds no certificate
+     */
+    public Builder trustCertificate(Path pemFile) {
+      Certificates.read(pemFile, "trustCertificate").forEach(this::trustCertificate);
       return this;
     }
 

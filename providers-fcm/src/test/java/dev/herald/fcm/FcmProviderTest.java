@@ -62,6 +62,57 @@ class FcmProviderTest {
   }
 
   @Test
+  void statusCountsConnectionsRequestsAndAccessTokens() throws Exception {
+    FcmProvider fcm = provider();
+    assertThat(fcm.status()).isEqualTo(
+        dev.herald.spi.ProviderStatus.unknown(dev.herald.subscription.Platform.FCM));
+
+    send(fcm, "token-1", Fixtures.notification());
+    send(fcm, "token-2", Fixtures.notification());
+
+    dev.herald.spi.ProviderStatus status = fcm.status();
+    assertThat(status.connectionsOpen()).isEqualTo(1);
+    assertThat(status.requestsInFlight()).isZero();
+    assertThat(status.requestsQueued()).isZero();
+    assertThat(status.tokenRefreshes()).isEqualTo(1); // one access token serves both
+    assertThat(status.tokenRefreshFailures()).isZero();
+    assertThat(status.lastTokenRefresh()).contains(clock.instant());
+    assertThat(status.lastTokenFailure()).isEmpty();
+    assertThat(status.lastOutcome()).contains(SendResult.Outcome.ACCEPTED);
+  }
+
+  @Test
+  void statusReportsAFailedTokenRequest() throws Exception {
+    FcmProvider fcm = provider();
+    mock.enqueueTokenError(400, "invalid_grant", "Invalid JWT Signature.");
+
+    SendResult result = send(fcm, "token-1", Fixtures.notification());
+
+    assertThat(result.outcome()).isNotEqualTo(SendResult.Outcome.ACCEPTED);
+    dev.herald.spi.ProviderStatus status = fcm.status();
+    assertThat(status.tokenRefreshes()).isZero();
+    assertThat(status.tokenRefreshFailures()).isEqualTo(1);
+    assertThat(status.lastTokenFailure()).hasValueSatisfying(
+        text -> assertThat(text).contains("invalid_grant").doesNotContain("BEGIN PRIVATE KEY"));
+  }
+
+  @Test
+  void trustsTheMockCertificateGivenAsAPemFile(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path pem = java.nio.file.Files.writeString(dir.resolve("mock-fcm.pem"),
+        mock.certificatePem());
+    FcmProvider fcm = track(FcmProvider.builder()
+        .serviceAccount(ServiceAccount.fromJson(mock.serviceAccountJson()))
+        .baseUrl(mock.baseUrl())
+        .trustCertificate(pem)
+        .clock(clock)
+        .build());
+
+    assertThat(send(fcm, "token-1", Fixtures.notification()).outcome())
+        .isEqualTo(SendResult.Outcome.ACCEPTED);
+  }
+
+  @Test
   void deliversToTheMockOverHttp2AndReportsTheMessageName() throws Exception {
     SendResult result = send(provider(), "token-1", Fixtures.notification());
 

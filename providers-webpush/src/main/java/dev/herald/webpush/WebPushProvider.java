@@ -2,6 +2,7 @@ package dev.herald.webpush;
 
 import dev.herald.InvalidInputException;
 import dev.herald.internal.Checks;
+import dev.herald.spi.ProviderStatus;
 import dev.herald.spi.PushMessage;
 import dev.herald.spi.PushProvider;
 import dev.herald.spi.RejectionKind;
@@ -27,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import okhttp3.Call;
 import okhttp3.Callback;
@@ -98,6 +100,7 @@ public final class WebPushProvider implements PushProvider {
   private final Padding padding;
   private final String badgeUrl;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicReference<SendResult.Outcome> lastOutcome = new AtomicReference<>();
 
   private WebPushProvider(Builder b, OkHttpClient client, boolean ownsClient) {
     this.client = client;
@@ -248,6 +251,7 @@ public final class WebPushProvider implements PushProvider {
               LOG.debug("web push to {}: {} (HTTP {})", request.url().host(), result.outcome(),
                   response.code());
             }
+            lastOutcome.set(result.outcome());
             future.complete(result);
           } catch (IOException | RuntimeException e) {
             future.completeExceptionally(e);
@@ -350,6 +354,21 @@ public final class WebPushProvider implements PushProvider {
       client.dispatcher().executorService().shutdown();
       client.connectionPool().evictAll();
     }
+  }
+
+  /**
+   * Connections in the client's pool (idle ones included), requests running and queued in its
+   * dispatcher, and the outcome of the last answer. With a shared
+   * {@link Builder#httpClient(OkHttpClient)} the counts include the host's own calls. VAPID
+   * headers are not counted as token refreshes.
+   *
+   * @return a snapshot
+   */
+  @Override
+  public ProviderStatus status() {
+    return new ProviderStatus(Platform.WEB_PUSH, client.connectionPool().connectionCount(),
+        client.dispatcher().runningCallsCount(), client.dispatcher().queuedCallsCount(), 0, 0,
+        Optional.empty(), Optional.empty(), Optional.ofNullable(lastOutcome.get()));
   }
 
   @Override
@@ -510,6 +529,20 @@ public final class WebPushProvider implements PushProvider {
       for (X509Certificate certificate : certificates) {
         trustedCertificates.add(Checks.required(certificate, "trustedCertificates[]"));
       }
+      return this;
+    }
+
+    /**
+     * Trusts the certificates in a PEM file beyond the platform's roots, such as a local mock's
+     * (such as {@code MockWebPushService.certificate()} written as PEM). Verification stays on.
+     *
+     * @param pemFile a file with one or more PEM certificates
+     * @return this builder
+     * @throws InvalidInputException when the file cannot be read or holds no certificate
+     */
+    public Builder trustedCertificate(java.nio.file.Path pemFile) {
+      trustedCertificates.addAll(
+          dev.herald.internal.Certificates.read(pemFile, "trustedCertificate"));
       return this;
     }
 

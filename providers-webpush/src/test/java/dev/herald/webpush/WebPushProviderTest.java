@@ -86,6 +86,40 @@ class WebPushProviderTest {
   }
 
   @Test
+  void statusReportsConnectionsRequestsAndTheLastOutcome() throws Exception {
+    assertThat(provider.status()).isEqualTo(
+        dev.herald.spi.ProviderStatus.unknown(dev.herald.subscription.Platform.WEB_PUSH));
+
+    assertThat(send(notification().build()).outcome()).isEqualTo(SendResult.Outcome.ACCEPTED);
+
+    dev.herald.spi.ProviderStatus status = provider.status();
+    assertThat(status.connectionsOpen()).isEqualTo(1); // kept for the next send
+    assertThat(status.requestsQueued()).isZero();
+    assertThat(status.tokenRefreshes()).isZero();
+    assertThat(status.lastOutcome()).contains(SendResult.Outcome.ACCEPTED);
+  }
+
+  @Test
+  void trustsTheServiceCertificateGivenAsAPemFile(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    String pem = "-----BEGIN CERTIFICATE-----\n"
+        + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+            .encodeToString(mock.certificate().getEncoded())
+        + "\n-----END CERTIFICATE-----\n";
+    java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("push.pem"), pem);
+    try (WebPushProvider fromFile = WebPushProvider.builder()
+        .vapid(keys, SUBJECT)
+        .clock(clock)
+        .allowHost(mock.host())
+        .trustedCertificate(file)
+        .build()) {
+      assertThat(fromFile.send(message(notification().build()))
+          .get(WAIT.toSeconds(), TimeUnit.SECONDS).outcome())
+          .isEqualTo(SendResult.Outcome.ACCEPTED);
+    }
+  }
+
+  @Test
   void aMessageArrivesDecryptedOverHttp2WithItsHeadersAndPayload() throws Exception {
     Notification n = notification()
         .type(NotificationType.TOURNAMENT)

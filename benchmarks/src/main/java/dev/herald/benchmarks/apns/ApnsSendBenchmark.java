@@ -12,7 +12,6 @@ import dev.herald.apns.ApnsPayload;
 import dev.herald.apns.ApnsProvider;
 import dev.herald.apns.ApnsPushType;
 import dev.herald.apns.ApnsSigningKey;
-import dev.herald.apns.internal.ThreadPools;
 import dev.herald.spi.SendResult;
 import dev.herald.subscription.ApnsAddress;
 import dev.herald.testing.apns.MockApnsCredentials;
@@ -22,7 +21,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -48,14 +46,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * alert body, as in Pushy's own benchmark) and waits for every answer; JMH reports the rate per
  * notification. Client and mock share the machine, so the mock's cost is in both figures.
  *
- * <p>Parameters: {@code connections} per client; {@code heraldStreams} is {@code adaptive} (the
- * default) or a fixed number of streams per connection, to compare with what adapting finds;
- * {@code heraldThreads} is {@code default} (platform threads), {@code platform} or {@code virtual}
- * (Java 21+); {@code mockDelayMs} delays every answer of the mock, to play a distant APNs.
+ * <p>Parameters: {@code connections} per client; {@code heraldStreams} is {@code server} (the
+ * default: up to the server's advertised limit) or a cap on streams per connection;
+ * {@code mockDelayMs} delays every answer of the mock, to play a distant APNs. For the race
+ * against Pushy on Pushy's own mock server, with CPU per message, see
+ * {@link dev.herald.benchmarks.race.PeerRace}.
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar ApnsSendBenchmark
- * java -jar benchmarks/target/benchmarks.jar ApnsSendBenchmark -p heraldStreams=adaptive,32,1000
+ * java -jar benchmarks/target/benchmarks.jar ApnsSendBenchmark -p heraldStreams=server,32
  * </pre>
  */
 @BenchmarkMode(Mode.Throughput)
@@ -109,15 +108,11 @@ public class ApnsSendBenchmark {
   /** Herald's provider. */
   @State(Scope.Benchmark)
   public static class Herald {
-    @Param({"adaptive"})
+    @Param({"server"})
     public String heraldStreams;
-
-    @Param({"default"})
-    public String heraldThreads;
 
     ApnsProvider provider;
     ApnsNotification[] notifications = new ApnsNotification[BATCH];
-    ExecutorService executor;
 
     @Setup(Level.Trial)
     public void start(Server server) throws Exception {
@@ -127,13 +122,8 @@ public class ApnsSendBenchmark {
           .endpoint(server.mock.endpoint())
           .trustedCertificates(server.mock.certificate())
           .connections(server.connections);
-      if (!heraldStreams.equals("adaptive")) {
-        b.adaptiveConcurrency(false).maxConcurrentStreams(Integer.parseInt(heraldStreams));
-      }
-      switch (heraldThreads) {
-        case "platform" -> b.executor(executor = ThreadPools.platformExecutor("bench-"));
-        case "virtual" -> b.executor(executor = virtualThreads());
-        default -> { }
+      if (!heraldStreams.equals("server")) {
+        b.maxConcurrentStreams(Integer.parseInt(heraldStreams));
       }
       provider = b.build();
       ApnsPayload payload = ApnsPayload.ofJson(server.payload);
@@ -144,16 +134,9 @@ public class ApnsSendBenchmark {
       }
     }
 
-    private static ExecutorService virtualThreads() {
-      return ThreadPools.virtualThreadExecutor("bench-");
-    }
-
     @TearDown(Level.Trial)
     public void stop() {
       provider.close();
-      if (executor != null) {
-        executor.shutdownNow();
-      }
     }
   }
 

@@ -41,7 +41,7 @@ import okhttp3.tls.HeldCertificate;
  * without checking anything. {@code MockFcmService} verifies every request and is what tests use;
  * here the server's own cost per request is small, so the figure is mostly the clients' cost.
  */
-final class AnsweringFcmServer implements AutoCloseable {
+public final class AnsweringFcmServer implements AutoCloseable {
   private static final byte[] SENT =
       "{\"name\":\"projects/herald-bench/messages/0:1\"}".getBytes(StandardCharsets.UTF_8);
   private static final byte[] TOKEN =
@@ -52,7 +52,7 @@ final class AnsweringFcmServer implements AutoCloseable {
   private final EventLoopGroup group = new NioEventLoopGroup(1);
   private final Channel channel;
 
-  AnsweringFcmServer() throws Exception {
+  public AnsweringFcmServer() throws Exception {
     certificate = new HeldCertificate.Builder().addSubjectAlternativeName("localhost").build();
     SslContext ssl = SslContextBuilder
         .forServer(certificate.keyPair().getPrivate(), certificate.certificate())
@@ -81,12 +81,12 @@ final class AnsweringFcmServer implements AutoCloseable {
   }
 
   /** @return the base URL, {@code https://localhost:PORT} */
-  String baseUrl() {
+  public String baseUrl() {
     return "https://localhost:" + ((InetSocketAddress) channel.localAddress()).getPort();
   }
 
   /** @return the certificate clients must trust */
-  X509Certificate certificate() {
+  public X509Certificate certificate() {
     return certificate.certificate();
   }
 

@@ -230,7 +230,8 @@ public class FcmSendBenchmark {
     return response;
   }
 
-  static Notification notification() {
+  /** @return the notification both clients send */
+  public static Notification notification() {
     return Notification.builder()
         .title("Slots tournament starts in 10 minutes")
         .body("€5,000 prize pool. Tap to join.")
@@ -239,7 +240,8 @@ public class FcmSendBenchmark {
         .build();
   }
 
-  static String token(int i) {
+  /** @return the registration token of message {@code i} */
+  public static String token(int i) {
     return "fcm-token-" + i + "-APA91bHun4MxP5egoKMwt2KZFBaFUH-1RYqx";
   }
 

@@ -26,7 +26,7 @@ import org.apache.hc.core5.http2.config.H2Config;
  * rewritten to the mock's base URL. firebase-admin 9.11.0 has no public root-URL override for
  * messaging, so the rewrite happens here, below {@code FirebaseOptions.setHttpTransport}.
  */
-final class RedirectingTransport extends HttpTransport {
+public final class RedirectingTransport extends HttpTransport {
   private static final String FCM = "https://fcm.googleapis.com";
   private static final MethodHandle BUILD_REQUEST;
 
@@ -43,7 +43,7 @@ final class RedirectingTransport extends HttpTransport {
   private final ApacheHttp2Transport delegate;
   private final String target;
 
-  RedirectingTransport(SSLContext trust, String target) {
+  public RedirectingTransport(SSLContext trust, String target) {
     this.target = target;
     PoolingAsyncClientConnectionManager connections =
         PoolingAsyncClientConnectionManagerBuilder.create()

@@ -18,11 +18,11 @@ import okhttp3.tls.HeldCertificate;
  * anything: the ceiling of what a client can push through this machine, with the server's work
  * kept as small as MockWebServer allows.
  */
-final class AnsweringServer implements AutoCloseable {
+public final class AnsweringServer implements AutoCloseable {
   private final MockWebServer server = new MockWebServer();
   private final HeldCertificate certificate;
 
-  AnsweringServer(boolean https) throws IOException {
+  public AnsweringServer(boolean https) throws IOException {
     if (https) {
       certificate = new HeldCertificate.Builder().addSubjectAlternativeName("localhost")
           .ecdsa256().build();
@@ -45,11 +45,11 @@ final class AnsweringServer implements AutoCloseable {
     server.start(InetAddress.getByName("localhost"), 0);
   }
 
-  String endpoint() {
+  public String endpoint() {
     return server.url("/push/bench").toString();
   }
 
-  X509Certificate certificate() {
+  public X509Certificate certificate() {
     return certificate.certificate();
   }
 

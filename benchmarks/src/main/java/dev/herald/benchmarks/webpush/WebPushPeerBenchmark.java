@@ -77,7 +77,7 @@ public class WebPushPeerBenchmark {
   private Method sendAsync;
 
   /** The notification every benchmark sends: a typical tournament alert. */
-  static Notification notification() {
+  public static Notification notification() {
     return Notification.builder()
         .title("Slots tournament starts in 10 minutes")
         .body("€5,000 prize pool. Tap to join before the first spin.")
@@ -142,7 +142,7 @@ public class WebPushPeerBenchmark {
    * PushAsyncService offers no close; its AsyncHttpClient's event loop would keep the forked JVM
    * alive after the run, so close it through its field (benchmark only).
    */
-  private static void closeAsyncHttpClient(PushAsyncService service) throws Exception {
+  public static void closeAsyncHttpClient(PushAsyncService service) throws Exception {
     for (java.lang.reflect.Field field : PushAsyncService.class.getDeclaredFields()) {
       if (AutoCloseable.class.isAssignableFrom(field.getType())) {
         field.setAccessible(true);

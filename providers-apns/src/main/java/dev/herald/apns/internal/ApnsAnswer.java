@@ -6,13 +6,13 @@ import dev.herald.apns.ApnsRejectionReason;
 import dev.herald.internal.RetryAfter;
 import dev.herald.spi.RejectionKind;
 import dev.herald.spi.SendResult;
+import dev.herald.http2.Http2Response;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import okhttp3.Response;
-import okhttp3.ResponseBody;
 
 /**
  * What APNs answered to one request, and the {@link SendResult} it means.
@@ -28,33 +28,28 @@ record ApnsAnswer(
 
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Apple's error bodies are a few dozen bytes; anything longer is not APNs talking. */
-  private static final long MAX_BODY_BYTES = 16 * 1024;
+  static final int MAX_BODY_BYTES = 16 * 1024;
   private static final java.util.regex.Pattern REASON_WORD =
       java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9]{0,63}");
 
   /**
-   * Reads a response; the caller closes it.
+   * Reads a response.
    *
-   * @param response the response
+   * @param response the response, its body cut at {@value #MAX_BODY_BYTES} bytes
    * @param now the current time, for a Retry-After given as a date
    * @return the answer
    */
-  static ApnsAnswer read(Response response, Instant now) {
-    int status = response.code();
-    String apnsId = response.header("apns-id");
-    Duration retryAfter = RetryAfter.parse(response.header("retry-after"), now).orElse(null);
+  static ApnsAnswer read(Http2Response response, Instant now) {
+    int status = response.status();
+    String apnsId = response.headers().get("apns-id");
     if (status == 200) {
       return new ApnsAnswer(status, apnsId, "", null, null);
     }
-    String body = "";
-    ResponseBody responseBody = response.body();
-    try {
-      body = responseBody.source().request(MAX_BODY_BYTES)
-          ? "" // Too long to be an APNs error body; classify by status.
-          : responseBody.string();
-    } catch (IOException e) {
-      body = "";
-    }
+    Duration retryAfter =
+        RetryAfter.parse(response.headers().get("retry-after"), now).orElse(null);
+    String body = response.body().length >= MAX_BODY_BYTES
+        ? "" // Too long to be an APNs error body; classify by status.
+        : new String(response.body(), StandardCharsets.UTF_8);
     String reason = "";
     Long timestamp = null;
     try {

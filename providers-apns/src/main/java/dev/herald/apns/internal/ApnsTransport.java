@@ -2,51 +2,45 @@ package dev.herald.apns.internal;
 
 import dev.herald.apns.ApnsNotification;
 import dev.herald.apns.ApnsRejectionReason;
+import dev.herald.http2.Http2Client;
+import dev.herald.http2.Http2Request;
+import dev.herald.http2.Http2Response;
+import dev.herald.http2.Http2TimeoutException;
+import dev.herald.http2.Http2TransportException;
+import dev.herald.spi.ProviderStatus;
 import dev.herald.spi.SendResult;
 import dev.herald.subscription.ApnsEnvironment;
+import dev.herald.subscription.Platform;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.net.UnknownHostException;
+import java.net.URI;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLException;
-import okhttp3.Connection;
-import okhttp3.ConnectionPool;
-import okhttp3.Dispatcher;
-import okhttp3.HttpUrl;
-import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
-import okhttp3.Protocol;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
-import okio.BufferedSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends {@link ApnsNotification}s over HTTP/2: one {@link EndpointPool} per APNs host, created
- * on first use, sharing one dispatcher and executor. Used by {@link dev.herald.apns.ApnsProvider}.
+ * Sends {@link ApnsNotification}s over HTTP/2 on Herald's event-loop client: one
+ * {@link Http2Client} per APNs host, created on first use. With token authentication each
+ * connection carries its own provider token (the {@code authorization} header is chosen per
+ * connection), and a connection whose token APNs refuses as expired or changed too often is
+ * retired. Used by {@link dev.herald.apns.ApnsProvider}.
  */
 public final class ApnsTransport {
   private static final Logger LOG = LoggerFactory.getLogger(ApnsTransport.class);
-  /** How often a refused (never processed) request is sent again before the future fails. */
-  static final int MAX_REFUSED_RETRIES = 3;
   private static final String USER_AGENT = "herald-apns";
 
   /**
@@ -61,15 +55,13 @@ public final class ApnsTransport {
    * @param trusted extra trusted server certificates
    * @param connections connections per APNs host
    * @param maxConcurrentStreams the most streams per connection
-   * @param adaptiveConcurrency whether the streams per connection adapt to throughput
-   * @param requestTimeout the limit for one attempt, and for waiting for a free stream
+   * @param requestTimeout the deadline of each notification, waiting for a stream included
+   * @param eventLoopThreads the event-loop threads per APNs host
    * @param clock the time for provider tokens and invalid-address instants
-   * @param executor runs OkHttp calls
-   * @param ownsExecutor whether {@link #close()} shuts the executor down
-   * @param baseClient the host's OkHttp client to derive from, or null
+   * @param resolver resolves APNs host names, or null for the JDK's resolver
    */
   public record Config(
-      Map<ApnsEnvironment, HttpUrl> endpoints,
+      Map<ApnsEnvironment, URI> endpoints,
       ECPrivateKey signingKey,
       String teamId,
       String keyId,
@@ -78,22 +70,19 @@ public final class ApnsTransport {
       List<X509Certificate> trusted,
       int connections,
       int maxConcurrentStreams,
-      boolean adaptiveConcurrency,
       Duration requestTimeout,
+      int eventLoopThreads,
       Clock clock,
-      ExecutorService executor,
-      boolean ownsExecutor,
-      OkHttpClient baseClient) {}
+      Http2Client.Resolver resolver) {}
 
   private final Config config;
   private final Clock clock;
   private final ProviderTokens tokens;
-  private final Tls tls;
-  private final Dispatcher dispatcher;
-  private final Map<HttpUrl, EndpointPool> pools = new HashMap<>();
-  private final Map<ApnsEnvironment, EndpointPool> poolByEnvironment =
+  private final Map<URI, Http2Client> clients = new LinkedHashMap<>();
+  private final Map<ApnsEnvironment, Http2Client> byEnvironment =
       new EnumMap<>(ApnsEnvironment.class);
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicReference<SendResult.Outcome> lastOutcome = new AtomicReference<>();
 
   /**
    * Creates the transport; no connection is opened until the first send.
@@ -107,11 +96,6 @@ public final class ApnsTransport {
         ? null
         : new ProviderTokens(config.signingKey(), config.teamId(), config.keyId(), clock,
             config.tokenRefresh());
-    this.tls = Tls.create(config.trusted(), config.keyManagers());
-    this.dispatcher = new Dispatcher(config.executor());
-    // Herald bounds requests per connection itself; the dispatcher must never queue them.
-    dispatcher.setMaxRequests(Integer.MAX_VALUE);
-    dispatcher.setMaxRequestsPerHost(Integer.MAX_VALUE);
   }
 
   /**
@@ -126,20 +110,93 @@ public final class ApnsTransport {
       return CompletableFuture.failedFuture(
           new IllegalStateException("the ApnsProvider is closed"));
     }
-    EndpointPool pool = pool(notification.address().environment());
-    ApnsChannel.ExchangeTag tag = new ApnsChannel.ExchangeTag();
-    Request request = request(pool.base, notification, body, tag);
-    long deadline = System.nanoTime() + config.requestTimeout().toNanos();
-    ApnsExchange exchange = new ApnsExchange(this, pool, request, tag, deadline);
-    pool.submit(exchange, false);
-    return exchange.future;
+    ApnsEnvironment environment = notification.address().environment();
+    Http2Client client = client(environment);
+    Http2Request request = request(notification, body);
+    CompletableFuture<SendResult> result = new CompletableFuture<>();
+    attempt(client, environment, request, result, false);
+    return result;
+  }
+
+  private void attempt(Http2Client client, ApnsEnvironment environment, Http2Request request,
+      CompletableFuture<SendResult> result, boolean tokenRetried) {
+    CompletableFuture<Http2Response> sent = client.send(request);
+    if (!tokenRetried) {
+      // The dispatcher cancels a send past its deadline: free the stream.
+      result.whenComplete((r, e) -> {
+        if (result.isCancelled()) {
+          sent.cancel(false);
+        }
+      });
+    }
+    sent.whenComplete((response, failure) -> {
+      if (failure != null) {
+        result.completeExceptionally(describe(environment, failure));
+        return;
+      }
+      try {
+        onResponse(client, environment, request, response, result, tokenRetried);
+      } catch (RuntimeException e) {
+        result.completeExceptionally(e); // never leave a future behind
+      }
+    });
+  }
+
+  private void onResponse(Http2Client client, ApnsEnvironment environment, Http2Request request,
+      Http2Response response, CompletableFuture<SendResult> result, boolean tokenRetried) {
+    ApnsAnswer answer = ApnsAnswer.read(response, clock.instant());
+    Optional<ApnsRejectionReason> reason = answer.reason();
+    if (reason.isPresent()) {
+      ApnsRejectionReason r = reason.get();
+      if (r == ApnsRejectionReason.EXPIRED_PROVIDER_TOKEN
+          || r == ApnsRejectionReason.TOO_MANY_PROVIDER_TOKEN_UPDATES) {
+        // Apple leaves such a connection unusable; the next attempt gets a new connection and
+        // with it a new token.
+        client.retire(response.connectionId());
+        if (tokens != null) {
+          tokens.forget(response.connectionId());
+        }
+      }
+      if (r == ApnsRejectionReason.EXPIRED_PROVIDER_TOKEN && tokens != null && !tokenRetried
+          && !closed.get()) {
+        LOG.info("APNs at {} found the provider token expired; sending again on a new"
+            + " connection with a new token", config.endpoints().get(environment).getHost());
+        attempt(client, environment, request, result, true);
+        return;
+      }
+    }
+    SendResult sent = answer.toResult(clock);
+    lastOutcome.set(sent.outcome());
+    result.complete(sent);
+  }
+
+  /**
+   * The provider's state now.
+   *
+   * @return connections, requests and provider-token counts
+   */
+  public ProviderStatus status() {
+    int open = 0;
+    int inFlight = 0;
+    int queued = 0;
+    synchronized (clients) {
+      for (Http2Client c : clients.values()) {
+        open += c.connectionsOpen();
+        inFlight += c.requestsInFlight();
+        queued += c.requestsQueued();
+      }
+    }
+    return new ProviderStatus(Platform.APNS, open, inFlight, queued,
+        tokens == null ? 0 : tokens.signedCount(),
+        tokens == null ? 0 : tokens.failureCount(),
+        tokens == null ? Optional.empty() : tokens.lastSigned(),
+        tokens == null ? Optional.empty() : tokens.lastFailure(),
+        Optional.ofNullable(lastOutcome.get()));
   }
 
   /** @return how many notifications wait for a free stream, over all hosts */
   public int waitingCount() {
-    synchronized (pools) {
-      return pools.values().stream().mapToInt(EndpointPool::waitingCount).sum();
-    }
+    return status().requestsQueued();
   }
 
   /** @return how many provider tokens were signed so far (0 with certificate authentication) */
@@ -148,225 +205,118 @@ public final class ApnsTransport {
   }
 
   /**
-   * Stops: waiting notifications and those in flight fail, connections close, and the executor
-   * stops if the transport created it. Idempotent.
+   * Stops: waiting notifications and those in flight fail, connections close (GOAWAY first) and
+   * the event-loop threads stop. Idempotent.
    */
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    List<ApnsExchange> left = new ArrayList<>();
-    List<EndpointPool> all;
-    synchronized (pools) {
-      all = new ArrayList<>(pools.values());
+    List<Http2Client> all;
+    synchronized (clients) {
+      all = new ArrayList<>(clients.values());
     }
-    for (EndpointPool pool : all) {
-      left.addAll(pool.close());
-    }
-    for (ApnsExchange exchange : left) {
-      exchange.failClosed();
-    }
-    dispatcher.cancelAll();
-    for (EndpointPool pool : all) {
-      for (ApnsChannel channel : pool.channels) {
-        channel.client.connectionPool().evictAll();
-      }
-    }
-    if (config.ownsExecutor()) {
-      config.executor().shutdown();
+    for (Http2Client c : all) {
+      c.close();
     }
   }
 
-  void onResponse(ApnsExchange x, Response response) {
-    ApnsAnswer answer;
-    try (response) {
-      answer = ApnsAnswer.read(response, clock.instant());
-    } catch (RuntimeException e) {
-      // Never leave a future or a stream behind, whatever went wrong reading the answer.
-      x.pool.finished(x.channel, false, false);
-      x.future.completeExceptionally(e);
-      return;
+  private Throwable describe(ApnsEnvironment environment, Throwable failure) {
+    Throwable e = failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    URI base = config.endpoints().get(environment);
+    String where = "APNs at " + base.getHost() + ":" + port(base);
+    if (closed.get() || e instanceof IllegalStateException) {
+      return new IllegalStateException("the ApnsProvider is closed", e);
     }
-    Connection connection = x.tag.connection;
-    Optional<ApnsRejectionReason> reason = answer.reason();
-    if (reason.isPresent() && connection != null) {
-      ApnsRejectionReason r = reason.get();
-      if (r == ApnsRejectionReason.EXPIRED_PROVIDER_TOKEN
-          || r == ApnsRejectionReason.TOO_MANY_PROVIDER_TOKEN_UPDATES) {
-        // Apple leaves such a connection unusable; the next attempt gets a new connection and
-        // with it a new token.
-        OkHttpInternals.retire(connection);
-        if (tokens != null) {
-          tokens.forget(connection);
+    if (e instanceof Http2TimeoutException timeout) {
+      TimeoutException t = new TimeoutException(timeout.sent()
+          ? "no answer from " + where + " within " + config.requestTimeout()
+              + " (requestTimeout); the notification may or may not have been delivered"
+          : "no stream to " + where + " became free within " + config.requestTimeout()
+              + " (requestTimeout); the notification was not sent");
+      t.initCause(e);
+      return t;
+    }
+    if (e instanceof Http2TransportException h2) {
+      return switch (h2.kind()) {
+        case CONNECT -> new IOException(h2.getMessage(), h2);
+        case REFUSED -> new IOException(where + " refused the notification " + h2.attempts()
+            + " times; it was not delivered", h2);
+        case QUEUE_FULL -> new IOException(h2.getMessage(), h2);
+        case CONNECTION_LOST, STREAM_RESET -> new IOException("the connection to " + where
+            + " failed with the notification in flight; it may or may not have been delivered: "
+            + h2.getMessage(), h2);
+      };
+    }
+    return e;
+  }
+
+  private Http2Client client(ApnsEnvironment environment) {
+    synchronized (clients) {
+      Http2Client client = byEnvironment.get(environment);
+      if (client == null) {
+        URI base = config.endpoints().get(environment);
+        client = clients.get(base);
+        if (client == null) {
+          client = newClient(base);
+          clients.put(base, client);
         }
-        x.pool.connectionFailed(x.channel);
+        byEnvironment.put(environment, client);
       }
-      if (r == ApnsRejectionReason.EXPIRED_PROVIDER_TOKEN && tokens != null && !x.tokenRetried
-          && !closed.get()) {
-        LOG.info("APNs at {} found the provider token expired; sending again on a new"
-            + " connection with a new token", x.pool.base.host());
-        x.tokenRetried = true;
-        x.pool.finished(x.channel, false, false);
-        x.pool.submit(x, true);
-        return;
-      }
-    }
-    x.pool.finished(x.channel, true, false);
-    x.future.complete(answer.toResult(clock));
-  }
-
-  void onFailure(ApnsExchange x, IOException e) {
-    boolean timedOut = e instanceof InterruptedIOException && !closed.get();
-    if (!timedOut) {
-      x.pool.connectionFailed(x.channel);
-    }
-    x.pool.finished(x.channel, timedOut, timedOut);
-    if (OkHttpInternals.neverProcessed(e) && x.refusedRetries < MAX_REFUSED_RETRIES
-        && !closed.get()) {
-      x.refusedRetries++;
-      LOG.debug("APNs at {} refused a stream ({}); sending again", x.pool.base.host(), e.toString());
-      x.pool.submit(x, true);
-      return;
-    }
-    x.future.completeExceptionally(describe(x, e));
-  }
-
-  void failQueueTimeout(ApnsExchange x) {
-    x.future.completeExceptionally(new TimeoutException(
-        "no stream to APNs at " + x.pool.base.host() + ":" + x.pool.base.port()
-            + " became free within " + config.requestTimeout() + " (requestTimeout); the"
-            + " notification was not sent"));
-  }
-
-  private Throwable describe(ApnsExchange x, IOException e) {
-    String where = "APNs at " + x.pool.base.host() + ":" + x.pool.base.port();
-    if (closed.get()) {
-      return new IllegalStateException("the ApnsProvider was closed while sending", e);
-    }
-    if (e instanceof InterruptedIOException) {
-      TimeoutException timeout = new TimeoutException("no answer from " + where + " within "
-          + config.requestTimeout() + " (requestTimeout); the notification may or may not have"
-          + " been delivered");
-      timeout.initCause(e);
-      return timeout;
-    }
-    if (e instanceof ConnectException || e instanceof UnknownHostException
-        || e instanceof SSLException) {
-      return new IOException("could not connect to " + where + ": " + e, e);
-    }
-    if (OkHttpInternals.neverProcessed(e)) {
-      return new IOException(where + " refused the notification " + (x.refusedRetries + 1)
-          + " times (" + e.getMessage() + "); it was not delivered", e);
-    }
-    return new IOException("the connection to " + where + " failed with the notification in"
-        + " flight; it may or may not have been delivered: " + e, e);
-  }
-
-  private EndpointPool pool(ApnsEnvironment environment) {
-    synchronized (pools) {
-      EndpointPool pool = poolByEnvironment.get(environment);
-      if (pool == null) {
-        HttpUrl base = config.endpoints().get(environment);
-        pool = pools.get(base);
-        if (pool == null) {
-          pool = newPool(base);
-          pools.put(base, pool);
-        }
-        poolByEnvironment.put(environment, pool);
-      }
-      return pool;
+      return client;
     }
   }
 
-  private EndpointPool newPool(HttpUrl base) {
-    ApnsChannel[] channels = new ApnsChannel[config.connections()];
-    int maxInFlight = (int) Math.min(Integer.MAX_VALUE,
-        (long) config.connections() * config.maxConcurrentStreams());
-    EndpointPool pool = new EndpointPool(base, channels, config.adaptiveConcurrency()
-        ? new AdaptiveLimit(maxInFlight)
-        : AdaptiveLimit.fixed(maxInFlight));
-    OkHttpClient.Builder template = config.baseClient() == null
-        ? new OkHttpClient.Builder()
-        : config.baseClient().newBuilder();
-    template
-        .dispatcher(dispatcher)
-        .protocols(List.of(Protocol.HTTP_2, Protocol.HTTP_1_1))
-        .callTimeout(config.requestTimeout())
-        .connectTimeout(min(config.requestTimeout(), Duration.ofSeconds(10)))
-        .readTimeout(config.requestTimeout())
-        .writeTimeout(config.requestTimeout())
-        .followRedirects(false)
-        .retryOnConnectionFailure(true);
-    if (tls != null) {
-      template.sslSocketFactory(tls.socketFactory(), tls.trustManager());
+  private Http2Client newClient(URI base) {
+    Http2Client.Builder b = Http2Client.builder("APNs", base)
+        .trust(config.trusted())
+        .keyManagers(config.keyManagers())
+        .maxConnections(config.connections())
+        .maxConcurrentStreams(config.maxConcurrentStreams())
+        .requestTimeout(config.requestTimeout())
+        .eventLoopThreads(config.eventLoopThreads())
+        .maxResponseBytes(ApnsAnswer.MAX_BODY_BYTES)
+        // A new connection's token is proven by its first request before it carries more.
+        .probeNewConnections(true);
+    if (config.resolver() != null) {
+      b.resolver(config.resolver());
     }
-    for (int i = 0; i < channels.length; i++) {
-      ApnsChannel channel = new ApnsChannel(i, config.maxConcurrentStreams());
-      // Each channel pools exactly one connection, so the connection count is what was asked.
-      channel.client = template.build().newBuilder()
-          .connectionPool(new ConnectionPool(1, 5, TimeUnit.MINUTES))
-          .addNetworkInterceptor(new ApnsChannel.NetworkInterceptor(pool, channel, tokens))
-          .build();
-      channels[i] = channel;
+    if (tokens != null) {
+      b.connectionHeader("authorization", id -> "bearer " + tokens.tokenFor(id));
+      b.onConnectionClosed(tokens::forget);
     }
-    return pool;
-  }
-
-  private static Request request(
-      HttpUrl base, ApnsNotification n, byte[] body, ApnsChannel.ExchangeTag tag) {
-    HttpUrl url = base.newBuilder()
-        .addPathSegment("3")
-        .addPathSegment("device")
-        .addPathSegment(n.address().deviceToken())
-        .build();
-    Request.Builder b = new Request.Builder()
-        .url(url)
-        .post(new PayloadBody(body))
-        .header("apns-topic", n.address().topic())
-        .header("apns-push-type", n.pushType().headerValue())
-        .header("apns-priority", Integer.toString(n.priority().value()))
-        .header("user-agent", USER_AGENT)
-        .tag(ApnsChannel.ExchangeTag.class, tag);
-    n.expiration().ifPresent(at -> b.header("apns-expiration", Long.toString(at.getEpochSecond())));
-    n.collapseId().ifPresent(id -> b.header("apns-collapse-id", id));
-    n.apnsId().ifPresent(id -> b.header("apns-id", id.toString()));
     return b.build();
   }
 
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
+  private static int port(URI base) {
+    return base.getPort() < 0 ? 443 : base.getPort();
   }
 
-  /**
-   * The payload as a one-shot body: OkHttp must not resend it on its own after the request
-   * started, since APNs may already have delivered it. Herald resends only requests APNs
-   * refused unprocessed.
-   */
-  private static final class PayloadBody extends RequestBody {
-    private final byte[] bytes;
-
-    PayloadBody(byte[] bytes) {
-      this.bytes = bytes;
+  private static Http2Request request(ApnsNotification n, byte[] body) {
+    String[] headers = new String[14];
+    int i = 0;
+    headers[i++] = "apns-topic";
+    headers[i++] = n.address().topic();
+    headers[i++] = "apns-push-type";
+    headers[i++] = n.pushType().headerValue();
+    headers[i++] = "apns-priority";
+    headers[i++] = Integer.toString(n.priority().value());
+    headers[i++] = "user-agent";
+    headers[i++] = USER_AGENT;
+    if (n.expiration().isPresent()) {
+      headers[i++] = "apns-expiration";
+      headers[i++] = Long.toString(n.expiration().get().getEpochSecond());
     }
-
-    @Override
-    public MediaType contentType() {
-      return null;
+    if (n.collapseId().isPresent()) {
+      headers[i++] = "apns-collapse-id";
+      headers[i++] = n.collapseId().get();
     }
-
-    @Override
-    public long contentLength() {
-      return bytes.length;
+    if (n.apnsId().isPresent()) {
+      headers[i++] = "apns-id";
+      headers[i++] = n.apnsId().get().toString();
     }
-
-    @Override
-    public void writeTo(BufferedSink sink) throws IOException {
-      sink.write(bytes);
-    }
-
-    @Override
-    public boolean isOneShot() {
-      return true;
-    }
+    return Http2Request.post("/3/device/" + n.address().deviceToken(), body,
+        java.util.Arrays.copyOf(headers, i));
   }
 }

@@ -12,10 +12,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.WeakHashMap;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import okhttp3.Connection;
 
 /**
  * The ES256 provider tokens of token authentication, one per connection.
@@ -38,8 +38,11 @@ final class ProviderTokens {
   private final String teamId;
   private final Clock clock;
   private final Duration refreshAfter;
-  private final Map<Connection, Token> byConnection = new WeakHashMap<>();
+  private final Map<Long, Token> byConnection = new HashMap<>();
   private final AtomicLong signed = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
+  private volatile Instant lastSigned;
+  private volatile String lastFailure;
 
   ProviderTokens(
       ECPrivateKey key, String teamId, String keyId, Clock clock, Duration refreshAfter) {
@@ -58,10 +61,10 @@ final class ProviderTokens {
    * The token to send on a connection, signing a new one when the connection has none or its
    * token is {@code refreshAfter} old.
    *
-   * @param connection the connection the request goes out on
+   * @param connection the id of the connection the request goes out on
    * @return the compact JWT
    */
-  String tokenFor(Connection connection) {
+  String tokenFor(long connection) {
     Instant now = clock.instant();
     synchronized (byConnection) {
       Token token = byConnection.get(connection);
@@ -74,11 +77,11 @@ final class ProviderTokens {
   }
 
   /**
-   * Drops a connection's token, after the connection was retired.
+   * Drops a connection's token, after the connection was retired or closed.
    *
-   * @param connection the connection
+   * @param connection the connection's id
    */
-  void forget(Connection connection) {
+  void forget(long connection) {
     synchronized (byConnection) {
       byConnection.remove(connection);
     }
@@ -89,6 +92,21 @@ final class ProviderTokens {
     return signed.get();
   }
 
+  /** @return how many signing attempts failed */
+  long failureCount() {
+    return failures.get();
+  }
+
+  /** @return when a token was last signed, if ever */
+  Optional<Instant> lastSigned() {
+    return Optional.ofNullable(lastSigned);
+  }
+
+  /** @return what the last signing failure was, if the last attempt failed */
+  Optional<String> lastFailure() {
+    return Optional.ofNullable(lastFailure);
+  }
+
   private Token sign(Instant now) {
     Instant iat = now.truncatedTo(ChronoUnit.SECONDS);
     JWTClaimsSet claims =
@@ -96,10 +114,14 @@ final class ProviderTokens {
     SignedJWT jwt = new SignedJWT(header, claims);
     try {
       jwt.sign(signer);
-    } catch (JOSEException e) {
+    } catch (JOSEException | RuntimeException e) {
+      failures.incrementAndGet();
+      lastFailure = "could not sign an APNs provider token: " + e.getClass().getSimpleName();
       throw new IllegalStateException("could not sign an APNs provider token", e);
     }
     signed.incrementAndGet();
+    lastSigned = now;
+    lastFailure = null;
     return new Token(jwt.serialize(), iat);
   }
 }

@@ -70,6 +70,20 @@ public final class AccessTokenSource {
   private CompletableFuture<AccessToken> inFlight; // guarded by lock
   private Throwable lastFailure; // guarded by lock
   private Instant retryAt = Instant.MIN; // guarded by lock
+  private long refreshes; // guarded by lock
+  private long failures; // guarded by lock
+  private Instant lastRefresh; // guarded by lock
+
+  /**
+   * The source's counts, for {@code FcmProvider.status()}.
+   *
+   * @param refreshes tokens obtained so far
+   * @param failures token requests that failed
+   * @param lastRefresh when a token was last obtained, or null
+   * @param lastFailure what the last request's failure was when it failed, or null; never holds
+   *     a secret (exception type and message only)
+   */
+  public record Stats(long refreshes, long failures, Instant lastRefresh, String lastFailure) {}
 
   /**
    * Creates a source; nothing is requested until the first {@link #get()}.
@@ -135,6 +149,18 @@ public final class AccessTokenSource {
       refresh(started, now); // outside the lock: completion may run callers' code
     }
     return result;
+  }
+
+  /** @return the counts so far */
+  public Stats stats() {
+    synchronized (lock) {
+      String failure = lastFailure == null ? null
+          : lastFailure.getClass().getSimpleName() + ": " + lastFailure.getMessage();
+      if (failure != null && failure.length() > 300) {
+        failure = failure.substring(0, 300) + "…";
+      }
+      return new Stats(refreshes, failures, lastRefresh, failure);
+    }
   }
 
   /**
@@ -217,6 +243,8 @@ public final class AccessTokenSource {
         inFlight = null;
         lastFailure = null;
         retryAt = Instant.MIN;
+        refreshes++;
+        lastRefresh = now;
       }
       log.debug("FCM access token for {} refreshed; expires at {}", clientEmail,
           token.expiresAt());
@@ -229,6 +257,7 @@ public final class AccessTokenSource {
       inFlight = null;
       lastFailure = failure;
       retryAt = clock.instant().plus(RETRY_PAUSE);
+      failures++;
     }
     future.completeExceptionally(failure);
   }

@@ -1,0 +1,531 @@
+package dev.herald.benchmarks.race;
+
+import com.eatthepath.pushy.apns.ApnsClient;
+import com.eatthepath.pushy.apns.ApnsClientBuilder;
+import com.eatthepath.pushy.apns.DeliveryPriority;
+import com.eatthepath.pushy.apns.PushType;
+import com.eatthepath.pushy.apns.util.SimpleApnsPushNotification;
+import com.google.api.core.ApiFuture;
+import com.google.auth.oauth2.GoogleCredentials;
+import com.google.firebase.FirebaseApp;
+import com.google.firebase.FirebaseOptions;
+import com.google.firebase.messaging.FirebaseMessaging;
+import com.google.firebase.messaging.Message;
+import dev.herald.apns.ApnsNotification;
+import dev.herald.apns.ApnsPayload;
+import dev.herald.apns.ApnsProvider;
+import dev.herald.apns.ApnsPushType;
+import dev.herald.apns.ApnsSigningKey;
+import dev.herald.benchmarks.fcm.FcmSendBenchmark;
+import dev.herald.benchmarks.fcm.RedirectingTransport;
+import dev.herald.benchmarks.webpush.WebPushPeerBenchmark;
+import dev.herald.content.Notification;
+import dev.herald.fcm.FcmProvider;
+import dev.herald.fcm.ServiceAccount;
+import dev.herald.spi.PushMessage;
+import dev.herald.spi.SendResult;
+import dev.herald.subscription.ApnsAddress;
+import dev.herald.subscription.FcmAddress;
+import dev.herald.subscription.WebPushAddress;
+import dev.herald.testing.apns.MockApnsCredentials;
+import dev.herald.testing.webpush.MockSubscription;
+import dev.herald.testing.webpush.MockWebPushService;
+import dev.herald.webpush.VapidKeys;
+import dev.herald.webpush.WebPushProvider;
+import java.io.ByteArrayInputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.Security;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import okhttp3.tls.HandshakeCertificates;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+
+/**
+ * Herald raced against the clients teams use today, in one run, against servers none of the
+ * clients owns: Pushy 0.15.4 on Pushy's own {@code MockApnsServer} (accept-all), firebase-admin
+ * 9.11.0 on a plain Netty HTTP/2 answering server, webpush-java 5.1.2 on a plain HTTP/1.1
+ * answering server. The servers run in a child process ({@link RaceServers}), so this process's
+ * CPU time is the clients' (and the driver's, which is the same for both).
+ *
+ * <p>Per protocol, each client first sends a warm-up round, then rounds alternate: peer, Herald,
+ * peer, Herald… Each round sends the same pre-built messages with at most {@code inFlight}
+ * unanswered, checks that every one was accepted, and records throughput, process CPU time per
+ * message ({@code OperatingSystemMXBean.getProcessCpuTime()} / messages), how many threads used
+ * CPU during the round, and the median latency. The table shows each client's median round.
+ *
+ * <pre>
+ * mvn -q -pl benchmarks -am -DskipTests package
+ * java -cp benchmarks/target/benchmarks.jar dev.herald.benchmarks.race.PeerRace
+ * java -Drace.rounds=5 -Drace.only=apns -cp benchmarks/target/benchmarks.jar \
+ *     dev.herald.benchmarks.race.PeerRace
+ * </pre>
+ *
+ * <p>System properties: {@code race.rounds} (3 per client), {@code race.only} (apns,fcm,webpush),
+ * {@code race.apns.messages} (20000), {@code race.fcm.messages} (10000),
+ * {@code race.webpush.messages} (2000), {@code race.inFlight} (1000; Web Push 64),
+ * {@code race.apns.connections} (1).
+ */
+public final class PeerRace {
+  private PeerRace() {}
+
+  /** One raced client. */
+  private interface Client extends AutoCloseable {
+    String name();
+
+    /** Sends message {@code i}; completes with whether the server accepted it. */
+    CompletableFuture<Boolean> send(int i) throws Exception;
+
+    @Override
+    void close() throws Exception;
+  }
+
+  /** One measured round. */
+  record Round(String client, double perSecond, double cpuMicrosPerMessage, int threadsRan,
+      double p50Millis) {}
+
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private static final com.sun.management.OperatingSystemMXBean OS =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+  /**
+   * Runs the race and prints a Markdown table.
+   *
+   * @param args unused; see the class comment for the system properties
+   * @throws Exception when a client fails or a server does not start
+   */
+  public static void main(String[] args) throws Exception {
+    int rounds = Integer.getInteger("race.rounds", 3);
+    List<String> only = List.of(System.getProperty("race.only", "apns,fcm,webpush").split(","));
+    Path dir = Files.createTempDirectory("herald-race");
+    Process servers = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        RaceServers.class.getName(), dir.toString())
+        .inheritIO().start();
+    try {
+      long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (!Files.exists(dir.resolve("ready"))) {
+        if (!servers.isAlive() || System.nanoTime() > waitUntil) {
+          throw new IllegalStateException("the race servers did not start");
+        }
+        Thread.sleep(100);
+      }
+      Map<String, List<Round>> results = new LinkedHashMap<>();
+      int inFlight = Integer.getInteger("race.inFlight", 1000);
+      if (only.contains("apns")) {
+        int n = Integer.getInteger("race.apns.messages", 20_000);
+        int connections = Integer.getInteger("race.apns.connections", 1);
+        race("APNs, " + connections + " connection(s)", n, inFlight, rounds, results,
+            pushy(dir, n, connections), heraldApns(dir, n, connections));
+      }
+      if (only.contains("fcm")) {
+        int n = Integer.getInteger("race.fcm.messages", 10_000);
+        race("FCM", n, inFlight, rounds, results, firebaseAdmin(dir, n), heraldFcm(dir, n));
+      }
+      if (only.contains("webpush")) {
+        int n = Integer.getInteger("race.webpush.messages", 2_000);
+        int webInFlight = Integer.getInteger("race.webpush.inFlight", 64);
+        race("Web Push sends", n, webInFlight, rounds, results, webpushJava(dir),
+            heraldWebPush(dir));
+      }
+      print(results);
+    } finally {
+      servers.destroy();
+      servers.waitFor(10, TimeUnit.SECONDS);
+    }
+    System.exit(0); // peers leave non-daemon threads behind
+  }
+
+  private static void race(String title, int messages, int inFlight, int rounds,
+      Map<String, List<Round>> results, Client peer, Client herald) throws Exception {
+    try (peer; herald) {
+      System.out.printf(Locale.ROOT, "%s: %d messages per round, %d in flight%n", title,
+          messages, inFlight);
+      run(peer, messages / 5, inFlight); // warm-up
+      run(herald, messages / 5, inFlight);
+      List<Round> peerRounds = new ArrayList<>();
+      List<Round> heraldRounds = new ArrayList<>();
+      for (int r = 0; r < rounds; r++) {
+        peerRounds.add(report(run(peer, messages, inFlight)));
+        heraldRounds.add(report(run(herald, messages, inFlight)));
+      }
+      results.put(title + " | " + peer.name(), peerRounds);
+      results.put(title + " | " + herald.name(), heraldRounds);
+    }
+  }
+
+  private static Round report(Round r) {
+    System.out.printf(Locale.ROOT, "  %-22s %,10.0f /s  %7.1f µs CPU/msg  %4d threads ran  p50 %.1f ms%n",
+        r.client(), r.perSecond(), r.cpuMicrosPerMessage(), r.threadsRan(), r.p50Millis());
+    return r;
+  }
+
+  private static Round run(Client client, int messages, int inFlight) throws Exception {
+    Semaphore permits = new Semaphore(inFlight);
+    long[] latency = new long[messages];
+    AtomicInteger refused = new AtomicInteger();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    CountDownLatch done = new CountDownLatch(messages);
+    System.gc();
+    Map<Long, Long> threadCpu0 = threadCpu();
+    long cpu0 = OS.getProcessCpuTime();
+    long t0 = System.nanoTime();
+    for (int i = 0; i < messages; i++) {
+      permits.acquireUninterruptibly();
+      long start = System.nanoTime();
+      int index = i;
+      client.send(i).whenComplete((accepted, error) -> {
+        latency[index] = System.nanoTime() - start;
+        if (error != null) {
+          failure.compareAndSet(null, error);
+        } else if (!accepted) {
+          refused.incrementAndGet();
+        }
+        permits.release();
+        done.countDown();
+      });
+    }
+    if (!done.await(10, TimeUnit.MINUTES)) {
+      throw new IllegalStateException(client.name() + ": answers missing after 10 minutes");
+    }
+    long wall = System.nanoTime() - t0;
+    long cpu = OS.getProcessCpuTime() - cpu0;
+    int threadsRan = 0;
+    for (Map.Entry<Long, Long> t : threadCpu().entrySet()) {
+      if (t.getValue() > threadCpu0.getOrDefault(t.getKey(), 0L)) {
+        threadsRan++;
+      }
+    }
+    if (failure.get() != null || refused.get() > 0) {
+      throw new IllegalStateException(client.name() + ": " + refused.get() + " refused, failure "
+          + failure.get(), failure.get());
+    }
+    Arrays.sort(latency);
+    return new Round(client.name(), messages * 1e9 / wall, cpu / 1e3 / messages, threadsRan,
+        latency[messages / 2] / 1e6);
+  }
+
+  /**
+   * CPU time by live thread. A thread that used CPU during a round counts as one the client ran
+   * on (the driver's main thread included, for every client alike); idle threads another client
+   * left behind do not.
+   */
+  private static Map<Long, Long> threadCpu() {
+    Map<Long, Long> cpu = new java.util.HashMap<>();
+    for (long id : THREADS.getAllThreadIds()) {
+      long t = THREADS.getThreadCpuTime(id);
+      if (t >= 0) {
+        cpu.put(id, t);
+      }
+    }
+    return cpu;
+  }
+
+  private static void print(Map<String, List<Round>> results) {
+    System.out.println();
+    System.out.println("| protocol | client | messages/s | client CPU µs/msg | threads that ran"
+        + " | p50 latency ms |");
+    System.out.println("|---|---|---|---|---|---|");
+    for (Map.Entry<String, List<Round>> e : results.entrySet()) {
+      List<Round> rounds = new ArrayList<>(e.getValue());
+      rounds.sort((a, b) -> Double.compare(a.perSecond(), b.perSecond()));
+      Round median = rounds.get(rounds.size() / 2);
+      String[] title = e.getKey().split(" \\| ");
+      System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %.1f | %d | %.1f |%n", title[0],
+          title[1], median.perSecond(), median.cpuMicrosPerMessage(), median.threadsRan(),
+          median.p50Millis());
+    }
+  }
+
+  // ---- APNs
+
+  private static final String TOPIC = "com.example.casino";
+
+  private static String[] tokens(int n) {
+    Random random = new Random(1);
+    String[] tokens = new String[n];
+    for (int i = 0; i < n; i++) {
+      byte[] bytes = new byte[32];
+      random.nextBytes(bytes);
+      tokens[i] = HexFormat.of().formatHex(bytes);
+    }
+    return tokens;
+  }
+
+  private static String apnsPayloadJson() {
+    Random random = new Random(2);
+    StringBuilder body = new StringBuilder();
+    for (int i = 0; i < 1024; i++) {
+      body.append((char) ('a' + random.nextInt(26)));
+    }
+    return ApnsPayload.builder().alertBody(body.toString()).build().json();
+  }
+
+  private static final MockApnsCredentials.SigningKey KEY =
+      MockApnsCredentials.signingKey("TEAM123456", "KEY1234567");
+
+  private static Client heraldApns(Path dir, int n, int connections) throws Exception {
+    int port = Integer.parseInt(Files.readString(dir.resolve("apns-port")).strip());
+    ApnsProvider provider = ApnsProvider.builder()
+        .signingKey(ApnsSigningKey.of(KEY.privateKey(), KEY.teamId(), KEY.keyId()))
+        .endpoint("https://localhost:" + port)
+        .trustedCertificate(dir.resolve("apns.pem"))
+        .connections(connections)
+        .build();
+    String[] tokens = tokens(n);
+    ApnsPayload payload = ApnsPayload.ofJson(apnsPayloadJson());
+    Instant expiration = Instant.now().plus(1, ChronoUnit.DAYS);
+    ApnsNotification[] notifications = new ApnsNotification[n];
+    for (int i = 0; i < n; i++) {
+      notifications[i] = ApnsNotification.builder(ApnsAddress.production(tokens[i], TOPIC))
+          .pushType(ApnsPushType.ALERT).expiration(expiration).payload(payload).build();
+    }
+    return new Client() {
+      @Override
+      public String name() {
+        return "Herald";
+      }
+
+      @Override
+      public CompletableFuture<Boolean> send(int i) {
+        return provider.send(notifications[i])
+            .thenApply(r -> r.outcome() == SendResult.Outcome.ACCEPTED);
+      }
+
+      @Override
+      public void close() {
+        provider.close();
+      }
+    };
+  }
+
+  private static Client pushy(Path dir, int n, int connections) throws Exception {
+    int port = Integer.parseInt(Files.readString(dir.resolve("apns-port")).strip());
+    ApnsClient client = new ApnsClientBuilder()
+        .setApnsServer("localhost", port)
+        .setTrustedServerCertificateChain(dir.resolve("apns.pem").toFile())
+        .setSigningKey(new com.eatthepath.pushy.apns.auth.ApnsSigningKey(
+            KEY.keyId(), KEY.teamId(), KEY.privateKey()))
+        .setConcurrentConnections(connections)
+        .setUseAlpn(true)
+        .build();
+    String[] tokens = tokens(n);
+    String payload = apnsPayloadJson();
+    Instant expiration = Instant.now().plus(1, ChronoUnit.DAYS);
+    SimpleApnsPushNotification[] notifications = new SimpleApnsPushNotification[n];
+    for (int i = 0; i < n; i++) {
+      notifications[i] = new SimpleApnsPushNotification(tokens[i], TOPIC, payload, expiration,
+          DeliveryPriority.IMMEDIATE, PushType.ALERT);
+    }
+    return new Client() {
+      @Override
+      public String name() {
+        return "Pushy 0.15.4";
+      }
+
+      @Override
+      public CompletableFuture<Boolean> send(int i) {
+        return client.sendNotification(notifications[i]).thenApply(r -> r.isAccepted());
+      }
+
+      @Override
+      public void close() throws Exception {
+        client.close().get(30, TimeUnit.SECONDS);
+      }
+    };
+  }
+
+  // ---- FCM
+
+  private static Client heraldFcm(Path dir, int n) throws Exception {
+    FcmProvider provider = FcmProvider.builder()
+        .serviceAccount(ServiceAccount.fromJson(Files.readString(dir.resolve("fcm-account.json"))))
+        .baseUrl(Files.readString(dir.resolve("fcm-url")).strip())
+        .trustCertificate(dir.resolve("fcm.pem"))
+        .maxConcurrentRequests(Integer.getInteger("race.fcm.herald.maxConcurrentRequests", 500))
+        .build();
+    Notification notification = FcmSendBenchmark.notification();
+    Instant now = Instant.now();
+    PushMessage[] messages = new PushMessage[n];
+    for (int i = 0; i < n; i++) {
+      messages[i] = PushMessage.of("d-" + i, new FcmAddress(FcmSendBenchmark.token(i)),
+          notification, now);
+    }
+    return new Client() {
+      @Override
+      public String name() {
+        return "Herald";
+      }
+
+      @Override
+      public CompletableFuture<Boolean> send(int i) {
+        return provider.send(messages[i]).thenApply(r -> r instanceof SendResult.Accepted);
+      }
+
+      @Override
+      public void close() {
+        provider.close();
+      }
+    };
+  }
+
+  private static Client firebaseAdmin(Path dir, int n) throws Exception {
+    String baseUrl = Files.readString(dir.resolve("fcm-url")).strip();
+    String account = Files.readString(dir.resolve("fcm-account.json"));
+    HandshakeCertificates trust = new HandshakeCertificates.Builder()
+        .addPlatformTrustedCertificates()
+        .addTrustedCertificate(dev.herald.internal.Certificates.read(dir.resolve("fcm.pem"),
+            "fcm.pem").get(0))
+        .build();
+    RedirectingTransport transport = new RedirectingTransport(trust.sslContext(), baseUrl);
+    GoogleCredentials credentials = GoogleCredentials.fromStream(
+        new ByteArrayInputStream(account.getBytes(StandardCharsets.UTF_8)), () -> transport);
+    FirebaseApp app = FirebaseApp.initializeApp(FirebaseOptions.builder()
+        .setCredentials(credentials)
+        .setHttpTransport(transport)
+        .setProjectId("herald-bench")
+        .build(), "herald-race-" + UUID.randomUUID());
+    FirebaseMessaging messaging = FirebaseMessaging.getInstance(app);
+    Notification n0 = FcmSendBenchmark.notification();
+    Message[] messages = new Message[n];
+    for (int i = 0; i < n; i++) {
+      messages[i] = Message.builder()
+          .setToken(FcmSendBenchmark.token(i))
+          .setNotification(com.google.firebase.messaging.Notification.builder()
+              .setTitle(n0.title()).setBody(n0.body().orElseThrow()).build())
+          .putAllData(n0.data())
+          .putData("herald_delivery_id", "d-" + i)
+          .build();
+    }
+    return new Client() {
+      @Override
+      public String name() {
+        return "firebase-admin 9.11.0";
+      }
+
+      @Override
+      public CompletableFuture<Boolean> send(int i) {
+        ApiFuture<String> sent = messaging.sendAsync(messages[i]);
+        CompletableFuture<Boolean> result = new CompletableFuture<>();
+        sent.addListener(() -> {
+          try {
+            result.complete(sent.get() != null);
+          } catch (Exception e) {
+            result.completeExceptionally(e);
+          }
+        }, Runnable::run);
+        return result;
+      }
+
+      @Override
+      public void close() {
+        app.delete();
+      }
+    };
+  }
+
+  // ---- Web Push
+
+  private static final String SUBJECT = "mailto:bench@casino.example";
+  private static final VapidKeys VAPID = VapidKeys.generate();
+
+  private static MockSubscription subscriptionKeys() {
+    try (MockWebPushService unused = MockWebPushService.start()) {
+      return unused.newSubscription(); // any valid keys: nobody decrypts
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Client heraldWebPush(Path dir) throws Exception {
+    String endpoint = Files.readString(dir.resolve("webpush-endpoint")).strip();
+    MockSubscription keys = subscriptionKeys();
+    WebPushProvider provider = WebPushProvider.builder().vapid(VAPID, SUBJECT)
+        .allowHost("localhost").build();
+    PushMessage message = PushMessage.of("bench",
+        WebPushAddress.allowingHttp(endpoint, keys.p256dh(), keys.auth()),
+        WebPushPeerBenchmark.notification(),
+        Instant.now());
+    return new Client() {
+      @Override
+      public String name() {
+        return "Herald";
+      }
+
+      @Override
+      public CompletableFuture<Boolean> send(int i) {
+        return provider.send(message).thenApply(r -> r.outcome() == SendResult.Outcome.ACCEPTED);
+      }
+
+      @Override
+      public void close() {
+        provider.close();
+      }
+    };
+  }
+
+  private static Client webpushJava(Path dir) throws Exception {
+    if (Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) == null) {
+      Security.addProvider(new BouncyCastleProvider()); // webpush-java requires it
+    }
+    String endpoint = Files.readString(dir.resolve("webpush-endpoint")).strip();
+    MockSubscription keys = subscriptionKeys();
+    byte[] payload = dev.herald.webpush.internal.PayloadJson.of(PushMessage.of("bench",
+        WebPushAddress.allowingHttp(endpoint, keys.p256dh(), keys.auth()),
+        WebPushPeerBenchmark.notification(),
+        Instant.now()), null);
+    nl.martijndwars.webpush.Notification notification = nl.martijndwars.webpush.Notification
+        .builder().endpoint(endpoint).userPublicKey(keys.p256dh()).userAuth(keys.auth())
+        .payload(payload).ttl(3600).build();
+    nl.martijndwars.webpush.PushAsyncService service = new nl.martijndwars.webpush.PushAsyncService(
+        VAPID.publicKeyBase64Url(), VAPID.exportPrivateKeyBase64Url(), SUBJECT);
+    // Its send method declares AsyncHttpClient types kept in Maven's runtime scope.
+    Method send = nl.martijndwars.webpush.PushAsyncService.class.getMethod("send",
+        nl.martijndwars.webpush.Notification.class, nl.martijndwars.webpush.Encoding.class);
+    return new Client() {
+      @Override
+      public String name() {
+        return "webpush-java 5.1.2";
+      }
+
+      @Override
+      public CompletableFuture<Boolean> send(int i) throws Exception {
+        CompletableFuture<?> sent = (CompletableFuture<?>) send.invoke(service, notification,
+            nl.martijndwars.webpush.Encoding.AES128GCM);
+        return sent.thenApply(response -> {
+          try {
+            int status = (int) response.getClass().getMethod("getStatusCode").invoke(response);
+            return status == 201;
+          } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+      }
+
+      @Override
+      public void close() throws Exception {
+        WebPushPeerBenchmark.closeAsyncHttpClient(service);
+      }
+    };
+  }
+}

@@ -1,0 +1,78 @@
+package dev.herald.http2.internal;
+
+import dev.herald.http2.Http2Request;
+import dev.herald.http2.Http2Response;
+import io.netty.util.Timeout;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One request on its way: the future its caller holds, its deadline and its attempts. Its state
+ * moves QUEUED → ASSIGNED (a stream was reserved on a connection) → WRITTEN → DONE, and back to
+ * QUEUED when the server refused it unprocessed; every move is a compare-and-set, so exactly one
+ * of the answer, a failure and the deadline completes the future, and the deadline knows whether
+ * the request had been sent.
+ */
+public final class Exchange {
+  static final int QUEUED = 0;
+  static final int ASSIGNED = 1;
+  static final int WRITTEN = 2;
+  static final int DONE = 3;
+
+  final Http2Request request;
+  final CompletableFuture<Http2Response> future = new CompletableFuture<>();
+  final long deadlineNanos;
+  private final AtomicInteger state = new AtomicInteger(QUEUED);
+  volatile Timeout timeout;
+  /** The connection of the current attempt; written under the pool's lock. */
+  volatile Connection connection;
+  /** How many times the request was written; touched by one attempt at a time. */
+  int attempts;
+
+  Exchange(Http2Request request, long deadlineNanos) {
+    this.request = request;
+    this.deadlineNanos = deadlineNanos;
+  }
+
+  int state() {
+    return state.get();
+  }
+
+  boolean move(int from, int to) {
+    return state.compareAndSet(from, to);
+  }
+
+  /**
+   * Takes the exchange to DONE from whatever state it is in, unless it is DONE already.
+   *
+   * @return the state it was in, or DONE when another path completed it first
+   */
+  int finish() {
+    while (true) {
+      int s = state.get();
+      if (s == DONE || state.compareAndSet(s, DONE)) {
+        if (s != DONE) {
+          Timeout t = timeout;
+          if (t != null) {
+            t.cancel();
+          }
+        }
+        return s;
+      }
+    }
+  }
+
+  /** Completes with the answer, unless the deadline or a failure came first. */
+  void complete(Http2Response response) {
+    if (finish() != DONE) {
+      future.complete(response);
+    }
+  }
+
+  /** Fails, unless the exchange completed already. */
+  void fail(Throwable failure) {
+    if (finish() != DONE) {
+      future.completeExceptionally(failure);
+    }
+  }
+}
