@@ -214,15 +214,16 @@ public interface DeliveryStore {
   Optional<DispatchProgress> progress(String sourceId, String step);
 
   /**
-   * The player id an erased player's deliveries carry after {@link #erasePlayer}: no real id,
-   * so the records still count in their campaign's statistics but lead to nobody.
+   * How the player id of an erased player's delivery starts after {@link #erasePlayer}: the
+   * prefix and the delivery id, which leads to nobody, keeps each record's key distinct, and lets
+   * the records still count in their campaign's statistics.
    */
-  String ERASED_PLAYER_ID = "~erased~";
+  String ERASED_PLAYER_PREFIX = "~erased~";
 
   /**
    * Erases a player (the right to erasure): each of the player's delivery records is anonymised
-   * (player id {@link #ERASED_PLAYER_ID}, key {@code DeliveryRecord.key(source, step,
-   * ERASED_PLAYER_ID, deliveryId)}, no device id, message id or detail), keeping its source,
+   * (player id {@link #ERASED_PLAYER_PREFIX} followed by the delivery id, so its key changes
+   * with it; no device id, message id or detail), keeping its delivery id, source,
    * step, variant, type, state, times, click and conversions so that campaign statistics stay
    * correct; the player's events lose their player, device and detail, and are no longer found
    * by {@link #eventsOfPlayer}. Idempotent.

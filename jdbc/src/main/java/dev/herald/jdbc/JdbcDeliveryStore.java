@@ -447,8 +447,9 @@ public final class JdbcDeliveryStore implements DeliveryStore {
       }
       try (PreparedStatement ps = c.prepareStatement(sql.anonymise)) {
         for (String[] row : rows) {
-          ps.setString(1, DeliveryRecord.key(row[1], row[2], ERASED_PLAYER_ID, row[3]));
-          ps.setString(2, ERASED_PLAYER_ID);
+          String pseudonym = ERASED_PLAYER_PREFIX + row[3];
+          ps.setString(1, DeliveryRecord.key(row[1], row[2], pseudonym, ""));
+          ps.setString(2, pseudonym);
           ps.setString(3, row[0]);
           ps.addBatch();
         }

@@ -1,11 +1,13 @@
 package dev.herald.jdbc;
 
+import dev.herald.segmentation.SegmentStore;
 import dev.herald.spi.CampaignStore;
 import dev.herald.spi.DeliveryStore;
 import dev.herald.spi.SubscriptionStore;
 import dev.herald.spi.TriggerStore;
 import dev.herald.testing.CampaignStoreContract;
 import dev.herald.testing.DeliveryStoreContract;
+import dev.herald.testing.SegmentStoreContract;
 import dev.herald.testing.SubscriptionStoreContract;
 import dev.herald.testing.TriggerStoreContract;
 import org.junit.jupiter.api.Nested;
@@ -47,6 +49,18 @@ class JdbcStoresContractTest {
     protected CampaignStore newStore() {
       TestDatabase.truncate(schema);
       return new JdbcCampaignStore(TestDatabase.dataSource(), schema);
+    }
+  }
+
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS) // one schema per class, emptied per test
+  class SegmentStoreTest extends SegmentStoreContract {
+    private final String schema = TestDatabase.freshSchema("segments");
+
+    @Override
+    protected SegmentStore newStore() {
+      TestDatabase.truncate(schema);
+      return new JdbcSegmentStore(TestDatabase.dataSource(), schema);
     }
   }
 
