@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * The batch calls cost a few statements per batch, not per delivery: what makes a campaign run at
  * database speed. Counted through a DataSource that sees every statement and commit.
  */
+@org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS)
 class JdbcDeliveryStoreBatchTest {
   private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
   private static final int N = 1_200; // three chunks of at most 500
