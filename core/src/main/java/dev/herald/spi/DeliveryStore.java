@@ -242,7 +242,8 @@ public interface DeliveryStore {
   /**
    * Retention: deletes at most {@code maxRows} events that happened before {@code cutoff} and at
    * most {@code maxRows} delivery records created before it, so that one call is a bounded
-   * statement. Call it again until it returns 0 (as {@code dev.herald.Herald#purgeBefore} does).
+   * statement. Call it again until it returns 0 (as {@code dev.herald.Herald#deleteOlderThan}
+   * does).
    *
    * <p>The default throws {@link UnsupportedOperationException}.
    *

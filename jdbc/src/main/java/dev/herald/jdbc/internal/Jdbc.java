@@ -111,7 +111,9 @@ public final class Jdbc {
     if ("42P01".equals(e.getSQLState())) {
       hint = "; a table is missing: run HeraldSchema.migrate(dataSource) or add "
           + HeraldMigrations.LOCATION + " to your Flyway locations";
-    } else if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
+    } else if (e.getSQLState() != null
+        && (e.getSQLState().startsWith("08") || e.getSQLState().startsWith("57P0"))) {
+      // 08: connection exceptions; 57P01-57P03: the server shut down or terminated the session
       hint = "; the connection to the database failed";
     }
     return new HeraldStorageException(
