@@ -16,7 +16,6 @@ import dev.herald.spi.DeliveryStore;
 import dev.herald.subscription.Platform;
 import java.math.BigDecimal;
 import java.sql.Array;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -3,7 +3,6 @@ package dev.herald.jdbc.internal;
 import dev.herald.jdbc.HeraldStorageException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -110,15 +109,5 @@ public final class HeraldMigrations {
       }
       return null;
     });
-  }
-
-  /**
-   * Runs a check against a SQL state, for callers that handle the exception themselves.
-   *
-   * @param e an exception
-   * @return true when it says a relation is missing
-   */
-  public static boolean isMissingTable(SQLException e) {
-    return "42P01".equals(e.getSQLState());
   }
 }
