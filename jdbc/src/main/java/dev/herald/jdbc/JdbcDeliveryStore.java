@@ -22,6 +22,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -96,14 +97,21 @@ public final class JdbcDeliveryStore implements DeliveryStore {
       return List.of();
     }
     Set<String> inserted = new HashSet<>(records.size() * 2);
+    // Inserted in key order: two nodes claiming overlapping batches wait on each other's unique
+    // index entries in the same order, so they cannot deadlock.
+    List<DeliveryRecord> sorted = new ArrayList<>(records);
+    for (DeliveryRecord r : sorted) {
+      Checks.required(r, "records[]");
+    }
+    sorted.sort(Comparator.comparing(DeliveryRecord::key));
     // One transaction for the whole batch: one commit (one WAL flush) however many chunks.
     jdbc.inTransaction("claiming " + records.size() + " deliveries", c -> {
-      for (int from = 0; from < records.size(); from += BATCH) {
-        List<DeliveryRecord> chunk = records.subList(from, Math.min(records.size(), from + BATCH));
+      for (int from = 0; from < sorted.size(); from += BATCH) {
+        List<DeliveryRecord> chunk = sorted.subList(from, Math.min(sorted.size(), from + BATCH));
         try (PreparedStatement ps = c.prepareStatement(sql.claimRows(chunk.size()))) {
           int index = 1;
           for (DeliveryRecord r : chunk) {
-            index = bind(ps, index, Checks.required(r, "records[]"));
+            index = bind(ps, index, r);
           }
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {

@@ -106,4 +106,33 @@ class JdbcDeliveryStoreBatchTest {
     assertThat(counting.connections.get()).as("one short connection per page of 1000")
         .isEqualTo(2);
   }
+
+  @Test
+  void twoNodesClaimingOverlappingBatchesInOppositeOrdersGetEachKeyOnceAndNeverDeadlock()
+      throws Exception {
+    List<DeliveryRecord> records = records("race");
+    List<DeliveryRecord> reversed = new ArrayList<>(records);
+    java.util.Collections.reverse(reversed);
+    java.util.concurrent.ExecutorService nodes =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+    try {
+      var a = nodes.submit(() -> {
+        start.await();
+        return store.claimAll(records);
+      });
+      var b = nodes.submit(() -> {
+        start.await();
+        return store.claimAll(reversed);
+      });
+      List<Boolean> wonByA = a.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      List<Boolean> wonByB = b.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      for (int i = 0; i < N; i++) {
+        assertThat(wonByA.get(i) ^ wonByB.get(N - 1 - i)).as("record %d has one winner", i)
+            .isTrue();
+      }
+    } finally {
+      nodes.shutdownNow();
+    }
+  }
 }
