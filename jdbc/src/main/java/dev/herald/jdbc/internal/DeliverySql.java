@@ -103,10 +103,12 @@ public final class DeliverySql {
         + " message_id = NULL, detail = '' WHERE key = ?";
     anonymiseEvents = "UPDATE " + e + " SET player_id = NULL, device_id = NULL, detail = ''"
         + " WHERE player_id = ?";
+    // SKIP LOCKED: retention never waits on (or deadlocks with) a run changing an old row; it
+    // takes that row on its next batch.
     deleteEventsBefore = "DELETE FROM " + e + " WHERE seq IN (SELECT seq FROM " + e
-        + " WHERE at < ? LIMIT ?)";
+        + " WHERE at < ? LIMIT ? FOR UPDATE SKIP LOCKED)";
     deleteDeliveriesBefore = "DELETE FROM " + d + " WHERE key IN (SELECT key FROM " + d
-        + " WHERE created_at < ? LIMIT ?)";
+        + " WHERE created_at < ? LIMIT ? FOR UPDATE SKIP LOCKED)";
   }
 
   /**
