@@ -72,6 +72,7 @@ public final class Herald implements AutoCloseable {
   private final SubscriptionStore subscriptionStore;
   private final PlayerDirectory playerDirectory;
   private final DeliveryStore deliveryStore;
+  private final TriggerStore triggerStore;
   private final Scheduler scheduler;
   private final HeraldListener listener;
   private final Map<Platform, PushProvider> providers;
@@ -115,8 +116,8 @@ public final class Herald implements AutoCloseable {
     this.campaigns = new CampaignService(
         b.campaignStore != null ? b.campaignStore : new InMemoryCampaignStore(), dispatcher,
         engine);
-    this.triggers = new TriggerService(
-        b.triggerStore != null ? b.triggerStore : new InMemoryTriggerStore(), dispatcher, engine,
+    this.triggerStore = b.triggerStore != null ? b.triggerStore : new InMemoryTriggerStore();
+    this.triggers = new TriggerService(triggerStore, dispatcher, engine,
         analytics);
     this.transactional = new TransactionalService(dispatcher);
   }
@@ -232,6 +233,54 @@ public final class Herald implements AutoCloseable {
   public int recover() {
     checkOpen();
     return campaigns.recover() + triggers.recover();
+  }
+
+  /**
+   * Erases a player (the right to erasure) from every store Herald writes: their devices,
+   * addresses, status history and preferences ({@link SubscriptionStore#erasePlayer}), their
+   * delayed trigger sends, rule entries and activity ({@link TriggerStore#erasePlayer}), and
+   * their deliveries and events, which are anonymised so that campaign statistics stay correct
+   * ({@link DeliveryStore#erasePlayer}). A delayed send already armed finds its row gone and
+   * sends nothing. The host's own {@link PlayerDirectory} is the host's to erase.
+   *
+   * @param playerId the player
+   * @return what was erased
+   */
+  public PlayerErasure erasePlayer(String playerId) {
+    checkOpen();
+    Checks.nonBlank(playerId, "playerId");
+    // pending sends first: nothing new is sent while the rest goes
+    int pending = triggerStore.erasePlayer(playerId);
+    int devices = subscriptionStore.erasePlayer(playerId);
+    int deliveries = deliveryStore.erasePlayer(playerId);
+    return new PlayerErasure(devices, deliveries, pending);
+  }
+
+  /**
+   * Retention: deletes the events and delivery records older than {@code maxAge}, in batches of
+   * at most {@code batchSize} rows each ({@link DeliveryStore#deleteBefore}), so that no single
+   * statement or transaction grows with the backlog. Call it from a daily job.
+   *
+   * @param maxAge how long events and deliveries are kept, at least one day
+   * @param batchSize rows per batch, 1 to 100,000
+   * @return how many events and deliveries were deleted
+   */
+  public long deleteOlderThan(Duration maxAge, int batchSize) {
+    checkOpen();
+    Checks.required(maxAge, "maxAge");
+    if (maxAge.compareTo(Duration.ofDays(1)) < 0) {
+      throw new InvalidInputException("maxAge", "must be at least 1 day, got " + maxAge);
+    }
+    if (batchSize < 1 || batchSize > 100_000) {
+      throw new InvalidInputException("batchSize", "must be 1 to 100000, got " + batchSize);
+    }
+    java.time.Instant cutoff = clock.instant().minus(maxAge);
+    long total = 0;
+    int deleted;
+    while ((deleted = deliveryStore.deleteBefore(cutoff, batchSize)) > 0) {
+      total += deleted;
+    }
+    return total;
   }
 
   private void checkOpen() {

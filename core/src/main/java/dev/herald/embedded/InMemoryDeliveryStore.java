@@ -8,12 +8,13 @@ import dev.herald.spi.DeliveryStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
@@ -24,11 +25,13 @@ import java.util.stream.Stream;
 public final class InMemoryDeliveryStore implements DeliveryStore {
   private final Map<String, DeliveryRecord> byKey;
   private final Map<String, String> keyById;
-  private final Map<String, Queue<String>> keysBySource = new ConcurrentHashMap<>();
-  private final Map<String, Queue<String>> keysByStep = new ConcurrentHashMap<>();
+  /** Delivery ids (stable even when erasure re-keys a record) by source, and by step. */
+  private final Map<String, Set<String>> idsBySource = new ConcurrentHashMap<>();
+  private final Map<String, Set<String>> idsByStep = new ConcurrentHashMap<>();
   private final Map<String, List<String>> keysByPlayer;
+  /** Events in append order; each list is its own lock. */
   private final Map<String, List<DeliveryEvent>> eventsByPlayer;
-  private final Map<String, Queue<DeliveryEvent>> eventsBySource = new ConcurrentHashMap<>();
+  private final Map<String, List<DeliveryEvent>> eventsBySource = new ConcurrentHashMap<>();
   private final Map<String, DispatchProgress> progress = new ConcurrentHashMap<>();
 
   /** Creates an empty store. */
@@ -58,9 +61,10 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
       return false;
     }
     keyById.put(record.deliveryId(), key);
-    keysBySource.computeIfAbsent(record.sourceId(), k -> new ConcurrentLinkedQueue<>()).add(key);
-    keysByStep.computeIfAbsent(stepKey(record.sourceId(), record.step()),
-        k -> new ConcurrentLinkedQueue<>()).add(key);
+    idsBySource.computeIfAbsent(record.sourceId(), k -> ConcurrentHashMap.newKeySet())
+        .add(record.deliveryId());
+    idsByStep.computeIfAbsent(stepKey(record.sourceId(), record.step()),
+        k -> ConcurrentHashMap.newKeySet()).add(record.deliveryId());
     List<String> playerKeys = keysByPlayer.computeIfAbsent(record.playerId(), k -> new ArrayList<>());
     synchronized (playerKeys) {
       playerKeys.add(key);
@@ -103,14 +107,21 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
 
   @Override
   public Stream<DeliveryRecord> deliveriesOf(String sourceId) {
-    Queue<String> keys = keysBySource.get(sourceId);
-    return keys == null ? Stream.empty() : keys.stream().map(byKey::get);
+    return records(idsBySource.get(sourceId));
   }
 
   @Override
   public Stream<DeliveryRecord> deliveriesOf(String sourceId, String step) {
-    Queue<String> keys = keysByStep.get(stepKey(sourceId, step));
-    return keys == null ? Stream.empty() : keys.stream().map(byKey::get);
+    return records(idsByStep.get(stepKey(sourceId, step)));
+  }
+
+  private Stream<DeliveryRecord> records(Set<String> deliveryIds) {
+    if (deliveryIds == null) {
+      return Stream.empty();
+    }
+    // a record erased or deleted while the stream runs is skipped, not returned as null
+    return deliveryIds.stream().map(keyById::get).filter(Objects::nonNull).map(byKey::get)
+        .filter(Objects::nonNull);
   }
 
   private static String stepKey(String sourceId, String step) {
@@ -152,30 +163,50 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   @Override
   public void append(DeliveryEvent event) {
     Checks.required(event, "event");
-    eventsBySource.computeIfAbsent(event.sourceId(), k -> new ConcurrentLinkedQueue<>()).add(event);
-    event.playerId().ifPresent(player -> {
-      List<DeliveryEvent> events = eventsByPlayer.computeIfAbsent(player, k -> new ArrayList<>());
+    addTo(eventsBySource, event.sourceId(), event);
+    event.playerId().ifPresent(player -> addTo(eventsByPlayer, player, event));
+  }
+
+  private static void addTo(
+      Map<String, List<DeliveryEvent>> index, String id, DeliveryEvent event) {
+    while (true) {
+      List<DeliveryEvent> events = index.computeIfAbsent(id, k -> new ArrayList<>());
       synchronized (events) {
-        events.add(event);
+        // a list emptied and dropped by retention or erasure is no longer in the index
+        if (index.get(id) == events) {
+          events.add(event);
+          return;
+        }
       }
-    });
+    }
   }
 
   @Override
   public Stream<DeliveryEvent> eventsOfPlayer(String playerId) {
-    List<DeliveryEvent> events = eventsByPlayer.get(playerId);
-    if (events == null) {
-      return Stream.empty();
-    }
-    synchronized (events) {
-      return List.copyOf(events).stream();
-    }
+    return oldestFirst(eventsByPlayer.get(playerId));
   }
 
   @Override
   public Stream<DeliveryEvent> eventsOf(String sourceId) {
-    Queue<DeliveryEvent> events = eventsBySource.get(sourceId);
-    return events == null ? Stream.empty() : events.stream();
+    return oldestFirst(eventsBySource.get(sourceId));
+  }
+
+  /** By time, and in append order at equal times (a stable sort of the append order). */
+  private static Stream<DeliveryEvent> oldestFirst(List<DeliveryEvent> events) {
+    if (events == null) {
+      return Stream.empty();
+    }
+    List<DeliveryEvent> copy;
+    synchronized (events) {
+      copy = new ArrayList<>(events);
+    }
+    for (int i = 1; i < copy.size(); i++) {
+      if (copy.get(i).at().isBefore(copy.get(i - 1).at())) {
+        copy.sort(Comparator.comparing(DeliveryEvent::at)); // List.sort is stable
+        break;
+      }
+    }
+    return copy.stream();
   }
 
   @Override
@@ -187,5 +218,121 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   @Override
   public Optional<DispatchProgress> progress(String sourceId, String step) {
     return Optional.ofNullable(progress.get(stepKey(sourceId, step)));
+  }
+
+  @Override
+  public int erasePlayer(String playerId) {
+    Checks.nonBlank(playerId, "playerId");
+    int erased = 0;
+    List<String> keys = keysByPlayer.remove(playerId);
+    if (keys != null) {
+      List<String> copy;
+      synchronized (keys) {
+        copy = List.copyOf(keys);
+      }
+      for (String key : copy) {
+        DeliveryRecord r = byKey.remove(key);
+        if (r == null) {
+          continue;
+        }
+        DeliveryRecord anonymous = new DeliveryRecord(r.sourceId(), r.step(),
+            ERASED_PLAYER_PREFIX + r.deliveryId(),
+            Optional.empty(), r.platform(), r.deliveryId(), r.variant(), r.type(), r.category(),
+            r.state(), r.reason(), "", r.createdAt(), r.updatedAt(), r.attempts(),
+            r.httpStatus(), Optional.empty(), r.clickedAt(), r.conversions(),
+            r.conversionValue());
+        byKey.put(anonymous.key(), anonymous);
+        keyById.put(anonymous.deliveryId(), anonymous.key());
+        erased++;
+      }
+    }
+    List<DeliveryEvent> events = eventsByPlayer.remove(playerId);
+    if (events != null) {
+      Set<String> sources = new HashSet<>();
+      synchronized (events) {
+        events.forEach(e -> sources.add(e.sourceId()));
+      }
+      Optional<String> player = Optional.of(playerId);
+      for (String source : sources) {
+        List<DeliveryEvent> ofSource = eventsBySource.get(source);
+        if (ofSource != null) {
+          synchronized (ofSource) {
+            ofSource.replaceAll(e -> e.playerId().equals(player) ? anonymous(e) : e);
+          }
+        }
+      }
+    }
+    return erased;
+  }
+
+  private static DeliveryEvent anonymous(DeliveryEvent e) {
+    return new DeliveryEvent(e.type(), e.at(), e.sourceId(), e.step(), e.deliveryId(),
+        Optional.empty(), Optional.empty(), e.platform(), e.variant(), e.reason(), "",
+        e.httpStatus(), e.value());
+  }
+
+  @Override
+  public int deleteBefore(Instant cutoff, int maxRows) {
+    Checks.required(cutoff, "cutoff");
+    if (maxRows < 1) {
+      throw new dev.herald.InvalidInputException("maxRows", "must be at least 1, got " + maxRows);
+    }
+    int deleted = 0;
+    int events = 0;
+    for (List<DeliveryEvent> ofSource : eventsBySource.values()) {
+      if (events >= maxRows) {
+        break;
+      }
+      List<DeliveryEvent> removed = new ArrayList<>();
+      synchronized (ofSource) {
+        for (var it = ofSource.iterator(); it.hasNext() && events < maxRows; ) {
+          DeliveryEvent e = it.next();
+          if (e.at().isBefore(cutoff)) {
+            it.remove();
+            removed.add(e);
+            events++;
+          }
+        }
+      }
+      for (DeliveryEvent e : removed) {
+        e.playerId().map(eventsByPlayer::get).ifPresent(ofPlayer -> {
+          synchronized (ofPlayer) {
+            ofPlayer.remove(e);
+          }
+        });
+      }
+    }
+    deleted += events;
+    List<DeliveryRecord> old = new ArrayList<>();
+    for (DeliveryRecord r : byKey.values()) {
+      if (old.size() >= maxRows) {
+        break;
+      }
+      if (r.createdAt().isBefore(cutoff)) {
+        old.add(r);
+      }
+    }
+    for (DeliveryRecord r : old) {
+      if (byKey.remove(r.key()) == null) {
+        continue;
+      }
+      keyById.remove(r.deliveryId());
+      removeFrom(idsBySource.get(r.sourceId()), r.deliveryId());
+      removeFrom(idsByStep.get(stepKey(r.sourceId(), r.step())), r.deliveryId());
+      List<String> playerKeys = keysByPlayer.get(r.playerId());
+      if (playerKeys != null) {
+        synchronized (playerKeys) {
+          playerKeys.remove(r.key());
+        }
+      }
+      deleted++;
+    }
+    return deleted;
+  }
+
+  private static void removeFrom(Set<String> ids, String id) {
+    if (ids != null) {
+      ids.remove(id);
+    }
   }
 }

@@ -133,4 +133,20 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
     Checks.required(value, "preferences");
     preferences.put(value.playerId(), value);
   }
+
+  @Override
+  public int erasePlayer(String playerId) {
+    Checks.nonBlank(playerId, "playerId");
+    Map<String, Entry> byDevice = devices.remove(playerId);
+    int removed = 0;
+    if (byDevice != null) {
+      synchronized (byDevice) {
+        removed = byDevice.size();
+        byDevice.clear(); // a writer that already held this map now saves into nothing visible
+      }
+    }
+    owners.values().removeIf(owner -> owner.playerId().equals(playerId));
+    preferences.remove(playerId);
+    return removed;
+  }
 }

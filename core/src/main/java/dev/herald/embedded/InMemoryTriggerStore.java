@@ -71,4 +71,23 @@ public final class InMemoryTriggerStore implements TriggerStore {
   public Optional<Instant> lastActivity(String playerId, String eventType) {
     return Optional.ofNullable(activity.get(playerId + '\u0000' + eventType));
   }
+
+  @Override
+  public int erasePlayer(String playerId) {
+    Checks.nonBlank(playerId, "playerId");
+    int removed = 0;
+    Map<String, PendingTrigger> ofPlayer = pendingByPlayer.remove(playerId);
+    if (ofPlayer != null) {
+      for (String id : ofPlayer.keySet()) {
+        if (pending.remove(id) != null) {
+          removed++;
+        }
+      }
+    }
+    String entrySuffix = '\u0000' + playerId;
+    entries.keySet().removeIf(key -> key.endsWith(entrySuffix));
+    String activityPrefix = playerId + '\u0000';
+    activity.keySet().removeIf(key -> key.startsWith(activityPrefix));
+    return removed;
+  }
 }

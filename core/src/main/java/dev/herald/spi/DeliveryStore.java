@@ -212,4 +212,47 @@ public interface DeliveryStore {
    * @return the progress, or empty when the step never started
    */
   Optional<DispatchProgress> progress(String sourceId, String step);
+
+  /**
+   * How the player id of an erased player's delivery starts after {@link #erasePlayer}: the
+   * prefix and the delivery id, which leads to nobody, keeps each record's key distinct, and lets
+   * the records still count in their campaign's statistics.
+   */
+  String ERASED_PLAYER_PREFIX = "~erased~";
+
+  /**
+   * Erases a player (the right to erasure): each of the player's delivery records is anonymised
+   * (player id {@link #ERASED_PLAYER_PREFIX} followed by the delivery id, so its key changes
+   * with it; no device id, message id or detail), keeping its delivery id, source,
+   * step, variant, type, state, times, click and conversions so that campaign statistics stay
+   * correct; the player's events lose their player, device and detail, and are no longer found
+   * by {@link #eventsOfPlayer}. Idempotent.
+   *
+   * <p>The default throws {@link UnsupportedOperationException}: a store that keeps personal
+   * data must implement it ({@code dev.herald.testing.DeliveryStoreContract} checks it).
+   *
+   * @param playerId the player
+   * @return how many delivery records were anonymised
+   */
+  default int erasePlayer(String playerId) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " does not implement erasePlayer");
+  }
+
+  /**
+   * Retention: deletes at most {@code maxRows} events that happened before {@code cutoff} and at
+   * most {@code maxRows} delivery records created before it, so that one call is a bounded
+   * statement. Call it again until it returns 0 (as {@code dev.herald.Herald#deleteOlderThan}
+   * does).
+   *
+   * <p>The default throws {@link UnsupportedOperationException}.
+   *
+   * @param cutoff events and deliveries older than this go
+   * @param maxRows the most events, and the most deliveries, deleted by this call
+   * @return how many events and deliveries were deleted
+   */
+  default int deleteBefore(Instant cutoff, int maxRows) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " does not implement deleteBefore");
+  }
 }

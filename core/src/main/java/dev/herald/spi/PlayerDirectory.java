@@ -25,6 +25,12 @@ public interface PlayerDirectory {
    * segment evaluation. The caller closes the stream; implementations should page through their
    * storage rather than load everything.
    *
+   * <p>The order is Java's, not a language's: an SQL directory sorts with {@code ORDER BY
+   * player_id COLLATE "C"} (byte order; equal to {@code String.compareTo} for ids within the
+   * Basic Multilingual Plane), never the database's default collation such as
+   * {@code en_US.UTF-8}, which puts {@code "a1"} before {@code "A1"} and {@code "é"} before
+   * {@code "f"}. {@code dev.herald.testing.PlayerDirectoryContract} checks it.
+   *
    * @return the profiles, ordered by player id
    */
   Stream<PlayerProfile> all();

@@ -96,4 +96,20 @@ public interface SubscriptionStore {
    * @param preferences the new preferences
    */
   void savePreferences(PushPreferences preferences);
+
+  /**
+   * Erases a player (the right to erasure): removes the player's devices with their addresses
+   * and status history, the address ownerships the player holds, and the player's preferences.
+   * Idempotent.
+   *
+   * <p>The default throws {@link UnsupportedOperationException}: a store that keeps personal
+   * data must implement it ({@code dev.herald.testing.SubscriptionStoreContract} checks it).
+   *
+   * @param playerId the player
+   * @return how many devices were removed
+   */
+  default int erasePlayer(String playerId) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " does not implement erasePlayer");
+  }
 }

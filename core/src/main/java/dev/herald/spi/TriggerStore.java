@@ -81,4 +81,20 @@ public interface TriggerStore {
    * @return the instant, or empty when never reported
    */
   Optional<Instant> lastActivity(String playerId, String eventType);
+
+  /**
+   * Erases a player (the right to erasure): removes the player's delayed sends (so none of them
+   * fires: a firing first {@link #removePending removes} its send), rule entries and recorded
+   * activity. Idempotent.
+   *
+   * <p>The default throws {@link UnsupportedOperationException}: a store that keeps personal
+   * data must implement it ({@code dev.herald.testing.TriggerStoreContract} checks it).
+   *
+   * @param playerId the player
+   * @return how many delayed sends were removed
+   */
+  default int erasePlayer(String playerId) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " does not implement erasePlayer");
+  }
 }

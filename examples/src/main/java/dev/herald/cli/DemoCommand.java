@@ -1,6 +1,9 @@
 package dev.herald.cli;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.herald.examples.CasinoDemo;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -32,14 +35,55 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "Do not draw the progress bar.")
   boolean noProgress;
 
+  @Option(names = "--postgres",
+      description = "Keep everything in PostgreSQL: start an embedded one (herald-jdbc's stores).")
+  boolean postgres;
+
+  @Option(names = "--jdbc-url", paramLabel = "URL",
+      description = "Keep everything in this PostgreSQL 13+ database, in a new schema, e.g."
+          + " jdbc:postgresql://localhost/casino?user=herald&password=…")
+  String jdbcUrl;
+
   @Override
   public Integer call() throws Exception {
     if (players < 100 || players > 1_000_000) {
       throw new dev.herald.InvalidInputException("--players",
           "must be between 100 and 1000000, got " + players);
     }
+    if (postgres && jdbcUrl != null) {
+      throw new dev.herald.InvalidInputException("--jdbc-url",
+          "give either --postgres (an embedded database) or --jdbc-url, not both");
+    }
+    if (jdbcUrl != null && !jdbcUrl.startsWith("jdbc:postgresql:")) {
+      throw new dev.herald.InvalidInputException("--jdbc-url",
+          "must start with jdbc:postgresql: (PostgreSQL 13+ is the supported database)");
+    }
     PrintWriter out = spec.commandLine().getOut();
-    new CasinoDemo(out, players, seed, !noProgress).run();
+    if (!postgres && jdbcUrl == null) {
+      new CasinoDemo(out, players, seed, !noProgress).run();
+      out.flush();
+      return HeraldCommand.OK;
+    }
+    EmbeddedPostgres embedded = null;
+    try {
+      HikariConfig pool = new HikariConfig();
+      pool.setMaximumPoolSize(10);
+      if (postgres) {
+        out.println("Starting an embedded PostgreSQL …");
+        out.flush();
+        embedded = EmbeddedPostgres.builder().start();
+        pool.setDataSource(embedded.getPostgresDatabase());
+      } else {
+        pool.setJdbcUrl(jdbcUrl);
+      }
+      try (HikariDataSource dataSource = new HikariDataSource(pool)) {
+        new CasinoDemo(out, players, seed, !noProgress, dataSource).run();
+      }
+    } finally {
+      if (embedded != null) {
+        embedded.close();
+      }
+    }
     out.flush();
     return HeraldCommand.OK;
   }

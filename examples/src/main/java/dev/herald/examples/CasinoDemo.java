@@ -16,7 +16,20 @@ import dev.herald.dispatch.DispatchReport;
 import dev.herald.dispatch.DispatchRequest;
 import dev.herald.dispatch.DispatchSettings;
 import dev.herald.dispatch.Variant;
+import dev.herald.embedded.InMemoryCampaignStore;
 import dev.herald.embedded.InMemoryDeliveryStore;
+import dev.herald.embedded.InMemoryTriggerStore;
+import dev.herald.jdbc.HeraldSchema;
+import dev.herald.jdbc.JdbcCampaignStore;
+import dev.herald.jdbc.JdbcDeliveryStore;
+import dev.herald.jdbc.JdbcSegmentStore;
+import dev.herald.jdbc.JdbcSubscriptionStore;
+import dev.herald.jdbc.JdbcTriggerStore;
+import dev.herald.segmentation.SegmentStore;
+import dev.herald.spi.CampaignStore;
+import dev.herald.spi.DeliveryStore;
+import dev.herald.spi.SubscriptionStore;
+import dev.herald.spi.TriggerStore;
 import dev.herald.embedded.InMemoryPlayerDirectory;
 import dev.herald.embedded.InMemorySubscriptionStore;
 import dev.herald.embedded.ProfileComplianceGuard;
@@ -59,6 +72,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -94,6 +108,7 @@ public final class CasinoDemo {
   private final int playerCount;
   private final boolean progress;
   private final SplittableRandom random;
+  private final DataSource dataSource;
 
   /**
    * Creates the demo.
@@ -104,10 +119,25 @@ public final class CasinoDemo {
    * @param progress whether to draw a progress bar while the campaign sends
    */
   public CasinoDemo(PrintWriter out, int players, long seed, boolean progress) {
+    this(out, players, seed, progress, null);
+  }
+
+  /**
+   * Creates the demo on PostgreSQL: herald-jdbc's stores in a fresh schema of this database.
+   *
+   * @param out where to print
+   * @param players how many players to create
+   * @param seed the seed of the random data
+   * @param progress whether to draw a progress bar while the campaign sends
+   * @param dataSource the database, or null for the in-memory stores
+   */
+  public CasinoDemo(PrintWriter out, int players, long seed, boolean progress,
+      DataSource dataSource) {
     this.out = out;
     this.playerCount = players;
     this.progress = progress;
     this.random = new SplittableRandom(seed);
+    this.dataSource = dataSource;
   }
 
   /**
@@ -148,12 +178,33 @@ public final class CasinoDemo {
           .build();
 
       InMemoryPlayerDirectory players = new InMemoryPlayerDirectory();
-      InMemorySubscriptionStore subscriptions = new InMemorySubscriptionStore();
-      InMemoryDeliveryStore deliveries = new InMemoryDeliveryStore();
+      SubscriptionStore subscriptions;
+      DeliveryStore deliveries;
+      CampaignStore campaigns;
+      TriggerStore triggers;
+      SegmentStore segmentStore;
+      if (dataSource == null) {
+        subscriptions = new InMemorySubscriptionStore();
+        deliveries = new InMemoryDeliveryStore();
+        campaigns = new InMemoryCampaignStore();
+        triggers = new InMemoryTriggerStore();
+        segmentStore = SegmentStore.inMemory();
+      } else {
+        // a schema of its own per run, so that a second run on one database starts afresh
+        String schema = "herald_demo_" + System.currentTimeMillis();
+        HeraldSchema.migrate(dataSource, schema);
+        out.printf("Stores: PostgreSQL, schema %s%n", schema);
+        subscriptions = new JdbcSubscriptionStore(dataSource, schema);
+        deliveries = new JdbcDeliveryStore(dataSource, schema);
+        campaigns = new JdbcCampaignStore(dataSource, schema);
+        triggers = new JdbcTriggerStore(dataSource, schema);
+        segmentStore = new JdbcSegmentStore(dataSource, schema);
+      }
       Segmentation segments = Segmentation.builder()
           .players(players)
           .subscriptionStore(subscriptions)
           .pushActivity(PushActivity.fromDeliveryStore(deliveries))
+          .segmentStore(segmentStore)
           .clock(clock)
           .build();
       try (Herald herald = Herald.builder()
@@ -161,6 +212,8 @@ public final class CasinoDemo {
           .playerDirectory(players)
           .subscriptionStore(subscriptions)
           .deliveryStore(deliveries)
+          .campaignStore(campaigns)
+          .triggerStore(triggers)
           .audienceResolver(segments)
           .provider(webPush)
           .provider(fcm)
@@ -493,7 +546,7 @@ public final class CasinoDemo {
 
   // ------------------------------------------------------------------------------------- clicks
 
-  private void simulateClicks(Herald herald, InMemoryDeliveryStore deliveries) {
+  private void simulateClicks(Herald herald, DeliveryStore deliveries) {
     int clicks = 0;
     int conversions = 0;
     List<DeliveryRecord> delivered;

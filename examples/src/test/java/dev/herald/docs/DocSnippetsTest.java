@@ -56,10 +56,13 @@ class DocSnippetsTest {
       Pattern.compile("<!--\\s*given:(.*?)-->\\s*$", Pattern.DOTALL);
   private static final Pattern TYPE_DECLARATION = Pattern.compile(
       "^(@\\w+\\s+)*((public|protected|private|abstract|final|static|sealed|non-sealed)\\s+)*"
-          + "(class|record|interface|enum|@interface)\\s+\\w+.*");
+          + "(class|record|interface|enum|@interface)\\s+\\w+.*"
+          // or a method with at least one modifier: static Herald embed(DataSource ds) {
+          + "|^((public|protected|private|abstract|final|static)\\s+)+[\\w<>\\[\\],.? ]+\\s+\\w+\\s*\\(.*");
   private static final List<String> IMPORTS = List.of(
       "java.time.*", "java.util.*", "java.util.concurrent.*", "java.util.stream.*",
-      "java.nio.file.*", "org.junit.jupiter.api.*");
+      "java.nio.file.*", "java.util.concurrent.atomic.*", "javax.sql.DataSource",
+      "org.junit.jupiter.api.*");
 
   /** A java block: where it is, what it says, and what it is given. */
   record Snippet(Path file, int line, List<String> code, String given, int givenLine) {

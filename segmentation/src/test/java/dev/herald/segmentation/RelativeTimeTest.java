@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.embedded.InMemoryPlayerDirectory;
 import dev.herald.spi.PlayerProfile;
-import dev.herald.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -17,7 +16,7 @@ class RelativeTimeTest {
 
   @Test
   void beforeNowMinusSevenDaysFollowsTheClock() {
-    MutableClock clock = MutableClock.at("2026-03-15T12:00:00Z");
+    TestClock clock = TestClock.at("2026-03-15T12:00:00Z");
     InMemoryPlayerDirectory players = new InMemoryPlayerDirectory()
         .put(PlayerProfile.builder("p1")
             .attribute("last_deposit_at", Instant.parse("2026-03-10T12:00:00Z")).build());

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.herald.InvalidInputException;
-import dev.herald.testing.MutableClock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 class SegmentRegistryTest {
-  private final MutableClock clock = MutableClock.at("2026-03-15T12:00:00Z");
+  private final TestClock clock = TestClock.at("2026-03-15T12:00:00Z");
   private final AttributeCatalogue catalogue = AttributeCatalogue.casino();
   private final SegmentRegistry registry =
       new SegmentRegistry(SegmentStore.inMemory(), catalogue, clock);

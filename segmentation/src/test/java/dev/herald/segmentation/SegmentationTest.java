@@ -14,7 +14,6 @@ import dev.herald.subscription.ApnsAddress;
 import dev.herald.subscription.FcmAddress;
 import dev.herald.subscription.Platform;
 import dev.herald.subscription.Subscriptions;
-import dev.herald.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -28,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /** The facade over a real Herald: subscription state, player directory, clock. */
 class SegmentationTest {
-  private final MutableClock clock = MutableClock.at("2026-03-15T12:00:00Z");
+  private final TestClock clock = TestClock.at("2026-03-15T12:00:00Z");
   private final InMemoryPlayerDirectory players = new InMemoryPlayerDirectory();
   private Herald herald;
   private Segmentation segmentation;

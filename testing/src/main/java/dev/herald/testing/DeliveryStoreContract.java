@@ -12,9 +12,13 @@ import dev.herald.spi.DeliveryStore;
 import dev.herald.subscription.Platform;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,6 +34,19 @@ import org.junit.jupiter.api.Test;
  * and events survive round trips with every field, and the
  * queries return what the dispatcher and analytics rely on. Extend it and return a fresh, empty
  * store from {@link #newStore()}.
+ *
+ * <p>What it pins down where the SPI's words leave room:
+ * <ul>
+ *   <li><b>Event order.</b> "Oldest first" means ascending {@link DeliveryEvent#at()}, and events
+ *       with equal times in the order they were appended (a sequence column breaks ties, not the
+ *       database's whim).
+ *   <li><b>Time precision.</b> Every instant keeps at least microseconds: one with nanoseconds
+ *       reads back exactly or truncated to the microsecond (PostgreSQL's {@code timestamptz});
+ *       milliseconds are not enough.
+ *   <li><b>Streams</b> return every row however many pages they span.
+ *   <li><b>Erasure</b> anonymises a player's records and events and keeps the statistics;
+ *       <b>retention</b> deletes in bounded batches.
+ * </ul>
  */
 public abstract class DeliveryStoreContract {
   private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
@@ -224,5 +241,173 @@ public abstract class DeliveryStoreContract {
     DeliveryRecord stored = store.find(r.key()).orElseThrow();
     assertThat(stored.conversions()).isEqualTo(threads * each);
     assertThat(stored.conversionValue()).isEqualByComparingTo(BigDecimal.valueOf(threads * each));
+  }
+
+  @Test
+  void eventsAreOldestFirstAndInAppendOrderAtEqualTimes() {
+    DeliveryRecord r = record("c", "", "p", "d", DeliveryState.CLAIMED, T0);
+    // appended out of time order: the later event first
+    store.append(DeliveryEvent.of(EventType.PUSH_DELIVERED, T0.plusSeconds(2), r, "", "", 201));
+    store.append(DeliveryEvent.of(EventType.PUSH_SENT, T0.plusSeconds(1), r, "", "", 0));
+    // three at one instant: kept in append order, whatever their names or other fields
+    store.appendAll(List.of(
+        DeliveryEvent.of(EventType.PUSH_FAILED, T0.plusSeconds(3), r, "z", "", 500),
+        DeliveryEvent.of(EventType.CONVERSION, T0.plusSeconds(3), r, "a", "", 0),
+        DeliveryEvent.of(EventType.PUSH_CLICKED, T0.plusSeconds(3), r, "m", "", 0)));
+    List<EventType> expected = List.of(EventType.PUSH_SENT, EventType.PUSH_DELIVERED,
+        EventType.PUSH_FAILED, EventType.CONVERSION, EventType.PUSH_CLICKED);
+    assertThat(list(store.eventsOfPlayer("p"))).extracting(DeliveryEvent::type)
+        .containsExactlyElementsOf(expected);
+    assertThat(list(store.eventsOf("c"))).extracting(DeliveryEvent::type)
+        .containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void instantsKeepAtLeastMicroseconds() {
+    Instant precise = T0.plusNanos(123_456_789);
+    DeliveryRecord r = new DeliveryRecord("c", "", "p", Optional.of("d"),
+        Optional.of(Platform.APNS), DeliveryRecord.newDeliveryId(), "A",
+        NotificationType.VIP_OFFER, "vip", DeliveryState.DELIVERED, "", "", precise,
+        precise.plusNanos(1_000), 1, 200, Optional.of("m"), Optional.of(precise.plusNanos(2_000)),
+        0, BigDecimal.ZERO);
+    store.claim(r);
+    DeliveryRecord read = store.find(r.key()).orElseThrow();
+    assertThat(read.createdAt()).as("createdAt: microseconds at least")
+        .isIn(precise, precise.truncatedTo(ChronoUnit.MICROS));
+    assertThat(read.updatedAt()).isIn(precise.plusNanos(1_000),
+        precise.plusNanos(1_000).truncatedTo(ChronoUnit.MICROS));
+    assertThat(read.clickedAt().orElseThrow()).isIn(precise.plusNanos(2_000),
+        precise.plusNanos(2_000).truncatedTo(ChronoUnit.MICROS));
+    store.append(DeliveryEvent.of(EventType.PUSH_SENT, precise, r, "", "", 0));
+    assertThat(list(store.eventsOf("c")).get(0).at())
+        .isIn(precise, precise.truncatedTo(ChronoUnit.MICROS));
+    // two instants one microsecond apart stay apart and in order
+    store.claim(record("later", "", "p", "d", DeliveryState.CLAIMED,
+        precise.truncatedTo(ChronoUnit.MICROS).plusNanos(1_000)));
+    assertThat(store.deliveriesOfPlayer("p", precise.truncatedTo(ChronoUnit.MICROS)
+        .plusNanos(1_000))).extracting(DeliveryRecord::sourceId).containsExactly("later");
+  }
+
+  @Test
+  void batchesClaimModifyAndAppendAsTheSingleCallsDo() {
+    DeliveryRecord existing = record("c", "", "p0", "d", DeliveryState.CLAIMED, T0);
+    store.claim(existing);
+    List<DeliveryRecord> batch = new ArrayList<>();
+    batch.add(record("c", "", "p0", "d", DeliveryState.CLAIMED, T0)); // key taken
+    for (int i = 1; i <= 3; i++) {
+      batch.add(record("c", "", "p" + i, "d", DeliveryState.CLAIMED, T0));
+    }
+    assertThat(store.claimAll(batch)).containsExactly(false, true, true, true);
+    assertThat(store.find(existing.key())).contains(existing);
+    assertThat(store.claimAll(List.of())).isEmpty();
+
+    List<String> keys = List.of(batch.get(3).key(), "no|such|key|", batch.get(1).key());
+    List<DeliveryRecord> written = store.modifyAll(keys, r -> r.withOutcome(
+        DeliveryState.DELIVERED, "", "", T0.plusSeconds(1), 1, 200, "m-" + r.playerId()));
+    assertThat(written).extracting(DeliveryRecord::playerId).containsExactly("p3", "p1");
+    assertThat(store.find(batch.get(1).key()).orElseThrow().messageId()).contains("m-p1");
+    assertThat(store.find(batch.get(2).key()).orElseThrow().state())
+        .isEqualTo(DeliveryState.CLAIMED);
+
+    store.appendAll(List.of(
+        DeliveryEvent.of(EventType.PUSH_SENT, T0, batch.get(1), "", "", 0),
+        DeliveryEvent.of(EventType.PUSH_DELIVERED, T0.plusSeconds(1), batch.get(1), "", "", 200)));
+    assertThat(list(store.eventsOfPlayer("p1"))).extracting(DeliveryEvent::type)
+        .containsExactly(EventType.PUSH_SENT, EventType.PUSH_DELIVERED);
+  }
+
+  @Test
+  void streamsReturnEveryRowAcrossManyPages() {
+    int count = 2_345; // more than one page of any sensible page size
+    List<DeliveryRecord> records = new ArrayList<>(count);
+    List<DeliveryEvent> events = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      DeliveryRecord r = record("big", i % 2 == 0 ? "s1" : "s2", "p" + i, "d",
+          DeliveryState.CLAIMED, T0);
+      records.add(r);
+      events.add(DeliveryEvent.of(EventType.PUSH_SENT, T0.plusMillis(i / 3), r, "", "", 0));
+    }
+    store.claimAll(records);
+    store.appendAll(events);
+    Set<String> keys = new HashSet<>();
+    list(store.deliveriesOf("big")).forEach(r -> keys.add(r.key()));
+    assertThat(keys).hasSize(count);
+    assertThat(list(store.deliveriesOf("big", "s2"))).hasSize(count / 2)
+        .allSatisfy(r -> assertThat(r.step()).isEqualTo("s2"));
+    assertThat(list(store.eventsOf("big"))).extracting(e -> e.playerId().orElseThrow())
+        .containsExactlyElementsOf(events.stream().map(e -> e.playerId().orElseThrow()).toList());
+  }
+
+  @Test
+  void erasingAPlayerAnonymisesTheirRecordsAndEventsAndKeepsTheStatistics() {
+    DeliveryRecord mine = record("c", "", "alice", "phone", DeliveryState.CLAIMED, T0);
+    DeliveryRecord theirs = record("c", "", "bob", "phone", DeliveryState.CLAIMED, T0);
+    store.claimAll(List.of(mine, theirs));
+    store.modify(mine.key(), r -> r.withOutcome(DeliveryState.DELIVERED, "", "token abc",
+        T0.plusSeconds(1), 1, 200, "msg-1").withClick(T0.plusSeconds(9))
+        .withConversion(BigDecimal.TEN));
+    store.append(DeliveryEvent.of(EventType.PUSH_SENT, T0, mine, "", "alice's phone", 0));
+    store.append(DeliveryEvent.of(EventType.PUSH_SENT, T0, theirs, "", "", 0));
+
+    assertThat(store.erasePlayer("alice")).isEqualTo(1);
+
+    assertThat(store.find(mine.key())).isEmpty();
+    assertThat(store.deliveriesOfPlayer("alice", Instant.EPOCH)).isEmpty();
+    assertThat(store.lastClicked("alice", Instant.EPOCH)).isEmpty();
+    assertThat(list(store.eventsOfPlayer("alice"))).isEmpty();
+    DeliveryRecord erased = store.findById(mine.deliveryId()).orElseThrow();
+    assertThat(erased.playerId())
+        .isEqualTo(DeliveryStore.ERASED_PLAYER_PREFIX + mine.deliveryId());
+    assertThat(store.find(erased.key())).contains(erased);
+    assertThat(erased.deviceId()).isEmpty();
+    assertThat(erased.messageId()).isEmpty();
+    assertThat(erased.detail()).isEmpty();
+    // what the statistics count is kept
+    assertThat(erased.state()).isEqualTo(DeliveryState.DELIVERED);
+    assertThat(erased.variant()).isEqualTo("A");
+    assertThat(erased.clickedAt()).contains(T0.plusSeconds(9));
+    assertThat(erased.conversions()).isEqualTo(1);
+    assertThat(erased.conversionValue()).isEqualByComparingTo(BigDecimal.TEN);
+    assertThat(list(store.deliveriesOf("c"))).hasSize(2)
+        .noneMatch(r -> r.playerId().equals("alice"));
+    List<DeliveryEvent> audit = list(store.eventsOf("c"));
+    assertThat(audit).hasSize(2).noneMatch(e -> e.playerId().equals(Optional.of("alice")))
+        .noneMatch(e -> e.detail().contains("alice"));
+    // bob is untouched; a second erasure finds nothing
+    assertThat(store.find(theirs.key())).contains(theirs);
+    assertThat(list(store.eventsOfPlayer("bob"))).hasSize(1);
+    assertThat(store.erasePlayer("alice")).isZero();
+  }
+
+  @Test
+  void retentionDeletesOldEventsAndDeliveriesInBoundedBatches() {
+    Instant old = T0.minus(Duration.ofDays(40));
+    List<DeliveryRecord> records = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      DeliveryRecord r = record("old", "", "p" + i, "d", DeliveryState.DELIVERED, old);
+      records.add(r);
+      store.append(DeliveryEvent.of(EventType.PUSH_SENT, old, r, "", "", 0));
+    }
+    DeliveryRecord recent = record("new", "", "p0", "d", DeliveryState.DELIVERED, T0);
+    records.add(recent);
+    store.claimAll(records);
+    store.append(DeliveryEvent.of(EventType.PUSH_SENT, T0, recent, "", "", 0));
+
+    Instant cutoff = T0.minus(Duration.ofDays(30));
+    int first = store.deleteBefore(cutoff, 2);
+    assertThat(first).as("one call deletes at most 2 events and 2 deliveries").isBetween(1, 4);
+    int total = first;
+    int calls = 1;
+    int deleted;
+    while ((deleted = store.deleteBefore(cutoff, 2)) > 0) {
+      assertThat(deleted).isLessThanOrEqualTo(4);
+      total += deleted;
+      assertThat(++calls).as("retention terminates").isLessThan(20);
+    }
+    assertThat(total).isEqualTo(10);
+    assertThat(list(store.deliveriesOf("old"))).isEmpty();
+    assertThat(list(store.eventsOf("old"))).isEmpty();
+    assertThat(store.find(recent.key())).contains(recent);
+    assertThat(list(store.eventsOf("new"))).hasSize(1);
   }
 }

@@ -73,6 +73,25 @@ public abstract class PlayerDirectoryContract {
     }
   }
 
+  /**
+   * Ids whose order differs between a language collation (PostgreSQL's {@code en_US.UTF-8},
+   * MySQL's default, ICU) and {@link String#compareTo}: case, punctuation and accented letters.
+   * An SQL directory must {@code ORDER BY player_id COLLATE "C"} (byte order, which equals
+   * {@code String.compareTo} for ids within the Basic Multilingual Plane); under the database's
+   * default collation the segment index build finds its input out of order.
+   */
+  @Test
+  void ordersIdsByJavaStringOrderNotByALanguageCollation() {
+    List<String> ids = List.of("b", "B", "a-2", "a1", "A1", "a_1", "\u00e9", "f", "Z", "10", "9",
+        "\u00c9a", "ea");
+    PlayerDirectory directory = directoryWith(
+        ids.stream().map(id -> PlayerProfile.builder(id).build()).toList());
+    List<String> expected = ids.stream().sorted().toList(); // String.compareTo
+    try (Stream<PlayerProfile> all = directory.all()) {
+      assertThat(all.map(PlayerProfile::playerId)).containsExactlyElementsOf(expected);
+    }
+  }
+
   @Test
   void emptyDirectoryStreamsNothing() {
     try (Stream<PlayerProfile> all = directoryWith(List.of()).all()) {

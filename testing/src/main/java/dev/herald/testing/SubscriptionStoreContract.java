@@ -15,6 +15,7 @@ import dev.herald.subscription.StatusChange;
 import dev.herald.subscription.TransitionReason;
 import dev.herald.subscription.WebPushAddress;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -41,6 +42,12 @@ import org.junit.jupiter.api.Test;
  * {@link SubscriptionStore#saveDevice} and {@link SubscriptionStore#compareAndSetOwner} (including
  * under concurrent writers: no lost updates), and that history is appended with, and only with, a
  * successful save.
+ *
+ * <p>Instants keep at least microseconds (one with nanoseconds reads back exactly or truncated to
+ * the microsecond); a Web Push endpoint on {@code http:}, accepted through
+ * {@link WebPushAddress#allowingHttp} (a local push service), reads back as such rather than
+ * failing the {@code https} check; {@link SubscriptionStore#erasePlayer} removes everything
+ * the store holds about a player and nothing about anyone else.
  */
 public abstract class SubscriptionStoreContract {
   private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
@@ -235,5 +242,67 @@ public abstract class SubscriptionStoreContract {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void anHttpWebPushEndpointReadsBackAsAllowingHttp() {
+    WebPushAddress local = WebPushAddress.allowingHttp(
+        "http://localhost:8080/push/abc", P256DH, "BTBZMqHH6r4Tts7J_aSIgg");
+    Device d = device("p", "web", Platform.WEB_PUSH).status(PushStatus.ALLOWED).address(local)
+        .addressEpoch(1).addressSince(T0).version(1).build();
+    assertThat(store.saveDevice(d, 0, Optional.empty())).isTrue();
+    assertThat(store.findDevice("p", "web")).contains(d);
+    assertThat(store.devicesOf("p")).containsExactly(d);
+  }
+
+  @Test
+  void instantsKeepAtLeastMicroseconds() {
+    Instant precise = T0.plusNanos(987_654_321);
+    Device d = device("p", "d", Platform.FCM).createdAt(precise)
+        .statusChangedAt(precise.plusNanos(1_000)).lastSeenAt(precise.plusNanos(2_000))
+        .version(1).build();
+    store.saveDevice(d, 0, Optional.of(new StatusChange("p", "d", Optional.empty(),
+        PushStatus.ASK, TransitionReason.DEVICE_REGISTERED, precise, "")));
+    Device read = store.findDevice("p", "d").orElseThrow();
+    assertThat(read.createdAt()).isIn(precise, precise.truncatedTo(ChronoUnit.MICROS));
+    assertThat(read.statusChangedAt()).isIn(precise.plusNanos(1_000),
+        precise.plusNanos(1_000).truncatedTo(ChronoUnit.MICROS));
+    assertThat(read.lastSeenAt()).isIn(precise.plusNanos(2_000),
+        precise.plusNanos(2_000).truncatedTo(ChronoUnit.MICROS));
+    assertThat(store.history("p", "d").get(0).at())
+        .isIn(precise, precise.truncatedTo(ChronoUnit.MICROS));
+  }
+
+  @Test
+  void erasingAPlayerRemovesTheirDevicesHistoryAddressesAndPreferences() {
+    FcmAddress alicesToken = new FcmAddress("alice-token");
+    FcmAddress bobsToken = new FcmAddress("bob-token");
+    for (String player : List.of("alice", "bob")) {
+      FcmAddress token = player.equals("alice") ? alicesToken : bobsToken;
+      Device d = device(player, "phone", Platform.FCM).status(PushStatus.ALLOWED).address(token)
+          .addressEpoch(1).addressSince(T0).version(1).build();
+      store.saveDevice(d, 0, Optional.of(change(player, "phone", PushStatus.ALLOWED)));
+      store.saveDevice(device(player, "tablet", Platform.FCM).version(1).build(), 0,
+          Optional.of(change(player, "tablet", PushStatus.ASK)));
+      store.compareAndSetOwner(0, new AddressOwner(token.key(), player, "phone", 1));
+      store.savePreferences(new PushPreferences(player, true, Set.of("vip"), T0));
+    }
+
+    assertThat(store.erasePlayer("alice")).isEqualTo(2);
+
+    assertThat(store.devicesOf("alice")).isEmpty();
+    assertThat(store.findDevice("alice", "phone")).isEmpty();
+    assertThat(store.history("alice", "phone")).isEmpty();
+    assertThat(store.history("alice", "tablet")).isEmpty();
+    assertThat(store.ownerOf(alicesToken.key())).isEmpty();
+    assertThat(store.preferences("alice")).isEmpty();
+    assertThat(store.devicesOf("bob")).hasSize(2);
+    assertThat(store.history("bob", "phone")).hasSize(1);
+    assertThat(store.ownerOf(bobsToken.key())).isPresent();
+    assertThat(store.preferences("bob")).isPresent();
+    assertThat(store.erasePlayer("alice")).isZero();
+    // the address can be claimed afresh
+    assertThat(store.compareAndSetOwner(0, new AddressOwner(alicesToken.key(), "carol", "d", 1)))
+        .isTrue();
   }
 }

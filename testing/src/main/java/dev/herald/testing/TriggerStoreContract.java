@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.herald.spi.PendingTrigger;
 import dev.herald.spi.TriggerStore;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -104,5 +105,39 @@ public abstract class TriggerStoreContract {
     store.recordActivity("alice", "DEPOSIT", T0.plusSeconds(50));
     assertThat(store.lastActivity("alice", "LOGIN")).contains(T0.plusSeconds(5));
     assertThat(store.lastActivity("bob", "LOGIN")).isEmpty();
+  }
+
+  @Test
+  void erasingAPlayerRemovesTheirDelayedSendsEntriesAndActivity() {
+    store.savePending(pending("a1", "alice"));
+    store.savePending(pending("a2", "alice"));
+    store.savePending(pending("b1", "bob"));
+    store.recordEntry("r", "alice", T0);
+    store.recordEntry("r", "bob", T0);
+    store.recordActivity("alice", "LOGIN", T0);
+    store.recordActivity("bob", "LOGIN", T0);
+
+    assertThat(store.erasePlayer("alice")).isEqualTo(2);
+
+    assertThat(store.pendingOf("alice")).isEmpty();
+    assertThat(store.removePending("a1")).as("a firing after erasure finds nothing").isFalse();
+    try (Stream<PendingTrigger> all = store.allPending()) {
+      assertThat(all.map(PendingTrigger::id)).containsExactly("b1");
+    }
+    assertThat(store.lastEntry("r", "alice")).isEmpty();
+    assertThat(store.lastActivity("alice", "LOGIN")).isEmpty();
+    assertThat(store.lastEntry("r", "bob")).contains(T0);
+    assertThat(store.lastActivity("bob", "LOGIN")).contains(T0);
+    assertThat(store.erasePlayer("alice")).isZero();
+  }
+
+  @Test
+  void instantsKeepAtLeastMicroseconds() {
+    Instant precise = T0.plusNanos(555_444_333);
+    store.recordActivity("alice", "LOGIN", precise);
+    store.recordActivity("alice", "LOGIN", precise.truncatedTo(ChronoUnit.MILLIS));
+    assertThat(store.lastActivity("alice", "LOGIN").orElseThrow())
+        .as("the later of two instants 444 microseconds apart")
+        .isIn(precise, precise.truncatedTo(ChronoUnit.MICROS));
   }
 }

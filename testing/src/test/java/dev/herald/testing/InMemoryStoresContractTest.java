@@ -5,6 +5,7 @@ import dev.herald.embedded.InMemoryDeliveryStore;
 import dev.herald.embedded.InMemoryPlayerDirectory;
 import dev.herald.embedded.InMemorySubscriptionStore;
 import dev.herald.embedded.InMemoryTriggerStore;
+import dev.herald.segmentation.SegmentStore;
 import dev.herald.spi.CampaignStore;
 import dev.herald.spi.DeliveryStore;
 import dev.herald.spi.PlayerDirectory;
@@ -48,6 +49,14 @@ class InMemoryStoresContractTest {
     @Override
     protected CampaignStore newStore() {
       return new InMemoryCampaignStore();
+    }
+  }
+
+  @Nested
+  class SegmentStoreTest extends SegmentStoreContract {
+    @Override
+    protected SegmentStore newStore() {
+      return SegmentStore.inMemory();
     }
   }
 

@@ -1,0 +1,580 @@
+package dev.herald.jdbc;
+
+import dev.herald.analytics.DeliveryEvent;
+import dev.herald.analytics.DeliveryRecord;
+import dev.herald.analytics.DeliveryState;
+import dev.herald.analytics.DispatchProgress;
+import dev.herald.analytics.EventType;
+import dev.herald.content.NotificationType;
+import dev.herald.content.Purpose;
+import dev.herald.internal.Checks;
+import dev.herald.jdbc.internal.DeliverySql;
+import dev.herald.jdbc.internal.HeraldMigrations;
+import dev.herald.jdbc.internal.Jdbc;
+import dev.herald.jdbc.internal.Pages;
+import dev.herald.spi.DeliveryStore;
+import dev.herald.subscription.Platform;
+import java.math.BigDecimal;
+import java.sql.Array;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+
+/**
+ * A {@link DeliveryStore} on PostgreSQL 13+: tables {@code herald_delivery},
+ * {@code herald_delivery_event} and {@code herald_dispatch_progress} (see docs/storage.md).
+ *
+ * <p>A claim is {@code INSERT … ON CONFLICT (key) DO NOTHING RETURNING key}, so exactly one of
+ * several concurrent claimers wins; {@link #claimAll} does the same for up to {@value #BATCH}
+ * rows per statement. {@link #modify} and {@link #modifyAll} read under {@code SELECT … FOR UPDATE}
+ * and write in the same short transaction. Streams page by key on their own short connections.
+ * Instants are kept to the microsecond (truncated). Thread-safe; holds no connection between
+ * calls.
+ */
+public final class JdbcDeliveryStore implements DeliveryStore {
+  /** Rows per multi-row statement: 23 parameters a row stays well under PostgreSQL's 32767. */
+  static final int BATCH = 500;
+
+  private final Jdbc jdbc;
+  private final DeliverySql sql;
+
+  /**
+   * A store over the tables in the connections' default schema ({@code search_path}).
+   *
+   * @param dataSource the database; its connections are taken per call and given back
+   * @throws HeraldStorageException when the schema is missing, at another version or lacks a table
+   */
+  public JdbcDeliveryStore(DataSource dataSource) {
+    this(dataSource, null);
+  }
+
+  /**
+   * A store over the tables in a named schema.
+   *
+   * @param dataSource the database; its connections are taken per call and given back
+   * @param schema the schema {@link HeraldSchema#migrate(DataSource, String)} migrated, or null
+   *     for the connections' default
+   * @throws HeraldStorageException when the schema is missing, at another version or lacks a table
+   */
+  public JdbcDeliveryStore(DataSource dataSource, String schema) {
+    Checks.required(dataSource, "dataSource");
+    this.jdbc = new Jdbc(dataSource, "JdbcDeliveryStore");
+    this.sql = new DeliverySql(HeraldMigrations.prefix(schema));
+    HeraldMigrations.check(jdbc, schema,
+        "herald_delivery", "herald_delivery_event", "herald_dispatch_progress");
+  }
+
+  @Override
+  public boolean claim(DeliveryRecord record) {
+    Checks.required(record, "record");
+    return jdbc.read("claiming a delivery", c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.claim)) {
+        bind(ps, 1, record);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next();
+        }
+      }
+    });
+  }
+
+  @Override
+  public List<Boolean> claimAll(List<DeliveryRecord> records) {
+    Checks.required(records, "records");
+    if (records.isEmpty()) {
+      return List.of();
+    }
+    Set<String> inserted = new HashSet<>(records.size() * 2);
+    // Inserted in key order: two nodes claiming overlapping batches wait on each other's unique
+    // index entries in the same order, so they cannot deadlock.
+    List<DeliveryRecord> sorted = new ArrayList<>(records);
+    for (DeliveryRecord r : sorted) {
+      Checks.required(r, "records[]");
+    }
+    sorted.sort(Comparator.comparing(DeliveryRecord::key));
+    // One transaction for the whole batch: one commit (one WAL flush) however many chunks.
+    jdbc.inTransaction("claiming " + records.size() + " deliveries", c -> {
+      for (int from = 0; from < sorted.size(); from += BATCH) {
+        List<DeliveryRecord> chunk = sorted.subList(from, Math.min(sorted.size(), from + BATCH));
+        try (PreparedStatement ps = c.prepareStatement(sql.claimRows(chunk.size()))) {
+          int index = 1;
+          for (DeliveryRecord r : chunk) {
+            index = bind(ps, index, r);
+          }
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              inserted.add(rs.getString(1));
+            }
+          }
+        }
+      }
+      return null;
+    });
+    List<Boolean> result = new ArrayList<>(records.size());
+    for (DeliveryRecord r : records) {
+      result.add(inserted.contains(r.key()));
+    }
+    return result;
+  }
+
+  @Override
+  public void update(DeliveryRecord record) {
+    Checks.required(record, "record");
+    int rows = jdbc.read("updating a delivery", c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.update)) {
+        bindUpdate(ps, record);
+        return ps.executeUpdate();
+      }
+    });
+    if (rows == 0) {
+      throw new IllegalArgumentException(
+          "no delivery with key " + record.key() + " to update; claim it first");
+    }
+  }
+
+  @Override
+  public Optional<DeliveryRecord> modify(String key, UnaryOperator<DeliveryRecord> change) {
+    Checks.required(change, "change");
+    if (key == null) {
+      return Optional.empty();
+    }
+    return jdbc.inTransaction("modifying a delivery", c -> {
+      DeliveryRecord current;
+      try (PreparedStatement ps = c.prepareStatement(sql.findForUpdate)) {
+        ps.setString(1, key);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return Optional.<DeliveryRecord>empty();
+          }
+          current = record(rs);
+        }
+      }
+      DeliveryRecord changed = changed(key, current, change);
+      try (PreparedStatement ps = c.prepareStatement(sql.update)) {
+        bindUpdate(ps, changed);
+        ps.executeUpdate();
+      }
+      return Optional.of(changed);
+    });
+  }
+
+  @Override
+  public List<DeliveryRecord> modifyAll(List<String> keys, UnaryOperator<DeliveryRecord> change) {
+    Checks.required(keys, "keys");
+    Checks.required(change, "change");
+    if (keys.isEmpty()) {
+      return List.of();
+    }
+    Map<String, DeliveryRecord> written = new HashMap<>(keys.size() * 2);
+    for (int from = 0; from < keys.size(); from += BATCH) {
+      List<String> chunk = keys.subList(from, Math.min(keys.size(), from + BATCH));
+      // Per chunk: lock the rows (in key order), change them, write them back, commit.
+      jdbc.inTransaction("modifying " + chunk.size() + " deliveries", c -> {
+        List<DeliveryRecord> changed = new ArrayList<>(chunk.size());
+        Array array = c.createArrayOf("text", chunk.toArray());
+        try (PreparedStatement ps = c.prepareStatement(sql.findAllForUpdate)) {
+          ps.setArray(1, array);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              DeliveryRecord current = record(rs);
+              changed.add(changed(current.key(), current, change));
+            }
+          }
+        } finally {
+          array.free();
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql.update)) {
+          for (DeliveryRecord r : changed) {
+            bindUpdate(ps, r);
+            ps.addBatch();
+          }
+          ps.executeBatch();
+        }
+        for (DeliveryRecord r : changed) {
+          written.put(r.key(), r);
+        }
+        return null;
+      });
+    }
+    List<DeliveryRecord> result = new ArrayList<>(written.size());
+    for (String key : keys) {
+      DeliveryRecord r = written.get(key);
+      if (r != null) {
+        result.add(r);
+      }
+    }
+    return result;
+  }
+
+  private static DeliveryRecord changed(
+      String key, DeliveryRecord current, UnaryOperator<DeliveryRecord> change) {
+    DeliveryRecord changed = Checks.required(change.apply(current), "change result");
+    if (!changed.key().equals(key)) {
+      throw new IllegalArgumentException(
+          "change: must keep the key " + key + ", gave " + changed.key());
+    }
+    return changed;
+  }
+
+  @Override
+  public Optional<DeliveryRecord> find(String key) {
+    return key == null ? Optional.empty() : one("reading a delivery", sql.find, key);
+  }
+
+  @Override
+  public Optional<DeliveryRecord> findById(String deliveryId) {
+    return deliveryId == null ? Optional.empty()
+        : one("reading a delivery by id", sql.findById, deliveryId);
+  }
+
+  private Optional<DeliveryRecord> one(String what, String query, String value) {
+    return jdbc.read(what, c -> {
+      try (PreparedStatement ps = c.prepareStatement(query)) {
+        ps.setString(1, value);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(record(rs)) : Optional.<DeliveryRecord>empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public Stream<DeliveryRecord> deliveriesOf(String sourceId) {
+    Checks.required(sourceId, "sourceId");
+    return Pages.<DeliveryRecord, DeliveryRecord>stream((after, limit) ->
+        jdbc.read("reading the deliveries of a source", c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.pageOfSource)) {
+            ps.setString(1, sourceId);
+            ps.setString(2, after == null ? "" : after.step());
+            ps.setString(3, after == null ? "" : after.key());
+            ps.setInt(4, limit);
+            return records(ps);
+          }
+        }), r -> r);
+  }
+
+  @Override
+  public Stream<DeliveryRecord> deliveriesOf(String sourceId, String step) {
+    Checks.required(sourceId, "sourceId");
+    Checks.required(step, "step");
+    return Pages.<DeliveryRecord, String>stream((after, limit) ->
+        jdbc.read("reading the deliveries of a step", c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.pageOfStep)) {
+            ps.setString(1, sourceId);
+            ps.setString(2, step);
+            ps.setString(3, after == null ? "" : after);
+            ps.setInt(4, limit);
+            return records(ps);
+          }
+        }), DeliveryRecord::key);
+  }
+
+  @Override
+  public List<DeliveryRecord> deliveriesOfPlayer(String playerId, Instant since) {
+    Checks.required(since, "since");
+    if (playerId == null) {
+      return List.of();
+    }
+    return jdbc.read("reading a player's deliveries", c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.ofPlayerSince)) {
+        ps.setString(1, playerId);
+        Jdbc.setInstant(ps, 2, since);
+        return records(ps);
+      }
+    });
+  }
+
+  @Override
+  public Optional<DeliveryRecord> lastClicked(String playerId, Instant since) {
+    Checks.required(since, "since");
+    if (playerId == null) {
+      return Optional.empty();
+    }
+    return jdbc.read("reading a player's last click", c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.lastClicked)) {
+        ps.setString(1, playerId);
+        Jdbc.setInstant(ps, 2, since);
+        List<DeliveryRecord> found = records(ps);
+        return found.isEmpty() ? Optional.<DeliveryRecord>empty() : Optional.of(found.get(0));
+      }
+    });
+  }
+
+  @Override
+  public void append(DeliveryEvent event) {
+    appendAll(List.of(Checks.required(event, "event")));
+  }
+
+  @Override
+  public void appendAll(List<DeliveryEvent> events) {
+    Checks.required(events, "events");
+    if (events.isEmpty()) {
+      return;
+    }
+    jdbc.inTransaction("appending " + events.size() + " events", c -> {
+      for (int from = 0; from < events.size(); from += BATCH) {
+        List<DeliveryEvent> chunk = events.subList(from, Math.min(events.size(), from + BATCH));
+        try (PreparedStatement ps = c.prepareStatement(sql.appendRows(chunk.size()))) {
+          int i = 1;
+          for (DeliveryEvent e : chunk) {
+            Checks.required(e, "events[]");
+            ps.setString(i++, e.type().name());
+            Jdbc.setInstant(ps, i++, e.at());
+            ps.setString(i++, e.sourceId());
+            ps.setString(i++, e.step());
+            Jdbc.setText(ps, i++, e.deliveryId().orElse(null));
+            Jdbc.setText(ps, i++, e.playerId().orElse(null));
+            Jdbc.setText(ps, i++, e.deviceId().orElse(null));
+            Jdbc.setText(ps, i++, e.platform().map(Enum::name).orElse(null));
+            Jdbc.setText(ps, i++, e.variant().orElse(null));
+            ps.setString(i++, e.reason());
+            ps.setString(i++, e.detail());
+            ps.setInt(i++, e.httpStatus());
+            if (e.value().isPresent()) {
+              ps.setBigDecimal(i++, e.value().get());
+            } else {
+              ps.setNull(i++, Types.NUMERIC);
+            }
+          }
+          ps.executeUpdate();
+        }
+      }
+      return null;
+    });
+  }
+
+  /** Where a page of events ended: (at, seq). */
+  private record EventCursor(Instant at, long seq) {}
+
+  /** An event with its sequence number, for the cursor. */
+  private record SequencedEvent(DeliveryEvent event, Instant at, long seq) {}
+
+  @Override
+  public Stream<DeliveryEvent> eventsOfPlayer(String playerId) {
+    if (playerId == null) {
+      return Stream.empty();
+    }
+    return events("reading a player's events", sql.eventsOfPlayerPage, playerId);
+  }
+
+  @Override
+  public Stream<DeliveryEvent> eventsOf(String sourceId) {
+    if (sourceId == null) {
+      return Stream.empty();
+    }
+    return events("reading a source's events", sql.eventsOfSourcePage, sourceId);
+  }
+
+  private Stream<DeliveryEvent> events(String what, String query, String id) {
+    return Pages.<SequencedEvent, EventCursor>stream((after, limit) -> jdbc.read(what, c -> {
+      try (PreparedStatement ps = c.prepareStatement(query)) {
+        ps.setString(1, id);
+        if (after == null) {
+          // Before any instant PostgreSQL can hold, and before any sequence number.
+          ps.setObject(2, "-infinity", Types.OTHER);
+          ps.setLong(3, Long.MIN_VALUE);
+        } else {
+          Jdbc.setInstant(ps, 2, after.at());
+          ps.setLong(3, after.seq());
+        }
+        ps.setInt(4, limit);
+        List<SequencedEvent> page = new ArrayList<>(limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            DeliveryEvent e = event(rs);
+            page.add(new SequencedEvent(e, e.at(), rs.getLong("seq")));
+          }
+        }
+        return page;
+      }
+    }), s -> new EventCursor(s.at(), s.seq())).map(SequencedEvent::event);
+  }
+
+  @Override
+  public void saveProgress(DispatchProgress value) {
+    Checks.required(value, "progress");
+    jdbc.read("saving dispatch progress", c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.saveProgress)) {
+        ps.setString(1, value.sourceId());
+        ps.setString(2, value.step());
+        Jdbc.setInstant(ps, 3, value.startedAt());
+        Jdbc.setText(ps, 4, value.cursor().orElse(null));
+        Jdbc.setInstant(ps, 5, value.completedAt().orElse(null));
+        return ps.executeUpdate();
+      }
+    });
+  }
+
+  @Override
+  public Optional<DispatchProgress> progress(String sourceId, String step) {
+    if (sourceId == null || step == null) {
+      return Optional.empty();
+    }
+    return jdbc.read("reading dispatch progress", c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.progress)) {
+        ps.setString(1, sourceId);
+        ps.setString(2, step);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return Optional.<DispatchProgress>empty();
+          }
+          return Optional.of(new DispatchProgress(rs.getString("source_id"), rs.getString("step"),
+              Jdbc.instant(rs, "started_at"), Optional.ofNullable(rs.getString("cursor")),
+              Jdbc.optionalInstant(rs, "completed_at")));
+        }
+      }
+    });
+  }
+
+  @Override
+  public int erasePlayer(String playerId) {
+    Checks.nonBlank(playerId, "playerId");
+    return jdbc.inTransaction("erasing a player's deliveries", c -> {
+      List<String[]> rows = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(sql.erasableOfPlayer)) {
+        ps.setString(1, playerId);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            rows.add(new String[] {rs.getString("key"), rs.getString("source_id"),
+                rs.getString("step"), rs.getString("delivery_id")});
+          }
+        }
+      }
+      try (PreparedStatement ps = c.prepareStatement(sql.anonymise)) {
+        for (String[] row : rows) {
+          String pseudonym = ERASED_PLAYER_PREFIX + row[3];
+          ps.setString(1, DeliveryRecord.key(row[1], row[2], pseudonym, ""));
+          ps.setString(2, pseudonym);
+          ps.setString(3, row[0]);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      try (PreparedStatement ps = c.prepareStatement(sql.anonymiseEvents)) {
+        ps.setString(1, playerId);
+        ps.executeUpdate();
+      }
+      return rows.size();
+    });
+  }
+
+  @Override
+  public int deleteBefore(Instant cutoff, int maxRows) {
+    Checks.required(cutoff, "cutoff");
+    if (maxRows < 1) {
+      throw new dev.herald.InvalidInputException("maxRows", "must be at least 1, got " + maxRows);
+    }
+    return jdbc.inTransaction("deleting old events and deliveries", c -> {
+      int deleted = 0;
+      for (String query : List.of(sql.deleteEventsBefore, sql.deleteDeliveriesBefore)) {
+        try (PreparedStatement ps = c.prepareStatement(query)) {
+          Jdbc.setInstant(ps, 1, cutoff);
+          ps.setInt(2, maxRows);
+          deleted += ps.executeUpdate();
+        }
+      }
+      return deleted;
+    });
+  }
+
+  // Rows ---------------------------------------------------------------------------------------
+
+  private static int bind(PreparedStatement ps, int i, DeliveryRecord r) throws SQLException {
+    ps.setString(i++, r.key());
+    return bindFields(ps, i, r);
+  }
+
+  private static void bindUpdate(PreparedStatement ps, DeliveryRecord r) throws SQLException {
+    int i = bindFields(ps, 1, r);
+    ps.setString(i, r.key());
+  }
+
+  /** Binds every column after the key, in {@link DeliverySql#COLUMNS} order. */
+  private static int bindFields(PreparedStatement ps, int i, DeliveryRecord r)
+      throws SQLException {
+    ps.setString(i++, r.deliveryId());
+    ps.setString(i++, r.sourceId());
+    ps.setString(i++, r.step());
+    ps.setString(i++, r.playerId());
+    Jdbc.setText(ps, i++, r.deviceId().orElse(null));
+    Jdbc.setText(ps, i++, r.platform().map(Enum::name).orElse(null));
+    ps.setString(i++, r.variant());
+    ps.setString(i++, r.type().name());
+    ps.setString(i++, r.type().purpose().name());
+    ps.setString(i++, r.type().category());
+    ps.setString(i++, r.category());
+    ps.setString(i++, r.state().name());
+    ps.setString(i++, r.reason());
+    ps.setString(i++, r.detail());
+    Jdbc.setInstant(ps, i++, r.createdAt());
+    Jdbc.setInstant(ps, i++, r.updatedAt());
+    ps.setInt(i++, r.attempts());
+    ps.setInt(i++, r.httpStatus());
+    Jdbc.setText(ps, i++, r.messageId().orElse(null));
+    Jdbc.setInstant(ps, i++, r.clickedAt().orElse(null));
+    ps.setInt(i++, r.conversions());
+    ps.setBigDecimal(i++, r.conversionValue());
+    return i;
+  }
+
+  private static List<DeliveryRecord> records(PreparedStatement ps) throws SQLException {
+    List<DeliveryRecord> result = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        result.add(record(rs));
+      }
+    }
+    return result;
+  }
+
+  private static DeliveryRecord record(ResultSet rs) throws SQLException {
+    String platform = rs.getString("platform");
+    BigDecimal value = rs.getBigDecimal("conversion_value");
+    return new DeliveryRecord(rs.getString("source_id"), rs.getString("step"),
+        rs.getString("player_id"), Optional.ofNullable(rs.getString("device_id")),
+        platform == null ? Optional.empty() : Optional.of(Platform.valueOf(platform)),
+        rs.getString("delivery_id"), rs.getString("variant"),
+        type(rs), rs.getString("category"),
+        DeliveryState.valueOf(rs.getString("state")), rs.getString("reason"),
+        rs.getString("detail"), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"),
+        rs.getInt("attempts"), rs.getInt("http_status"),
+        Optional.ofNullable(rs.getString("message_id")), Jdbc.optionalInstant(rs, "clicked_at"),
+        rs.getInt("conversions"), value);
+  }
+
+  private static NotificationType type(ResultSet rs) throws SQLException {
+    String name = rs.getString("type");
+    for (NotificationType builtIn : NotificationType.builtIns()) {
+      if (builtIn.name().equals(name)) {
+        return builtIn;
+      }
+    }
+    return NotificationType.custom(name, Purpose.valueOf(rs.getString("type_purpose")),
+        rs.getString("type_category"));
+  }
+
+  private static DeliveryEvent event(ResultSet rs) throws SQLException {
+    String platform = rs.getString("platform");
+    return new DeliveryEvent(EventType.valueOf(rs.getString("type")), Jdbc.instant(rs, "at"),
+        rs.getString("source_id"), rs.getString("step"),
+        Optional.ofNullable(rs.getString("delivery_id")),
+        Optional.ofNullable(rs.getString("player_id")),
+        Optional.ofNullable(rs.getString("device_id")),
+        platform == null ? Optional.empty() : Optional.of(Platform.valueOf(platform)),
+        Optional.ofNullable(rs.getString("variant")), rs.getString("reason"),
+        rs.getString("detail"), rs.getInt("http_status"),
+        Optional.ofNullable(rs.getBigDecimal("value")));
+  }
+}

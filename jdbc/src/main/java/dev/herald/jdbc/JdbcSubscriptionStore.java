@@ -1,0 +1,373 @@
+package dev.herald.jdbc;
+
+import dev.herald.internal.Checks;
+import dev.herald.jdbc.internal.HeraldMigrations;
+import dev.herald.jdbc.internal.Jdbc;
+import dev.herald.jdbc.internal.SubscriptionSql;
+import dev.herald.spi.SubscriptionStore;
+import dev.herald.subscription.AddressOwner;
+import dev.herald.subscription.ApnsAddress;
+import dev.herald.subscription.ApnsEnvironment;
+import dev.herald.subscription.Device;
+import dev.herald.subscription.DeviceAddress;
+import dev.herald.subscription.FcmAddress;
+import dev.herald.subscription.Invalidation;
+import dev.herald.subscription.Platform;
+import dev.herald.subscription.PushPreferences;
+import dev.herald.subscription.PushStatus;
+import dev.herald.subscription.StatusChange;
+import dev.herald.subscription.TransitionReason;
+import dev.herald.subscription.WebPushAddress;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import javax.sql.DataSource;
+
+/**
+ * A {@link SubscriptionStore} on PostgreSQL 13+: tables {@code herald_device},
+ * {@code herald_status_change}, {@code herald_address_owner} and {@code herald_preferences} (see
+ * docs/storage.md).
+ *
+ * <p>{@link #saveDevice} is a compare-and-set on the version column ({@code INSERT … ON CONFLICT
+ * DO NOTHING} for a new device, {@code UPDATE … WHERE version = ?} otherwise) with the history row
+ * in the same transaction; {@link #compareAndSetOwner} does the same on the epoch. Web Push
+ * endpoints on {@code http:} (local push services in tests) read back as
+ * {@link WebPushAddress#allowingHttp}. Instants are kept to the microsecond. Thread-safe.
+ */
+public final class JdbcSubscriptionStore implements SubscriptionStore {
+  private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
+  private final Jdbc jdbc;
+  private final SubscriptionSql sql;
+
+  /**
+   * A store over the tables in the connections' default schema.
+   *
+   * @param dataSource the database
+   * @throws HeraldStorageException when the schema is missing, at another version or lacks a table
+   */
+  public JdbcSubscriptionStore(DataSource dataSource) {
+    this(dataSource, null);
+  }
+
+  /**
+   * A store over the tables in a named schema.
+   *
+   * @param dataSource the database
+   * @param schema the schema, or null for the connections' default
+   * @throws HeraldStorageException when the schema is missing, at another version or lacks a table
+   */
+  public JdbcSubscriptionStore(DataSource dataSource, String schema) {
+    Checks.required(dataSource, "dataSource");
+    this.jdbc = new Jdbc(dataSource, "JdbcSubscriptionStore");
+    this.sql = new SubscriptionSql(HeraldMigrations.prefix(schema));
+    HeraldMigrations.check(jdbc, schema, "herald_device", "herald_status_change",
+        "herald_address_owner", "herald_preferences");
+  }
+
+  @Override
+  public Optional<Device> findDevice(String playerId, String deviceId) {
+    if (playerId == null || deviceId == null) {
+      return Optional.empty();
+    }
+    return jdbc.read("reading a device", c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.findDevice)) {
+        ps.setString(1, playerId);
+        ps.setString(2, deviceId);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(device(rs)) : Optional.<Device>empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public List<Device> devicesOf(String playerId) {
+    if (playerId == null) {
+      return List.of();
+    }
+    return jdbc.read("reading a player's devices", c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.devicesOf)) {
+        ps.setString(1, playerId);
+        List<Device> devices = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            devices.add(device(rs));
+          }
+        }
+        return List.copyOf(devices);
+      }
+    });
+  }
+
+  @Override
+  public boolean saveDevice(Device next, long expectedVersion, Optional<StatusChange> change) {
+    Checks.required(next, "device");
+    Checks.required(change, "change");
+    if (next.version() != expectedVersion + 1) {
+      throw new IllegalArgumentException("device.version must be expectedVersion + 1 = "
+          + (expectedVersion + 1) + ", got " + next.version());
+    }
+    return jdbc.inTransaction("saving a device", c -> {
+      int rows;
+      if (expectedVersion == 0) {
+        try (PreparedStatement ps = c.prepareStatement(sql.insertDevice)) {
+          ps.setString(1, next.playerId());
+          ps.setString(2, next.deviceId());
+          bindDevice(ps, 3, next);
+          rows = ps.executeUpdate();
+        }
+      } else {
+        try (PreparedStatement ps = c.prepareStatement(sql.updateDevice)) {
+          int i = bindDevice(ps, 1, next);
+          ps.setString(i++, next.playerId());
+          ps.setString(i++, next.deviceId());
+          ps.setLong(i, expectedVersion);
+          rows = ps.executeUpdate();
+        }
+      }
+      if (rows == 1 && change.isPresent()) {
+        appendHistory(c, change.get());
+      }
+      return rows == 1;
+    });
+  }
+
+  private void appendHistory(Connection c, StatusChange change) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql.appendHistory)) {
+      ps.setString(1, change.playerId());
+      ps.setString(2, change.deviceId());
+      Jdbc.setText(ps, 3, change.from().map(Enum::name).orElse(null));
+      ps.setString(4, change.to().name());
+      ps.setString(5, change.reason().name());
+      Jdbc.setInstant(ps, 6, change.at());
+      ps.setString(7, change.detail());
+      ps.executeUpdate();
+    }
+  }
+
+  /** Binds platform … version (everything after the two ids), in column order. */
+  private static int bindDevice(PreparedStatement ps, int i, Device d) throws SQLException {
+    ps.setString(i++, d.platform().name());
+    ps.setString(i++, d.status().name());
+    DeviceAddress address = d.address().orElse(null);
+    String text = null;
+    byte[] p256dh = null;
+    byte[] auth = null;
+    String topic = null;
+    String environment = null;
+    if (address instanceof FcmAddress fcm) {
+      text = fcm.token();
+    } else if (address instanceof ApnsAddress apns) {
+      text = apns.deviceToken();
+      topic = apns.topic();
+      environment = apns.environment().name();
+    } else if (address instanceof WebPushAddress web) {
+      text = web.endpoint().toString();
+      p256dh = web.p256dh();
+      auth = web.auth();
+    }
+    Jdbc.setText(ps, i++, text);
+    setBytes(ps, i++, p256dh);
+    setBytes(ps, i++, auth);
+    Jdbc.setText(ps, i++, topic);
+    Jdbc.setText(ps, i++, environment);
+    ps.setLong(i++, d.addressEpoch());
+    Jdbc.setInstant(ps, i++, d.addressSince().orElse(null));
+    Invalidation invalidation = d.invalidation().orElse(null);
+    Jdbc.setText(ps, i++, invalidation == null ? null : invalidation.reason());
+    Jdbc.setInstant(ps, i++, invalidation == null ? null : invalidation.at());
+    Jdbc.setText(ps, i++, invalidation == null ? null : invalidation.addressKey());
+    Jdbc.setInstant(ps, i++, d.createdAt());
+    Jdbc.setInstant(ps, i++, d.statusChangedAt());
+    Jdbc.setInstant(ps, i++, d.lastSeenAt());
+    ps.setLong(i++, d.version());
+    return i;
+  }
+
+  private static void setBytes(PreparedStatement ps, int i, byte[] value) throws SQLException {
+    if (value == null) {
+      ps.setNull(i, Types.BINARY);
+    } else {
+      ps.setBytes(i, value);
+    }
+  }
+
+  private static Device device(ResultSet rs) throws SQLException {
+    Platform platform = Platform.valueOf(rs.getString("platform"));
+    String text = rs.getString("address");
+    DeviceAddress address = null;
+    if (text != null) {
+      address = switch (platform) {
+        case FCM -> new FcmAddress(text);
+        case APNS -> new ApnsAddress(text, rs.getString("apns_topic"),
+            ApnsEnvironment.valueOf(rs.getString("apns_environment")));
+        case WEB_PUSH -> webPush(text, rs.getBytes("webpush_p256dh"), rs.getBytes("webpush_auth"));
+      };
+    }
+    String invalidationReason = rs.getString("invalidation_reason");
+    return Device.builder()
+        .playerId(rs.getString("player_id"))
+        .deviceId(rs.getString("device_id"))
+        .platform(platform)
+        .status(PushStatus.valueOf(rs.getString("status")))
+        .address(address)
+        .addressEpoch(rs.getLong("address_epoch"))
+        .addressSince(Jdbc.instant(rs, "address_since"))
+        .invalidation(invalidationReason == null ? null : new Invalidation(invalidationReason,
+            Jdbc.instant(rs, "invalidation_at"), rs.getString("invalidation_address_key")))
+        .createdAt(Jdbc.instant(rs, "created_at"))
+        .statusChangedAt(Jdbc.instant(rs, "status_changed_at"))
+        .lastSeenAt(Jdbc.instant(rs, "last_seen_at"))
+        .version(rs.getLong("version"))
+        .build();
+  }
+
+  /** An endpoint stored on {@code http:} was accepted as one (a local push service): keep it. */
+  private static WebPushAddress webPush(String endpoint, byte[] p256dh, byte[] auth) {
+    if (endpoint.regionMatches(true, 0, "http:", 0, 5)) {
+      return WebPushAddress.allowingHttp(endpoint, B64.encodeToString(p256dh),
+          B64.encodeToString(auth));
+    }
+    return WebPushAddress.of(java.net.URI.create(endpoint), p256dh, auth);
+  }
+
+  @Override
+  public Optional<AddressOwner> ownerOf(String addressKey) {
+    if (addressKey == null) {
+      return Optional.empty();
+    }
+    return jdbc.read("reading an address's owner", c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.ownerOf)) {
+        ps.setString(1, addressKey);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next()
+              ? Optional.of(new AddressOwner(rs.getString("address_key"),
+                  rs.getString("player_id"), rs.getString("device_id"), rs.getLong("epoch")))
+              : Optional.<AddressOwner>empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public boolean compareAndSetOwner(long expectedEpoch, AddressOwner next) {
+    Checks.required(next, "owner");
+    if (next.epoch() != expectedEpoch + 1) {
+      throw new IllegalArgumentException("owner.epoch must be expectedEpoch + 1 = "
+          + (expectedEpoch + 1) + ", got " + next.epoch());
+    }
+    return jdbc.read("claiming an address", c -> {
+      if (expectedEpoch == 0) {
+        try (PreparedStatement ps = c.prepareStatement(sql.insertOwner)) {
+          ps.setString(1, next.addressKey());
+          ps.setString(2, next.playerId());
+          ps.setString(3, next.deviceId());
+          ps.setLong(4, next.epoch());
+          return ps.executeUpdate() == 1;
+        }
+      }
+      try (PreparedStatement ps = c.prepareStatement(sql.updateOwner)) {
+        ps.setString(1, next.playerId());
+        ps.setString(2, next.deviceId());
+        ps.setLong(3, next.epoch());
+        ps.setString(4, next.addressKey());
+        ps.setLong(5, expectedEpoch);
+        return ps.executeUpdate() == 1;
+      }
+    });
+  }
+
+  @Override
+  public List<StatusChange> history(String playerId, String deviceId) {
+    if (playerId == null || deviceId == null) {
+      return List.of();
+    }
+    return jdbc.read("reading a device's history", c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.history)) {
+        ps.setString(1, playerId);
+        ps.setString(2, deviceId);
+        List<StatusChange> changes = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            String from = rs.getString("from_status");
+            changes.add(new StatusChange(rs.getString("player_id"), rs.getString("device_id"),
+                from == null ? Optional.empty() : Optional.of(PushStatus.valueOf(from)),
+                PushStatus.valueOf(rs.getString("to_status")),
+                TransitionReason.valueOf(rs.getString("reason")), Jdbc.instant(rs, "at"),
+                rs.getString("detail")));
+          }
+        }
+        return List.copyOf(changes);
+      }
+    });
+  }
+
+  @Override
+  public Optional<PushPreferences> preferences(String playerId) {
+    if (playerId == null) {
+      return Optional.empty();
+    }
+    return jdbc.read("reading preferences", c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.preferences)) {
+        ps.setString(1, playerId);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return Optional.<PushPreferences>empty();
+          }
+          Array categories = rs.getArray("categories");
+          try {
+            return Optional.of(new PushPreferences(rs.getString("player_id"),
+                rs.getBoolean("marketing_consent"), Set.of((String[]) categories.getArray()),
+                Jdbc.instant(rs, "updated_at")));
+          } finally {
+            categories.free();
+          }
+        }
+      }
+    });
+  }
+
+  @Override
+  public void savePreferences(PushPreferences value) {
+    Checks.required(value, "preferences");
+    jdbc.read("saving preferences", c -> {
+      Array categories = c.createArrayOf("text", value.categories().toArray());
+      try (PreparedStatement ps = c.prepareStatement(sql.savePreferences)) {
+        ps.setString(1, value.playerId());
+        ps.setBoolean(2, value.marketingConsent());
+        ps.setArray(3, categories);
+        Jdbc.setInstant(ps, 4, value.updatedAt());
+        return ps.executeUpdate();
+      } finally {
+        categories.free();
+      }
+    });
+  }
+
+  @Override
+  public int erasePlayer(String playerId) {
+    Checks.nonBlank(playerId, "playerId");
+    return jdbc.inTransaction("erasing a player's devices", c -> {
+      int devices = 0;
+      for (int i = 0; i < sql.erase.length; i++) {
+        try (PreparedStatement ps = c.prepareStatement(sql.erase[i])) {
+          ps.setString(1, playerId);
+          int rows = ps.executeUpdate();
+          if (i == 1) {
+            devices = rows;
+          }
+        }
+      }
+      return devices;
+    });
+  }
+}

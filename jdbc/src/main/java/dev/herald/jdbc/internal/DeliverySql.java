@@ -1,0 +1,140 @@
+package dev.herald.jdbc.internal;
+
+import java.util.Collections;
+
+/**
+ * Every statement of {@code JdbcDeliveryStore}, for PostgreSQL 13+; another dialect would be
+ * another class like this one.
+ */
+public final class DeliverySql {
+  /** The delivery columns, in the order every insert binds them. */
+  public static final String COLUMNS = "key, delivery_id, source_id, step, player_id, device_id,"
+      + " platform, variant, type, type_purpose, type_category, category, state, reason, detail, created_at, updated_at,"
+      + " attempts, http_status, message_id, clicked_at, conversions, conversion_value";
+  /** How many columns {@link #COLUMNS} names. */
+  public static final int COLUMN_COUNT = 23;
+  /** The event columns, in the order every insert binds them (seq is generated). */
+  public static final String EVENT_COLUMNS = "type, at, source_id, step, delivery_id, player_id,"
+      + " device_id, platform, variant, reason, detail, http_status, value";
+  /** How many columns {@link #EVENT_COLUMNS} names. */
+  public static final int EVENT_COLUMN_COUNT = 13;
+
+  private final String p;
+  /** Insert one row unless its key exists; returns the key when inserted. */
+  public final String claim;
+  /** Replace every column but the key, by key. */
+  public final String update;
+  /** One row by key. */
+  public final String find;
+  /** One row by key, locked until the transaction ends. */
+  public final String findForUpdate;
+  /** Rows by an array of keys, locked in key order (a fixed order, so batches cannot deadlock). */
+  public final String findAllForUpdate;
+  /** One row by delivery id. */
+  public final String findById;
+  /** A page of a source's rows, all steps, after (step, key). */
+  public final String pageOfSource;
+  /** A page of one step's rows, after key. */
+  public final String pageOfStep;
+  /** A player's rows created at or after an instant, oldest first. */
+  public final String ofPlayerSince;
+  /** A player's row clicked last, at or after an instant. */
+  public final String lastClicked;
+  /** A page of a player's events, after (at, seq). */
+  public final String eventsOfPlayerPage;
+  /** A page of a source's events, after (at, seq). */
+  public final String eventsOfSourcePage;
+  /** Insert or replace a step's progress. */
+  public final String saveProgress;
+  /** A step's progress. */
+  public final String progress;
+  /** A player's rows, locked, for erasure. */
+  public final String erasableOfPlayer;
+  /** Anonymise one row: new key, no player, device, message id or detail. */
+  public final String anonymise;
+  /** Anonymise a player's events. */
+  public final String anonymiseEvents;
+  /** Delete a bounded batch of events older than a cutoff. */
+  public final String deleteEventsBefore;
+  /** Delete a bounded batch of deliveries created before a cutoff. */
+  public final String deleteDeliveriesBefore;
+
+  /**
+   * @param prefix the schema prefix for table names, or empty
+   */
+  public DeliverySql(String prefix) {
+    this.p = prefix;
+    String d = p + "herald_delivery";
+    String e = p + "herald_delivery_event";
+    claim = "INSERT INTO " + d + " (" + COLUMNS + ") VALUES " + placeholders(COLUMN_COUNT, 1)
+        + " ON CONFLICT (key) DO NOTHING RETURNING key";
+    update = "UPDATE " + d + " SET delivery_id = ?, source_id = ?, step = ?, player_id = ?,"
+        + " device_id = ?, platform = ?, variant = ?, type = ?, type_purpose = ?, type_category = ?,"
+        + " category = ?, state = ?,"
+        + " reason = ?, detail = ?, created_at = ?, updated_at = ?, attempts = ?,"
+        + " http_status = ?, message_id = ?, clicked_at = ?, conversions = ?,"
+        + " conversion_value = ? WHERE key = ?";
+    find = "SELECT " + COLUMNS + " FROM " + d + " WHERE key = ?";
+    findForUpdate = find + " FOR UPDATE";
+    findAllForUpdate = "SELECT " + COLUMNS + " FROM " + d + " WHERE key = ANY(?) ORDER BY key"
+        + " FOR UPDATE";
+    findById = "SELECT " + COLUMNS + " FROM " + d + " WHERE delivery_id = ?";
+    pageOfSource = "SELECT " + COLUMNS + " FROM " + d + " WHERE source_id = ?"
+        + " AND (step, key) > (?, ?) ORDER BY step, key LIMIT ?";
+    pageOfStep = "SELECT " + COLUMNS + " FROM " + d + " WHERE source_id = ? AND step = ?"
+        + " AND key > ? ORDER BY key LIMIT ?";
+    ofPlayerSince = "SELECT " + COLUMNS + " FROM " + d + " WHERE player_id = ?"
+        + " AND created_at >= ? ORDER BY created_at, key";
+    lastClicked = "SELECT " + COLUMNS + " FROM " + d + " WHERE player_id = ?"
+        + " AND clicked_at >= ? ORDER BY clicked_at DESC LIMIT 1";
+    eventsOfPlayerPage = "SELECT seq, " + EVENT_COLUMNS + " FROM " + e + " WHERE player_id = ?"
+        + " AND (at, seq) > (?, ?) ORDER BY at, seq LIMIT ?";
+    eventsOfSourcePage = "SELECT seq, " + EVENT_COLUMNS + " FROM " + e + " WHERE source_id = ?"
+        + " AND (at, seq) > (?, ?) ORDER BY at, seq LIMIT ?";
+    saveProgress = "INSERT INTO " + p + "herald_dispatch_progress"
+        + " (source_id, step, started_at, cursor, completed_at) VALUES (?, ?, ?, ?, ?)"
+        + " ON CONFLICT (source_id, step) DO UPDATE SET started_at = excluded.started_at,"
+        + " cursor = excluded.cursor, completed_at = excluded.completed_at";
+    progress = "SELECT source_id, step, started_at, cursor, completed_at FROM " + p
+        + "herald_dispatch_progress WHERE source_id = ? AND step = ?";
+    erasableOfPlayer = "SELECT key, source_id, step, delivery_id FROM " + d
+        + " WHERE player_id = ? ORDER BY key FOR UPDATE";
+    anonymise = "UPDATE " + d + " SET key = ?, player_id = ?, device_id = NULL,"
+        + " message_id = NULL, detail = '' WHERE key = ?";
+    anonymiseEvents = "UPDATE " + e + " SET player_id = NULL, device_id = NULL, detail = ''"
+        + " WHERE player_id = ?";
+    // SKIP LOCKED: retention never waits on (or deadlocks with) a run changing an old row; it
+    // takes that row on its next batch.
+    deleteEventsBefore = "DELETE FROM " + e + " WHERE seq IN (SELECT seq FROM " + e
+        + " WHERE at < ? LIMIT ? FOR UPDATE SKIP LOCKED)";
+    deleteDeliveriesBefore = "DELETE FROM " + d + " WHERE key IN (SELECT key FROM " + d
+        + " WHERE created_at < ? LIMIT ? FOR UPDATE SKIP LOCKED)";
+  }
+
+  /**
+   * A multi-row insert of deliveries that skips existing keys and returns the inserted ones.
+   *
+   * @param rows how many rows
+   * @return the statement
+   */
+  public String claimRows(int rows) {
+    return "INSERT INTO " + p + "herald_delivery (" + COLUMNS + ") VALUES "
+        + placeholders(COLUMN_COUNT, rows) + " ON CONFLICT (key) DO NOTHING RETURNING key";
+  }
+
+  /**
+   * A multi-row insert of events, in order.
+   *
+   * @param rows how many rows
+   * @return the statement
+   */
+  public String appendRows(int rows) {
+    return "INSERT INTO " + p + "herald_delivery_event (" + EVENT_COLUMNS + ") VALUES "
+        + placeholders(EVENT_COLUMN_COUNT, rows);
+  }
+
+  private static String placeholders(int columns, int rows) {
+    String row = "(" + String.join(", ", Collections.nCopies(columns, "?")) + ")";
+    return String.join(", ", Collections.nCopies(rows, row));
+  }
+}

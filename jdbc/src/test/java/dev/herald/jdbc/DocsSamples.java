@@ -1,0 +1,75 @@
+package dev.herald.jdbc;
+
+import dev.herald.Herald;
+import dev.herald.HeraldListener;
+import dev.herald.PlayerErasure;
+import dev.herald.analytics.DeliveryRecord;
+import dev.herald.embedded.ProfileComplianceGuard;
+import dev.herald.segmentation.AttributeCatalogue;
+import dev.herald.segmentation.Segmentation;
+import dev.herald.spi.DeliveryStore;
+import dev.herald.spi.PlayerDirectory;
+import dev.herald.spi.PushProvider;
+import dev.herald.testing.DeliveryStoreContract;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import javax.sql.DataSource;
+
+/**
+ * The Java samples of docs/embedding.md and docs/storage.md, compiled here and run by
+ * {@link DocsSamplesTest}; that test also checks every sample in those guides is quoted from this
+ * file, so a guide cannot show code that does not compile.
+ */
+final class DocsSamples {
+  private DocsSamples() {}
+
+  static Herald embed(DataSource dataSource, PlayerDirectory players, PushProvider webPush) {
+    HeraldSchema.migrate(dataSource);   // or your own Flyway with HeraldSchema.LOCATION
+    Clock clock = Clock.systemUTC();
+    Herald herald = Herald.builder()
+        .clock(clock)
+        .subscriptionStore(new JdbcSubscriptionStore(dataSource))   // devices, owners, history
+        .deliveryStore(new JdbcDeliveryStore(dataSource))           // deliveries, events, progress
+        .campaignStore(new JdbcCampaignStore(dataSource))           // campaign definitions and state
+        .triggerStore(new JdbcTriggerStore(dataSource))             // delayed trigger sends
+        .playerDirectory(players)                                   // your players: attributes, locale, time zone
+        .audienceResolverFrom(h -> Segmentation.builder()           // herald-segmentation
+            .herald(h)
+            .catalogue(AttributeCatalogue.casino())
+            .segmentStore(new JdbcSegmentStore(dataSource))
+            .build())
+        .complianceGuard(new ProfileComplianceGuard(players, clock)) // or your own guard
+        .provider(webPush)                                          // and apns, fcm
+        .listener(new SuppressionCounter())
+        .build();
+    herald.recover();   // with durable stores: re-arm campaigns and delayed trigger sends
+    return herald;
+  }
+
+  static void privacy(Herald herald) {
+    PlayerErasure erased = herald.erasePlayer("player-42");      // the right to erasure
+    long deleted = herald.deleteOlderThan(Duration.ofDays(180), 5_000); // retention, in batches
+  }
+
+  static void migrateIntoASchema(DataSource dataSource) {
+    HeraldSchema.migrate(dataSource, "herald");
+    JdbcDeliveryStore deliveries = new JdbcDeliveryStore(dataSource, "herald");
+  }
+
+  static final class SuppressionCounter implements HeraldListener {
+    final Map<String, LongAdder> byReason = new ConcurrentHashMap<>();
+
+    @Override public void suppressed(DeliveryRecord d) {
+      byReason.computeIfAbsent(d.reason(), r -> new LongAdder()).increment();
+    }
+  }
+
+  abstract static class JdbcDeliveryStoreTest extends DeliveryStoreContract {
+    abstract DataSource freshSchema();
+
+    @Override protected DeliveryStore newStore() { return new JdbcDeliveryStore(freshSchema()); }
+  }
+}
