@@ -1,0 +1,88 @@
+package dev.herald.segmentation.sql;
+
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A statement with {@code ?} placeholders and the values bound to them, in order: what
+ * {@link SqlAudience} runs, and what {@code herald segment --sql} prints.
+ *
+ * <p>Parameter values are {@link String}, {@link Double}, {@link Boolean}, {@link Integer},
+ * {@link OffsetDateTime} (UTC), {@code String[]} (bound as {@code text[]}) and {@code Double[]}
+ * (bound as {@code float8[]}).
+ *
+ * <p><b>Beta:</b> may change before 1.0.
+ *
+ * @param sql the statement
+ * @param parameters the values, one per placeholder
+ */
+public record SqlQuery(String sql, List<Object> parameters) {
+  /**
+   * Checks and copies.
+   *
+   * @param sql the statement
+   * @param parameters the values
+   */
+  public SqlQuery {
+    Objects.requireNonNull(sql, "sql");
+    parameters = List.copyOf(parameters);
+  }
+
+  /**
+   * The parameters one a line, numbered as PostgreSQL numbers them: {@code $1 = 3.0 (double)}.
+   *
+   * @return the listing, empty when there are none
+   */
+  public String describeParameters() {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < parameters.size(); i++) {
+      Object p = parameters.get(i);
+      b.append('$').append(i + 1).append(" = ").append(show(p)).append(" (").append(kind(p))
+          .append(")\n");
+    }
+    return b.toString();
+  }
+
+  private static String show(Object p) {
+    if (p instanceof String s) {
+      return quote(s);
+    }
+    if (p instanceof String[] list) {
+      return Arrays.stream(list).map(SqlQuery::quote).toList().toString();
+    }
+    if (p instanceof Object[] list) {
+      return Arrays.toString(list);
+    }
+    return String.valueOf(p);
+  }
+
+  private static String quote(String s) {
+    return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+  }
+
+  private static String kind(Object p) {
+    if (p instanceof String) {
+      return "text";
+    }
+    if (p instanceof Double) {
+      return "double precision";
+    }
+    if (p instanceof Integer) {
+      return "integer";
+    }
+    if (p instanceof Boolean) {
+      return "boolean";
+    }
+    if (p instanceof OffsetDateTime) {
+      return "timestamptz";
+    }
+    return p instanceof String[] ? "text[]" : "double precision[]";
+  }
+
+  @Override
+  public String toString() {
+    return sql + "\n" + describeParameters();
+  }
+}
