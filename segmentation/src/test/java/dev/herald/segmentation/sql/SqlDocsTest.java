@@ -1,15 +1,19 @@
 package dev.herald.segmentation.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.herald.embedded.InMemoryPlayerDirectory;
 import dev.herald.segmentation.CompiledSegment;
 import dev.herald.segmentation.PlayerAttributes;
+import dev.herald.segmentation.SegmentRuleException;
 import dev.herald.segmentation.Segmentation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +85,21 @@ class SqlDocsTest {
     List<String> sent = new ArrayList<>();
     assertThat(sample(TestPostgres.dataSource(), segmentation, now, sent)).isEqualTo(1);
     assertThat(sent).containsExactly("p1");
+
+    // wired into Segmentation: campaigns' counts and member streams come from PostgreSQL
+    Segmentation inDatabase = Segmentation.builder().players(new InMemoryPlayerDirectory())
+        .clock(Clock.fixed(now, ZoneOffset.UTC))
+        .sqlAudience(SqlAudience.of(TestPostgres.dataSource(), players))
+        .build();
+    inDatabase.segments().define("dormant-vip", "the guide's example", rule);
+    assertThat(inDatabase.count("dormant-vip")).isEqualTo(1);
+    try (Stream<String> ids = inDatabase.members("dormant-vip")) {
+      assertThat(ids).containsExactly("p1");
+    }
+    assertThat(inDatabase.preview("vip_level >= 3 and not rg.self_excluded")).isEqualTo(2);
+    assertThatThrownBy(() -> inDatabase.preview("language = \"de\""))
+        .isInstanceOf(SegmentRuleException.class)
+        .hasMessageContaining("maps no column to language");
   }
 
   /** The guide's Java sample, verbatim. */
