@@ -97,9 +97,9 @@ public class SqlSegmentBenchmark {
     audience = SqlAudience.of(dataSource, table);
     sql = audience.compile(segment);
     SqlQuery count = sql.countQuery(CasinoPlayers.NOW);
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement("EXPLAIN (ANALYZE, COSTS OFF) " + count.sql())) {
-      bind(c, s, count.parameters());
+    SqlQuery explain = new SqlQuery("EXPLAIN (ANALYZE, COSTS OFF) " + count.sql(),
+        count.parameters());
+    try (Connection c = dataSource.getConnection(); PreparedStatement s = explain.prepare(c)) {
       try (ResultSet rs = s.executeQuery()) {
         System.out.println("EXPLAIN ANALYZE " + count.sql());
         while (rs.next()) {
@@ -113,20 +113,6 @@ public class SqlSegmentBenchmark {
           + " players, the in-memory index " + expected.size());
     }
     System.out.printf("%d members, the same in PostgreSQL and in memory%n", expected.size());
-  }
-
-  private static void bind(Connection c, PreparedStatement s, List<Object> parameters)
-      throws SQLException {
-    for (int i = 0; i < parameters.size(); i++) {
-      Object p = parameters.get(i);
-      if (p instanceof String[] texts) {
-        s.setArray(i + 1, c.createArrayOf("text", texts));
-      } else if (p instanceof Double[] numbers) {
-        s.setArray(i + 1, c.createArrayOf("float8", numbers));
-      } else {
-        s.setObject(i + 1, p);
-      }
-    }
   }
 
   /** Stops PostgreSQL. */

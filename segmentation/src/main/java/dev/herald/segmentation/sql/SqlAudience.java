@@ -118,7 +118,7 @@ public final class SqlAudience {
   public long count(SqlSegment segment, Instant now) {
     SqlQuery query = checked(segment).countQuery(Checks.required(now, "now"));
     try (Connection c = dataSource.getConnection();
-        PreparedStatement s = prepare(c, query);
+        PreparedStatement s = query.prepare(c);
         ResultSet rs = s.executeQuery()) {
       rs.next();
       return rs.getLong(1);
@@ -188,7 +188,7 @@ public final class SqlAudience {
 
   private List<String> read(SqlQuery query) {
     try (Connection c = dataSource.getConnection();
-        PreparedStatement s = prepare(c, query)) {
+        PreparedStatement s = query.prepare(c)) {
       s.setFetchSize(pageSize);
       List<String> ids = new ArrayList<>(Math.min(pageSize, 1024));
       try (ResultSet rs = s.executeQuery()) {
@@ -209,35 +209,6 @@ public final class SqlAudience {
           + segment.table().table() + ") than this reader's (" + table.table() + ")");
     }
     return segment;
-  }
-
-  /**
-   * Prepares a statement and binds the parameters of a query.
-   *
-   * @param c the connection
-   * @param query the statement and its values
-   * @return the bound statement, for the caller to close
-   * @throws SQLException from the driver
-   */
-  static PreparedStatement prepare(Connection c, SqlQuery query) throws SQLException {
-    PreparedStatement s = c.prepareStatement(query.sql());
-    try {
-      int i = 1;
-      for (Object p : query.parameters()) {
-        if (p instanceof String[] texts) {
-          s.setArray(i, c.createArrayOf("text", texts));
-        } else if (p instanceof Double[] numbers) {
-          s.setArray(i, c.createArrayOf("float8", numbers));
-        } else {
-          s.setObject(i, p);
-        }
-        i++;
-      }
-      return s;
-    } catch (SQLException | RuntimeException e) {
-      s.close();
-      throw e;
-    }
   }
 
   private HeraldException failed(String what, SQLException e) {

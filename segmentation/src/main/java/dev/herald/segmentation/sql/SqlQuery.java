@@ -1,5 +1,8 @@
 package dev.herald.segmentation.sql;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
@@ -28,6 +31,36 @@ public record SqlQuery(String sql, List<Object> parameters) {
   public SqlQuery {
     Objects.requireNonNull(sql, "sql");
     parameters = List.copyOf(parameters);
+  }
+
+  /**
+   * Prepares the statement on a connection and binds the parameters, arrays with
+   * {@link Connection#createArrayOf}: for running a query yourself, for example under
+   * {@code EXPLAIN}.
+   *
+   * @param connection the connection
+   * @return the bound statement, for the caller to close
+   * @throws SQLException from the driver
+   */
+  public PreparedStatement prepare(Connection connection) throws SQLException {
+    PreparedStatement s = connection.prepareStatement(sql);
+    try {
+      int i = 1;
+      for (Object p : parameters) {
+        if (p instanceof String[] texts) {
+          s.setArray(i, connection.createArrayOf("text", texts));
+        } else if (p instanceof Double[] numbers) {
+          s.setArray(i, connection.createArrayOf("float8", numbers));
+        } else {
+          s.setObject(i, p);
+        }
+        i++;
+      }
+      return s;
+    } catch (SQLException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
   }
 
   /**
