@@ -100,13 +100,23 @@ final class SegmentCommand implements Callable<Integer> {
           + " timestamp, set) replacing the casino defaults; Herald's push.* attributes stay.")
   Path catalogueFile;
 
+  @Option(names = "--postgres",
+      description = "Load the players into an embedded PostgreSQL and evaluate the rule there,"
+          + " as SQL; prints what the in-memory evaluation prints.")
+  boolean postgres;
+
+  @Option(names = "--sql",
+      description = "Print the SQL the rule compiles to (table, WHERE clause, count and page"
+          + " queries) with its parameters, instead of evaluating it.")
+  boolean sql;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (players == null && !explain) {
+    if (players == null && !explain && !sql) {
       throw new CommandLine.ParameterException(spec.commandLine(),
-          "--players is required unless --explain is given");
+          "--players is required unless --explain or --sql is given");
     }
     Instant at = now != null ? now : Instant.now();
     try {
@@ -139,7 +149,18 @@ final class SegmentCommand implements Callable<Integer> {
       } catch (SegmentRuleException e) {
         return badRules(err, rules, e);
       }
-      PlayerIndex index = players == null ? null : readPlayers(players, catalogue, at);
+      if (sql) {
+        try {
+          PostgresSegment.printSql(out, segment, catalogue, at);
+        } catch (SegmentRuleException e) {
+          return badRules(err, rules, e);
+        }
+        out.flush();
+        return HeraldCommand.OK;
+      }
+      TreeMap<String, Map<String, Object>> values =
+          players == null ? null : readPlayerValues(players, catalogue);
+      PlayerIndex index = values == null ? null : index(values, catalogue, at);
       if (index != null && !index.ignoredValues().isEmpty()) {
         StringBuilder list = new StringBuilder();
         index.ignoredValues().forEach((name, n) ->
@@ -147,7 +168,13 @@ final class SegmentCommand implements Callable<Integer> {
                 .append(')'));
         err.println("herald: warning: values of the wrong type were treated as missing: " + list);
       }
-      if (explain) {
+      if (postgres && !explain) {
+        try {
+          PostgresSegment.evaluate(out, segment, catalogue, values, at, count);
+        } catch (SegmentRuleException e) {
+          return badRules(err, rules, e);
+        }
+      } else if (explain) {
         explain(out, rule, segment, index, catalogue, registry, at);
       } else if (count) {
         out.println(segment.count(index, at));
@@ -247,8 +274,17 @@ final class SegmentCommand implements Callable<Integer> {
     return b.build();
   }
 
-  /** Reads the JSONL file, converts values by the catalogue's types, sorts by id, indexes. */
-  private static PlayerIndex readPlayers(Path file, AttributeCatalogue catalogue, Instant at) {
+  /** Indexes the players read by {@link #readPlayerValues}. */
+  private static PlayerIndex index(Map<String, Map<String, Object>> byId,
+      AttributeCatalogue catalogue, Instant at) {
+    PlayerIndex.Builder builder = PlayerIndex.builder(catalogue);
+    byId.forEach((id, values) -> builder.add(id, PlayerAttributes.of(values)));
+    return builder.build(at);
+  }
+
+  /** Reads the JSONL file, converts values by the catalogue's types, sorts by id. */
+  private static TreeMap<String, Map<String, Object>> readPlayerValues(Path file,
+      AttributeCatalogue catalogue) {
     TreeMap<String, Map<String, Object>> byId = new TreeMap<>();
     try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       String line;
@@ -295,9 +331,7 @@ final class SegmentCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new BadInput("cannot read " + file + ": " + e.getMessage());
     }
-    PlayerIndex.Builder builder = PlayerIndex.builder(catalogue);
-    byId.forEach((id, values) -> builder.add(id, PlayerAttributes.of(values)));
-    return builder.build(at);
+    return byId;
   }
 
   private static void flatten(String prefix, ObjectNode object, Map<String, Object> values,

@@ -192,4 +192,53 @@ class SegmentCommandTest {
     assertThat(run("--rules", rules.toString())).isEqualTo(2);
     assertThat(err.toString()).contains("--players is required unless --explain");
   }
+
+  @Test
+  void postgresPrintsWhatTheInMemoryEvaluationPrints() throws IOException {
+    for (String rule : java.util.List.of(RULE, "not vip_level >= 3",
+        "vip_level != 9 or last_deposit_at within 30d", "categories contains \"tournaments\""
+            + " and not country in (\"DE\")", "vip_level is missing")) {
+      Path rules = write("rule.txt", rule);
+      for (boolean count : new boolean[] {false, true}) {
+        String[] base = {"--rules", rules.toString(), "--players", players.toString(), "--now",
+            NOW};
+        String[] args = count ? append(base, "--count") : base;
+        assertThat(run(args)).isZero();
+        String inMemory = out.toString();
+        out.getBuffer().setLength(0);
+        assertThat(run(append(args, "--postgres"))).as(rule).isZero();
+        assertThat(out.toString()).as(rule).isEqualTo(inMemory);
+        out.getBuffer().setLength(0);
+      }
+    }
+  }
+
+  @Test
+  void sqlPrintsTheQueryAndItsParameters() throws IOException {
+    Path rules = write("rule.txt", RULE);
+    assertThat(run("--rules", rules.toString(), "--sql", "--now", NOW)).isZero();
+    assertThat(out.toString())
+        .contains("CREATE TABLE \"players\" (")
+        .contains("\"vip_level\" double precision")
+        .contains("SELECT count(*) FROM \"players\" WHERE ((\"push_enabled\" = ?) AND"
+            + " (\"vip_level\" >= ?) AND (\"country\" = ANY(?)) AND (\"last_deposit_at\" < ?)"
+            + " AND (\"push_categories\" @> ?))")
+        .contains("$1 = true (boolean)")
+        .contains("$3 = [\"AT\", \"DE\"] (text[])")
+        .contains("$4 = 2026-03-08T12:00Z (timestamptz)")
+        .contains("ORDER BY \"id\" COLLATE \"C\" LIMIT ?");
+  }
+
+  @Test
+  void sqlRefusesAConditionWithoutSqlForm() throws IOException {
+    Path rules = write("rule.txt", "country = \"D\\u0000E\"");
+    assertThat(run("--rules", rules.toString(), "--sql")).isEqualTo(2);
+    assertThat(err.toString()).contains("no SQL form for 'country = ").contains("NUL character");
+  }
+
+  private static String[] append(String[] args, String more) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + 1);
+    all[args.length] = more;
+    return all;
+  }
 }

@@ -5,6 +5,7 @@ import dev.herald.HeraldException;
 import dev.herald.InvalidInputException;
 import dev.herald.internal.Checks;
 import dev.herald.segmentation.internal.SegmentIds;
+import dev.herald.segmentation.sql.SqlAudience;
 import dev.herald.spi.AudienceResolver;
 import dev.herald.spi.PlayerDirectory;
 import dev.herald.spi.PlayerProfile;
@@ -53,6 +54,10 @@ import java.util.stream.Stream;
  * than {@link Builder#indexMaxAge} (five minutes by default), or on {@link #refreshIndex()}.
  * Players the directory does not list are in no audience.
  *
+ * <p>With {@link Builder#sqlAudience}, counts and member streams run inside PostgreSQL instead,
+ * over the host's player table, whose columns then also supply Herald's {@code push.*}
+ * attributes; no index is built.
+ *
  * <p>Time is the builder's clock. Thread-safe. <b>Beta:</b> may change before 1.0.
  */
 public final class Segmentation implements AudienceResolver {
@@ -62,6 +67,7 @@ public final class Segmentation implements AudienceResolver {
   private final PushActivity activity;
   private final Clock clock;
   private final Duration indexMaxAge;
+  private final SqlAudience database;
   private final SegmentRegistry registry;
   private final Map<String, Compiled> compiled = new ConcurrentHashMap<>();
   private final RuleParser parser;
@@ -75,6 +81,7 @@ public final class Segmentation implements AudienceResolver {
     this.activity = b.activity;
     this.clock = b.clock;
     this.indexMaxAge = b.indexMaxAge;
+    this.database = b.database;
     this.registry = new SegmentRegistry(b.segmentStore, catalogue, clock);
     this.parser = RuleParser.of(catalogue).withKnownSegments(id -> registry.find(id).isPresent());
   }
@@ -277,6 +284,9 @@ public final class Segmentation implements AudienceResolver {
   @Override
   public long count(String segmentId) {
     CompiledSegment segment = compile(segmentId);
+    if (database != null) {
+      return database.count(segment, clock.instant());
+    }
     return segment.count(index(), clock.instant());
   }
 
@@ -291,6 +301,9 @@ public final class Segmentation implements AudienceResolver {
   @Override
   public Stream<String> members(String segmentId) {
     CompiledSegment segment = compile(segmentId);
+    if (database != null) {
+      return database.members(segment, clock.instant());
+    }
     return segment.members(index(), clock.instant());
   }
 
@@ -302,7 +315,11 @@ public final class Segmentation implements AudienceResolver {
    * @throws SegmentRuleException with the position of the first problem
    */
   public long preview(String rule) {
-    return compile(parser.parse(rule)).count(index(), clock.instant());
+    CompiledSegment segment = compile(parser.parse(rule));
+    if (database != null) {
+      return database.count(segment, clock.instant());
+    }
+    return segment.count(index(), clock.instant());
   }
 
   @Override
@@ -319,8 +336,26 @@ public final class Segmentation implements AudienceResolver {
     private SegmentStore segmentStore;
     private Clock clock = Clock.systemUTC();
     private Duration indexMaxAge = Duration.ofMinutes(5);
+    private SqlAudience database;
 
     private Builder() {}
+
+    /**
+     * Counts and streams audiences inside the database instead of over a {@link PlayerIndex}:
+     * {@link #count}, {@link #members} and {@link #preview} then compile the rule to SQL over
+     * the audience's player table (a rule naming an attribute the table does not map is refused
+     * with a {@link SegmentRuleException}), and no index is ever built. Every attribute, Herald's
+     * {@code push.*} ones included, then comes from the table's columns. One-player checks
+     * ({@link #matches}) still read the directory and subscription store live. See
+     * {@code docs/segments-sql.md}.
+     *
+     * @param value the database audience, or null for the in-memory index (the default)
+     * @return this builder
+     */
+    public Builder sqlAudience(SqlAudience value) {
+      this.database = value;
+      return this;
+    }
 
     /**
      * Takes the player directory, the subscription store, the delivery store (for

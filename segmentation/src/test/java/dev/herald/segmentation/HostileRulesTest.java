@@ -3,7 +3,6 @@ package dev.herald.segmentation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.herald.testing.MutableClock;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Optional;
@@ -91,7 +90,7 @@ class HostileRulesTest {
   @Test
   void chainsOfReferencesStopAtThirtyTwoWhenDefined() {
     SegmentRegistry registry = new SegmentRegistry(SegmentStore.inMemory(), CATALOGUE,
-        MutableClock.at("2026-03-15T12:00:00Z"));
+        TestClock.at("2026-03-15T12:00:00Z"));
     registry.define("s0", "vip_level >= 1");
     for (int i = 1; i <= SegmentRegistry.MAX_REFERENCE_DEPTH; i++) {
       registry.define("s" + i, "segment \"s" + (i - 1) + "\"");
@@ -112,7 +111,7 @@ class HostileRulesTest {
     store.save(new SavedSegment("old", "", "{\"attribute\":\"gone\",\"op\":\"exists\"}",
         Instant.parse("2026-03-15T12:00:00Z")));
     SegmentRegistry registry = new SegmentRegistry(store, CATALOGUE,
-        MutableClock.at("2026-03-15T12:00:00Z"));
+        TestClock.at("2026-03-15T12:00:00Z"));
     registry.define("a", "vip_level >= 3");
     assertThat(registry.define("b", "segment \"a\"").rules()).isEqualTo("{\"segment\":\"a\"}");
   }
@@ -127,7 +126,7 @@ class HostileRulesTest {
       store.save(new SavedSegment("c" + i, "", "{\"segment\":\"c" + (i - 1) + "\"}", at));
     }
     SegmentRegistry registry = new SegmentRegistry(store, CATALOGUE,
-        MutableClock.at("2026-03-15T12:00:00Z"));
+        TestClock.at("2026-03-15T12:00:00Z"));
     assertThatThrownBy(() -> registry.define("top", "segment \"c20000\""))
         .isInstanceOf(SegmentRuleException.class).hasMessageContaining("at most 32");
     assertThatThrownBy(() -> registry.define("c0", "country = \"DE\" or segment \"x0\""))

@@ -3,7 +3,6 @@ package dev.herald.segmentation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.InvalidInputException;
-import dev.herald.testing.MutableClock;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -31,7 +30,7 @@ class RuleReadersFuzzTest {
 
   private static SegmentRegistry registry() {
     SegmentRegistry registry = new SegmentRegistry(SegmentStore.inMemory(), CATALOGUE,
-        MutableClock.at("2026-03-15T12:00:00Z"));
+        TestClock.at("2026-03-15T12:00:00Z"));
     registry.define("a", "vip_level >= 3");
     registry.define("b", "segment \"a\" and country = \"DE\"");
     return registry;
@@ -74,7 +73,7 @@ class RuleReadersFuzzTest {
   void randomReferenceGraphsNeverOverflowOrCycle() {
     Random r = new Random(Fuzz.SEED + 2);
     SegmentRegistry registry = new SegmentRegistry(SegmentStore.inMemory(), CATALOGUE,
-        MutableClock.at("2026-03-15T12:00:00Z"));
+        TestClock.at("2026-03-15T12:00:00Z"));
     for (int i = 0; i < Fuzz.CASES; i++) {
       String id = "g" + r.nextInt(60);
       StringBuilder rule = new StringBuilder("vip_level >= " + r.nextInt(5));
