@@ -163,9 +163,10 @@ class ProviderTokenTest {
   @Test
   void eachConnectionHasItsOwnToken() throws Exception {
     // One stream per connection: forty notifications at once wait for streams, so the provider
-    // opens its second connection.
+    // opens its second connection. Each answer takes 100 ms, so the first connection cannot work
+    // through all forty (4 s) before the second one's TLS handshake ends, even on a busy machine.
     try (MockApnsServer server = MockApnsServer.builder().trust(KEY).clock(clock)
-            .maxConcurrentStreams(1).start();
+            .maxConcurrentStreams(1).responseDelay(java.time.Duration.ofMillis(100)).start();
         ApnsProvider provider = tokenProvider(server).clock(clock).connections(2).build()) {
       List<CompletableFuture<SendResult>> futures = new java.util.ArrayList<>();
       for (int i = 0; i < 40; i++) {
