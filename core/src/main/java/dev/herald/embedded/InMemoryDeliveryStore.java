@@ -2,33 +2,94 @@ package dev.herald.embedded;
 
 import dev.herald.analytics.DeliveryEvent;
 import dev.herald.analytics.DeliveryRecord;
+import dev.herald.analytics.DeliveryState;
 import dev.herald.analytics.DispatchProgress;
+import dev.herald.analytics.EventType;
+import dev.herald.content.NotificationType;
 import dev.herald.internal.Checks;
 import dev.herald.spi.DeliveryStore;
+import dev.herald.subscription.Platform;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
  * A thread-safe {@link DeliveryStore} in memory: the default when the host supplies none. Keeps
  * everything until the JVM exits; a production host should back the SPI with its database.
+ *
+ * <p>It is compact, so that a campaign to a million devices fits a small heap: about 110 bytes per
+ * delivery with its sent and delivered events and every index, on a 64-bit JVM with compressed
+ * references (the player and device id strings are shared with the caller, not copied). Records
+ * and events are kept as rows of primitive columns — times as epoch nanoseconds, states and
+ * platforms as bytes, delivery ids as two longs, the repeated source, step, variant, type and
+ * category as one shared "shape", reasons and details interned — and the indexes are open-address
+ * tables and linked lists of row numbers. Each read decodes a fresh {@link DeliveryRecord} or
+ * {@link DeliveryEvent}. Every operation takes one lock: {@link #modify} is atomic, and the batch
+ * methods take the lock once per batch.
  */
 public final class InMemoryDeliveryStore implements DeliveryStore {
-  private final Map<String, DeliveryRecord> byKey;
-  private final Map<String, String> keyById;
-  private final Map<String, Queue<String>> keysBySource = new ConcurrentHashMap<>();
-  private final Map<String, Queue<String>> keysByStep = new ConcurrentHashMap<>();
-  private final Map<String, List<String>> keysByPlayer;
-  private final Map<String, List<DeliveryEvent>> eventsByPlayer;
-  private final Map<String, Queue<DeliveryEvent>> eventsBySource = new ConcurrentHashMap<>();
+  private static final int CHUNK_BITS = 12;
+  private static final int CHUNK = 1 << CHUNK_BITS;
+  private static final int MASK = CHUNK - 1;
+  private static final int NONE = -1;
+  /** Interning stops here, so unique reason texts cannot grow the dictionaries without bound. */
+  private static final int MAX_INTERNED = 1 << 16;
+  private static final byte ID_BITS = 1;
+  private static final byte ID_RAW = 2;
+  private static final long NANOS_OUT_OF_RANGE = Long.MIN_VALUE;
+  private static final Platform[] PLATFORMS = Platform.values();
+  private static final DeliveryState[] STATES = DeliveryState.values();
+  private static final EventType[] EVENT_TYPES = EventType.values();
+  private static final Base64.Encoder ID_ENCODER = Base64.getUrlEncoder().withoutPadding();
+  private static final Base64.Decoder ID_DECODER = Base64.getUrlDecoder();
+
+  private final Object lock = new Object();
+
+  // Delivery rows, in chunks so that growing never copies a large array.
+  private final List<RecordChunk> records = new ArrayList<>();
+  private int recordCount;
+  private final List<Shape> shapes = new ArrayList<>();
+  private final Map<Shape, Integer> shapeIds = new HashMap<>();
+  private final Map<Object, Object> interned = new HashMap<>();
+  /** Rare values that do not fit a column: a non-canonical delivery id, a far-away instant. */
+  private final Map<Long, Object> overflow = new HashMap<>();
+
+  // Indexes: open-address tables of row + 1 (0 is an empty slot), linear probing.
+  private int[] byKey;
+  private int[] byId;
+  private int[] byPlayer;
+  private int keyCount;
+  private int idCount;
+
+  // Players: id, newest delivery row, oldest and newest event row.
+  private final List<PlayerChunk> players = new ArrayList<>();
+  private int playerCount;
+
+  /** Per source, its steps' rows in claim order; LinkedHashMap keeps steps in first-claim order. */
+  private final Map<String, Map<String, IntList>> rowsBySourceStep = new HashMap<>();
+
+  // Event rows. An event of a delivery is linked from the delivery's row; the others ("loose":
+  // source-level events, or events that do not repeat a stored delivery) are listed here.
+  private final List<EventChunk> events = new ArrayList<>();
+  private int eventCount;
+  private final Map<String, IntList> looseEventsBySource = new HashMap<>();
+  private final Map<String, IntList> looseEventsByPlayer = new HashMap<>();
+
   private final Map<String, DispatchProgress> progress = new ConcurrentHashMap<>();
 
   /** Creates an empty store. */
@@ -43,92 +104,157 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
    * @param expectedDeliveries how many deliveries the store will likely hold
    */
   public InMemoryDeliveryStore(int expectedDeliveries) {
-    int capacity = Math.max(16, expectedDeliveries);
-    this.byKey = new ConcurrentHashMap<>(capacity);
-    this.keyById = new ConcurrentHashMap<>(capacity);
-    this.keysByPlayer = new ConcurrentHashMap<>(capacity);
-    this.eventsByPlayer = new ConcurrentHashMap<>(capacity);
+    int capacity = tableSize(Math.max(16, expectedDeliveries));
+    this.byKey = new int[capacity];
+    this.byId = new int[capacity];
+    this.byPlayer = new int[capacity];
   }
+
+  private static int tableSize(int entries) {
+    return (int) Math.min(Integer.MAX_VALUE - 8, Math.max(16, (long) entries * 4 / 3 + 1));
+  }
+
+  /** The first slot of a hash in a table of any length (multiply-shift, not a power-of-two mask). */
+  private static int slot(int hash, int[] table) {
+    return (int) (((hash & 0xFFFFFFFFL) * table.length) >>> 32);
+  }
+
+  private static int next(int slot, int[] table) {
+    return slot + 1 == table.length ? 0 : slot + 1;
+  }
+
+  private static boolean full(int entries, int[] table) {
+    return entries * 4L > table.length * 3L;
+  }
+
+  // ------------------------------------------------------------------------------ the SPI
 
   @Override
   public boolean claim(DeliveryRecord record) {
     Checks.required(record, "record");
-    String key = record.key();
-    if (byKey.putIfAbsent(key, record) != null) {
-      return false;
+    synchronized (lock) {
+      return claimLocked(record);
     }
-    keyById.put(record.deliveryId(), key);
-    keysBySource.computeIfAbsent(record.sourceId(), k -> new ConcurrentLinkedQueue<>()).add(key);
-    keysByStep.computeIfAbsent(stepKey(record.sourceId(), record.step()),
-        k -> new ConcurrentLinkedQueue<>()).add(key);
-    List<String> playerKeys = keysByPlayer.computeIfAbsent(record.playerId(), k -> new ArrayList<>());
-    synchronized (playerKeys) {
-      playerKeys.add(key);
+  }
+
+  @Override
+  public List<Boolean> claimAll(List<DeliveryRecord> batch) {
+    Checks.required(batch, "records");
+    List<Boolean> inserted = new ArrayList<>(batch.size());
+    synchronized (lock) {
+      for (DeliveryRecord record : batch) {
+        inserted.add(claimLocked(Checks.required(record, "record")));
+      }
     }
-    return true;
+    return inserted;
   }
 
   @Override
   public void update(DeliveryRecord record) {
     Checks.required(record, "record");
-    String key = record.key();
-    if (byKey.replace(key, record) == null) {
-      throw new IllegalArgumentException("no delivery with key " + key + " to update; claim it first");
+    synchronized (lock) {
+      int row = rowOf(record.sourceId(), record.step(), record.playerId(),
+          record.deviceId().orElse(""));
+      if (row == NONE) {
+        throw new IllegalArgumentException(
+            "no delivery with key " + record.key() + " to update; claim it first");
+      }
+      write(row, record);
     }
   }
 
   @Override
   public Optional<DeliveryRecord> modify(String key, UnaryOperator<DeliveryRecord> change) {
     Checks.required(change, "change");
-    return Optional.ofNullable(byKey.computeIfPresent(key, (k, current) -> {
-      DeliveryRecord changed = Checks.required(change.apply(current), "change result");
-      if (!changed.key().equals(k)) {
-        throw new IllegalArgumentException("change: must keep the key " + k + ", gave "
-            + changed.key());
+    synchronized (lock) {
+      return Optional.ofNullable(modifyLocked(key, change));
+    }
+  }
+
+  @Override
+  public List<DeliveryRecord> modifyAll(List<String> keys, UnaryOperator<DeliveryRecord> change) {
+    Checks.required(keys, "keys");
+    Checks.required(change, "change");
+    List<DeliveryRecord> written = new ArrayList<>(keys.size());
+    synchronized (lock) {
+      for (String key : keys) {
+        DeliveryRecord changed = modifyLocked(key, change);
+        if (changed != null) {
+          written.add(changed);
+        }
       }
-      return changed;
-    }));
+    }
+    return written;
   }
 
   @Override
   public Optional<DeliveryRecord> find(String key) {
-    return Optional.ofNullable(byKey.get(key));
+    if (key == null) {
+      return Optional.empty();
+    }
+    synchronized (lock) {
+      int row = rowOfKey(key);
+      return row == NONE ? Optional.empty() : Optional.of(decode(row));
+    }
   }
 
   @Override
   public Optional<DeliveryRecord> findById(String deliveryId) {
-    String key = deliveryId == null ? null : keyById.get(deliveryId);
-    return key == null ? Optional.empty() : find(key);
+    if (deliveryId == null) {
+      return Optional.empty();
+    }
+    synchronized (lock) {
+      int row = rowOfId(deliveryId);
+      return row == NONE ? Optional.empty() : Optional.of(decode(row));
+    }
   }
 
   @Override
   public Stream<DeliveryRecord> deliveriesOf(String sourceId) {
-    Queue<String> keys = keysBySource.get(sourceId);
-    return keys == null ? Stream.empty() : keys.stream().map(byKey::get);
+    List<IntList> steps;
+    synchronized (lock) {
+      Map<String, IntList> bySteps = rowsBySourceStep.get(sourceId);
+      steps = bySteps == null ? List.of() : List.copyOf(bySteps.values());
+    }
+    return steps.stream().flatMap(this::recordsOf);
   }
 
   @Override
   public Stream<DeliveryRecord> deliveriesOf(String sourceId, String step) {
-    Queue<String> keys = keysByStep.get(stepKey(sourceId, step));
-    return keys == null ? Stream.empty() : keys.stream().map(byKey::get);
+    IntList rows;
+    synchronized (lock) {
+      Map<String, IntList> bySteps = rowsBySourceStep.get(sourceId);
+      rows = bySteps == null ? null : bySteps.get(step);
+    }
+    return rows == null ? Stream.empty() : recordsOf(rows);
   }
 
-  private static String stepKey(String sourceId, String step) {
-    return DeliveryRecord.key(sourceId, step, "", "");
+  /** Rows are only ever appended: the stream reads the ones there when it was made. */
+  private Stream<DeliveryRecord> recordsOf(IntList rows) {
+    int size;
+    synchronized (lock) {
+      size = rows.size;
+    }
+    return IntStream.range(0, size).mapToObj(i -> {
+      synchronized (lock) {
+        return decode(rows.get(i));
+      }
+    });
   }
 
   @Override
   public List<DeliveryRecord> deliveriesOfPlayer(String playerId, Instant since) {
-    List<String> keys = keysByPlayer.get(playerId);
-    if (keys == null) {
-      return List.of();
-    }
+    Checks.required(since, "since");
     List<DeliveryRecord> result = new ArrayList<>();
-    synchronized (keys) {
-      for (String key : keys) {
-        DeliveryRecord r = byKey.get(key);
-        if (!r.createdAt().isBefore(since)) {
-          result.add(r);
+    synchronized (lock) {
+      int player = playerIndex(playerId);
+      if (player == NONE) {
+        return List.of();
+      }
+      for (int row = player(player).newestRow[player & MASK]; row != NONE;
+          row = chunk(row).nextOfPlayer[row & MASK]) {
+        if (!instant(row, 0, chunk(row).createdAt[row & MASK]).isBefore(since)) {
+          result.add(decode(row));
         }
       }
     }
@@ -138,54 +264,676 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
 
   @Override
   public Optional<DeliveryRecord> lastClicked(String playerId, Instant since) {
-    List<String> keys = keysByPlayer.get(playerId);
-    if (keys == null) {
-      return Optional.empty();
-    }
-    synchronized (keys) {
-      return keys.stream().map(byKey::get)
-          .filter(r -> r.clickedAt().isPresent() && !r.clickedAt().get().isBefore(since))
-          .max(Comparator.comparing(r -> r.clickedAt().get()));
+    Checks.required(since, "since");
+    synchronized (lock) {
+      int player = playerIndex(playerId);
+      if (player == NONE) {
+        return Optional.empty();
+      }
+      int best = NONE;
+      Instant bestAt = null;
+      for (int row = player(player).newestRow[player & MASK]; row != NONE;
+          row = chunk(row).nextOfPlayer[row & MASK]) {
+        Object engagement = chunk(row).engagement[row & MASK];
+        Instant clicked = engagement == null ? null : ((Engagement) engagement).clickedAt;
+        if (clicked != null && !clicked.isBefore(since)
+            && (bestAt == null || clicked.isAfter(bestAt))) {
+          best = row;
+          bestAt = clicked;
+        }
+      }
+      return best == NONE ? Optional.empty() : Optional.of(decode(best));
     }
   }
 
   @Override
   public void append(DeliveryEvent event) {
     Checks.required(event, "event");
-    eventsBySource.computeIfAbsent(event.sourceId(), k -> new ConcurrentLinkedQueue<>()).add(event);
-    event.playerId().ifPresent(player -> {
-      List<DeliveryEvent> events = eventsByPlayer.computeIfAbsent(player, k -> new ArrayList<>());
-      synchronized (events) {
-        events.add(event);
+    synchronized (lock) {
+      appendLocked(event);
+    }
+  }
+
+  @Override
+  public void appendAll(List<DeliveryEvent> batch) {
+    Checks.required(batch, "events");
+    synchronized (lock) {
+      for (DeliveryEvent event : batch) {
+        appendLocked(Checks.required(event, "event"));
+      }
+    }
+  }
+
+  @Override
+  public Stream<DeliveryEvent> eventsOfPlayer(String playerId) {
+    IntList found = new IntList();
+    synchronized (lock) {
+      int player = playerIndex(playerId);
+      if (player != NONE) {
+        for (int row = player(player).newestRow[player & MASK]; row != NONE;
+            row = chunk(row).nextOfPlayer[row & MASK]) {
+          addEventsOf(row, found);
+        }
+      }
+      found.addAll(looseEventsByPlayer.get(playerId));
+    }
+    return eventsInOrder(found);
+  }
+
+  @Override
+  public Stream<DeliveryEvent> eventsOf(String sourceId) {
+    IntList found = new IntList();
+    synchronized (lock) {
+      Map<String, IntList> bySteps = rowsBySourceStep.get(sourceId);
+      if (bySteps != null) {
+        for (IntList rows : bySteps.values()) {
+          for (int i = 0; i < rows.size; i++) {
+            addEventsOf(rows.get(i), found);
+          }
+        }
+      }
+      found.addAll(looseEventsBySource.get(sourceId));
+    }
+    return eventsInOrder(found);
+  }
+
+  private void addEventsOf(int row, IntList found) {
+    for (int e = chunk(row).newestEvent[row & MASK] - 1; e != NONE;
+        e = event(e).previousOfRow[e & MASK] - 1) {
+      found.add(e);
+    }
+  }
+
+  /** Event rows are numbered in append order: sorted, they are oldest first. */
+  private Stream<DeliveryEvent> eventsInOrder(IntList found) {
+    int[] sorted = Arrays.copyOf(found.values, found.size);
+    Arrays.sort(sorted);
+    return Arrays.stream(sorted).mapToObj(e -> {
+      synchronized (lock) {
+        return decodeEvent(e);
       }
     });
   }
 
   @Override
-  public Stream<DeliveryEvent> eventsOfPlayer(String playerId) {
-    List<DeliveryEvent> events = eventsByPlayer.get(playerId);
-    if (events == null) {
-      return Stream.empty();
-    }
-    synchronized (events) {
-      return List.copyOf(events).stream();
-    }
-  }
-
-  @Override
-  public Stream<DeliveryEvent> eventsOf(String sourceId) {
-    Queue<DeliveryEvent> events = eventsBySource.get(sourceId);
-    return events == null ? Stream.empty() : events.stream();
-  }
-
-  @Override
   public void saveProgress(DispatchProgress value) {
     Checks.required(value, "progress");
-    progress.put(stepKey(value.sourceId(), value.step()), value);
+    progress.put(DeliveryRecord.key(value.sourceId(), value.step(), "", ""), value);
   }
 
   @Override
   public Optional<DispatchProgress> progress(String sourceId, String step) {
-    return Optional.ofNullable(progress.get(stepKey(sourceId, step)));
+    return Optional.ofNullable(progress.get(DeliveryRecord.key(sourceId, step, "", "")));
+  }
+
+  // ------------------------------------------------------------------------------ records
+
+  private boolean claimLocked(DeliveryRecord record) {
+    String device = record.deviceId().orElse("");
+    if (rowOf(record.sourceId(), record.step(), record.playerId(), device) != NONE) {
+      return false;
+    }
+    int row = recordCount++;
+    if ((row & MASK) == 0) {
+      records.add(new RecordChunk());
+    }
+    RecordChunk c = chunk(row);
+    int i = row & MASK;
+    int player = playerOrAdd(record.playerId());
+    c.player[i] = player;
+    c.device[i] = device;
+    PlayerChunk p = player(player);
+    c.nextOfPlayer[i] = p.newestRow[player & MASK];
+    p.newestRow[player & MASK] = row;
+    write(row, record);
+
+    if (full(++keyCount, byKey)) {
+      byKey = rehash(byKey, this::keyHashOfRow);
+    }
+    insert(byKey, keyHash(record.sourceId(), record.step(), record.playerId(), device), row);
+    rowsBySourceStep.computeIfAbsent(record.sourceId(), s -> new LinkedHashMap<>())
+        .computeIfAbsent(record.step(), s -> new IntList()).add(row);
+    return true;
+  }
+
+  private DeliveryRecord modifyLocked(String key, UnaryOperator<DeliveryRecord> change) {
+    int row = key == null ? NONE : rowOfKey(key);
+    if (row == NONE) {
+      return null;
+    }
+    DeliveryRecord changed = Checks.required(change.apply(decode(row)), "change result");
+    if (!changed.key().equals(key)) {
+      throw new IllegalArgumentException(
+          "change: must keep the key " + key + ", gave " + changed.key());
+    }
+    write(row, changed);
+    return changed;
+  }
+
+  /** Writes every field but the key (source, step, player, device), which {@code row} has. */
+  private void write(int row, DeliveryRecord r) {
+    RecordChunk c = chunk(row);
+    int i = row & MASK;
+    c.shape[i] = shapeOf(r);
+    c.state[i] = (byte) r.state().ordinal();
+    c.platform[i] = (byte) (r.platform().isEmpty() ? 0 : r.platform().get().ordinal() + 1);
+    c.outcome[i] = r.reason().isEmpty() && r.detail().isEmpty() ? null
+        : intern(new Outcome(r.reason(), r.detail()));
+    c.createdAt[i] = nanos(row, 0, r.createdAt());
+    c.updatedAt[i] = nanos(row, 1, r.updatedAt());
+    c.messageId[i] = r.messageId().map(InMemoryDeliveryStore::compactText).orElse(null);
+    c.engagement[i] = r.clickedAt().isEmpty() && r.conversions() == 0
+        && r.conversionValue() == BigDecimal.ZERO ? null
+        : new Engagement(r.clickedAt().orElse(null), r.conversions(), r.conversionValue());
+    if (r.attempts() >= 0 && r.attempts() <= 0xFFFF && r.httpStatus() >= 0
+        && r.httpStatus() <= 0xFFFF) {
+      c.attemptsAndStatus[i] = r.attempts() << 16 | r.httpStatus();
+      overflow.remove(overflowKey(row, 2));
+    } else {
+      c.attemptsAndStatus[i] = NONE;
+      overflow.put(overflowKey(row, 2), new int[] {r.attempts(), r.httpStatus()});
+    }
+    writeId(row, r.deliveryId());
+  }
+
+  private void writeId(int row, String id) {
+    RecordChunk c = chunk(row);
+    int i = row & MASK;
+    long[] bits = canonicalId(id);
+    if (c.idKind[i] == ID_BITS && bits != null && c.idHigh[i] == bits[0] && c.idLow[i] == bits[1]
+        || c.idKind[i] == ID_RAW && id.equals(overflow.get(overflowKey(row, 3)))) {
+      return;
+    }
+    if (bits != null) {
+      c.idHigh[i] = bits[0];
+      c.idLow[i] = bits[1];
+      c.idKind[i] = ID_BITS;
+      overflow.remove(overflowKey(row, 3));
+    } else {
+      c.idKind[i] = ID_RAW;
+      overflow.put(overflowKey(row, 3), id);
+    }
+    // A changed id (never done by Herald) is indexed anew; the stale slot still leads here.
+    if (full(++idCount, byId)) {
+      byId = rehash(byId, this::idHashOfRow);
+    }
+    insert(byId, idHash(id), row);
+  }
+
+  private DeliveryRecord decode(int row) {
+    RecordChunk c = chunk(row);
+    int i = row & MASK;
+    Shape s = shapes.get(c.shape[i]);
+    Outcome outcome = (Outcome) c.outcome[i];
+    Engagement engagement = (Engagement) c.engagement[i];
+    int attempts;
+    int status;
+    if (c.attemptsAndStatus[i] == NONE) {
+      int[] both = (int[]) overflow.get(overflowKey(row, 2));
+      attempts = both[0];
+      status = both[1];
+    } else {
+      attempts = c.attemptsAndStatus[i] >>> 16;
+      status = c.attemptsAndStatus[i] & 0xFFFF;
+    }
+    String device = c.device[i];
+    int platform = c.platform[i];
+    return new DeliveryRecord(s.sourceId, s.step, playerId(c.player[i]),
+        device.isEmpty() ? Optional.empty() : Optional.of(device),
+        platform == 0 ? Optional.empty() : Optional.of(PLATFORMS[platform - 1]),
+        deliveryId(row), s.variant, s.type, s.category, STATES[c.state[i]],
+        outcome == null ? "" : outcome.reason, outcome == null ? "" : outcome.detail,
+        instant(row, 0, c.createdAt[i]), instant(row, 1, c.updatedAt[i]), attempts, status,
+        Optional.ofNullable(text(c.messageId[i])),
+        Optional.ofNullable(engagement == null ? null : engagement.clickedAt),
+        engagement == null ? 0 : engagement.conversions,
+        engagement == null ? BigDecimal.ZERO : engagement.value);
+  }
+
+  /** ASCII text as its bytes, which saves a String's header per message id; else the text. */
+  private static Object compactText(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) >= 0x80) {
+        return text;
+      }
+    }
+    return text.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static String text(Object compact) {
+    return compact instanceof byte[] bytes ? new String(bytes, StandardCharsets.US_ASCII)
+        : (String) compact;
+  }
+
+  private String deliveryId(int row) {
+    RecordChunk c = chunk(row);
+    if (c.idKind[row & MASK] == ID_RAW) {
+      return (String) overflow.get(overflowKey(row, 3));
+    }
+    byte[] bytes = ByteBuffer.allocate(16).putLong(c.idHigh[row & MASK])
+        .putLong(c.idLow[row & MASK]).array();
+    return "d" + ID_ENCODER.encodeToString(bytes);
+  }
+
+  /** The 128 bits of an id as {@link DeliveryRecord#newDeliveryId()} makes them, else null. */
+  private static long[] canonicalId(String id) {
+    if (id.length() != 23 || id.charAt(0) != 'd') {
+      return null;
+    }
+    byte[] bytes;
+    try {
+      bytes = ID_DECODER.decode(id.substring(1));
+    } catch (IllegalArgumentException notBase64) {
+      return null;
+    }
+    if (bytes.length != 16 || !id.substring(1).equals(ID_ENCODER.encodeToString(bytes))) {
+      return null;
+    }
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    return new long[] {buffer.getLong(), buffer.getLong()};
+  }
+
+  private int shapeOf(DeliveryRecord r) {
+    Shape shape = new Shape(r.sourceId(), r.step(), r.variant(), r.type(), r.category());
+    Integer id = shapeIds.get(shape);
+    if (id == null) {
+      id = shapes.size();
+      shapes.add(shape);
+      shapeIds.put(shape, id);
+    }
+    return id;
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> T intern(T value) {
+    Object known = interned.get(value);
+    if (known != null) {
+      return (T) known;
+    }
+    if (interned.size() < MAX_INTERNED) {
+      interned.put(value, value);
+    }
+    return value;
+  }
+
+  /** Epoch nanoseconds (1677 to 2262); anything else goes to the overflow map. */
+  private long nanos(int row, int field, Instant at) {
+    long key = overflowKey(row, field);
+    try {
+      long nanos = Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000_000L),
+          at.getNano());
+      if (nanos != NANOS_OUT_OF_RANGE) {
+        overflow.remove(key);
+        return nanos;
+      }
+    } catch (ArithmeticException outOfRange) {
+      // falls through
+    }
+    overflow.put(key, at);
+    return NANOS_OUT_OF_RANGE;
+  }
+
+  private Instant instant(int row, int field, long nanos) {
+    return nanos == NANOS_OUT_OF_RANGE ? (Instant) overflow.get(overflowKey(row, field))
+        : Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L),
+            Math.floorMod(nanos, 1_000_000_000L));
+  }
+
+  private static long overflowKey(int row, int field) {
+    return (long) row << 2 | field;
+  }
+
+  private RecordChunk chunk(int row) {
+    return records.get(row >>> CHUNK_BITS);
+  }
+
+  // ------------------------------------------------------------------------------ indexes
+
+  private int rowOfKey(String key) {
+    String[] parts = splitKey(key);
+    return parts == null ? NONE : rowOf(parts[0], parts[1], parts[2], parts[3]);
+  }
+
+  private int rowOf(String source, String step, String player, String device) {
+    int hash = keyHash(source, step, player, device);
+    for (int slot = slot(hash, byKey); byKey[slot] != 0; slot = next(slot, byKey)) {
+      int row = byKey[slot] - 1;
+      RecordChunk c = chunk(row);
+      Shape s = shapes.get(c.shape[row & MASK]);
+      if (c.device[row & MASK].equals(device) && playerId(c.player[row & MASK]).equals(player)
+          && s.sourceId.equals(source) && s.step.equals(step)) {
+        return row;
+      }
+    }
+    return NONE;
+  }
+
+  private int rowOfId(String id) {
+    long[] bits = canonicalId(id);
+    for (int slot = slot(idHash(id), byId); byId[slot] != 0; slot = next(slot, byId)) {
+      int row = byId[slot] - 1;
+      RecordChunk c = chunk(row);
+      boolean same = bits != null && c.idKind[row & MASK] == ID_BITS
+          ? c.idHigh[row & MASK] == bits[0] && c.idLow[row & MASK] == bits[1]
+          : id.equals(deliveryId(row));
+      if (same) {
+        return row;
+      }
+    }
+    return NONE;
+  }
+
+  /** The parts of a {@link DeliveryRecord#key}, unescaped, or null when it is not one. */
+  private static String[] splitKey(String key) {
+    String[] parts = new String[4];
+    StringBuilder part = new StringBuilder();
+    int n = 0;
+    for (int i = 0; i < key.length(); i++) {
+      char ch = key.charAt(i);
+      if (ch == '\\' && i + 1 < key.length()) {
+        part.append(key.charAt(++i));
+      } else if (ch == '|') {
+        if (n == 3) {
+          return null;
+        }
+        parts[n++] = part.toString();
+        part.setLength(0);
+      } else {
+        part.append(ch);
+      }
+    }
+    if (n != 3) {
+      return null;
+    }
+    parts[3] = part.toString();
+    return parts;
+  }
+
+  private static int keyHash(String source, String step, String player, String device) {
+    return mix(((source.hashCode() * 31 + step.hashCode()) * 31 + player.hashCode()) * 31
+        + device.hashCode());
+  }
+
+  private int keyHashOfRow(int row) {
+    RecordChunk c = chunk(row);
+    Shape s = shapes.get(c.shape[row & MASK]);
+    return keyHash(s.sourceId, s.step, playerId(c.player[row & MASK]), c.device[row & MASK]);
+  }
+
+  private static int idHash(String id) {
+    long[] bits = canonicalId(id);
+    return bits == null ? mix(id.hashCode()) : mix(Long.hashCode(bits[0] ^ bits[1]));
+  }
+
+  private int idHashOfRow(int row) {
+    return chunk(row).idKind[row & MASK] == ID_RAW
+        ? mix(overflow.get(overflowKey(row, 3)).hashCode())
+        : mix(Long.hashCode(chunk(row).idHigh[row & MASK] ^ chunk(row).idLow[row & MASK]));
+  }
+
+  private static int mix(int hash) {
+    int h = hash * 0x9E3779B9;
+    return h ^ (h >>> 16);
+  }
+
+  private static void insert(int[] table, int hash, int value) {
+    int slot = slot(hash, table);
+    while (table[slot] != 0) {
+      slot = next(slot, table);
+    }
+    table[slot] = value + 1;
+  }
+
+  private interface RowHash {
+    int of(int row);
+  }
+
+  private static int[] rehash(int[] table, RowHash hash) {
+    int[] bigger = new int[(int) Math.min(Integer.MAX_VALUE - 8, table.length + (long) table.length / 2)];
+    for (int entry : table) {
+      if (entry != 0) {
+        insert(bigger, hash.of(entry - 1), entry - 1);
+      }
+    }
+    return bigger;
+  }
+
+  // ------------------------------------------------------------------------------ players
+
+  private int playerIndex(String playerId) {
+    if (playerId == null) {
+      return NONE;
+    }
+    for (int slot = slot(mix(playerId.hashCode()), byPlayer); byPlayer[slot] != 0;
+        slot = next(slot, byPlayer)) {
+      if (playerId(byPlayer[slot] - 1).equals(playerId)) {
+        return byPlayer[slot] - 1;
+      }
+    }
+    return NONE;
+  }
+
+  private int playerOrAdd(String playerId) {
+    int known = playerIndex(playerId);
+    if (known != NONE) {
+      return known;
+    }
+    int player = playerCount++;
+    if ((player & MASK) == 0) {
+      players.add(new PlayerChunk());
+    }
+    player(player).id[player & MASK] = playerId;
+    player(player).newestRow[player & MASK] = NONE;
+    if (full(playerCount, byPlayer)) {
+      byPlayer = rehash(byPlayer, p -> mix(playerId(p).hashCode()));
+    }
+    insert(byPlayer, mix(playerId.hashCode()), player);
+    return player;
+  }
+
+  private PlayerChunk player(int player) {
+    return players.get(player >>> CHUNK_BITS);
+  }
+
+  private String playerId(int player) {
+    return player(player).id[player & MASK];
+  }
+
+  // ------------------------------------------------------------------------------ events
+
+  private void appendLocked(DeliveryEvent e) {
+    int event = eventCount++;
+    if ((event & MASK) == 0) {
+      events.add(new EventChunk());
+    }
+    EventChunk c = event(event);
+    int i = event & MASK;
+    int row = rowOfDelivery(e);
+    long at = row == NONE ? NANOS_OUT_OF_RANGE : nanosOrOutOfRange(e.at());
+    if (row == NONE || at == NANOS_OUT_OF_RANGE) {
+      // A source-level event, or one that does not match its delivery: kept whole.
+      c.row[i] = NONE;
+      c.extra[i] = e;
+    } else {
+      c.row[i] = row;
+      c.type[i] = (byte) e.type().ordinal();
+      c.at[i] = at;
+      c.extra[i] = e.reason().isEmpty() && e.detail().isEmpty() && e.httpStatus() == 0
+          && e.value().isEmpty() ? null
+          : e.value().isPresent() ? new EventExtra(e.reason(), e.detail(), e.httpStatus(),
+              e.value().get())
+          : intern(new EventExtra(e.reason(), e.detail(), e.httpStatus(), null));
+    }
+    if (c.row[i] == NONE) {
+      looseEventsBySource.computeIfAbsent(e.sourceId(), s -> new IntList()).add(event);
+      e.playerId().ifPresent(
+          player -> looseEventsByPlayer.computeIfAbsent(player, p -> new IntList()).add(event));
+    } else {
+      RecordChunk r = chunk(row);
+      c.previousOfRow[i] = r.newestEvent[row & MASK];
+      r.newestEvent[row & MASK] = event + 1;
+    }
+  }
+
+  /** The row of the event's delivery when the event repeats that delivery's fields, else NONE. */
+  private int rowOfDelivery(DeliveryEvent e) {
+    if (e.deliveryId().isEmpty() || e.playerId().isEmpty() || e.variant().isEmpty()) {
+      return NONE;
+    }
+    int row = rowOfId(e.deliveryId().get());
+    if (row == NONE) {
+      return NONE;
+    }
+    RecordChunk c = chunk(row);
+    int i = row & MASK;
+    Shape s = shapes.get(c.shape[i]);
+    int platform = c.platform[i];
+    boolean same = s.sourceId.equals(e.sourceId()) && s.step.equals(e.step())
+        && s.variant.equals(e.variant().get()) && playerId(c.player[i]).equals(e.playerId().get())
+        && c.device[i].equals(e.deviceId().orElse(""))
+        && (platform == 0 ? e.platform().isEmpty()
+            : e.platform().equals(Optional.of(PLATFORMS[platform - 1])))
+        && e.deviceId().isPresent() == !c.device[i].isEmpty();
+    return same ? row : NONE;
+  }
+
+  private static long nanosOrOutOfRange(Instant at) {
+    try {
+      return Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000_000L), at.getNano());
+    } catch (ArithmeticException outOfRange) {
+      return NANOS_OUT_OF_RANGE;
+    }
+  }
+
+  private DeliveryEvent decodeEvent(int event) {
+    EventChunk c = event(event);
+    int i = event & MASK;
+    int row = c.row[i];
+    if (row == NONE) {
+      return (DeliveryEvent) c.extra[i];
+    }
+    EventExtra extra = (EventExtra) c.extra[i];
+    RecordChunk r = chunk(row);
+    Shape s = shapes.get(r.shape[row & MASK]);
+    String device = r.device[row & MASK];
+    int platform = r.platform[row & MASK];
+    return new DeliveryEvent(EVENT_TYPES[c.type[i]], instant(NONE, 0, c.at[i]), s.sourceId,
+        s.step, Optional.of(deliveryId(row)), Optional.of(playerId(r.player[row & MASK])),
+        device.isEmpty() ? Optional.empty() : Optional.of(device),
+        platform == 0 ? Optional.empty() : Optional.of(PLATFORMS[platform - 1]),
+        Optional.of(s.variant), extra == null ? "" : extra.reason,
+        extra == null ? "" : extra.detail, extra == null ? 0 : extra.httpStatus,
+        Optional.ofNullable(extra == null ? null : extra.value));
+  }
+
+  private EventChunk event(int event) {
+    return events.get(event >>> CHUNK_BITS);
+  }
+
+  // ------------------------------------------------------------------------------ rows
+
+  /** Columns of {@link #CHUNK} delivery rows. */
+  private static final class RecordChunk {
+    final int[] shape = new int[CHUNK];
+    final int[] player = new int[CHUNK];
+    /** The device id, {@code ""} for none: the caller's string, shared rather than copied. */
+    final String[] device = new String[CHUNK];
+    final long[] idHigh = new long[CHUNK];
+    final long[] idLow = new long[CHUNK];
+    /** 0 before the first write, ID_BITS when in idHigh/idLow, ID_RAW when in the overflow map. */
+    final byte[] idKind = new byte[CHUNK];
+    final byte[] state = new byte[CHUNK];
+    /** {@link Platform#ordinal()} + 1, 0 for none. */
+    final byte[] platform = new byte[CHUNK];
+    /** An interned {@link Outcome}, null when reason and detail are empty. */
+    final Object[] outcome = new Object[CHUNK];
+    final long[] createdAt = new long[CHUNK];
+    final long[] updatedAt = new long[CHUNK];
+    /** attempts in the high 16 bits, HTTP status in the low 16; NONE when in the overflow map. */
+    final int[] attemptsAndStatus = new int[CHUNK];
+    /** The provider's message id: ASCII bytes (no String header), else the String; or null. */
+    final Object[] messageId = new Object[CHUNK];
+    /** An {@link Engagement}, null before any click or conversion. */
+    final Object[] engagement = new Object[CHUNK];
+    /** The player's next older delivery row, or NONE. */
+    final int[] nextOfPlayer = new int[CHUNK];
+    /** The delivery's newest event + 1, 0 for none. */
+    final int[] newestEvent = new int[CHUNK];
+  }
+
+  /** Columns of {@link #CHUNK} event rows. */
+  private static final class EventChunk {
+    /** The delivery row the event repeats, or NONE when {@link #extra} holds the whole event. */
+    final int[] row = new int[CHUNK];
+    final byte[] type = new byte[CHUNK];
+    final long[] at = new long[CHUNK];
+    /** An {@link EventExtra} (null when all empty), or the whole {@link DeliveryEvent}. */
+    final Object[] extra = new Object[CHUNK];
+    /** The same delivery's previous event + 1, 0 for none. */
+    final int[] previousOfRow = new int[CHUNK];
+  }
+
+  /** Columns of {@link #CHUNK} players. */
+  private static final class PlayerChunk {
+    final String[] id = new String[CHUNK];
+    /** The player's newest delivery row. */
+    final int[] newestRow = new int[CHUNK];
+  }
+
+  /** The fields many deliveries share. The type compares by identity: custom types may share a name. */
+  private static final class Shape {
+    final String sourceId;
+    final String step;
+    final String variant;
+    final NotificationType type;
+    final String category;
+
+    Shape(String sourceId, String step, String variant, NotificationType type, String category) {
+      this.sourceId = sourceId;
+      this.step = step;
+      this.variant = variant;
+      this.type = type;
+      this.category = category;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Shape s && s.sourceId.equals(sourceId) && s.step.equals(step)
+          && s.variant.equals(variant) && s.type == type && s.category.equals(category);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(sourceId, step, variant, System.identityHashCode(type), category);
+    }
+  }
+
+  private record Outcome(String reason, String detail) {}
+
+  private record Engagement(Instant clickedAt, int conversions, BigDecimal value) {}
+
+  private record EventExtra(String reason, String detail, int httpStatus, BigDecimal value) {}
+
+  /** A growable list of ints. */
+  private static final class IntList {
+    private int[] values = new int[8];
+    private int size;
+
+    void add(int value) {
+      if (size == values.length) {
+        values = Arrays.copyOf(values, size + (size >> 1));
+      }
+      values[size++] = value;
+    }
+
+    int get(int index) {
+      return values[index];
+    }
+
+    void addAll(IntList other) {
+      for (int i = 0; other != null && i < other.size; i++) {
+        add(other.get(i));
+      }
+    }
   }
 }
