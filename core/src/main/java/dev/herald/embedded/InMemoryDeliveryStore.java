@@ -52,6 +52,8 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   private static final byte ID_BITS = 1;
   private static final byte ID_RAW = 2;
   private static final long NANOS_OUT_OF_RANGE = Long.MIN_VALUE;
+  private static final long NO_DELTA = Long.MIN_VALUE;
+  private static final int UPDATED_ELSEWHERE = Integer.MIN_VALUE;
   private static final Platform[] PLATFORMS = Platform.values();
   private static final DeliveryState[] STATES = DeliveryState.values();
   private static final EventType[] EVENT_TYPES = EventType.values();
@@ -76,8 +78,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   private int keyCount;
   private int idCount;
 
-  // Players: id, newest delivery row, oldest and newest event row.
-  private final List<PlayerChunk> players = new ArrayList<>();
+  /** Players: the table holds each player's newest row; rows link to the player's older ones. */
   private int playerCount;
 
   /** Per source, its steps' rows in claim order; LinkedHashMap keeps steps in first-claim order. */
@@ -247,11 +248,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     Checks.required(since, "since");
     List<DeliveryRecord> result = new ArrayList<>();
     synchronized (lock) {
-      int player = playerIndex(playerId);
-      if (player == NONE) {
-        return List.of();
-      }
-      for (int row = player(player).newestRow[player & MASK]; row != NONE;
+      for (int row = newestRowOf(playerId); row != NONE;
           row = chunk(row).nextOfPlayer[row & MASK]) {
         if (!instant(row, 0, chunk(row).createdAt[row & MASK]).isBefore(since)) {
           result.add(decode(row));
@@ -266,13 +263,9 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   public Optional<DeliveryRecord> lastClicked(String playerId, Instant since) {
     Checks.required(since, "since");
     synchronized (lock) {
-      int player = playerIndex(playerId);
-      if (player == NONE) {
-        return Optional.empty();
-      }
       int best = NONE;
       Instant bestAt = null;
-      for (int row = player(player).newestRow[player & MASK]; row != NONE;
+      for (int row = newestRowOf(playerId); row != NONE;
           row = chunk(row).nextOfPlayer[row & MASK]) {
         Object engagement = chunk(row).engagement[row & MASK];
         Instant clicked = engagement == null ? null : ((Engagement) engagement).clickedAt;
@@ -308,12 +301,9 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   public Stream<DeliveryEvent> eventsOfPlayer(String playerId) {
     IntList found = new IntList();
     synchronized (lock) {
-      int player = playerIndex(playerId);
-      if (player != NONE) {
-        for (int row = player(player).newestRow[player & MASK]; row != NONE;
-            row = chunk(row).nextOfPlayer[row & MASK]) {
-          addEventsOf(row, found);
-        }
+      for (int row = newestRowOf(playerId); row != NONE;
+          row = chunk(row).nextOfPlayer[row & MASK]) {
+        addEventsOf(row, found);
       }
       found.addAll(looseEventsByPlayer.get(playerId));
     }
@@ -379,12 +369,9 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     }
     RecordChunk c = chunk(row);
     int i = row & MASK;
-    int player = playerOrAdd(record.playerId());
-    c.player[i] = player;
+    c.player[i] = record.playerId();
     c.device[i] = device;
-    PlayerChunk p = player(player);
-    c.nextOfPlayer[i] = p.newestRow[player & MASK];
-    p.newestRow[player & MASK] = row;
+    c.nextOfPlayer[i] = pushPlayerRow(record.playerId(), row);
     write(row, record);
 
     if (full(++keyCount, byKey)) {
@@ -414,13 +401,23 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   private void write(int row, DeliveryRecord r) {
     RecordChunk c = chunk(row);
     int i = row & MASK;
+    if (c.newestEvent[i] != 0 && !repeatsEventFields(row, r)) {
+      detachEvents(row);
+    }
     c.shape[i] = shapeOf(r);
     c.state[i] = (byte) r.state().ordinal();
     c.platform[i] = (byte) (r.platform().isEmpty() ? 0 : r.platform().get().ordinal() + 1);
     c.outcome[i] = r.reason().isEmpty() && r.detail().isEmpty() ? null
         : intern(new Outcome(r.reason(), r.detail()));
     c.createdAt[i] = nanos(row, 0, r.createdAt());
-    c.updatedAt[i] = nanos(row, 1, r.updatedAt());
+    long updated = microsAfterCreation(row, r.updatedAt());
+    if (updated == NO_DELTA) {
+      c.updatedAt[i] = UPDATED_ELSEWHERE;
+      overflow.put(overflowKey(row, 1), r.updatedAt());
+    } else {
+      c.updatedAt[i] = (int) updated;
+      overflow.remove(overflowKey(row, 1));
+    }
     c.messageId[i] = r.messageId().map(InMemoryDeliveryStore::compactText).orElse(null);
     c.engagement[i] = r.clickedAt().isEmpty() && r.conversions() == 0
         && r.conversionValue() == BigDecimal.ZERO ? null
@@ -460,6 +457,26 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     insert(byId, idHash(id), row);
   }
 
+  /** Whether {@code r} has the fields the row's events take from it (Herald never changes them). */
+  private boolean repeatsEventFields(int row, DeliveryRecord r) {
+    RecordChunk c = chunk(row);
+    int i = row & MASK;
+    return shapes.get(c.shape[i]).variant.equals(r.variant())
+        && c.platform[i] == (r.platform().isEmpty() ? 0 : r.platform().get().ordinal() + 1)
+        && instant(row, 0, c.createdAt[i]).equals(r.createdAt())
+        && deliveryId(row).equals(r.deliveryId());
+  }
+
+  /** Stores the row's events whole, so a change of the row does not change them. */
+  private void detachEvents(int row) {
+    for (int e = chunk(row).newestEvent[row & MASK] - 1; e != NONE;
+        e = event(e).previousOfRow[e & MASK] - 1) {
+      EventChunk c = event(e);
+      c.extra[e & MASK] = decodeEvent(e);
+      c.row[e & MASK] = NONE;
+    }
+  }
+
   private DeliveryRecord decode(int row) {
     RecordChunk c = chunk(row);
     int i = row & MASK;
@@ -478,12 +495,13 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     }
     String device = c.device[i];
     int platform = c.platform[i];
-    return new DeliveryRecord(s.sourceId, s.step, playerId(c.player[i]),
+    return new DeliveryRecord(s.sourceId, s.step, c.player[i],
         device.isEmpty() ? Optional.empty() : Optional.of(device),
         platform == 0 ? Optional.empty() : Optional.of(PLATFORMS[platform - 1]),
         deliveryId(row), s.variant, s.type, s.category, STATES[c.state[i]],
         outcome == null ? "" : outcome.reason, outcome == null ? "" : outcome.detail,
-        instant(row, 0, c.createdAt[i]), instant(row, 1, c.updatedAt[i]), attempts, status,
+        instant(row, 0, c.createdAt[i]), c.updatedAt[i] == UPDATED_ELSEWHERE
+            ? (Instant) overflow.get(overflowKey(row, 1)) : afterCreation(row, c.updatedAt[i]), attempts, status,
         Optional.ofNullable(text(c.messageId[i])),
         Optional.ofNullable(engagement == null ? null : engagement.clickedAt),
         engagement == null ? 0 : engagement.conversions,
@@ -600,7 +618,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
       int row = byKey[slot] - 1;
       RecordChunk c = chunk(row);
       Shape s = shapes.get(c.shape[row & MASK]);
-      if (c.device[row & MASK].equals(device) && playerId(c.player[row & MASK]).equals(player)
+      if (c.device[row & MASK].equals(device) && c.player[row & MASK].equals(player)
           && s.sourceId.equals(source) && s.step.equals(step)) {
         return row;
       }
@@ -657,7 +675,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   private int keyHashOfRow(int row) {
     RecordChunk c = chunk(row);
     Shape s = shapes.get(c.shape[row & MASK]);
-    return keyHash(s.sourceId, s.step, playerId(c.player[row & MASK]), c.device[row & MASK]);
+    return keyHash(s.sourceId, s.step, c.player[row & MASK], c.device[row & MASK]);
   }
 
   private static int idHash(String id) {
@@ -700,43 +718,36 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
 
   // ------------------------------------------------------------------------------ players
 
-  private int playerIndex(String playerId) {
+  /** The player's newest row, or NONE. */
+  private int newestRowOf(String playerId) {
     if (playerId == null) {
       return NONE;
     }
     for (int slot = slot(mix(playerId.hashCode()), byPlayer); byPlayer[slot] != 0;
         slot = next(slot, byPlayer)) {
-      if (playerId(byPlayer[slot] - 1).equals(playerId)) {
-        return byPlayer[slot] - 1;
+      int row = byPlayer[slot] - 1;
+      if (chunk(row).player[row & MASK].equals(playerId)) {
+        return row;
       }
     }
     return NONE;
   }
 
-  private int playerOrAdd(String playerId) {
-    int known = playerIndex(playerId);
-    if (known != NONE) {
-      return known;
+  /** Makes {@code row} the player's newest; returns the previous newest, or NONE. */
+  private int pushPlayerRow(String playerId, int row) {
+    int hash = mix(playerId.hashCode());
+    for (int slot = slot(hash, byPlayer); byPlayer[slot] != 0; slot = next(slot, byPlayer)) {
+      int newest = byPlayer[slot] - 1;
+      if (chunk(newest).player[newest & MASK].equals(playerId)) {
+        byPlayer[slot] = row + 1;
+        return newest;
+      }
     }
-    int player = playerCount++;
-    if ((player & MASK) == 0) {
-      players.add(new PlayerChunk());
+    if (full(++playerCount, byPlayer)) {
+      byPlayer = rehash(byPlayer, r -> mix(chunk(r).player[r & MASK].hashCode()));
     }
-    player(player).id[player & MASK] = playerId;
-    player(player).newestRow[player & MASK] = NONE;
-    if (full(playerCount, byPlayer)) {
-      byPlayer = rehash(byPlayer, p -> mix(playerId(p).hashCode()));
-    }
-    insert(byPlayer, mix(playerId.hashCode()), player);
-    return player;
-  }
-
-  private PlayerChunk player(int player) {
-    return players.get(player >>> CHUNK_BITS);
-  }
-
-  private String playerId(int player) {
-    return player(player).id[player & MASK];
+    insert(byPlayer, hash, row);
+    return NONE;
   }
 
   // ------------------------------------------------------------------------------ events
@@ -749,15 +760,15 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     EventChunk c = event(event);
     int i = event & MASK;
     int row = rowOfDelivery(e);
-    long at = row == NONE ? NANOS_OUT_OF_RANGE : nanosOrOutOfRange(e.at());
-    if (row == NONE || at == NANOS_OUT_OF_RANGE) {
+    long at = row == NONE ? NO_DELTA : microsAfterCreation(row, e.at());
+    if (at == NO_DELTA) {
       // A source-level event, or one that does not match its delivery: kept whole.
       c.row[i] = NONE;
       c.extra[i] = e;
     } else {
       c.row[i] = row;
       c.type[i] = (byte) e.type().ordinal();
-      c.at[i] = at;
+      c.at[i] = (int) at;
       c.extra[i] = e.reason().isEmpty() && e.detail().isEmpty() && e.httpStatus() == 0
           && e.value().isEmpty() ? null
           : e.value().isPresent() ? new EventExtra(e.reason(), e.detail(), e.httpStatus(),
@@ -789,7 +800,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     Shape s = shapes.get(c.shape[i]);
     int platform = c.platform[i];
     boolean same = s.sourceId.equals(e.sourceId()) && s.step.equals(e.step())
-        && s.variant.equals(e.variant().get()) && playerId(c.player[i]).equals(e.playerId().get())
+        && s.variant.equals(e.variant().get()) && c.player[i].equals(e.playerId().get())
         && c.device[i].equals(e.deviceId().orElse(""))
         && (platform == 0 ? e.platform().isEmpty()
             : e.platform().equals(Optional.of(PLATFORMS[platform - 1])))
@@ -797,12 +808,29 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     return same ? row : NONE;
   }
 
-  private static long nanosOrOutOfRange(Instant at) {
-    try {
-      return Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000_000L), at.getNano());
-    } catch (ArithmeticException outOfRange) {
-      return NANOS_OUT_OF_RANGE;
+  /**
+   * Whole microseconds from the row's creation to {@code at} when they fit an int (about 35
+   * minutes either way), else NO_DELTA: times a dispatch writes are that close and that precise.
+   */
+  private long microsAfterCreation(int row, Instant at) {
+    long created = chunk(row).createdAt[row & MASK];
+    if (created == NANOS_OUT_OF_RANGE) {
+      return NO_DELTA;
     }
+    try {
+      long nanos = Math.subtractExact(Math.addExact(
+          Math.multiplyExact(at.getEpochSecond(), 1_000_000_000L), at.getNano()), created);
+      return nanos % 1000 == 0 && nanos / 1000 > Integer.MIN_VALUE
+          && nanos / 1000 <= Integer.MAX_VALUE ? nanos / 1000 : NO_DELTA;
+    } catch (ArithmeticException outOfRange) {
+      return NO_DELTA;
+    }
+  }
+
+  private Instant afterCreation(int row, int micros) {
+    long nanos = chunk(row).createdAt[row & MASK] + micros * 1000L;
+    return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L),
+        Math.floorMod(nanos, 1_000_000_000L));
   }
 
   private DeliveryEvent decodeEvent(int event) {
@@ -817,8 +845,8 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     Shape s = shapes.get(r.shape[row & MASK]);
     String device = r.device[row & MASK];
     int platform = r.platform[row & MASK];
-    return new DeliveryEvent(EVENT_TYPES[c.type[i]], instant(NONE, 0, c.at[i]), s.sourceId,
-        s.step, Optional.of(deliveryId(row)), Optional.of(playerId(r.player[row & MASK])),
+    return new DeliveryEvent(EVENT_TYPES[c.type[i]], afterCreation(row, c.at[i]), s.sourceId,
+        s.step, Optional.of(deliveryId(row)), Optional.of(r.player[row & MASK]),
         device.isEmpty() ? Optional.empty() : Optional.of(device),
         platform == 0 ? Optional.empty() : Optional.of(PLATFORMS[platform - 1]),
         Optional.of(s.variant), extra == null ? "" : extra.reason,
@@ -835,7 +863,8 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   /** Columns of {@link #CHUNK} delivery rows. */
   private static final class RecordChunk {
     final int[] shape = new int[CHUNK];
-    final int[] player = new int[CHUNK];
+    /** The player id: the caller's string, shared rather than copied. */
+    final String[] player = new String[CHUNK];
     /** The device id, {@code ""} for none: the caller's string, shared rather than copied. */
     final String[] device = new String[CHUNK];
     final long[] idHigh = new long[CHUNK];
@@ -848,7 +877,8 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     /** An interned {@link Outcome}, null when reason and detail are empty. */
     final Object[] outcome = new Object[CHUNK];
     final long[] createdAt = new long[CHUNK];
-    final long[] updatedAt = new long[CHUNK];
+    /** Microseconds after createdAt; UPDATED_ELSEWHERE when in the overflow map. */
+    final int[] updatedAt = new int[CHUNK];
     /** attempts in the high 16 bits, HTTP status in the low 16; NONE when in the overflow map. */
     final int[] attemptsAndStatus = new int[CHUNK];
     /** The provider's message id: ASCII bytes (no String header), else the String; or null. */
@@ -866,18 +896,12 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     /** The delivery row the event repeats, or NONE when {@link #extra} holds the whole event. */
     final int[] row = new int[CHUNK];
     final byte[] type = new byte[CHUNK];
-    final long[] at = new long[CHUNK];
+    /** Microseconds after the delivery's creation. */
+    final int[] at = new int[CHUNK];
     /** An {@link EventExtra} (null when all empty), or the whole {@link DeliveryEvent}. */
     final Object[] extra = new Object[CHUNK];
     /** The same delivery's previous event + 1, 0 for none. */
     final int[] previousOfRow = new int[CHUNK];
-  }
-
-  /** Columns of {@link #CHUNK} players. */
-  private static final class PlayerChunk {
-    final String[] id = new String[CHUNK];
-    /** The player's newest delivery row. */
-    final int[] newestRow = new int[CHUNK];
   }
 
   /** The fields many deliveries share. The type compares by identity: custom types may share a name. */

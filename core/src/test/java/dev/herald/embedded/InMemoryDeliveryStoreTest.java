@@ -107,4 +107,24 @@ class InMemoryDeliveryStoreTest {
     assertThat(list(store.eventsOfPlayer("p")))
         .containsExactly(sent, mismatched, delivered, farFuture);
   }
+
+  @Test
+  void eventsKeepTheirFieldsWhenTheirDeliveryIsRewrittenWithOthers() {
+    DeliveryRecord r = record("p", "d", DeliveryRecord.newDeliveryId());
+    store.claim(r);
+    DeliveryEvent sent = DeliveryEvent.of(EventType.PUSH_SENT, T0.plusMillis(5), r, "", "", 0);
+    store.append(sent);
+    DeliveryRecord rewritten = new DeliveryRecord(r.sourceId(), r.step(), r.playerId(),
+        r.deviceId(), Optional.of(Platform.FCM), DeliveryRecord.newDeliveryId(), "control",
+        r.type(), r.category(), DeliveryState.SUPPRESSED, "CONTROL_GROUP", "",
+        T0.minusSeconds(3600), T0.plusSeconds(7200), 0, 0, Optional.empty(), Optional.empty(), 0,
+        BigDecimal.ZERO);
+
+    store.update(rewritten);
+
+    assertThat(store.find(r.key())).contains(rewritten);
+    assertThat(store.findById(rewritten.deliveryId())).contains(rewritten);
+    assertThat(list(store.eventsOfPlayer("p"))).containsExactly(sent);
+    assertThat(list(store.eventsOf("c|1"))).containsExactly(sent);
+  }
 }
