@@ -32,13 +32,15 @@ import java.util.stream.Stream;
  * A thread-safe {@link DeliveryStore} in memory: the default when the host supplies none. Keeps
  * everything until the JVM exits; a production host should back the SPI with its database.
  *
- * <p>It is compact, so that a campaign to a million devices fits a small heap: about 110 bytes per
+ * <p>It is compact, so that a campaign to a million devices fits a small heap: about 150 bytes per
  * delivery with its sent and delivered events and every index, on a 64-bit JVM with compressed
  * references (the player and device id strings are shared with the caller, not copied). Records
- * and events are kept as rows of primitive columns — times as epoch nanoseconds, states and
- * platforms as bytes, delivery ids as two longs, the repeated source, step, variant, type and
- * category as one shared "shape", reasons and details interned — and the indexes are open-address
- * tables and linked lists of row numbers. Each read decodes a fresh {@link DeliveryRecord} or
+ * and events are kept as rows of primitive columns — creation as epoch nanoseconds, later times
+ * as microseconds after it, states and platforms as bytes, delivery ids as two longs, the
+ * repeated source, step, variant, type and category as one shared "shape", reasons and details
+ * interned, message ids as ASCII bytes — and the indexes are open-address tables and linked lists
+ * of row numbers. Values that do not fit (a host-made delivery id, a far-away instant) are kept
+ * whole, at a higher cost. Each read decodes a fresh {@link DeliveryRecord} or
  * {@link DeliveryEvent}. Every operation takes one lock: {@link #modify} is atomic, and the batch
  * methods take the lock once per batch.
  */
