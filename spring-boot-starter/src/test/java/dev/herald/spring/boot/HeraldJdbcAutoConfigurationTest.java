@@ -23,8 +23,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -160,6 +162,22 @@ class HeraldJdbcAutoConfigurationTest {
               .hasMessageContaining(HeraldSchema.LOCATION);
         });
     assertThat(schemaExists(schema)).isFalse();
+  }
+
+  @Test
+  void bootsFlywayCanRunHeraldsMigrationsInstead() {
+    String schema = freshSchema();
+    runner.withConfiguration(AutoConfigurations.of(FlywayAutoConfiguration.class))
+        .withPropertyValues("herald.jdbc.migrate=false", "herald.jdbc.schema=" + schema,
+            "spring.flyway.schemas=" + schema,
+            "spring.flyway.locations=" + HeraldSchema.LOCATION)
+        .run(context -> {
+          assertThat(context).hasNotFailed()
+              .hasSingleBean(Flyway.class)
+              .hasSingleBean(JdbcDeliveryStore.class)
+              .doesNotHaveBean(HeraldJdbcSchemaMigration.class);
+          assertThat(schemaVersion(schema)).isEqualTo(HeraldSchema.VERSION);
+        });
   }
 
   private static int schemaVersion(String schema) throws SQLException {
