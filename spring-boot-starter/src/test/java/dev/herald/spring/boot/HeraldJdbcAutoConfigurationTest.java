@@ -103,6 +103,16 @@ class HeraldJdbcAutoConfigurationTest {
   }
 
   @Test
+  void anEmptySchemaMeansTheConnectionsSearchPath() {
+    // the only test that uses the search path (public) of the shared database
+    runner.withPropertyValues("herald.jdbc.schema=").run(context -> {
+      assertThat(context).hasNotFailed().hasSingleBean(JdbcDeliveryStore.class);
+      assertThat(context.getBean(HeraldJdbcSchemaMigration.class).schema()).isNull();
+      assertThat(schemaVersion("public")).isEqualTo(HeraldSchema.VERSION);
+    });
+  }
+
+  @Test
   void withoutHeraldJdbcOnTheClassPathTheInMemoryStoresRemain() {
     runner.withClassLoader(new FilteredClassLoader(JdbcDeliveryStore.class)).run(context ->
         assertThat(context).hasNotFailed()
