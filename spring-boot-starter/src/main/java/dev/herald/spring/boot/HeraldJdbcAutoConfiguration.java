@@ -57,6 +57,8 @@ public class HeraldJdbcAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   @ConditionalOnProperty(prefix = "herald.jdbc", name = "migrate", matchIfMissing = true)
+  // a host that excluded flyway-core runs the migrations itself; the stores say so if it did not
+  @ConditionalOnClass(name = "org.flywaydb.core.Flyway")
   public HeraldJdbcSchemaMigration heraldJdbcSchemaMigration(
       DataSource dataSource, HeraldJdbcProperties properties) {
     return new HeraldJdbcSchemaMigration(dataSource, properties.schemaOrSearchPath());

@@ -85,6 +85,9 @@ class HeraldJdbcAutoConfigurationTest {
       assertThat(migration.schema()).isEqualTo(schema);
       assertThat(migration.migrationsApplied()).isEqualTo(HeraldSchema.VERSION);
       assertThat(schemaVersion(schema)).isEqualTo(HeraldSchema.VERSION);
+      context.getBean(Herald.class).subscriptions().permissionGranted("p-1", "phone",
+          new dev.herald.subscription.FcmAddress("fcm-token-1"));
+      assertThat(count(schema + ".herald_device")).as("Herald wrote to PostgreSQL").isEqualTo(1);
     });
     runner.withPropertyValues("herald.jdbc.schema=" + schema).run(context -> {
       assertThat(context).hasNotFailed();
@@ -188,6 +191,27 @@ class HeraldJdbcAutoConfigurationTest {
               .doesNotHaveBean(HeraldJdbcSchemaMigration.class);
           assertThat(schemaVersion(schema)).isEqualTo(HeraldSchema.VERSION);
         });
+  }
+
+  @Test
+  void withoutFlywayTheStartFailsSayingWhatToRun() throws SQLException {
+    String schema = freshSchema();
+    runner.withClassLoader(new FilteredClassLoader(Flyway.class))
+        .withPropertyValues("herald.jdbc.schema=" + schema).run(context -> {
+          assertThat(context).hasFailed();
+          assertThat(context.getStartupFailure()).rootCause()
+              .isInstanceOf(HeraldStorageException.class)
+              .hasMessageContaining("HeraldSchema.migrate(dataSource, \"" + schema + "\")");
+        });
+    assertThat(schemaExists(schema)).isFalse();
+  }
+
+  private static int count(String table) throws SQLException {
+    try (Connection c = database().getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+      rs.next();
+      return rs.getInt(1);
+    }
   }
 
   private static int schemaVersion(String schema) throws SQLException {
