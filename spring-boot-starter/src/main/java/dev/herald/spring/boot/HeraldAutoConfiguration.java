@@ -80,11 +80,9 @@ public class HeraldAutoConfiguration {
   /** Created by Spring Boot. */
   public HeraldAutoConfiguration() {}
 
-  // Stores. herald-jdbc (PostgreSQL stores, with its schema applied by Boot's Flyway) is not
-  // part of this build yet: when it lands, its auto-configuration registers the five store beans
-  // when it is on the class path and a DataSource bean exists, ordered before this class, and the
-  // in-memory defaults below back off (each is @ConditionalOnMissingBean of its SPI type). Until
-  // then a host wires durable stores by declaring its own beans of the SPI types.
+  // Stores. With herald-jdbc and a DataSource, HeraldJdbcAutoConfiguration (ordered before this
+  // class) registers the PostgreSQL stores and the in-memory defaults below back off (each is
+  // @ConditionalOnMissingBean of its SPI type), as they do for a host's own store beans.
 
   /**
    * @return the in-memory subscription store, unless the application defines one
