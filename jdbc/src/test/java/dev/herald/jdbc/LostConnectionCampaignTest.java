@@ -97,7 +97,8 @@ class LostConnectionCampaignTest {
         .havingCause()
         .isInstanceOf(HeraldStorageException.class)
         .withMessageContaining("(SQLSTATE 08001); the connection to the database failed");
-    assertThat(fcm.sends()).hasSizeBetween(DATABASE_DIES_AT_SEND, PLAYERS - 1);
+    assertThat(fcm.sends()).as("no provider call without a durable claim")
+        .hasSize(DATABASE_DIES_AT_SEND);
     first.close();
 
     databaseDown.set(false);
@@ -137,8 +138,8 @@ class LostConnectionCampaignTest {
     assertThat(report.status()).isEqualTo(DispatchReport.Status.FAILED);
     assertThat(report.error()).hasValueSatisfying(e ->
         assertThat(e).contains("the connection to the database failed"));
-    assertThat(herald.campaigns().find("weekend").orElseThrow().state())
-        .as("paused for an operator").isEqualTo(CampaignState.PAUSED);
+    assertThat(campaignStateOnceSettled(herald)).as("paused for an operator")
+        .isEqualTo(CampaignState.PAUSED);
     herald.campaigns().resume("weekend");
     assertThat(finished.next()).isSameAs(report);
     DispatchReport resumed = finished.next();
@@ -170,7 +171,8 @@ class LostConnectionCampaignTest {
    * on the wire when the database went: settled FAILED with reason UNKNOWN, sent at most once.
    * No player has two records, and the statistics add up.
    */
-  private void assertEveryPlayerSentOnce(List<String> audience, Herald herald) {
+  private void assertEveryPlayerSentOnce(List<String> audience, Herald herald)
+      throws InterruptedException {
     Map<String, Long> sendsPerPlayer = fcm.sends().stream().collect(Collectors.groupingBy(
         token -> token.substring(0, token.indexOf('-')), Collectors.counting()));
     List<DeliveryRecord> records;
@@ -181,8 +183,8 @@ class LostConnectionCampaignTest {
     Set<String> unknown = records.stream()
         .filter(r -> r.state() == DeliveryState.FAILED && r.reason().equals(Suppression.UNKNOWN))
         .map(DeliveryRecord::playerId).collect(Collectors.toSet());
-    assertThat(unknown).as("only calls on the wire when the database went")
-        .hasSizeLessThanOrEqualTo(10);
+    assertThat(unknown).as("only the call on the wire when the database went (the provider "
+        + "answers at once)").hasSizeLessThanOrEqualTo(1);
     assertThat(records).extracting(DeliveryRecord::playerId).doesNotHaveDuplicates()
         .containsExactlyInAnyOrderElementsOf(audience);
     assertThat(records).filteredOn(r -> !unknown.contains(r.playerId()))
@@ -201,8 +203,23 @@ class LostConnectionCampaignTest {
     assertThat(stats.failed()).isEqualTo(unknown.size());
     assertThat(stats.audience()).isEqualTo(stats.suppressed() + stats.pending() + stats.sent());
     assertThat(stats.sent()).isEqualTo(stats.delivered() + stats.failed());
-    assertThat(herald.campaigns().find("weekend").orElseThrow().state())
-        .isEqualTo(CampaignState.COMPLETED);
+    assertThat(campaignStateOnceSettled(herald)).isEqualTo(CampaignState.COMPLETED);
+  }
+
+  /**
+   * The campaign's state once the end of its run is recorded: the listener hears the report
+   * before the campaign service records the run's end, on the run's thread, so this waits (at
+   * most a minute) for the state to leave RUNNING.
+   */
+  private static CampaignState campaignStateOnceSettled(Herald herald)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    CampaignState state = herald.campaigns().find("weekend").orElseThrow().state();
+    while (state == CampaignState.RUNNING && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+      state = herald.campaigns().find("weekend").orElseThrow().state();
+    }
+    return state;
   }
 
   private Herald herald(ManualScheduler scheduler, HeraldListener listener) {
