@@ -25,12 +25,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -78,6 +80,11 @@ final class Run implements DispatchHandle {
   private volatile boolean driverDone;
   private volatile boolean resuming;
   private volatile RuntimeException driverError;
+  /**
+   * The first error that ended a player's walk (a store that failed, say). The cursor never
+   * passes that player and the run ends FAILED, not COMPLETED, so a resumed run reads them again.
+   */
+  private final AtomicReference<Throwable> playerError = new AtomicReference<>();
   private volatile Instant startedAt;
   private volatile Instant expiresAt = Instant.MAX;
 
@@ -354,7 +361,9 @@ final class Run implements DispatchHandle {
       permits.release();
       if (error != null) {
         log.error("player {} of {} failed", playerId, request.sourceId(), error);
-        playerDone(playerId, true);
+        playerError.compareAndSet(null, error instanceof CompletionException
+            && error.getCause() != null ? error.getCause() : error);
+        playerDone(playerId, false);
       } else if (how.postponedUntil() != null) {
         postponement.postpone(playerId, how.postponedUntil());
       } else {
@@ -468,7 +477,8 @@ final class Run implements DispatchHandle {
       RunState state = control.state();
       DispatchReport.Status status = state == RunState.STOPPED ? DispatchReport.Status.STOPPED
           : state == RunState.CANCELLED ? DispatchReport.Status.CANCELLED
-          : driverError != null ? DispatchReport.Status.FAILED : DispatchReport.Status.COMPLETED;
+          : driverError != null || playerError.get() != null ? DispatchReport.Status.FAILED
+          : DispatchReport.Status.COMPLETED;
       if (status == DispatchReport.Status.COMPLETED
           || status == DispatchReport.Status.CANCELLED) {
         Optional<DispatchProgress> prior = ctx.store().progress(request.sourceId(),
@@ -494,7 +504,8 @@ final class Run implements DispatchHandle {
       }
       DispatchReport report = new DispatchReport(request.sourceId(), request.step(), status,
           stats, startedAt == null ? now : startedAt, now,
-          Optional.ofNullable(driverError).map(Throwable::toString));
+          Optional.<Throwable>ofNullable(driverError).or(() -> Optional.ofNullable(
+              playerError.get())).map(Throwable::toString));
       retire.accept(this);
       ctx.listener().dispatchFinished(report);
       completion.complete(report);
