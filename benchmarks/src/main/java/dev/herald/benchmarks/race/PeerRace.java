@@ -67,7 +67,8 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  * answering server. The servers run in a child process ({@link RaceServers}), so this process's
  * CPU time is the clients' (and the driver's, which is the same for both).
  *
- * <p>Per protocol, each client first sends a warm-up round, then rounds alternate: peer, Herald,
+ * <p>Per protocol, the clients first send full warm-up rounds in turn (2 each by default), then
+ * measured rounds alternate: peer, Herald,
  * peer, Herald… Each round sends the same pre-built messages with at most {@code inFlight}
  * unanswered, checks that every one was accepted, and records throughput, process CPU time per
  * message ({@code OperatingSystemMXBean.getProcessCpuTime()} / messages), how many threads used
@@ -80,7 +81,8 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  *     dev.herald.benchmarks.race.PeerRace
  * </pre>
  *
- * <p>System properties: {@code race.rounds} (3 per client), {@code race.only} (apns,fcm,webpush),
+ * <p>System properties: {@code race.rounds} (3 per client), {@code race.warmup} (2 per client),
+ * {@code race.only} (apns,fcm,webpush),
  * {@code race.apns.messages} (20000), {@code race.fcm.messages} (10000),
  * {@code race.webpush.messages} (2000), {@code race.inFlight} (1000; Web Push 64),
  * {@code race.apns.connections} (1).
@@ -161,8 +163,13 @@ public final class PeerRace {
     try (peer; herald) {
       System.out.printf(Locale.ROOT, "%s: %d messages per round, %d in flight%n", title,
           messages, inFlight);
-      run(peer, messages / 5, inFlight); // warm-up
-      run(herald, messages / 5, inFlight);
+      // Warm-up: full rounds, alternating, until the JIT has compiled both clients' hot paths;
+      // a short warm-up leaves compilation (which counts as process CPU) inside the first rounds.
+      int warmups = Integer.getInteger("race.warmup", 2);
+      for (int w = 0; w < warmups; w++) {
+        run(peer, messages, inFlight);
+        run(herald, messages, inFlight);
+      }
       List<Round> peerRounds = new ArrayList<>();
       List<Round> heraldRounds = new ArrayList<>();
       for (int r = 0; r < rounds; r++) {
