@@ -2,10 +2,11 @@ package dev.herald.spi;
 
 import dev.herald.internal.Attributes;
 import dev.herald.internal.Checks;
+import dev.herald.internal.CompactAttributes;
+import dev.herald.internal.Interner;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +31,10 @@ import java.util.TreeMap;
  * }</pre>
  */
 public final class PlayerProfile {
+  // ZoneId.of builds a new object per call; a million profiles share a few dozen zones
+  private static final Interner<ZoneId> ZONES = new Interner<>(2_048);
+  private static final Interner<Locale> LOCALES = new Interner<>(2_048);
+
   private final String playerId;
   private final Locale locale;
   private final ZoneId timeZone;
@@ -37,9 +42,9 @@ public final class PlayerProfile {
 
   private PlayerProfile(Builder b) {
     this.playerId = b.playerId;
-    this.locale = b.locale;
-    this.timeZone = b.timeZone;
-    this.attributes = Collections.unmodifiableMap(new TreeMap<>(b.attributes));
+    this.locale = LOCALES.intern(b.locale);
+    this.timeZone = ZONES.intern(b.timeZone);
+    this.attributes = CompactAttributes.of(b.attributes);
   }
 
   /**
@@ -172,7 +177,7 @@ public final class PlayerProfile {
     private final String playerId;
     private Locale locale;
     private ZoneId timeZone;
-    private final Map<String, Object> attributes = new TreeMap<>();
+    private final TreeMap<String, Object> attributes = new TreeMap<>();
 
     private Builder(String playerId) {
       this.playerId = playerId;

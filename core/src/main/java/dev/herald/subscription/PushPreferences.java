@@ -1,6 +1,7 @@
 package dev.herald.subscription;
 
 import dev.herald.internal.Checks;
+import dev.herald.internal.Interner;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Locale;
@@ -25,6 +26,8 @@ public record PushPreferences(
   /** The most categories a player can opt into. */
   public static final int MAX_CATEGORIES = 64;
 
+  private static final Interner<Set<String>> CATEGORY_SETS = new Interner<>(4_096);
+
   /**
    * Validates and normalises the fields.
    *
@@ -41,7 +44,8 @@ public record PushPreferences(
     for (String category : categories) {
       normalised.add(Checks.nonBlank(category, "categories[]", 64).toLowerCase(Locale.ROOT));
     }
-    categories = Collections.unmodifiableSortedSet(normalised);
+    // players pick from a few categories: a million preferences share a few dozen sets
+    categories = CATEGORY_SETS.intern(Collections.unmodifiableSortedSet(normalised));
     Checks.required(updatedAt, "updatedAt");
   }
 

@@ -260,21 +260,26 @@ public final class CasinoDemo {
 
   // ------------------------------------------------------------------------------------ players
 
-  /** The players the later steps pick from. */
-  private record Population(List<String> ids, String selfExcluded, List<String> depositors,
+  /**
+   * The players the later steps pick from: ids are {@link #playerId} of 0 to size - 1, so that a
+   * million of them are not held twice (the stores hold them).
+   */
+  private record Population(int size, String selfExcluded, List<String> depositors,
       String suspended) {}
+
+  private static String playerId(int index) {
+    return String.format("player-%05d", index);
+  }
 
   private Population createPlayers(Herald herald, InMemoryPlayerDirectory players,
       MockWebPushService webPushService, MockFcmService fcmService, MockApnsServer apnsService,
       VapidKeys vapid, Instant now) throws IOException {
     section("Players and devices");
     Subscriptions subs = herald.subscriptions();
-    List<String> ids = new ArrayList<>(playerCount);
     String selfExcluded = null;
     List<String> depositors = new ArrayList<>();
     for (int i = 0; i < playerCount; i++) {
-      String id = String.format("player-%05d", i);
-      ids.add(id);
+      String id = playerId(i);
       int market = random.nextInt(COUNTRIES.length);
       PlayerProfile.Builder profile = PlayerProfile.builder(id)
           .locale(LOCALES[market])
@@ -371,25 +376,25 @@ public final class CasinoDemo {
     }
     // Two players share a browser: the second logs in, the first one's device is SUSPENDED.
     MockSubscription shared = webPushService.newSubscription(vapid.publicKeyBase64Url());
-    String first = ids.get(1);
-    String second = ids.get(2);
+    String first = playerId(1);
+    String second = playerId(2);
     subs.permissionGranted(first, "family-laptop", shared.address());
     subs.permissionGranted(second, "family-laptop", shared.address());
-    return new Population(ids, selfExcluded, depositors, first);
+    return new Population(playerCount, selfExcluded, depositors, first);
   }
 
   private void printDevices(Herald herald, Population population) {
     Map<Platform, Map<PushStatus, Integer>> table = new EnumMap<>(Platform.class);
     long enabled = 0;
-    for (String id : population.ids()) {
-      var state = herald.subscriptions().state(id);
+    for (int i = 0; i < population.size(); i++) {
+      var state = herald.subscriptions().state(playerId(i));
       if (state.pushEnabled()) {
         enabled++;
       }
       state.devices().forEach(d -> table.computeIfAbsent(d.platform(),
           p -> new EnumMap<>(PushStatus.class)).merge(d.status(), 1, Integer::sum));
     }
-    out.printf("%,d players, %,d with push enabled%n", population.ids().size(), enabled);
+    out.printf("%,d players, %,d with push enabled%n", population.size(), enabled);
     out.printf("  %-9s", "");
     for (PushStatus s : PushStatus.values()) {
       out.printf("%12s", s);
@@ -403,7 +408,7 @@ public final class CasinoDemo {
       out.println();
     });
     out.printf("  %s logged in on %s's laptop: %s's device is %s%n",
-        population.ids().get(2), population.suspended(), population.suspended(),
+        playerId(2), population.suspended(), population.suspended(),
         herald.subscriptions().device(population.suspended(), "family-laptop").orElseThrow()
             .status());
   }
@@ -547,26 +552,28 @@ public final class CasinoDemo {
   // ------------------------------------------------------------------------------------- clicks
 
   private void simulateClicks(Herald herald, DeliveryStore deliveries) {
-    int clicks = 0;
-    int conversions = 0;
-    List<DeliveryRecord> delivered;
+    // Who clicks is drawn while the deliveries stream by; only those (about a tenth) are kept
+    // until the stream is closed, so a million deliveries are never held at once.
+    List<DeliveryRecord> clicked = new ArrayList<>();
     try (Stream<DeliveryRecord> records = deliveries.deliveriesOf("weekend-spins")) {
-      delivered = records.filter(r -> r.state() == DeliveryState.DELIVERED).toList();
-    }
-    for (DeliveryRecord r : delivered) {
-      int clickPercent = r.variant().equals("B") ? 14 : 9; // B's copy does better
-      if (random.nextInt(100) < clickPercent) {
-        herald.analytics().recordClick(r.deliveryId(), null);
-        clicks++;
-        if (random.nextInt(100) < 35) {
-          herald.analytics().recordConversion(r.playerId(), "deposit",
-              BigDecimal.valueOf(10 + random.nextInt(90)));
-          conversions++;
+      records.filter(r -> r.state() == DeliveryState.DELIVERED).forEach(r -> {
+        int clickPercent = r.variant().equals("B") ? 14 : 9; // B's copy does better
+        if (random.nextInt(100) < clickPercent) {
+          clicked.add(r);
         }
+      });
+    }
+    int conversions = 0;
+    for (DeliveryRecord r : clicked) {
+      herald.analytics().recordClick(r.deliveryId(), null);
+      if (random.nextInt(100) < 35) {
+        herald.analytics().recordConversion(r.playerId(), "deposit",
+            BigDecimal.valueOf(10 + random.nextInt(90)));
+        conversions++;
       }
     }
     out.printf("%,d clicks reported by the service worker and apps, %,d deposits after a click%n",
-        clicks, conversions);
+        clicked.size(), conversions);
   }
 
   // ------------------------------------------------------------------------------------- report

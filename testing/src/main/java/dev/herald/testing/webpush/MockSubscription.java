@@ -15,13 +15,13 @@ import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
+import java.security.spec.ECPrivateKeySpec;
 import java.security.spec.ECPublicKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import javax.crypto.Cipher;
 import javax.crypto.KeyAgreement;
 import javax.crypto.Mac;
@@ -40,26 +40,30 @@ public final class MockSubscription {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
+  // A service may hold a million subscriptions (the demo's): each keeps only raw bytes and
+  // shared references, about 250 bytes, and builds its key objects when a message arrives.
   private final String id;
-  private final String endpoint;
+  private final String endpointPrefix;
   private final boolean https;
-  private final ECPrivateKey privateKey;
+  private final byte[] privateScalar;
   private final byte[] p256dh;
   private final byte[] auth;
   private final byte[] applicationServerKey;
-  private final AtomicBoolean unsubscribed = new AtomicBoolean();
-  private final Queue<MockAnswer> answers = new ConcurrentLinkedQueue<>();
+  private volatile boolean unsubscribed;
+  private volatile Queue<MockAnswer> answers;
 
-  MockSubscription(String id, String endpoint, boolean https, byte[] applicationServerKey) {
+  /** The subscription at {@code endpointPrefix + id}; the service shares the key arrays. */
+  MockSubscription(String id, String endpointPrefix, boolean https, byte[] applicationServerKey) {
     this.id = id;
-    this.endpoint = endpoint;
+    this.endpointPrefix = endpointPrefix;
     this.https = https;
-    this.applicationServerKey = applicationServerKey == null ? null : applicationServerKey.clone();
+    this.applicationServerKey = applicationServerKey;
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
       generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
       KeyPair pair = generator.generateKeyPair();
-      this.privateKey = (ECPrivateKey) pair.getPrivate();
+      this.privateScalar = new byte[32];
+      put(((ECPrivateKey) pair.getPrivate()).getS(), privateScalar, 0);
       this.p256dh = encode(((ECPublicKey) pair.getPublic()).getW());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("this JDK has no P-256 support", e);
@@ -75,7 +79,7 @@ public final class MockSubscription {
 
   /** @return the endpoint URL on the mock, {@code http(s)://localhost:port/push/<id>} */
   public String endpoint() {
-    return endpoint;
+    return endpointPrefix + id;
   }
 
   /** @return the subscription's public key, base64url, as {@code keys.p256dh} */
@@ -106,8 +110,8 @@ public final class MockSubscription {
    */
   public WebPushAddress address() {
     return https
-        ? WebPushAddress.of(endpoint, p256dh(), auth())
-        : WebPushAddress.allowingHttp(endpoint, p256dh(), auth());
+        ? WebPushAddress.of(endpoint(), p256dh(), auth())
+        : WebPushAddress.allowingHttp(endpoint(), p256dh(), auth());
   }
 
   /**
@@ -118,7 +122,7 @@ public final class MockSubscription {
    */
   public String toJson() {
     ObjectNode root = JSON.createObjectNode();
-    root.put("endpoint", endpoint);
+    root.put("endpoint", endpoint());
     root.putNull("expirationTime");
     ObjectNode keys = root.putObject("keys");
     keys.put("p256dh", p256dh());
@@ -128,12 +132,12 @@ public final class MockSubscription {
 
   /** The user revoked permission: every later message gets {@code 410 Gone}. */
   public void unsubscribe() {
-    unsubscribed.set(true);
+    unsubscribed = true;
   }
 
   /** @return whether {@link #unsubscribe()} was called */
   public boolean isUnsubscribed() {
-    return unsubscribed.get();
+    return unsubscribed;
   }
 
   /**
@@ -143,11 +147,23 @@ public final class MockSubscription {
    * @param answer the answer
    */
   public void enqueue(MockAnswer answer) {
-    answers.add(java.util.Objects.requireNonNull(answer, "answer"));
+    java.util.Objects.requireNonNull(answer, "answer");
+    Queue<MockAnswer> queue = answers;
+    if (queue == null) {
+      synchronized (this) {
+        queue = answers;
+        if (queue == null) {
+          queue = new ConcurrentLinkedQueue<>(); // only scripted subscriptions pay for a queue
+          answers = queue;
+        }
+      }
+    }
+    queue.add(answer);
   }
 
   MockAnswer pollAnswer() {
-    return answers.poll();
+    Queue<MockAnswer> queue = answers;
+    return queue == null ? null : queue.poll();
   }
 
   byte[] applicationServerKeyBytes() {
@@ -191,7 +207,8 @@ public final class MockSubscription {
           + " bytes of ciphertext, record size " + recordSize + "); Web Push allows one");
     }
     KeyAgreement agreement = KeyAgreement.getInstance("ECDH");
-    agreement.init(privateKey);
+    agreement.init(KeyFactory.getInstance("EC").generatePrivate(
+        new ECPrivateKeySpec(new BigInteger(1, privateScalar), p256Parameters())));
     agreement.doPhase(publicKey(senderKey), true);
     byte[] ecdhSecret = agreement.generateSecret();
     byte[] prkKey = hmac(auth, ecdhSecret);
@@ -216,13 +233,17 @@ public final class MockSubscription {
         senderKey);
   }
 
+  private static ECParameterSpec p256Parameters() throws GeneralSecurityException {
+    java.security.AlgorithmParameters parameters = java.security.AlgorithmParameters.getInstance("EC");
+    parameters.init(new ECGenParameterSpec("secp256r1"));
+    return parameters.getParameterSpec(ECParameterSpec.class);
+  }
+
   private static ECPublicKey publicKey(byte[] encoded) throws GeneralSecurityException {
     if (encoded.length != 65 || encoded[0] != 4) {
       throw new GeneralSecurityException("not an uncompressed P-256 point");
     }
-    java.security.AlgorithmParameters parameters = java.security.AlgorithmParameters.getInstance("EC");
-    parameters.init(new ECGenParameterSpec("secp256r1"));
-    ECParameterSpec spec = parameters.getParameterSpec(ECParameterSpec.class);
+    ECParameterSpec spec = p256Parameters();
     ECPoint w = new ECPoint(new BigInteger(1, Arrays.copyOfRange(encoded, 1, 33)),
         new BigInteger(1, Arrays.copyOfRange(encoded, 33, 65)));
     return (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(w, spec));
@@ -266,6 +287,6 @@ public final class MockSubscription {
   /** Never shows the keys. */
   @Override
   public String toString() {
-    return "MockSubscription{" + id + (unsubscribed.get() ? ", unsubscribed" : "") + "}";
+    return "MockSubscription{" + id + (unsubscribed ? ", unsubscribed" : "") + "}";
   }
 }

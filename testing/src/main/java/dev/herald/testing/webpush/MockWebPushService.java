@@ -103,6 +103,8 @@ public final class MockWebPushService implements AutoCloseable {
   private final BlockingQueue<ReceivedWebPush> messages = new LinkedBlockingQueue<>();
   private final AtomicLong requestCount = new AtomicLong();
   private final Map<Integer, AtomicLong> statusCounts = new ConcurrentHashMap<>();
+  private final String endpointPrefix;
+  private volatile byte[] lastApplicationServerKey;
 
   private MockWebPushService(Builder b) throws IOException {
     this.https = b.https;
@@ -131,6 +133,7 @@ public final class MockWebPushService implements AutoCloseable {
       }
     });
     server.start(InetAddress.getByName("localhost"), 0);
+    this.endpointPrefix = baseUrl() + "push/";
   }
 
   /**
@@ -185,8 +188,16 @@ public final class MockWebPushService implements AutoCloseable {
     byte[] random = new byte[18];
     RANDOM.nextBytes(random);
     String id = B64.encodeToString(random);
+    if (applicationServerKey != null) {
+      byte[] last = lastApplicationServerKey;
+      if (Arrays.equals(last, applicationServerKey)) {
+        applicationServerKey = last; // a million subscriptions of one sender share one array
+      } else {
+        lastApplicationServerKey = applicationServerKey;
+      }
+    }
     MockSubscription subscription =
-        new MockSubscription(id, baseUrl() + "push/" + id, https, applicationServerKey);
+        new MockSubscription(id, endpointPrefix, https, applicationServerKey);
     subscriptions.put(id, subscription);
     return subscription;
   }
