@@ -81,10 +81,15 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  *     dev.herald.benchmarks.race.PeerRace
  * </pre>
  *
+ * <p>{@code webpush} also races the encryption alone ({@code webpush-encryption} runs only that):
+ * each message is encrypted (RFC 8291 aes128gcm, a fresh key pair and salt) on a pool of two
+ * threads, by webpush-java's {@code AbstractPushService.encrypt} and by Herald's encryption.
+ *
  * <p>System properties: {@code race.rounds} (3 per client), {@code race.warmup} (2 per client),
- * {@code race.only} (apns,fcm,webpush),
- * {@code race.apns.messages} (20000), {@code race.fcm.messages} (10000),
- * {@code race.webpush.messages} (2000), {@code race.inFlight} (1000; Web Push 64),
+ * {@code race.only}
+ * (apns,fcm,webpush,webpush-encryption), {@code race.apns.messages} (20000),
+ * {@code race.fcm.messages} (10000), {@code race.webpush.messages} (2000),
+ * {@code race.webpush.encryptions} (4000), {@code race.inFlight} (1000; Web Push 64),
  * {@code race.apns.connections} (1).
  */
 public final class PeerRace {
@@ -149,6 +154,11 @@ public final class PeerRace {
         int webInFlight = Integer.getInteger("race.webpush.inFlight", 64);
         race("Web Push sends", n, webInFlight, rounds, results, webpushJava(dir),
             heraldWebPush(dir));
+      }
+      if (only.contains("webpush") || only.contains("webpush-encryption")) {
+        int n = Integer.getInteger("race.webpush.encryptions", 4_000);
+        race("Web Push encryption, 2 threads", n, 64, rounds, results, webpushJavaEncryption(),
+            heraldEncryption());
       }
       print(results);
     } finally {
@@ -489,6 +499,63 @@ public final class PeerRace {
         provider.close();
       }
     };
+  }
+
+  /** Encryption alone, on two threads: each "send" encrypts one message on the pool. */
+  private static Client encryptionClient(String name, java.util.concurrent.Callable<?> encrypt) {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    return new Client() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public CompletableFuture<Boolean> send(int i) {
+        return CompletableFuture.supplyAsync(() -> {
+          try {
+            return encrypt.call() != null;
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }, pool);
+      }
+
+      @Override
+      public void close() {
+        pool.shutdown();
+      }
+    };
+  }
+
+  private static Client heraldEncryption() {
+    MockSubscription keys = subscriptionKeys();
+    byte[] p256dh = java.util.Base64.getUrlDecoder().decode(keys.p256dh());
+    byte[] auth = java.util.Base64.getUrlDecoder().decode(keys.auth());
+    byte[] payload = encryptionPayload(keys);
+    dev.herald.webpush.internal.WebPushEncryption encryption =
+        dev.herald.webpush.internal.WebPushEncryption.withDefaultEngine();
+    return encryptionClient("Herald", () -> encryption.encrypt(payload, 0, p256dh, auth));
+  }
+
+  private static Client webpushJavaEncryption() throws Exception {
+    if (Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) == null) {
+      Security.addProvider(new BouncyCastleProvider()); // webpush-java requires it
+    }
+    MockSubscription keys = subscriptionKeys();
+    org.bouncycastle.jce.interfaces.ECPublicKey p256dh =
+        (org.bouncycastle.jce.interfaces.ECPublicKey) nl.martijndwars.webpush.Utils.loadPublicKey(
+            keys.p256dh());
+    byte[] auth = java.util.Base64.getUrlDecoder().decode(keys.auth());
+    byte[] payload = encryptionPayload(keys);
+    return encryptionClient("webpush-java 5.1.2", () -> nl.martijndwars.webpush.AbstractPushService
+        .encrypt(payload, p256dh, auth, nl.martijndwars.webpush.Encoding.AES128GCM));
+  }
+
+  private static byte[] encryptionPayload(MockSubscription keys) {
+    return dev.herald.webpush.internal.PayloadJson.of(PushMessage.of("bench",
+        WebPushAddress.allowingHttp("http://localhost/push", keys.p256dh(), keys.auth()),
+        WebPushPeerBenchmark.notification(), Instant.now()), null);
   }
 
   private static Client webpushJava(Path dir) throws Exception {
