@@ -2,6 +2,7 @@ package dev.herald.content;
 
 import dev.herald.InvalidInputException;
 import dev.herald.internal.Checks;
+import dev.herald.internal.Templates;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -124,6 +125,8 @@ public final class Content {
         throw new InvalidInputException("template.type", "locale variant " + locale.toLanguageTag()
             + " is " + template.type() + " but the default template is " + defaultTemplate.type());
       }
+      Templates.checkSameTarget(defaultTemplate, template, "locale variant " + locale.toLanguageTag(),
+          "the default template");
       byLanguageTag.put(locale.toLanguageTag(), template);
       return this;
     }

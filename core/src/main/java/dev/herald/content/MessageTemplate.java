@@ -40,6 +40,10 @@ import java.util.OptionalInt;
  *     .deepLink("https://casino.example/wallet?src=push")
  *     .build();
  * }</pre>
+ *
+ * <p>A template has the {@link ContentKind} of the notifications it renders: a DATA template
+ * renders its data values ({@code {"balance": "{{balance}}"}}) and has no title; a LIVE_ACTIVITY
+ * template carries its {@link LiveActivity} as is and may render an alert title and body.
  */
 public final class MessageTemplate {
   private static final Mustache.Compiler SYNTAX = Mustache.compiler();
@@ -72,6 +76,8 @@ public final class MessageTemplate {
   private final Urgency urgency;
   private final String collapseKey;
   private final String category;
+  private final ContentKind kind;
+  private final LiveActivity liveActivity;
 
   /**
    * A button whose title and link may hold placeholders.
@@ -97,6 +103,8 @@ public final class MessageTemplate {
   }
 
   private MessageTemplate(Builder b) {
+    this.kind = b.kind;
+    this.liveActivity = b.liveActivity;
     this.type = b.type;
     this.title = b.title;
     this.body = b.body;
@@ -114,9 +122,9 @@ public final class MessageTemplate {
   }
 
   /**
-   * Starts a template; the title is required.
+   * Starts a template; for the default kind, VISIBLE, the title is required.
    *
-   * @return a builder with type PROMOTIONAL, urgency NORMAL and a one-day TTL
+   * @return a builder with kind VISIBLE, type PROMOTIONAL, urgency NORMAL and a one-day TTL
    */
   public static Builder builder() {
     return new Builder();
@@ -130,8 +138,9 @@ public final class MessageTemplate {
    */
   public static MessageTemplate of(Notification notification) {
     Builder b = builder()
+        .kind(notification.kind())
         .type(notification.type())
-        .title(notification.title())
+        .title(notification.title().orElse(null))
         .ttl(notification.ttl())
         .urgency(notification.urgency())
         .category(notification.category());
@@ -144,6 +153,7 @@ public final class MessageTemplate {
     notification.collapseKey().ifPresent(b::collapseKey);
     notification.actions().forEach(a -> b.action(a.id(), a.title(), a.link().orElse(null)));
     notification.data().forEach(b::data);
+    notification.liveActivity().ifPresent(b::liveActivity);
     return b.build();
   }
 
@@ -152,9 +162,19 @@ public final class MessageTemplate {
     return type;
   }
 
-  /** @return the title template */
-  public String title() {
-    return title;
+  /** @return VISIBLE, DATA or LIVE_ACTIVITY: the kind of the notifications it renders */
+  public ContentKind kind() {
+    return kind;
+  }
+
+  /** @return the Live Activity fields; present exactly for LIVE_ACTIVITY templates */
+  public Optional<LiveActivity> liveActivity() {
+    return Optional.ofNullable(liveActivity);
+  }
+
+  /** @return the title template: present on VISIBLE templates, never on DATA ones */
+  public Optional<String> title() {
+    return Optional.ofNullable(title);
   }
 
   /** @return the body template */
@@ -219,7 +239,8 @@ public final class MessageTemplate {
 
   @Override
   public String toString() {
-    return "MessageTemplate{" + type + ", title=" + title + "}";
+    return kind == ContentKind.VISIBLE ? "MessageTemplate{" + type + ", title=" + title + "}"
+        : "MessageTemplate{" + kind + ", " + type + "}";
   }
 
   static String checkSyntax(String template, String field) {
@@ -240,6 +261,8 @@ public final class MessageTemplate {
 
   /** Builds a {@link MessageTemplate}; each setter checks its argument, {@link #build()} the title. */
   public static final class Builder {
+    private ContentKind kind = ContentKind.VISIBLE;
+    private LiveActivity liveActivity;
     private NotificationType type = NotificationType.PROMOTIONAL;
     private String title;
     private String body;
@@ -258,6 +281,33 @@ public final class MessageTemplate {
     private Builder() {}
 
     /**
+     * Sets the kind of the notifications it renders; the fields allowed are those of
+     * {@link Notification.Builder#kind(ContentKind)}.
+     *
+     * @param value VISIBLE (the default), DATA or LIVE_ACTIVITY
+     * @return this builder
+     */
+    public Builder kind(ContentKind value) {
+      this.kind = Checks.required(value, "kind");
+      if (kind != ContentKind.LIVE_ACTIVITY) {
+        this.liveActivity = null;
+      }
+      return this;
+    }
+
+    /**
+     * Makes this a LIVE_ACTIVITY template with these fields, the same for every player.
+     *
+     * @param value the activity, event and content state
+     * @return this builder
+     */
+    public Builder liveActivity(LiveActivity value) {
+      this.liveActivity = Checks.required(value, "liveActivity");
+      this.kind = ContentKind.LIVE_ACTIVITY;
+      return this;
+    }
+
+    /**
      * @param value the type
      * @return this builder
      */
@@ -267,11 +317,12 @@ public final class MessageTemplate {
     }
 
     /**
-     * @param value the title template; required
+     * @param value the title template; required for VISIBLE templates, refused for DATA ones;
+     *     null for none
      * @return this builder
      */
     public Builder title(String value) {
-      this.title = checkSyntax(Checks.nonBlank(value, "title"), "title");
+      this.title = optional(value, "title");
       return this;
     }
 
@@ -409,10 +460,15 @@ public final class MessageTemplate {
      * Validates and builds.
      *
      * @return the template
-     * @throws InvalidInputException when the title is missing
+     * @throws InvalidInputException when a VISIBLE template has no title, a DATA one has a field
+     *     that is shown, a LIVE_ACTIVITY one lacks its fields, or data without placeholders is
+     *     already too large
      */
     public MessageTemplate build() {
-      Checks.nonBlank(title, "title");
+      boolean constantData = data.values().stream().noneMatch(v -> v.contains("{{"))
+          && (title == null || !title.contains("{{")) && (body == null || !body.contains("{{"));
+      Notification.checkKind(kind, liveActivity, title, body, sound, badge, icon, image,
+          deepLink, actions, data, constantData);
       return new MessageTemplate(this);
     }
 

@@ -2,6 +2,7 @@ package dev.herald.content;
 
 import dev.herald.InvalidInputException;
 import dev.herald.internal.Checks;
+import dev.herald.internal.Utf8Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,6 +17,22 @@ import java.util.OptionalInt;
  * What a push notification says and how it should be delivered: title, body, icon, image, badge,
  * sound, action buttons, deep link, custom data, time to live, urgency, collapse key, and the
  * {@link NotificationType} that decides its purpose.
+ *
+ * <p>Its {@link ContentKind} says what the push does on the device: a {@link ContentKind#VISIBLE
+ * VISIBLE} notification (the default) needs a title; a {@link ContentKind#DATA DATA} push (a
+ * balance refresh, live odds) carries only data for the app and has no title; a
+ * {@link ContentKind#LIVE_ACTIVITY LIVE_ACTIVITY} push updates an iOS Live Activity, with an
+ * optional alert.
+ *
+ * <pre>{@code
+ * Notification balance = Notification.builder()
+ *     .kind(ContentKind.DATA)
+ *     .type(WALLET)                      // a SERVICE type: reaches the player whatever consent
+ *     .data("balance", "120.50")
+ *     .data("currency", "EUR")
+ *     .collapseKey("balance")            // a newer balance replaces an undelivered older one
+ *     .build();
+ * }</pre>
  *
  * <p>Immutable; built with {@link #builder()}, which validates every field as it is set and the
  * required ones at {@link Builder#build()}. Providers drop fields their platform cannot show
@@ -48,6 +65,13 @@ public final class Notification {
   public static final Duration MAX_TTL = Duration.ofDays(28);
   /** The time to live when none is set. */
   public static final Duration DEFAULT_TTL = Duration.ofDays(1);
+  /**
+   * The most bytes the data of a {@link ContentKind#DATA DATA} push may take as a JSON object,
+   * and a Live Activity's content state with its alert title and body: what fits, with Herald's
+   * own keys and headers, in the smallest payload limit of the providers (4096 bytes for APNs and
+   * FCM, 3993 for Web Push).
+   */
+  public static final int MAX_DATA_BYTES = 3072;
 
   private final NotificationType type;
   private final String title;
@@ -63,10 +87,14 @@ public final class Notification {
   private final Urgency urgency;
   private final String collapseKey;
   private final String category;
+  private final ContentKind kind;
+  private final LiveActivity liveActivity;
 
   private Notification(Builder b) {
+    this.kind = b.kind;
+    this.liveActivity = b.liveActivity;
     this.type = b.type;
-    this.title = Checks.nonBlank(b.title, "title", MAX_TITLE_CHARS);
+    this.title = b.title;
     this.body = b.body;
     this.icon = b.icon;
     this.image = b.image;
@@ -82,9 +110,10 @@ public final class Notification {
   }
 
   /**
-   * Starts a notification; {@link Builder#title(String) title} is the only required field.
+   * Starts a notification; for the default kind, VISIBLE, {@link Builder#title(String) title} is
+   * the only required field.
    *
-   * @return an empty builder with type PROMOTIONAL, urgency NORMAL and a one-day TTL
+   * @return an empty builder with kind VISIBLE, type PROMOTIONAL, urgency NORMAL and a one-day TTL
    */
   public static Builder builder() {
     return new Builder();
@@ -98,6 +127,8 @@ public final class Notification {
    */
   public Builder toBuilder() {
     Builder b = new Builder();
+    b.kind = kind;
+    b.liveActivity = liveActivity;
     b.type = type;
     b.title = title;
     b.body = body;
@@ -125,9 +156,24 @@ public final class Notification {
     return type.purpose();
   }
 
-  /** @return the title */
-  public String title() {
-    return title;
+  /** @return what the push does on the device: VISIBLE, DATA or LIVE_ACTIVITY */
+  public ContentKind kind() {
+    return kind;
+  }
+
+  /** @return the Live Activity fields; present exactly for LIVE_ACTIVITY content */
+  public Optional<LiveActivity> liveActivity() {
+    return Optional.ofNullable(liveActivity);
+  }
+
+  /**
+   * The title: always present on VISIBLE content, never on DATA, and on LIVE_ACTIVITY content
+   * when the update also alerts the player.
+   *
+   * @return the title, or empty
+   */
+  public Optional<String> title() {
+    return Optional.ofNullable(title);
   }
 
   /** @return the body text */
@@ -193,8 +239,10 @@ public final class Notification {
   @Override
   public boolean equals(Object o) {
     return o instanceof Notification n
+        && kind == n.kind
+        && Objects.equals(liveActivity, n.liveActivity)
         && type.equals(n.type)
-        && title.equals(n.title)
+        && Objects.equals(title, n.title)
         && Objects.equals(body, n.body)
         && Objects.equals(icon, n.icon)
         && Objects.equals(image, n.image)
@@ -211,20 +259,103 @@ public final class Notification {
 
   @Override
   public int hashCode() {
-    return Objects.hash(type, title, body, deepLink, data, ttl, urgency);
+    return Objects.hash(kind, liveActivity, type, title, body, deepLink, data, ttl, urgency);
   }
 
   @Override
   public String toString() {
-    return "Notification{" + type + ", title=" + title + "}";
+    return switch (kind) {
+      case VISIBLE -> "Notification{" + type + ", title=" + title + "}";
+      case DATA -> "Notification{DATA, " + type + ", data keys=" + data.keySet() + "}";
+      case LIVE_ACTIVITY -> "Notification{LIVE_ACTIVITY, " + type + ", " + liveActivity + "}";
+    };
+  }
+
+  /**
+   * The rules a kind sets on which fields a notification or template may have, and on the size
+   * of its data; shared by {@link Builder#build()} and {@link MessageTemplate.Builder#build()}.
+   * The sizes are checked only when {@code checkSizes} (a template with placeholders is checked
+   * when it renders).
+   */
+  static void checkKind(ContentKind kind, LiveActivity liveActivity, String title, String body,
+      String sound, Integer badge, String icon, String image, String deepLink, List<?> actions,
+      Map<String, String> data, boolean checkSizes) {
+    switch (kind) {
+      case VISIBLE -> Checks.nonBlank(title, "title");
+      case DATA -> {
+        shownNothing("title", title);
+        shownNothing("body", body);
+        shownNothing("sound", sound);
+        shownNothing("badge", badge);
+        notOn(kind, "icon", icon);
+        notOn(kind, "image", image);
+        notOn(kind, "deepLink", deepLink);
+        notOn(kind, "actions", actions.isEmpty() ? null : actions);
+        if (checkSizes) {
+          dataFits("data", dataBytes(data));
+        }
+      }
+      case LIVE_ACTIVITY -> {
+        if (liveActivity == null) {
+          throw new InvalidInputException("liveActivity",
+              "is required for LIVE_ACTIVITY content: set liveActivity(LiveActivity)");
+        }
+        if (body != null && title == null) {
+          throw new InvalidInputException("body", "a Live Activity alert with a body needs a title");
+        }
+        notOn(kind, "icon", icon);
+        notOn(kind, "image", image);
+        notOn(kind, "badge", badge);
+        notOn(kind, "deepLink", deepLink);
+        notOn(kind, "actions", actions.isEmpty() ? null : actions);
+        notOn(kind, "data", data.isEmpty() ? null : data);
+        if (checkSizes) {
+          dataFits("liveActivity", utf8(liveActivity.contentStateJson()) + utf8(title)
+              + utf8(body));
+        }
+      }
+    }
+  }
+
+  private static void shownNothing(String field, Object value) {
+    if (value != null) {
+      throw new InvalidInputException(field, "a DATA push shows nothing, so it has no " + field
+          + "; send what the app needs in data, or make it a VISIBLE notification");
+    }
+  }
+
+  private static void notOn(ContentKind kind, String field, Object value) {
+    if (value != null) {
+      throw new InvalidInputException(field, "is not sent with " + kind + " content");
+    }
+  }
+
+  private static void dataFits(String field, int bytes) {
+    if (bytes > MAX_DATA_BYTES) {
+      throw new InvalidInputException(field, "must be at most " + MAX_DATA_BYTES
+          + " bytes as JSON (what fits every provider's payload beside Herald's keys), got "
+          + bytes);
+    }
+  }
+
+  private static int utf8(String text) {
+    return text == null ? 0 : text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+  }
+
+  /** The size of the data as a JSON object, as the providers write it. */
+  private static int dataBytes(Map<String, String> data) {
+    return data.isEmpty() ? 2 : Utf8Json.bytes(Utf8Json.toNode(data, "data")).length;
   }
 
   /**
    * Builds a {@link Notification}. Each setter validates its argument and throws an
-   * {@link InvalidInputException} naming the field and the limit; {@link #build()} checks that a
-   * title was set. Not thread-safe; reusable.
+   * {@link InvalidInputException} naming the field and the limit; {@link #build()} checks the
+   * fields against the kind (a title for VISIBLE, none for DATA) and the data's size. Not
+   * thread-safe; reusable.
    */
   public static final class Builder {
+    private ContentKind kind = ContentKind.VISIBLE;
+    private LiveActivity liveActivity;
     private NotificationType type = NotificationType.PROMOTIONAL;
     private String title;
     private String body;
@@ -243,6 +374,34 @@ public final class Notification {
     private Builder() {}
 
     /**
+     * Sets what the push does on the device. DATA content may not have a title, body, icon,
+     * image, badge, sound, actions or deep link; LIVE_ACTIVITY content needs
+     * {@link #liveActivity(LiveActivity)}.
+     *
+     * @param value VISIBLE (the default), DATA or LIVE_ACTIVITY
+     * @return this builder
+     */
+    public Builder kind(ContentKind value) {
+      this.kind = Checks.required(value, "kind");
+      if (kind != ContentKind.LIVE_ACTIVITY) {
+        this.liveActivity = null;
+      }
+      return this;
+    }
+
+    /**
+     * Makes this a {@link ContentKind#LIVE_ACTIVITY LIVE_ACTIVITY} push with these fields.
+     *
+     * @param value the activity, event and content state
+     * @return this builder
+     */
+    public Builder liveActivity(LiveActivity value) {
+      this.liveActivity = Checks.required(value, "liveActivity");
+      this.kind = ContentKind.LIVE_ACTIVITY;
+      return this;
+    }
+
+    /**
      * @param value the type; decides the purpose (MARKETING or SERVICE) and default category
      * @return this builder
      */
@@ -253,10 +412,11 @@ public final class Notification {
 
     /**
      * @param value the title, at most {@value Notification#MAX_TITLE_CHARS} characters; required
+     *     for VISIBLE content, refused for DATA, an alert for LIVE_ACTIVITY; null for none
      * @return this builder
      */
     public Builder title(String value) {
-      this.title = Checks.nonBlank(value, "title", MAX_TITLE_CHARS);
+      this.title = value == null ? null : Checks.nonBlank(value, "title", MAX_TITLE_CHARS);
       return this;
     }
 
@@ -427,10 +587,12 @@ public final class Notification {
      * Validates and builds.
      *
      * @return the notification
-     * @throws InvalidInputException when the title is missing
+     * @throws InvalidInputException when a VISIBLE notification has no title, a DATA one has a
+     *     field that is shown, a LIVE_ACTIVITY one lacks its fields, or the data is too large
      */
     public Notification build() {
-      Checks.nonBlank(title, "title", MAX_TITLE_CHARS);
+      checkKind(kind, liveActivity, title, body, sound, badge, icon, image, deepLink, actions,
+          data, true);
       return new Notification(this);
     }
 

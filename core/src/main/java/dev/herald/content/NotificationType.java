@@ -12,7 +12,18 @@ import java.util.regex.Pattern;
  *
  * <p>Custom types are created with {@link #custom}; the built-in names are reserved, so a custom
  * type can never stand in for a built-in one (a SERVICE "PROMOTIONAL" would skip consent and the
- * compliance guard). Two types are equal when their name, purpose and category are.
+ * compliance guard). Two types are equal when their name, purpose, category and
+ * {@link #sharedCaps()} are.
+ *
+ * <p>A custom type can be left out of the caps it shares with other types
+ * ({@link #withoutSharedCaps()}): live odds pushed every few minutes during a match, or a balance
+ * refresh, should neither use up nor be stopped by the "three promotions a day" cap. A cap on the
+ * type itself still applies.
+ *
+ * <pre>{@code
+ * NotificationType liveOdds = NotificationType.custom("LIVE_ODDS", Purpose.MARKETING, "sports")
+ *     .withoutSharedCaps();
+ * }</pre>
  */
 public final class NotificationType {
   private static final Pattern NAME = Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
@@ -42,13 +53,19 @@ public final class NotificationType {
   private final String name;
   private final Purpose purpose;
   private final String category;
+  private final boolean sharedCaps;
   private final int hash; // types are looked up per delivery (caps, the compliance guard)
 
   private NotificationType(String name, Purpose purpose, String category) {
+    this(name, purpose, category, true);
+  }
+
+  private NotificationType(String name, Purpose purpose, String category, boolean sharedCaps) {
     this.name = name;
     this.purpose = purpose;
     this.category = category;
-    this.hash = java.util.Objects.hash(name, purpose, category);
+    this.sharedCaps = sharedCaps;
+    this.hash = java.util.Objects.hash(name, purpose, category, sharedCaps);
   }
 
   /**
@@ -125,6 +142,37 @@ public final class NotificationType {
     return category;
   }
 
+  /**
+   * Whether messages of this type count against, and are stopped by, the caps types share:
+   * {@link dev.herald.dispatch.FrequencyCap#marketing MARKETING} and
+   * {@link dev.herald.dispatch.FrequencyCap#category CATEGORY} caps. A
+   * {@link dev.herald.dispatch.FrequencyCap#type TYPE} cap on this type applies either way.
+   *
+   * @return true for every built-in type and by default; false after {@link #withoutSharedCaps()}
+   */
+  public boolean sharedCaps() {
+    return sharedCaps;
+  }
+
+  /**
+   * This custom type, left out of the caps it would share with other types: its messages neither
+   * count against nor are stopped by marketing-wide and category caps. Consent, the compliance
+   * guard and quiet hours still apply as its purpose says.
+   *
+   * @return a copy that does not share caps
+   * @throws InvalidInputException for a built-in type, which always shares caps (define a custom
+   *     type instead)
+   */
+  public NotificationType withoutSharedCaps() {
+    for (NotificationType builtIn : builtIns()) {
+      if (builtIn.equals(this)) {
+        throw new InvalidInputException("notificationType.sharedCaps", "the built-in type "
+            + name + " always shares caps; define a custom type for messages that should not");
+      }
+    }
+    return new NotificationType(name, purpose, category, false);
+  }
+
   /** @return true for MARKETING types */
   public boolean isMarketing() {
     return purpose == Purpose.MARKETING;
@@ -133,7 +181,7 @@ public final class NotificationType {
   @Override
   public boolean equals(Object o) {
     return o instanceof NotificationType t && t.name.equals(name) && t.purpose == purpose
-        && t.category.equals(category);
+        && t.category.equals(category) && t.sharedCaps == sharedCaps;
   }
 
   @Override

@@ -3,13 +3,17 @@ package dev.herald.dispatch;
 import dev.herald.InvalidInputException;
 import dev.herald.analytics.DeliveryRecord;
 import dev.herald.content.Content;
+import dev.herald.content.ContentKind;
+import dev.herald.content.LiveActivity;
 import dev.herald.content.NotificationType;
 import dev.herald.internal.Checks;
+import dev.herald.internal.Templates;
 import dev.herald.subscription.TargetDevices;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -113,6 +117,21 @@ public final class DispatchRequest {
     return variants.get(0).content().defaultTemplate().type();
   }
 
+  /** @return the content kind (VISIBLE, DATA, LIVE_ACTIVITY), shared by every variant and locale */
+  public ContentKind kind() {
+    return variants.get(0).content().defaultTemplate().kind();
+  }
+
+  /**
+   * The Live Activity a LIVE_ACTIVITY dispatch updates: every variant and locale names the same
+   * activity, and only the players' devices registered for it are targeted.
+   *
+   * @return the Live Activity fields of the first variant, or empty for other kinds
+   */
+  public Optional<LiveActivity> liveActivity() {
+    return variants.get(0).content().defaultTemplate().liveActivity();
+  }
+
   /** Builds a {@link DispatchRequest}; {@link #build()} needs content or variants. */
   public static final class Builder {
     private final String sourceId;
@@ -203,7 +222,8 @@ public final class DispatchRequest {
      *
      * @return the request
      * @throws InvalidInputException when there is no content, both content and variants, variants
-     *     of different notification types, or duplicate variant ids
+     *     of different notification types or content kinds, Live Activity variants for different
+     *     activities, or duplicate variant ids
      */
     public DispatchRequest build() {
       if (content == null && variants.isEmpty()) {
@@ -225,6 +245,8 @@ public final class DispatchRequest {
           throw new InvalidInputException("variant.content", "variant " + v.id() + " is "
               + v.content().defaultTemplate().type() + " but the first variant is " + type);
         }
+        Templates.checkSameTarget(all.get(0).content().defaultTemplate(),
+            v.content().defaultTemplate(), "variant " + v.id(), "the first variant");
       }
       return new DispatchRequest(this, all);
     }

@@ -10,7 +10,9 @@ import java.util.Locale;
  * one notification type, or over one category (the one the message was sent under, a template's
  * override included). A player counts once per dispatch step however many devices it reached;
  * messages claimed, being sent or retried, delivered, or of unknown fate count; suppressed and
- * definitely failed ones do not.
+ * definitely failed ones do not. A type {@link NotificationType#withoutSharedCaps() without
+ * shared caps} is left out of MARKETING and CATEGORY caps, both as a message sent and as one
+ * counted; only a TYPE cap on it applies.
  *
  * <pre>{@code
  * FrequencyCap.marketing(3, CapWindow.rolling(Duration.ofDays(1)))   // 3 marketing pushes a day
@@ -27,11 +29,11 @@ public record FrequencyCap(Scope scope, String key, int max, CapWindow window) {
 
   /** What a cap counts. */
   public enum Scope {
-    /** Every marketing message. */
+    /** Every marketing message whose type shares caps. */
     MARKETING,
     /** Messages of one notification type. */
     TYPE,
-    /** Messages of one opt-in category. */
+    /** Messages of one opt-in category whose type shares caps. */
     CATEGORY
   }
 
@@ -109,9 +111,9 @@ public record FrequencyCap(Scope scope, String key, int max, CapWindow window) {
    */
   public boolean counts(NotificationType type, String category) {
     return switch (scope) {
-      case MARKETING -> type.isMarketing();
+      case MARKETING -> type.isMarketing() && type.sharedCaps();
       case TYPE -> type.name().equals(key);
-      case CATEGORY -> key.equals(category);
+      case CATEGORY -> key.equals(category) && type.sharedCaps();
     };
   }
 }

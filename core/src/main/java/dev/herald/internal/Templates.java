@@ -201,4 +201,28 @@ public final class Templates {
     @Override
     public void close() {}
   }
+
+  /**
+   * Checks that two templates of one dispatch have the same kind and, for Live Activities, name
+   * the same activity: the kind and the activity decide which devices are targeted.
+   *
+   * @param first the template the other is compared with
+   * @param other another variant or locale
+   * @param otherName how to name the other in the error
+   * @param firstName how to name the first in the error
+   * @throws InvalidInputException naming {@code template.kind} or {@code liveActivity.activityId}
+   */
+  public static void checkSameTarget(MessageTemplate first, MessageTemplate other,
+      String otherName, String firstName) {
+    if (other.kind() != first.kind()) {
+      throw new InvalidInputException("template.kind", otherName + " is " + other.kind()
+          + " but " + firstName + " is " + first.kind());
+    }
+    String a = first.liveActivity().map(dev.herald.content.LiveActivity::activityId).orElse("");
+    String b = other.liveActivity().map(dev.herald.content.LiveActivity::activityId).orElse("");
+    if (!a.equals(b)) {
+      throw new InvalidInputException("liveActivity.activityId", otherName + " updates activity "
+          + b + " but " + firstName + " updates " + a);
+    }
+  }
 }

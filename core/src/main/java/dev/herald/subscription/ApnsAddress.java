@@ -20,6 +20,9 @@ public record ApnsAddress(String deviceToken, String topic, ApnsEnvironment envi
   /** The longest topic accepted, in characters. */
   public static final int MAX_TOPIC_CHARS = 255;
 
+  /** The suffix of a Live Activity push token's topic: {@code <bundle id>.push-type.liveactivity}. */
+  public static final String LIVE_ACTIVITY_TOPIC_SUFFIX = ".push-type.liveactivity";
+
   /**
    * Validates and normalises the token.
    *
@@ -84,6 +87,35 @@ public record ApnsAddress(String deviceToken, String topic, ApnsEnvironment envi
    */
   public static ApnsAddress sandbox(String deviceToken, String topic) {
     return new ApnsAddress(deviceToken, topic, ApnsEnvironment.SANDBOX);
+  }
+
+  /**
+   * A Live Activity's push token (ActivityKit's {@code Activity.pushToken}), which only Live
+   * Activity pushes reach. Register it as a device of the player named after the activity, see
+   * {@link dev.herald.content.LiveActivity}.
+   *
+   * @param pushToken the activity's push token, hex
+   * @param bundleId the app's bundle id, for example {@code com.example.casino}
+   * @param environment production or sandbox
+   * @return the address, whose topic is the bundle id with
+   *     {@value #LIVE_ACTIVITY_TOPIC_SUFFIX}
+   */
+  public static ApnsAddress liveActivity(String pushToken, String bundleId,
+      ApnsEnvironment environment) {
+    String bundle = Checks.nonBlank(bundleId, "apns.bundleId", MAX_TOPIC_CHARS);
+    return new ApnsAddress(pushToken, bundle.endsWith(LIVE_ACTIVITY_TOPIC_SUFFIX) ? bundle
+        : bundle + LIVE_ACTIVITY_TOPIC_SUFFIX, environment);
+  }
+
+  /**
+   * Whether this is a Live Activity's push token: its topic ends in
+   * {@value #LIVE_ACTIVITY_TOPIC_SUFFIX}. Only LIVE_ACTIVITY content is sent to it, and
+   * LIVE_ACTIVITY content to nothing else.
+   *
+   * @return true for a Live Activity address
+   */
+  public boolean isLiveActivity() {
+    return topic.endsWith(LIVE_ACTIVITY_TOPIC_SUFFIX);
   }
 
   @Override

@@ -85,7 +85,7 @@ class CampaignsTest extends DispatchFixture {
       herald.campaigns().update(campaign("c").content(content(NotificationType.PROMOTIONAL,
           "Changed")).build());
       assertThat(herald.campaigns().find("c").orElseThrow().campaign().content()
-          .defaultTemplate().title()).isEqualTo("Changed");
+          .defaultTemplate().title().orElseThrow()).isEqualTo("Changed");
       herald.campaigns().schedule("c");
       assertThatThrownBy(() -> herald.campaigns().update(campaign("c").build()))
           .isInstanceOf(IllegalCampaignStateException.class)

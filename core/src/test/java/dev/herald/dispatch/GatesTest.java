@@ -59,7 +59,7 @@ class GatesTest extends DispatchFixture {
     assertThat(fcm.sent()).hasSize(1);
     PushMessage m = apns.sent().get(0);
     assertThat(m.deliveryId()).isEqualTo(delivery("promo", "alice", "iphone").deliveryId());
-    assertThat(m.notification().title()).isEqualTo("Hello from promo");
+    assertThat(m.notification().title().orElseThrow()).isEqualTo("Hello from promo");
     assertThat(delivery("promo", "alice", "iphone").messageId())
         .contains("m-" + m.deliveryId());
     assertThat(herald.analytics().events("promo")).extracting(DeliveryEvent::type)
@@ -153,7 +153,7 @@ class GatesTest extends DispatchFixture {
 
       assertThat(reasons("promo")).containsExactly(entry("RG_SELF_EXCLUDED", "1"));
       assertThat(herald.analytics().stats("sec").total().delivered()).isEqualTo(1);
-      assertThat(web.sent()).extracting(m -> m.notification().title())
+      assertThat(web.sent()).extracting(m -> m.notification().title().orElseThrow())
           .containsExactly("Hello from sec");
     }
 
@@ -289,7 +289,7 @@ class GatesTest extends DispatchFixture {
       run(request("vip2", List.of("alice"), NotificationType.VIP_OFFER).policy(policy).build());
       clock.advance(Duration.ofDays(1));
       run(request("vip3", List.of("alice"), NotificationType.VIP_OFFER).policy(policy).build());
-      assertThat(web.sent()).extracting(m -> m.notification().title())
+      assertThat(web.sent()).extracting(m -> m.notification().title().orElseThrow())
           .containsExactly("Hello from vip1", "Hello from promo", "Hello from vip3");
     }
 

@@ -44,14 +44,14 @@ class RenderingTest extends DispatchFixture {
         .content(content).build());
 
     Notification alice = sentTo("alice");
-    assertThat(alice.title()).isEqualTo("Alice, €12.50 cashback is yours");
+    assertThat(alice.title().orElseThrow()).isEqualTo("Alice, €12.50 cashback is yours");
     assertThat(alice.body()).contains("VIP 3 · limit 100 · id alice");
     assertThat(alice.deepLink()).contains("https://casino.example/wallet?player=alice");
     assertThat(alice.data()).containsExactly(entry("player", "alice"));
     assertThat(alice.actions()).containsExactly(
         Action.of("claim", "Claim 12.50", "https://casino.example/claim/alice"));
     Notification bob = sentTo("bob");
-    assertThat(bob.title()).isEqualTo("Hey, €some cashback is yours");
+    assertThat(bob.title().orElseThrow()).isEqualTo("Hey, €some cashback is yours");
     assertThat(bob.body()).contains("VIP  · limit  · id bob");
   }
 
@@ -71,10 +71,10 @@ class RenderingTest extends DispatchFixture {
         .build();
     run(DispatchRequest.builder("hi", dev.herald.dispatch.Audience.players(
         List.of("at", "de", "fr", "unknown"))).content(content).build());
-    assertThat(sentTo("at").title()).isEqualTo("Servus");
-    assertThat(sentTo("de").title()).isEqualTo("Hallo");
-    assertThat(sentTo("fr").title()).isEqualTo("Hello");
-    assertThat(sentTo("unknown").title()).isEqualTo("Hello");
+    assertThat(sentTo("at").title().orElseThrow()).isEqualTo("Servus");
+    assertThat(sentTo("de").title().orElseThrow()).isEqualTo("Hallo");
+    assertThat(sentTo("fr").title().orElseThrow()).isEqualTo("Hello");
+    assertThat(sentTo("unknown").title().orElseThrow()).isEqualTo("Hello");
   }
 
   @Test
@@ -89,7 +89,7 @@ class RenderingTest extends DispatchFixture {
     run(DispatchRequest.builder("d", dev.herald.dispatch.Audience.player("alice"))
         .content(Content.of(t)).build());
     Notification n = sentTo("alice");
-    assertThat(n.title()).hasSize(Notification.MAX_TITLE_CHARS).endsWith("…");
+    assertThat(n.title().orElseThrow()).hasSize(Notification.MAX_TITLE_CHARS).endsWith("…");
     assertThat(n.image()).isEmpty();
     assertThat(n.icon()).isEmpty();
   }

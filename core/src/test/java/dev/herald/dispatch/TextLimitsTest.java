@@ -23,8 +23,8 @@ class TextLimitsTest extends DispatchFixture {
     run(DispatchRequest.builder("d", Audience.player("alice")).content(Content.of(t)).build());
 
     Notification n = web.sent().get(0).notification();
-    assertThat(n.title()).isEqualTo("x".repeat(254) + "…");
-    assertThat(n.title().length()).isLessThanOrEqualTo(Notification.MAX_TITLE_CHARS);
+    assertThat(n.title().orElseThrow()).isEqualTo("x".repeat(254) + "…");
+    assertThat(n.title().orElseThrow().length()).isLessThanOrEqualTo(Notification.MAX_TITLE_CHARS);
     assertThat(n.actions()).extracting(Action::title)
         .containsExactly("y".repeat(62) + "…");
   }

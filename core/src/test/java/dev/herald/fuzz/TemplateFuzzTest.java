@@ -62,7 +62,7 @@ class TemplateFuzzTest {
         }
         MessageTemplate t = b.build();
         Notification n = new Renderer(Content.of(t)).render("p1", Optional.of(PLAYER), Map.of());
-        assertThat(n.title()).isNotBlank();
+        assertThat(n.title().orElseThrow()).isNotBlank();
       }, InvalidInputException.class);
     }
   }

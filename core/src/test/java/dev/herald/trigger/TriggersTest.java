@@ -82,7 +82,7 @@ class TriggersTest extends DispatchFixture {
   }
 
   private List<String> titles() {
-    return web.sent().stream().map(m -> m.notification().title()).toList();
+    return web.sent().stream().map(m -> m.notification().title().orElseThrow()).toList();
   }
 
   @Nested

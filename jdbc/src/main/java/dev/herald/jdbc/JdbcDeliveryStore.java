@@ -526,6 +526,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
     Jdbc.setInstant(ps, i++, r.clickedAt().orElse(null));
     ps.setInt(i++, r.conversions());
     ps.setBigDecimal(i++, r.conversionValue());
+    ps.setBoolean(i++, r.type().sharedCaps());
     return i;
   }
 
@@ -561,8 +562,9 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         return builtIn;
       }
     }
-    return NotificationType.custom(name, Purpose.valueOf(rs.getString("type_purpose")),
-        rs.getString("type_category"));
+    NotificationType custom = NotificationType.custom(name,
+        Purpose.valueOf(rs.getString("type_purpose")), rs.getString("type_category"));
+    return rs.getBoolean("type_shared_caps") ? custom : custom.withoutSharedCaps();
   }
 
   private static DeliveryEvent event(ResultSet rs) throws SQLException {

@@ -7,10 +7,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.InvalidInputException;
+import dev.herald.content.ContentKind;
+import dev.herald.content.LiveActivity;
 import dev.herald.content.Notification;
 import dev.herald.internal.Checks;
 import dev.herald.internal.Utf8Json;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,13 +103,14 @@ public final class ApnsPayload {
   }
 
   /**
-   * The payload Herald sends for a notification: the title and body as the alert, the badge,
+   * The payload Herald sends for a VISIBLE notification: the title and body as the alert, the badge,
    * the sound, the category as {@code thread-id} (so iOS groups tournament messages together),
    * the image URL under {@value #IMAGE_KEY} with {@code mutable-content} set (for a
    * notification service extension to attach it), the deep link under {@value #DEEP_LINK_KEY},
    * the delivery id under {@value #DELIVERY_ID_KEY}, and the custom data as top-level keys.
    * Action buttons are not sent: on iOS they come from the notification categories the app
-   * registers.
+   * registers. For other kinds see {@link #from(Notification, String, Instant)}; a Live Activity
+   * update without a timestamp is stamped with the system clock.
    *
    * @param notification the content
    * @param deliveryId Herald's delivery id, or null to leave it out
@@ -115,8 +119,41 @@ public final class ApnsPayload {
    *     ({@code aps}, {@value #DEEP_LINK_KEY}, {@value #DELIVERY_ID_KEY}, {@value #IMAGE_KEY})
    */
   public static ApnsPayload from(Notification notification, String deliveryId) {
+    return from(notification, deliveryId, Instant.now());
+  }
+
+  /**
+   * The payload Herald sends for content of any {@link ContentKind}:
+   *
+   * <ul>
+   *   <li>VISIBLE: as {@link #from(Notification, String)} describes;
+   *   <li>DATA: {@code aps} holds only {@code content-available: 1} (no alert, sound or badge),
+   *       with the delivery id and the data as top-level keys;
+   *   <li>LIVE_ACTIVITY: {@code aps} holds {@code timestamp} (the Live Activity's, or
+   *       {@code now}, in UNIX seconds), {@code event}, {@code content-state}, {@code stale-date}
+   *       and {@code dismissal-date} when set, and the alert (title, body, sound) when the update
+   *       has one; the delivery id is a top-level key.
+   * </ul>
+   *
+   * @param notification the content
+   * @param deliveryId Herald's delivery id, or null to leave it out
+   * @param now the time of the send, the timestamp of a Live Activity update that has none
+   * @return the payload
+   * @throws InvalidInputException when a data key collides with a key Herald reserves
+   *     ({@code aps}, {@value #DEEP_LINK_KEY}, {@value #DELIVERY_ID_KEY}, {@value #IMAGE_KEY})
+   */
+  public static ApnsPayload from(Notification notification, String deliveryId, Instant now) {
     Checks.required(notification, "notification");
-    Builder b = builder().alertTitle(notification.title()).threadId(notification.category());
+    Checks.required(now, "now");
+    if (notification.kind() == ContentKind.LIVE_ACTIVITY) {
+      return liveActivity(notification, deliveryId, now);
+    }
+    Builder b = builder();
+    if (notification.kind() == ContentKind.DATA) {
+      b.contentAvailable(true);
+    } else {
+      b.alertTitle(notification.title().orElseThrow()).threadId(notification.category());
+    }
     notification.body().ifPresent(b::alertBody);
     notification.badge().ifPresent(b::badge);
     notification.sound().ifPresent(b::sound);
@@ -133,6 +170,30 @@ public final class ApnsPayload {
                 + " rename the data key");
       }
       b.customKey(e.getKey(), e.getValue());
+    }
+    return b.build();
+  }
+
+  private static ApnsPayload liveActivity(Notification notification, String deliveryId,
+      Instant now) {
+    LiveActivity activity = notification.liveActivity().orElseThrow();
+    JsonNode state;
+    try {
+      state = JSON.readTree(activity.contentStateJson());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a LiveActivity holds a JSON object", e);
+    }
+    Builder b = builder()
+        .apsField("timestamp", activity.timestamp().orElse(now).getEpochSecond())
+        .apsField("event", activity.event().apsValue())
+        .apsField("content-state", state);
+    activity.staleDate().ifPresent(t -> b.apsField("stale-date", t.getEpochSecond()));
+    activity.dismissalDate().ifPresent(t -> b.apsField("dismissal-date", t.getEpochSecond()));
+    notification.title().ifPresent(b::alertTitle);
+    notification.body().ifPresent(b::alertBody);
+    notification.sound().ifPresent(b::sound);
+    if (deliveryId != null) {
+      b.customKey(DELIVERY_ID_KEY, deliveryId);
     }
     return b.build();
   }
@@ -492,52 +553,9 @@ public final class ApnsPayload {
       if (value == null) {
         target.remove(key);
       } else {
-        target.put(key, toNode(value, field));
+        target.put(key, Utf8Json.toNode(value, field));
       }
     }
 
-    /** Converts plain JSON-like values only; arbitrary objects are refused, not introspected. */
-    private static JsonNode toNode(Object value, String field) {
-      if (value == null) {
-        return NODES.nullNode();
-      } else if (value instanceof JsonNode node) {
-        return node.deepCopy();
-      } else if (value instanceof CharSequence text) {
-        return NODES.textNode(text.toString());
-      } else if (value instanceof Boolean b) {
-        return NODES.booleanNode(b);
-      } else if (value instanceof Integer || value instanceof Long || value instanceof Short
-          || value instanceof Byte) {
-        return NODES.numberNode(((Number) value).longValue());
-      } else if (value instanceof Double || value instanceof Float) {
-        double d = ((Number) value).doubleValue();
-        if (Double.isNaN(d) || Double.isInfinite(d)) {
-          throw new InvalidInputException(field, "must be a finite number, got " + d);
-        }
-        return NODES.numberNode(d);
-      } else if (value instanceof java.math.BigDecimal d) {
-        return NODES.numberNode(d);
-      } else if (value instanceof java.math.BigInteger i) {
-        return NODES.numberNode(i);
-      } else if (value instanceof Map<?, ?> map) {
-        ObjectNode object = NODES.objectNode();
-        for (Map.Entry<?, ?> e : map.entrySet()) {
-          if (!(e.getKey() instanceof String k)) {
-            throw new InvalidInputException(field, "map keys must be strings");
-          }
-          object.set(k, toNode(e.getValue(), field + "." + k));
-        }
-        return object;
-      } else if (value instanceof Iterable<?> items) {
-        ArrayNode array = NODES.arrayNode();
-        for (Object item : items) {
-          array.add(toNode(item, field + "[]"));
-        }
-        return array;
-      }
-      throw new InvalidInputException(
-          field, "must be a string, number, boolean, list, map or JSON node; got "
-              + value.getClass().getName());
-    }
   }
 }

@@ -2,6 +2,7 @@ package dev.herald.apns;
 
 import dev.herald.InvalidInputException;
 import dev.herald.apns.internal.ApnsTransport;
+import dev.herald.content.ContentKind;
 import dev.herald.content.Notification;
 import dev.herald.content.Urgency;
 import dev.herald.http2.Http2Client;
@@ -122,8 +123,8 @@ public final class ApnsProvider implements PushProvider {
   }
 
   /**
-   * Sends a Herald message as an alert notification; see {@link #toApnsNotification} for the
-   * mapping.
+   * Sends a Herald message: an alert, a background push or a Live Activity update by its
+   * content's kind; see {@link #toApnsNotification} for the mapping.
    *
    * @param message the message; its address must be an {@link ApnsAddress}
    * @return the future result
@@ -185,9 +186,13 @@ public final class ApnsProvider implements PushProvider {
   }
 
   /**
-   * How a Herald message becomes an APNs notification: an {@link ApnsPushType#ALERT} with the
-   * payload of {@link ApnsPayload#from(Notification, String)}; {@code apns-priority} from the
-   * urgency (HIGH and NORMAL → 10, LOW → 5, VERY_LOW → 1); {@code apns-expiration} the message's
+   * How a Herald message becomes an APNs notification: the payload of
+   * {@link ApnsPayload#from(Notification, String, Instant)}; by the content's kind, push type
+   * {@link ApnsPushType#ALERT} with {@code apns-priority} from the urgency (HIGH and NORMAL → 10,
+   * LOW → 5, VERY_LOW → 1), {@link ApnsPushType#BACKGROUND} with priority 5 for DATA, or
+   * {@link ApnsPushType#LIVEACTIVITY} to a Live Activity address (topic
+   * {@code <bundle id>.push-type.liveactivity}) with priority 10 for HIGH urgency and 5
+   * otherwise, as Apple budgets frequent high-priority updates; {@code apns-expiration} the message's
    * {@code expiresAt} in UNIX seconds, or 0 (deliver once) when no whole second of its time to
    * live is left; {@code apns-collapse-id} the collapse key, through
    * {@link ApnsNotification#collapseIdOf(String)}; {@code apns-id} a name-based UUID of
@@ -196,8 +201,9 @@ public final class ApnsProvider implements PushProvider {
    * @param message the message
    * @param now the current time
    * @return the notification
-   * @throws InvalidInputException when the address is not an APNs address or the content cannot
-   *     be expressed
+   * @throws InvalidInputException when the address is not an APNs address, a Live Activity
+   *     address gets other content or a Live Activity update another address, or the content
+   *     cannot be expressed
    */
   public static ApnsNotification toApnsNotification(PushMessage message, Instant now) {
     Checks.required(message, "message");
@@ -206,10 +212,27 @@ public final class ApnsProvider implements PushProvider {
           "address", "ApnsProvider sends to APNS addresses, got " + message.address().platform());
     }
     Notification content = message.notification();
+    boolean liveActivity = content.kind() == ContentKind.LIVE_ACTIVITY;
+    if (address.isLiveActivity() != liveActivity) {
+      throw new InvalidInputException("address", liveActivity
+          ? "a Live Activity update goes to the activity's push token, whose topic ends in "
+              + ApnsAddress.LIVE_ACTIVITY_TOPIC_SUFFIX + " (ApnsAddress.liveActivity), got topic "
+              + address.topic()
+          : "is a Live Activity push token; only LIVE_ACTIVITY content is sent to it");
+    }
     ApnsNotification.Builder b = ApnsNotification.builder(address)
-        .pushType(ApnsPushType.ALERT)
-        .priority(priority(content.urgency()))
-        .payload(ApnsPayload.from(content, message.deliveryId()))
+        .pushType(switch (content.kind()) {
+          case VISIBLE -> ApnsPushType.ALERT;
+          case DATA -> ApnsPushType.BACKGROUND;
+          case LIVE_ACTIVITY -> ApnsPushType.LIVEACTIVITY;
+        })
+        .priority(switch (content.kind()) {
+          case VISIBLE -> priority(content.urgency());
+          case DATA -> ApnsPriority.CONSERVE_POWER; // Apple refuses 10 for background pushes
+          case LIVE_ACTIVITY -> content.urgency() == Urgency.HIGH
+              ? ApnsPriority.IMMEDIATE : ApnsPriority.CONSERVE_POWER;
+        })
+        .payload(ApnsPayload.from(content, message.deliveryId(), now))
         .apnsId(UUID.nameUUIDFromBytes(message.deliveryId().getBytes(StandardCharsets.UTF_8)));
     if (message.ttlAt(now).isZero()) {
       b.deliverOnce();

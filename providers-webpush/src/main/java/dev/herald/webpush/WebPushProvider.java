@@ -1,6 +1,7 @@
 package dev.herald.webpush;
 
 import dev.herald.InvalidInputException;
+import dev.herald.content.ContentKind;
 import dev.herald.internal.Checks;
 import dev.herald.spi.ProviderStatus;
 import dev.herald.spi.PushMessage;
@@ -316,6 +317,10 @@ public final class WebPushProvider implements PushProvider {
     if (now.isAfter(message.expiresAt())) {
       return SendResult.rejected(RejectionKind.EXPIRED,
           "the message expired at " + message.expiresAt() + ", before it could be sent", 0);
+    }
+    if (message.notification().kind() == ContentKind.LIVE_ACTIVITY) {
+      return SendResult.rejected(RejectionKind.INVALID_MESSAGE, "kind: Web Push does not send "
+          + "LIVE_ACTIVITY content; Live Activity updates go to APNs", 0);
     }
     String topic = message.notification().collapseKey().map(WebPushProvider::topicOf).orElse(null);
     byte[] payload = PayloadJson.of(message, badgeUrl);

@@ -8,6 +8,7 @@ import dev.herald.analytics.DeliveryState;
 import dev.herald.analytics.DispatchProgress;
 import dev.herald.analytics.EventType;
 import dev.herald.content.NotificationType;
+import dev.herald.content.Purpose;
 import dev.herald.spi.DeliveryStore;
 import dev.herald.subscription.Platform;
 import java.math.BigDecimal;
@@ -101,6 +102,24 @@ public abstract class DeliveryStoreContract {
     store.update(done);
     assertThat(store.find(r.key())).contains(done);
     assertThat(store.findById(r.deliveryId())).contains(done);
+  }
+
+  @Test
+  void customTypesKeepPurposeCategoryAndSharedCaps() {
+    NotificationType liveOdds =
+        NotificationType.custom("LIVE_ODDS", Purpose.MARKETING, "sports").withoutSharedCaps();
+    NotificationType wallet = NotificationType.custom("WALLET", Purpose.SERVICE, "wallet");
+    for (NotificationType type : List.of(liveOdds, wallet)) {
+      DeliveryRecord r = new DeliveryRecord("c-" + type.name(), "", "p", Optional.of("d"),
+          Optional.of(Platform.APNS), DeliveryRecord.newDeliveryId(), "A", type,
+          type.category(), DeliveryState.CLAIMED, "", "", T0, T0, 0, 0, Optional.empty(),
+          Optional.empty(), 0, BigDecimal.ZERO);
+      store.claim(r);
+      NotificationType read = store.find(r.key()).orElseThrow().type();
+      assertThat(read).as(type.name()).isEqualTo(type);
+      assertThat(read.sharedCaps()).as(type.name() + " shares caps")
+          .isEqualTo(type.sharedCaps());
+    }
   }
 
   @Test

@@ -186,7 +186,7 @@ public class FcmSendBenchmark {
         messages.add(Message.builder()
             .setToken(token(i))
             .setNotification(com.google.firebase.messaging.Notification.builder()
-                .setTitle(n.title()).setBody(n.body().orElseThrow()).build())
+                .setTitle(n.title().orElseThrow()).setBody(n.body().orElseThrow()).build())
             .putAllData(n.data())
             .putData("herald_delivery_id", "d-" + i)
             .build());

@@ -429,7 +429,7 @@ public final class PeerRace {
       messages[i] = Message.builder()
           .setToken(FcmSendBenchmark.token(i))
           .setNotification(com.google.firebase.messaging.Notification.builder()
-              .setTitle(n0.title()).setBody(n0.body().orElseThrow()).build())
+              .setTitle(n0.title().orElseThrow()).setBody(n0.body().orElseThrow()).build())
           .putAllData(n0.data())
           .putData("herald_delivery_id", "d-" + i)
           .build();

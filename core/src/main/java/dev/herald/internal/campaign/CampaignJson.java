@@ -9,6 +9,8 @@ import dev.herald.InvalidInputException;
 import dev.herald.campaign.Campaign;
 import dev.herald.campaign.Schedule;
 import dev.herald.content.Content;
+import dev.herald.content.ContentKind;
+import dev.herald.content.LiveActivity;
 import dev.herald.content.MessageTemplate;
 import dev.herald.content.NotificationType;
 import dev.herald.content.Purpose;
@@ -193,7 +195,22 @@ public final class CampaignJson {
     type.put("name", t.type().name());
     type.put("purpose", t.type().purpose().name());
     type.put("category", t.type().category());
-    n.put("title", t.title());
+    if (!t.type().sharedCaps()) {
+      type.put("sharedCaps", false);
+    }
+    if (t.kind() != ContentKind.VISIBLE) {
+      n.put("kind", t.kind().name());
+    }
+    t.liveActivity().ifPresent(a -> {
+      ObjectNode an = n.putObject("liveActivity");
+      an.put("activityId", a.activityId());
+      an.put("event", a.event().name());
+      an.put("contentState", a.contentStateJson());
+      a.timestamp().ifPresent(v -> an.put("timestamp", v.toString()));
+      a.staleDate().ifPresent(v -> an.put("staleDate", v.toString()));
+      a.dismissalDate().ifPresent(v -> an.put("dismissalDate", v.toString()));
+    });
+    t.title().ifPresent(v -> n.put("title", v));
     t.body().ifPresent(v -> n.put("body", v));
     t.icon().ifPresent(v -> n.put("icon", v));
     t.image().ifPresent(v -> n.put("image", v));
@@ -218,10 +235,17 @@ public final class CampaignJson {
 
   private static MessageTemplate template(JsonNode n) {
     JsonNode type = n.path("type");
+    NotificationType notificationType = type(text(type, "name"),
+        Purpose.valueOf(text(type, "purpose")), text(type, "category"));
+    if (!type.path("sharedCaps").asBoolean(true)
+        && !List.of(NotificationType.builtIns()).contains(notificationType)) {
+      notificationType = notificationType.withoutSharedCaps(); // a built-in always shares caps
+    }
+    String kind = optional(n, "kind");
     MessageTemplate.Builder b = MessageTemplate.builder()
-        .type(type(text(type, "name"), Purpose.valueOf(text(type, "purpose")),
-            text(type, "category")))
-        .title(text(n, "title"))
+        .kind(kind == null ? ContentKind.VISIBLE : ContentKind.valueOf(kind))
+        .type(notificationType)
+        .title(kind == null ? text(n, "title") : optional(n, "title"))
         .body(optional(n, "body"))
         .icon(optional(n, "icon"))
         .image(optional(n, "image"))
@@ -242,7 +266,23 @@ public final class CampaignJson {
       Map.Entry<String, JsonNode> e = data.next();
       b.data(e.getKey(), e.getValue().asText());
     }
+    JsonNode activity = n.path("liveActivity");
+    if (activity.isObject()) {
+      LiveActivity.Builder a = LiveActivity.Event.valueOf(text(activity, "event"))
+          == LiveActivity.Event.END ? LiveActivity.end(text(activity, "activityId"))
+          : LiveActivity.update(text(activity, "activityId"));
+      a.contentStateJson(text(activity, "contentState"))
+          .timestamp(instant(activity, "timestamp"))
+          .staleDate(instant(activity, "staleDate"))
+          .dismissalDate(instant(activity, "dismissalDate"));
+      b.liveActivity(a.build());
+    }
     return b.build();
+  }
+
+  private static Instant instant(JsonNode node, String field) {
+    String value = optional(node, field);
+    return value == null ? null : Instant.parse(value);
   }
 
   private static NotificationType type(String name, Purpose purpose, String category) {

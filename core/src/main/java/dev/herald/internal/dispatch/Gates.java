@@ -15,7 +15,11 @@ import dev.herald.internal.dispatch.Gate.Visit;
 import dev.herald.spi.ComplianceDecision;
 import dev.herald.spi.DeliveryStore;
 import dev.herald.spi.PlayerProfile;
+import dev.herald.content.LiveActivity;
+import dev.herald.subscription.ApnsAddress;
 import dev.herald.subscription.Device;
+import dev.herald.subscription.DeviceAddress;
+import dev.herald.subscription.Platform;
 import dev.herald.subscription.PushPreferences;
 import dev.herald.subscription.PushStatus;
 import java.time.Clock;
@@ -40,7 +44,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A run's gates, in the documented order (see the {@code dev.herald.dispatch} package):
  * <ol>
- *   <li>{@link Devices} — a device of the targeted kind exists and is ALLOWED;
+ *   <li>{@link Devices} — a device of the targeted kind exists and is ALLOWED (Live Activity
+ *       push tokens take only LIVE_ACTIVITY content, for their activity);
  *   <li>{@link Consent} — MARKETING only: consent and the category;
  *   <li>{@link Compliance} — MARKETING only: the compliance guard, failing closed;
  *   <li>{@link Caps} — frequency caps;
@@ -164,7 +169,7 @@ final class Gates {
       List<Device> targeted = new ArrayList<>();
       boolean anyTargeted = false;
       for (Device d : v.state.devices()) {
-        if (run.request().targetDevices().includes(d.platform())) {
+        if (targets(d)) {
           anyTargeted = true;
           if (!(resuming && alreadyDecided(v.playerId, d.deviceId()))) {
             targeted.add(d);
@@ -189,6 +194,27 @@ final class Gates {
       run.ledger().suppress(refused);
       v.devices = eligible;
       return eligible.isEmpty() ? Verdict.DECIDED : Verdict.PASS;
+    }
+
+    /**
+     * The request's device kinds, and its content kind: a Live Activity's push token takes only
+     * pushes for its activity, and those go nowhere else.
+     */
+    private boolean targets(Device d) {
+      if (!run.request().targetDevices().includes(d.platform())) {
+        return false;
+      }
+      Optional<DeviceAddress> address = d.address();
+      boolean activityToken = address.isPresent()
+          && address.get() instanceof ApnsAddress apns && apns.isLiveActivity();
+      Optional<LiveActivity> activity = run.request().liveActivity();
+      if (activity.isEmpty()) {
+        return !activityToken;
+      }
+      // A Live Activity device that lost its address (invalidated) is still recognised by its
+      // id, so that the send is recorded as suppressed for it.
+      return (activityToken || address.isEmpty() && d.platform() == Platform.APNS)
+          && activity.get().matchesDeviceId(d.deviceId());
     }
 
     private boolean alreadyDecided(String playerId, String deviceId) {

@@ -5,6 +5,7 @@ import com.samskivert.mustache.Template;
 import dev.herald.InvalidInputException;
 import dev.herald.content.Action;
 import dev.herald.content.Content;
+import dev.herald.content.ContentKind;
 import dev.herald.content.MessageTemplate;
 import dev.herald.content.Notification;
 import dev.herald.internal.Numbers;
@@ -112,7 +113,7 @@ public final class Renderer {
 
     Compiled(MessageTemplate t) {
       this.source = t;
-      boolean hasTags = hasTag(t.title()) || t.body().map(Compiled::hasTag).orElse(false)
+      boolean hasTags = t.title().map(Compiled::hasTag).orElse(false) || t.body().map(Compiled::hasTag).orElse(false)
           || t.icon().map(Compiled::hasTag).orElse(false)
           || t.image().map(Compiled::hasTag).orElse(false)
           || t.deepLink().map(Compiled::hasTag).orElse(false)
@@ -120,7 +121,7 @@ public final class Renderer {
           || t.actions().stream().anyMatch(a -> hasTag(a.title())
               || a.link().map(Compiled::hasTag).orElse(false))
           || t.data().values().stream().anyMatch(Compiled::hasTag);
-      this.title = COMPILER.compile(t.title());
+      this.title = t.title().map(COMPILER::compile).orElse(null);
       this.body = t.body().map(COMPILER::compile).orElse(null);
       this.icon = t.icon().map(COMPILER::compile).orElse(null);
       this.image = t.image().map(COMPILER::compile).orElse(null);
@@ -140,14 +141,26 @@ public final class Renderer {
 
     Notification render(Context ctx) {
       Notification.Builder b = Notification.builder()
+          .kind(source.kind())
           .type(source.type())
           .ttl(source.ttl())
-          .urgency(source.urgency())
-          .title(limit(Templates.execute(title, ctx), Notification.MAX_TITLE_CHARS, "title"));
+          .urgency(source.urgency());
+      source.liveActivity().ifPresent(b::liveActivity);
       source.category().ifPresent(b::category);
       source.badge().ifPresent(b::badge);
       source.sound().ifPresent(b::sound);
-      if (body != null) {
+      boolean titled = title != null;
+      if (titled && source.kind() == ContentKind.LIVE_ACTIVITY) {
+        // A Live Activity's alert is optional: one that renders empty is left out, not fatal.
+        String text = Templates.execute(title, ctx).strip();
+        titled = !text.isEmpty();
+        if (titled) {
+          b.title(dev.herald.internal.Text.truncate(text, Notification.MAX_TITLE_CHARS));
+        }
+      } else if (titled) {
+        b.title(limit(Templates.execute(title, ctx), Notification.MAX_TITLE_CHARS, "title"));
+      }
+      if (body != null && titled) {
         String text = Templates.execute(body, ctx);
         if (!text.isBlank()) {
           b.body(limit(text, Notification.MAX_BODY_CHARS, "body"));

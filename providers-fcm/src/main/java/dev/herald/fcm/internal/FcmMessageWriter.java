@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.herald.InvalidInputException;
 import dev.herald.content.Action;
+import dev.herald.content.ContentKind;
 import dev.herald.content.Notification;
 import dev.herald.content.Urgency;
 import dev.herald.fcm.FcmTarget;
@@ -33,6 +34,13 @@ import java.util.regex.Pattern;
  * (Android priority NORMAL, {@code apns-priority} 10, Web Push urgency normal) are left out, so
  * every message stays as small as it can; the time to live is always sent, because FCM's default
  * is four weeks.
+ *
+ * <p>A {@link ContentKind#DATA DATA} push becomes a data-only message: no {@code notification}
+ * anywhere, so the app's {@code onMessageReceived} gets it whether in the foreground or not;
+ * {@code android} carries the priority (HIGH only for HIGH urgency), time to live and collapse
+ * key; {@code apns} the headers of a background push ({@code apns-push-type: background},
+ * {@code apns-priority: 5}) and {@code aps.content-available: 1}; {@code webpush} only its
+ * headers. LIVE_ACTIVITY content is refused: Live Activity updates go to APNs.
  *
  * <p>The payload size checked against {@link #MAX_PAYLOAD_BYTES} is the UTF-8 length of the
  * {@code message} object as written, without its target field ({@code token}, {@code topic} or
@@ -114,11 +122,16 @@ public final class FcmMessageWriter {
    * @param expiresAt when the message stops being worth delivering
    * @param now the current time, for the time to live
    * @return the request body and payload size
-   * @throws InvalidInputException when a data key is one FCM or Herald reserves
+   * @throws InvalidInputException when a data key is one FCM or Herald reserves, or the content
+   *     is a Live Activity update
    */
   public Encoded encode(
       String targetField, String targetValue, String deliveryId, Notification notification,
       Instant expiresAt, Instant now) {
+    if (notification.kind() == ContentKind.LIVE_ACTIVITY) {
+      throw new InvalidInputException("kind", "FCM does not send LIVE_ACTIVITY content; Live "
+          + "Activity updates go to the activity's push token over APNs");
+    }
     long ttlSeconds = Math.max(0, Duration.between(now, expiresAt).getSeconds());
     Prefix prefix = lastPrefix.get();
     if (prefix == null || prefix.notification() != notification
@@ -178,10 +191,14 @@ public final class FcmMessageWriter {
       json.writeStartObject();
       json.flush();
       int messageStart = out.size() - 1; // at the message's opening brace
-      writeNotification(json, notification);
-      writeAndroid(json, notification, ttlSeconds);
-      writeApns(json, notification, ttlSeconds, expiresAt);
-      writeWebpush(json, notification, ttlSeconds);
+      if (notification.kind() == ContentKind.DATA) {
+        writeDataOnlyOverrides(json, notification, ttlSeconds, expiresAt);
+      } else {
+        writeNotification(json, notification);
+        writeAndroid(json, notification, ttlSeconds);
+        writeApns(json, notification, ttlSeconds, expiresAt);
+        writeWebpush(json, notification, ttlSeconds);
+      }
       boolean dataBefore = writeDataExceptDeliveryId(json, notification);
       json.flush();
       if (dataBefore) {
@@ -194,6 +211,49 @@ public final class FcmMessageWriter {
     }
   }
 
+  /**
+   * The platform overrides of a data-only message: what delivers it, nothing that displays it.
+   */
+  private static void writeDataOnlyOverrides(
+      JsonGenerator json, Notification n, long ttlSeconds, Instant expiresAt) throws IOException {
+    json.writeObjectFieldStart("android");
+    if (n.urgency() == Urgency.HIGH) {
+      json.writeStringField("priority", "HIGH"); // wakes the app at once; NORMAL is the default
+    }
+    json.writeStringField("ttl", ttlSeconds + "s");
+    if (n.collapseKey().isPresent()) {
+      json.writeStringField("collapse_key", n.collapseKey().get());
+    }
+    json.writeEndObject();
+    json.writeObjectFieldStart("apns");
+    json.writeObjectFieldStart("headers");
+    json.writeStringField("apns-push-type", "background");
+    json.writeStringField("apns-priority", "5"); // APNs refuses 10 for a background push
+    json.writeStringField(
+        "apns-expiration", ttlSeconds == 0 ? "0" : Long.toString(expiresAt.getEpochSecond()));
+    if (n.collapseKey().isPresent()) {
+      json.writeStringField("apns-collapse-id", n.collapseKey().get());
+    }
+    json.writeEndObject();
+    json.writeObjectFieldStart("payload");
+    json.writeObjectFieldStart("aps");
+    json.writeNumberField("content-available", 1);
+    json.writeEndObject();
+    json.writeEndObject();
+    json.writeEndObject();
+    json.writeObjectFieldStart("webpush");
+    json.writeObjectFieldStart("headers");
+    json.writeStringField("TTL", Long.toString(ttlSeconds));
+    if (n.urgency() != Urgency.NORMAL) {
+      json.writeStringField("Urgency", n.urgency().headerValue());
+    }
+    if (n.collapseKey().isPresent() && WEB_PUSH_TOPIC.matcher(n.collapseKey().get()).matches()) {
+      json.writeStringField("Topic", n.collapseKey().get());
+    }
+    json.writeEndObject();
+    json.writeEndObject();
+  }
+
   private static int append(byte[] to, int at, byte[] bytes) {
     System.arraycopy(bytes, 0, to, at, bytes.length);
     return at + bytes.length;
@@ -201,7 +261,7 @@ public final class FcmMessageWriter {
 
   private static void writeNotification(JsonGenerator json, Notification n) throws IOException {
     json.writeObjectFieldStart("notification");
-    json.writeStringField("title", n.title());
+    json.writeStringField("title", n.title().orElseThrow());
     if (n.body().isPresent()) {
       json.writeStringField("body", n.body().get());
     }

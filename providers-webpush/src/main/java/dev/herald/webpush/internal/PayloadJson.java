@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.content.Action;
+import dev.herald.content.ContentKind;
 import dev.herald.content.Notification;
 import dev.herald.internal.Utf8Json;
 import dev.herald.spi.PushMessage;
@@ -22,6 +23,9 @@ import java.util.Map;
  * Absent fields are left out. {@code title}, {@code body}, {@code icon}, {@code image},
  * {@code badge}, {@code tag} and {@code actions} map one to one onto the options of
  * {@code ServiceWorkerRegistration.showNotification}.
+ *
+ * <p>A {@link ContentKind#DATA DATA} push has none of those: {@code {"type":"…","data":{…},
+ * "deliveryId":"…"}}, so a service worker tells it apart by the missing {@code title}.
  */
 public final class PayloadJson {
   private static final ObjectMapper JSON = Utf8Json.mapper(); // emoji as UTF-8, not escapes
@@ -38,7 +42,13 @@ public final class PayloadJson {
   public static byte[] of(PushMessage message, String badgeUrl) {
     Notification n = message.notification();
     ObjectNode root = JSON.createObjectNode();
-    root.put("title", n.title());
+    if (n.kind() == ContentKind.DATA) {
+      root.put("type", n.type().name());
+      putData(root, n);
+      root.put("deliveryId", message.deliveryId());
+      return bytes(root);
+    }
+    root.put("title", n.title().orElseThrow());
     n.body().ifPresent(v -> root.put("body", v));
     n.icon().ifPresent(v -> root.put("icon", v));
     n.image().ifPresent(v -> root.put("image", v));
@@ -59,12 +69,20 @@ public final class PayloadJson {
     n.collapseKey().ifPresent(v -> root.put("tag", v));
     root.put("type", n.type().name());
     if (!n.data().isEmpty()) {
-      ObjectNode data = root.putObject("data");
-      for (Map.Entry<String, String> e : n.data().entrySet()) {
-        data.put(e.getKey(), e.getValue());
-      }
+      putData(root, n);
     }
     root.put("deliveryId", message.deliveryId());
+    return bytes(root);
+  }
+
+  private static void putData(ObjectNode root, Notification n) {
+    ObjectNode data = root.putObject("data");
+    for (Map.Entry<String, String> e : n.data().entrySet()) {
+      data.put(e.getKey(), e.getValue());
+    }
+  }
+
+  private static byte[] bytes(ObjectNode root) {
     try {
       return JSON.writeValueAsBytes(root);
     } catch (JsonProcessingException e) {

@@ -107,6 +107,63 @@ public record MockApnsNotification(
     }
   }
 
+  /**
+   * What a device would ignore in an accepted notification, by Apple's rules for its push type:
+   *
+   * <ul>
+   *   <li>{@code background}: {@code aps.content-available} must be 1, {@code aps} must hold no
+   *       {@code alert}, {@code sound} or {@code badge}, and {@code apns-priority} must be 5;
+   *   <li>{@code liveactivity}: {@code aps.timestamp} must be a whole number of UNIX seconds,
+   *       {@code aps.event} one of {@code start}, {@code update}, {@code end},
+   *       {@code aps.content-state} an object, {@code dismissal-date} only on {@code end}, and a
+   *       {@code start} needs {@code attributes-type}, {@code attributes} and an {@code alert}.
+   * </ul>
+   *
+   * @return one line per problem, empty when the device would act on it
+   */
+  public List<String> payloadProblems() {
+    List<String> problems = new java.util.ArrayList<>();
+    JsonNode aps;
+    try {
+      aps = JSON.readTree(payload).path("aps");
+    } catch (JsonProcessingException e) {
+      return List.of("the payload is not JSON");
+    }
+    String type = pushType().orElse("alert");
+    if (type.equals("background")) {
+      if (aps.path("content-available").asInt() != 1) {
+        problems.add("aps.content-available must be 1 on a background push");
+      }
+      for (String shown : List.of("alert", "sound", "badge")) {
+        if (aps.has(shown)) {
+          problems.add("aps." + shown + " must not be on a background push");
+        }
+      }
+      if (!priority().orElse("10").equals("5")) {
+        problems.add("apns-priority must be 5 on a background push");
+      }
+    } else if (type.equals("liveactivity")) {
+      if (!aps.path("timestamp").canConvertToLong() || !aps.path("timestamp").isIntegralNumber()) {
+        problems.add("aps.timestamp must be UNIX seconds on a Live Activity push");
+      }
+      String event = aps.path("event").asText("");
+      if (!List.of("start", "update", "end").contains(event)) {
+        problems.add("aps.event must be start, update or end, got '" + event + "'");
+      }
+      if (!aps.path("content-state").isObject()) {
+        problems.add("aps.content-state must be an object on a Live Activity push");
+      }
+      if (aps.has("dismissal-date") && !event.equals("end")) {
+        problems.add("aps.dismissal-date belongs to an end event only");
+      }
+      if (event.equals("start") && (!aps.path("attributes-type").isTextual()
+          || !aps.path("attributes").isObject() || !aps.has("alert"))) {
+        problems.add("a start event needs aps.attributes-type, aps.attributes and aps.alert");
+      }
+    }
+    return problems;
+  }
+
   /** @return true when the server answered 200 */
   public boolean accepted() {
     return status == 200;

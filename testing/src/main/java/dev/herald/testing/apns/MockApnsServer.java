@@ -68,8 +68,12 @@ import okhttp3.tls.HeldCertificate;
  * of the other environment, DeviceTokenNotForTopic when registered for another app); the headers
  * (DuplicateHeaders, MissingTopic, TopicDisallowed for a topic outside {@link Builder#topics},
  * InvalidPushType, BadPriority including priority 10 on a background push, BadExpirationDate,
- * BadCollapseId over 64 bytes, BadMessageId for a non-UUID {@code apns-id}); and the payload
- * (PayloadEmpty, 413 PayloadTooLarge over 4096 bytes, 5120 for VoIP). Like APNs, it accepts
+ * BadCollapseId over 64 bytes, BadMessageId for a non-UUID {@code apns-id}, TopicDisallowed for a
+ * {@code liveactivity} push whose topic lacks {@code .push-type.liveactivity} and
+ * InvalidPushType for another push type to such a topic); and the payload (PayloadEmpty, 413
+ * PayloadTooLarge over 4096 bytes, 5120 for VoIP). What APNs accepts but a device ignores (a
+ * background push with an alert, a Live Activity update without a timestamp) is listed by
+ * {@link MockApnsNotification#payloadProblems()}. Like APNs, it accepts
  * ES256 signatures both in JOSE (R‖S) and DER form.
  *
  * <p><b>How it answers</b> a notification that passes: the next queued answer
@@ -90,6 +94,7 @@ public final class MockApnsServer implements AutoCloseable {
       "complication", "fileprovider", "mdm", "liveactivity", "location", "pushtotalk");
   private static final List<String> TOPIC_SUFFIXES = List.of(".voip", ".complication",
       ".pushkit.fileprovider", ".push-type.liveactivity", ".location-query", ".voip-ptt");
+  private static final String LIVE_ACTIVITY_SUFFIX = ".push-type.liveactivity";
   private static final List<String> SINGLE_HEADERS = List.of("authorization", "apns-topic",
       "apns-push-type", "apns-priority", "apns-expiration", "apns-collapse-id", "apns-id");
   private static final MockResponse PEEK_NONE = new MockResponse.Builder().build();
@@ -413,6 +418,12 @@ public final class MockApnsServer implements AutoCloseable {
     String pushType = headers.get("apns-push-type");
     if (pushType != null && !PUSH_TYPES.contains(pushType)) {
       return MockApnsAnswer.reject(MockApnsReason.INVALID_PUSH_TYPE);
+    }
+    // A Live Activity push goes to <bundle id>.push-type.liveactivity, and nothing else does.
+    boolean liveActivityTopic = topic != null && topic.endsWith(LIVE_ACTIVITY_SUFFIX);
+    if ("liveactivity".equals(pushType) != liveActivityTopic && topic != null) {
+      return MockApnsAnswer.reject(liveActivityTopic
+          ? MockApnsReason.INVALID_PUSH_TYPE : MockApnsReason.TOPIC_DISALLOWED);
     }
     String priority = headers.get("apns-priority");
     if (priority != null) {

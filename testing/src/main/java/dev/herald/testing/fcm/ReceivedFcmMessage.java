@@ -43,6 +43,20 @@ public record ReceivedFcmMessage(
     return node.isTextual() ? Optional.of(node.asText()) : Optional.empty();
   }
 
+  /**
+   * Whether this is a data-only message: no {@code notification} at the top or in the
+   * {@code android} and {@code webpush} overrides, and no {@code aps.alert}, so that the app
+   * receives it in {@code onMessageReceived} and nothing is displayed.
+   *
+   * @return true for a data-only message
+   */
+  public boolean dataOnly() {
+    return !message.has("notification")
+        && !message.path("android").has("notification")
+        && !message.path("webpush").has("notification")
+        && !message.path("apns").path("payload").path("aps").has("alert");
+  }
+
   /** @return the {@code data} entries, in the order received */
   public Map<String, String> data() {
     Map<String, String> data = new LinkedHashMap<>();
