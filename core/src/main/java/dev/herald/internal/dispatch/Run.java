@@ -313,8 +313,8 @@ final class Run implements DispatchHandle {
 
   /**
    * A cancelled run records the players it never reached as CANCELLED (player-level records,
-   * in batches), so that its statistics count the whole audience. A stopped run records nothing:
-   * the resumed run reads them.
+   * in batches), so that its statistics count the whole audience (of a {@link Release}, the
+   * players it releases). A stopped run records nothing: the resumed run reads them.
    */
   private void recordNeverReached(String current, Iterator<String> rest, String previous,
       boolean ordered, String resumeAfter) {
@@ -332,7 +332,7 @@ final class Run implements DispatchHandle {
     }
     while (id != null) {
       boolean behindCursor = inOrder && resumeAfter != null && id.compareTo(resumeAfter) <= 0;
-      if (!behindCursor && (release == null || release.place(id) != Release.Place.EARLIER)
+      if (!behindCursor && (release == null || release.place(id) == Release.Place.NOW)
           && !(resuming && hasRecords(id))) {
         batch.add(ledger.newRecord(id, null, variants.assign(id).variant(),
             DeliveryState.SUPPRESSED, Suppression.CANCELLED, "cancelled before the player was "
