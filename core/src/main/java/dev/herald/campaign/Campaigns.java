@@ -11,7 +11,10 @@ import java.util.Optional;
  * <p>Runs start through the host's {@link dev.herald.spi.Scheduler}. Every run is a dispatch whose
  * source is the campaign id and whose step is empty for a one-off campaign and the occurrence
  * instant for a recurring one, so events and statistics come from
- * {@link dev.herald.analytics.Analytics#stats(String)}. With durable stores, a restart loses
+ * {@link dev.herald.analytics.Analytics#stats(String)}. A {@link Schedule.PlayerLocal} campaign
+ * sends each occurrence in waves, one per zone offset in use; the occurrence is one run whose
+ * step is the local date and time ({@code 2026-11-24T09:00}), and the campaign's
+ * {@link CampaignSnapshot#currentStep()} names the wave in progress or, while scheduled, the next. With durable stores, a restart loses
  * nothing: {@link dev.herald.Herald#recover()} re-arms scheduled campaigns and resumes running
  * ones without sending anything twice.
  *

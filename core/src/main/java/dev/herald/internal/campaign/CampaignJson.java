@@ -25,7 +25,9 @@ import dev.herald.subscription.TargetDevices;
 import dev.herald.internal.Excerpt;
 import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.DayOfWeek;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -33,6 +35,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Writes and reads campaign definitions as JSON, so a host's {@code CampaignStore} can keep them
@@ -308,6 +311,14 @@ public final class CampaignJson {
       n.put("cron", r.cron());
       n.put("zone", r.zone().getId());
       r.until().ifPresent(u -> n.put("until", u.toString()));
+    } else if (s instanceof Schedule.PlayerLocal l) {
+      n.put("kind", "playerLocal");
+      n.put("time", l.time().toString());
+      l.date().ifPresent(d -> n.put("date", d.toString()));
+      ArrayNode days = n.putArray("days");
+      l.days().stream().sorted().forEach(d -> days.add(d.name()));
+      n.put("fallbackZone", l.fallbackZone().getId());
+      l.until().ifPresent(u -> n.put("until", u.toString()));
     } else {
       n.put("kind", "now");
     }
@@ -322,6 +333,16 @@ public final class CampaignJson {
             ZoneId.of(text(n, "zone")));
         String until = optional(n, "until");
         yield until == null ? r : r.until(Instant.parse(until));
+      }
+      case "playerLocal" -> {
+        String date = optional(n, "date");
+        java.util.Set<DayOfWeek> days = java.util.EnumSet.noneOf(DayOfWeek.class);
+        n.path("days").forEach(d -> days.add(DayOfWeek.valueOf(d.asText())));
+        String until = optional(n, "until");
+        yield new Schedule.PlayerLocal(LocalTime.parse(text(n, "time")),
+            Optional.ofNullable(date).map(LocalDate::parse), days,
+            ZoneId.of(text(n, "fallbackZone")),
+            Optional.ofNullable(until).map(Instant::parse));
       }
       default -> Schedule.now();
     };

@@ -17,6 +17,7 @@ import dev.herald.internal.dispatch.Dispatcher;
 import dev.herald.internal.dispatch.EngineContext;
 import dev.herald.spi.CampaignStore;
 import dev.herald.spi.DeliveryStore;
+import dev.herald.spi.PlayerDirectory;
 import dev.herald.spi.Scheduler;
 import dev.herald.spi.StoredCampaign;
 import java.time.Clock;
@@ -40,6 +41,7 @@ public final class CampaignService implements Campaigns {
   private final CampaignStore store;
   private final Dispatcher dispatcher;
   private final DeliveryStore deliveries;
+  private final PlayerDirectory directory;
   private final Scheduler scheduler;
   private final Clock clock;
   private final boolean hasResolver;
@@ -57,6 +59,7 @@ public final class CampaignService implements Campaigns {
     this.store = store;
     this.dispatcher = dispatcher;
     this.deliveries = engine.store();
+    this.directory = engine.directory();
     this.scheduler = engine.scheduler();
     this.clock = engine.clock();
     this.hasResolver = engine.resolver() != null;
@@ -92,11 +95,22 @@ public final class CampaignService implements Campaigns {
   public CampaignSnapshot schedule(String id) {
     Instant now = clock.instant();
     Campaign campaign = campaign(load(id));
-    Instant first = campaign.schedule().next(now, false).orElseThrow(() ->
-        new InvalidInputException("campaign.schedule", "has no run after " + now));
+    InvalidInputException noRun =
+        new InvalidInputException("campaign.schedule", "has no run after " + now);
+    Instant first;
+    Optional<String> step = Optional.empty();
+    if (campaign.schedule() instanceof Schedule.PlayerLocal local) {
+      // A local-time campaign keeps the wave to run next as its step while it is scheduled.
+      LocalWaves.Wave wave = LocalWaves.first(local, now).orElseThrow(() -> noRun);
+      first = wave.at();
+      step = Optional.of(wave.key());
+    } else {
+      first = campaign.schedule().next(now, false).orElseThrow(() -> noRun);
+    }
+    Optional<String> firstStep = step;
     StoredCampaign scheduled = transition(id, "schedule", EnumSet.of(CampaignState.DRAFT),
         CampaignState.SCHEDULED, c -> with(c, CampaignState.SCHEDULED, c.definition(),
-            c.currentStep(), Optional.of(first)));
+            firstStep.isPresent() ? firstStep : c.currentStep(), Optional.of(first)));
     arm(scheduled, campaign);
     return snapshot(scheduled);
   }
@@ -181,9 +195,13 @@ public final class CampaignService implements Campaigns {
 
   private void arm(StoredCampaign scheduled, Campaign campaign) {
     Instant at = scheduled.nextRunAt().orElseThrow();
-    String step = campaign.schedule() instanceof Schedule.Recurring ? at.toString() : "";
+    String step = campaign.schedule() instanceof Schedule.PlayerLocal
+        ? scheduled.currentStep().orElseThrow()
+        : campaign.schedule() instanceof Schedule.Recurring ? at.toString() : "";
+    String runStep = campaign.schedule() instanceof Schedule.PlayerLocal
+        ? LocalWaves.Wave.parse(step).step() : step;
     deliveries.append(DeliveryEvent.ofSource(EventType.PUSH_SCHEDULED, clock.instant(),
-        scheduled.id(), step, "next run at " + at));
+        scheduled.id(), runStep, "next run at " + at));
     Scheduler.ScheduledTask task = scheduler.schedule(at, () -> fire(scheduled.id(), step));
     Optional.ofNullable(timers.put(scheduled.id(), task)).ifPresent(Scheduler.ScheduledTask::cancel);
   }
@@ -205,12 +223,21 @@ public final class CampaignService implements Campaigns {
   private void startRun(StoredCampaign running) {
     String step = running.currentStep().orElse("");
     Campaign campaign = campaign(running);
-    DispatchHandle handle = dispatcher.start(campaign.toRequest(step));
+    LocalWaves.WaveRelease release = null;
+    DispatchHandle handle;
+    if (campaign.schedule() instanceof Schedule.PlayerLocal local) {
+      LocalWaves.Wave wave = LocalWaves.Wave.parse(step);
+      release = new LocalWaves.WaveRelease(wave, local, directory);
+      handle = dispatcher.start(campaign.toRequest(wave.step()), release);
+    } else {
+      handle = dispatcher.start(campaign.toRequest(step));
+    }
+    LocalWaves.WaveRelease waveRelease = release;
     runs.put(running.id(), handle);
     handle.completion().whenComplete((report, error) -> {
       runs.remove(running.id(), handle);
       try {
-        finished(running.id(), step, report, error);
+        finished(running.id(), step, report, error, waveRelease);
       } catch (RuntimeException e) {
         log.error("campaign {} could not record the end of its run", running.id(), e);
       }
@@ -229,7 +256,8 @@ public final class CampaignService implements Campaigns {
     }
   }
 
-  private void finished(String id, String step, DispatchReport report, Throwable error) {
+  private void finished(String id, String step, DispatchReport report, Throwable error,
+      LocalWaves.WaveRelease release) {
     StoredCampaign current = load(id);
     if (current.state() != CampaignState.RUNNING
         || !current.currentStep().orElse("").equals(step)) {
@@ -248,12 +276,27 @@ public final class CampaignService implements Campaigns {
       return; // cancelled for good, or Herald closed: recover() resumes a RUNNING campaign
     }
     Campaign campaign = campaign(current);
-    Instant ranAt = step.isEmpty() ? clock.instant() : Instant.parse(step);
-    Optional<Instant> next = campaign.schedule().next(ranAt, true);
+    Optional<Instant> next;
+    Optional<String> nextStep;
+    if (campaign.schedule() instanceof Schedule.PlayerLocal local) {
+      LocalWaves.Wave done = LocalWaves.Wave.parse(step);
+      Optional<LocalWaves.Wave> wave = LocalWaves.next(local, done, release.earliestLater());
+      if (wave.map(w -> !w.occurrence().equals(done.occurrence())).orElse(true)) {
+        // The occurrence's last wave: its one run is complete.
+        deliveries.append(DeliveryEvent.ofSource(EventType.CAMPAIGN_COMPLETED, clock.instant(),
+            id, done.step(), ""));
+      }
+      next = wave.map(LocalWaves.Wave::at);
+      nextStep = wave.map(LocalWaves.Wave::key);
+    } else {
+      Instant ranAt = step.isEmpty() ? clock.instant() : Instant.parse(step);
+      next = campaign.schedule().next(ranAt, true);
+      nextStep = current.currentStep();
+    }
     if (next.isPresent()) {
       StoredCampaign scheduled = transition(id, "schedule the next run",
           EnumSet.of(CampaignState.RUNNING), CampaignState.SCHEDULED,
-          c -> with(c, CampaignState.SCHEDULED, c.definition(), c.currentStep(), next));
+          c -> with(c, CampaignState.SCHEDULED, c.definition(), nextStep, next));
       arm(scheduled, campaign);
     } else {
       transition(id, "complete", EnumSet.of(CampaignState.RUNNING), CampaignState.COMPLETED,

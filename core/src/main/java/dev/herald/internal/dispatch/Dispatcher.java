@@ -99,6 +99,23 @@ public final class Dispatcher {
    * @return the handle
    */
   public DispatchHandle start(DispatchRequest request, boolean oneShot, boolean announce) {
+    return start(request, null, oneShot, announce);
+  }
+
+  /**
+   * Starts one of several runs of a step, which releases only some of its audience (a wave of a
+   * local-time campaign), or returns the one already running with the same progress key.
+   *
+   * @param request what to send
+   * @param release the players this run releases, and where its progress is kept
+   * @return the handle
+   */
+  public DispatchHandle start(DispatchRequest request, Release release) {
+    return start(request, java.util.Objects.requireNonNull(release, "release"), false, false);
+  }
+
+  private DispatchHandle start(DispatchRequest request, Release release, boolean oneShot,
+      boolean announce) {
     if (stopped) {
       throw new HeraldException("this Herald is closed; it starts no new dispatch");
     }
@@ -113,9 +130,10 @@ public final class Dispatcher {
       }
       throw new HeraldException("this Herald is closed; it starts no new dispatch");
     }
-    String key = DeliveryRecord.key(request.sourceId(), request.step(), "", "");
+    String key = DeliveryRecord.key(request.sourceId(),
+        release == null ? request.step() : release.progressStep(), "", "");
     Run[] created = new Run[1];
-    Run run = active.computeIfAbsent(key, k -> created[0] = newRun(request, k, oneShot,
+    Run run = active.computeIfAbsent(key, k -> created[0] = newRun(request, release, k, oneShot,
         announce));
     if (created[0] != null) {
       if (stopped) {
@@ -139,12 +157,13 @@ public final class Dispatcher {
     return run;
   }
 
-  private Run newRun(DispatchRequest request, String key, boolean oneShot, boolean announce) {
+  private Run newRun(DispatchRequest request, Release release, String key, boolean oneShot,
+      boolean announce) {
     SplittableRandom random;
     synchronized (jitterSeed) {
       random = jitterSeed.split();
     }
-    return new Run(ctx, request, oneShot, announce, lanes, providerLimits, timeouts,
+    return new Run(ctx, request, release, oneShot, announce, lanes, providerLimits, timeouts,
         this::lockFor, pendingClaims, random, r -> active.remove(key, r));
   }
 

@@ -23,6 +23,7 @@ final class ProgressCursor {
 
   private final DeliveryStore store;
   private final DeliveryLedger ledger;
+  private final String progressStep;
   private final int checkpointEvery;
   /** Players read and not yet passed, in audience order: true once settled. */
   private final LinkedHashMap<String, Boolean> window = new LinkedHashMap<>();
@@ -31,9 +32,11 @@ final class ProgressCursor {
   private boolean frozen;
   private int sinceCheckpoint;
 
-  ProgressCursor(DeliveryStore store, DeliveryLedger ledger, int checkpointEvery) {
+  ProgressCursor(DeliveryStore store, DeliveryLedger ledger, String progressStep,
+      int checkpointEvery) {
     this.store = store;
     this.ledger = ledger;
+    this.progressStep = progressStep;
     this.checkpointEvery = checkpointEvery;
   }
 
@@ -96,7 +99,7 @@ final class ProgressCursor {
    */
   synchronized void save(Optional<Instant> completedAt) {
     ledger.flush();
-    store.saveProgress(new DispatchProgress(ledger.sourceId(), ledger.step(), startedAt,
+    store.saveProgress(new DispatchProgress(ledger.sourceId(), progressStep, startedAt,
         Optional.ofNullable(cursor), completedAt));
   }
 }

@@ -60,6 +60,10 @@ final class Run implements DispatchHandle {
 
   private final EngineContext ctx;
   private final DispatchRequest request;
+  /** The players this run releases when the step is sent in several runs; null: everyone. */
+  private final Release release;
+  /** Where this run's progress is kept: the step, or the release's own key. */
+  private final String progressStep;
   private final boolean oneShot;
   private final boolean announce;
   private final Consumer<Run> retire;
@@ -88,12 +92,14 @@ final class Run implements DispatchHandle {
   private volatile Instant startedAt;
   private volatile Instant expiresAt = Instant.MAX;
 
-  Run(EngineContext ctx, DispatchRequest request, boolean oneShot, boolean announce,
-      Map<Platform, ProviderLane> lanes, Map<Platform, RateLimiter> providerLimits,
+  Run(EngineContext ctx, DispatchRequest request, Release release, boolean oneShot,
+      boolean announce, Map<Platform, ProviderLane> lanes, Map<Platform, RateLimiter> providerLimits,
       Executor timeouts, Function<String, ReentrantLock> lockFor, PendingClaims pending,
       SplittableRandom random, Consumer<Run> retire) {
     this.ctx = ctx;
     this.request = request;
+    this.release = release;
+    this.progressStep = release == null ? request.step() : release.progressStep();
     this.oneShot = oneShot;
     this.announce = announce;
     this.retire = retire;
@@ -102,7 +108,8 @@ final class Run implements DispatchHandle {
     this.control = new RunControl(ctx.scheduler(), request.sourceId());
     this.ledger = new DeliveryLedger(ctx, request.sourceId(), request.step(), request.type(),
         category);
-    this.cursor = new ProgressCursor(ctx.store(), ledger, ctx.settings().checkpointEvery());
+    this.cursor = new ProgressCursor(ctx.store(), ledger, progressStep,
+        ctx.settings().checkpointEvery());
     DeliveryPolicy policy = request.policy();
     RateLimiter runLimit = policy.messagesPerSecond().isPresent()
         ? new RateLimiter(policy.messagesPerSecond().getAsDouble()) : null;
@@ -184,7 +191,7 @@ final class Run implements DispatchHandle {
   void drive() {
     try {
       Instant now = ctx.clock().instant();
-      Optional<DispatchProgress> prior = ctx.store().progress(request.sourceId(), request.step());
+      Optional<DispatchProgress> prior = ctx.store().progress(request.sourceId(), progressStep);
       if (prior.flatMap(DispatchProgress::completedAt).isPresent()) {
         startedAt = prior.get().startedAt();
         return;
@@ -262,6 +269,9 @@ final class Run implements DispatchHandle {
         }
         previous = id;
         playersRead.incrementAndGet();
+        if (release != null && release.place(id) != Release.Place.NOW) {
+          continue; // another run of the step releases them
+        }
         if (ordered && resumeAfter != null && id.compareTo(resumeAfter) <= 0) {
           continue;
         }
@@ -303,8 +313,8 @@ final class Run implements DispatchHandle {
 
   /**
    * A cancelled run records the players it never reached as CANCELLED (player-level records,
-   * in batches), so that its statistics count the whole audience. A stopped run records nothing:
-   * the resumed run reads them.
+   * in batches), so that its statistics count the whole audience (of a {@link Release}, the
+   * players it releases). A stopped run records nothing: the resumed run reads them.
    */
   private void recordNeverReached(String current, Iterator<String> rest, String previous,
       boolean ordered, String resumeAfter) {
@@ -322,7 +332,8 @@ final class Run implements DispatchHandle {
     }
     while (id != null) {
       boolean behindCursor = inOrder && resumeAfter != null && id.compareTo(resumeAfter) <= 0;
-      if (!behindCursor && !(resuming && hasRecords(id))) {
+      if (!behindCursor && (release == null || release.place(id) == Release.Place.NOW)
+          && !(resuming && hasRecords(id))) {
         batch.add(ledger.newRecord(id, null, variants.assign(id).variant(),
             DeliveryState.SUPPRESSED, Suppression.CANCELLED, "cancelled before the player was "
                 + "reached"));
@@ -482,9 +493,10 @@ final class Run implements DispatchHandle {
       if (status == DispatchReport.Status.COMPLETED
           || status == DispatchReport.Status.CANCELLED) {
         Optional<DispatchProgress> prior = ctx.store().progress(request.sourceId(),
-            request.step());
+            progressStep);
         if (prior.flatMap(DispatchProgress::completedAt).isEmpty()) {
-          if (!oneShot) {
+          // A step sent in several runs completes when its last run does (its owner records it).
+          if (!oneShot && (release == null || status == DispatchReport.Status.CANCELLED)) {
             ledger.record(DeliveryEvent.ofSource(EventType.CAMPAIGN_COMPLETED, now,
                 request.sourceId(), request.step(),
                 status == DispatchReport.Status.CANCELLED ? "cancelled" : ""));

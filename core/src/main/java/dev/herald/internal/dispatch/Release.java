@@ -1,0 +1,32 @@
+package dev.herald.internal.dispatch;
+
+/**
+ * Which players of a step's audience one run releases, when a step is sent in several runs: the
+ * waves of a local-time campaign, each releasing the players whose zone has reached the time.
+ * Every run of the step streams the whole audience (bounded, by key) and walks only the players
+ * placed {@link Place#NOW}; each run keeps its own progress under {@link #progressStep()}, while
+ * deliveries, claims and statistics stay under the request's step.
+ */
+public interface Release {
+
+  /** Where a player falls relative to this run. */
+  enum Place {
+    /** Released by an earlier run of the step. */
+    EARLIER,
+    /** Released by this run. */
+    NOW,
+    /** Released by a later run of the step. */
+    LATER
+  }
+
+  /** @return the key this run's progress is kept under, distinct from every other run's */
+  String progressStep();
+
+  /**
+   * Places a player; called for every player the run reads, in audience order, on the driver.
+   *
+   * @param playerId the player
+   * @return whether an earlier run, this run or a later run releases them
+   */
+  Place place(String playerId);
+}
