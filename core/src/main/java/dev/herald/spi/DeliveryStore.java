@@ -5,7 +5,10 @@ import dev.herald.analytics.DeliveryRecord;
 import dev.herald.analytics.DispatchProgress;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -149,6 +152,30 @@ public interface DeliveryStore {
    * @return the records
    */
   List<DeliveryRecord> deliveriesOfPlayer(String playerId, Instant since);
+
+  /**
+   * The records of several players created at or after {@code since}, as
+   * {@link #deliveriesOfPlayer} reads each: the frequency-cap gate reads a page of the audience at
+   * once rather than one round trip per player.
+   *
+   * <p>The default calls {@link #deliveriesOfPlayer} for each player; a store over a database
+   * should override it with one query.
+   *
+   * @param playerIds the players, distinct
+   * @param since the earliest creation time
+   * @return each player's records, oldest first; players without records may be left out
+   */
+  default Map<String, List<DeliveryRecord>> deliveriesOfPlayers(
+      Collection<String> playerIds, Instant since) {
+    Map<String, List<DeliveryRecord>> records = new HashMap<>();
+    for (String playerId : playerIds) {
+      List<DeliveryRecord> found = deliveriesOfPlayer(playerId, since);
+      if (!found.isEmpty()) {
+        records.put(playerId, found);
+      }
+    }
+    return records;
+  }
 
   /**
    * The player's delivery clicked most recently at or after {@code since}: conversions are

@@ -4,7 +4,10 @@ import dev.herald.subscription.AddressOwner;
 import dev.herald.subscription.Device;
 import dev.herald.subscription.PushPreferences;
 import dev.herald.subscription.StatusChange;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -96,6 +99,61 @@ public interface SubscriptionStore {
    * @param preferences the new preferences
    */
   void savePreferences(PushPreferences preferences);
+
+  /**
+   * Reads the devices of several players, as {@link #devicesOf} does each: a campaign reads its
+   * audience's devices a page at a time rather than one round trip per player.
+   *
+   * <p>The default calls {@link #devicesOf} for each player; a store over a database should
+   * override it with one query.
+   *
+   * @param playerIds the players, distinct
+   * @return the devices of each player that has any; players without devices may be left out
+   */
+  default Map<String, List<Device>> devicesOfAll(Collection<String> playerIds) {
+    Map<String, List<Device>> devices = new HashMap<>();
+    for (String playerId : playerIds) {
+      List<Device> found = devicesOf(playerId);
+      if (!found.isEmpty()) {
+        devices.put(playerId, found);
+      }
+    }
+    return devices;
+  }
+
+  /**
+   * Reads the preferences of several players, as {@link #preferences} does each.
+   *
+   * <p>The default calls {@link #preferences} for each player; a store over a database should
+   * override it with one query.
+   *
+   * @param playerIds the players, distinct
+   * @return the preferences of each player that reported any
+   */
+  default Map<String, PushPreferences> preferencesOfAll(Collection<String> playerIds) {
+    Map<String, PushPreferences> preferences = new HashMap<>();
+    for (String playerId : playerIds) {
+      preferences(playerId).ifPresent(p -> preferences.put(playerId, p));
+    }
+    return preferences;
+  }
+
+  /**
+   * Reads the owners of several addresses, as {@link #ownerOf} does each.
+   *
+   * <p>The default calls {@link #ownerOf} for each key; a store over a database should override
+   * it with one query.
+   *
+   * @param addressKeys {@link dev.herald.subscription.DeviceAddress#key() address keys}, distinct
+   * @return the owner of each address that was ever claimed, by address key
+   */
+  default Map<String, AddressOwner> ownersOfAll(Collection<String> addressKeys) {
+    Map<String, AddressOwner> owners = new HashMap<>();
+    for (String key : addressKeys) {
+      ownerOf(key).ifPresent(o -> owners.put(key, o));
+    }
+    return owners;
+  }
 
   /**
    * Erases a player (the right to erasure): removes the player's devices with their addresses

@@ -8,11 +8,16 @@ import dev.herald.internal.Listeners;
 import dev.herald.spi.SubscriptionStore;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +62,8 @@ public final class Subscriptions {
   private final SubscriptionStore store;
   private final Clock clock;
   private final HeraldListener listener;
+  /** Bumped after each stored change to a device or an address's owner, by stripe of player. */
+  private final AtomicLongArray changes = new AtomicLongArray(1024);
 
   private Subscriptions(SubscriptionStore store, Clock clock, HeraldListener listener) {
     this.store = Objects.requireNonNull(store, "store");
@@ -322,6 +329,91 @@ public final class Subscriptions {
   }
 
   /**
+   * The state of several players, as {@link #state} reads each, in two store reads for all of them
+   * ({@link SubscriptionStore#devicesOfAll}, {@link SubscriptionStore#preferencesOfAll}).
+   *
+   * @param playerIds the players, distinct
+   * @return the state of each player, players never seen included
+   */
+  public Map<String, PlayerPushState> states(Collection<String> playerIds) {
+    List<String> players = new ArrayList<>(playerIds.size());
+    for (String id : playerIds) {
+      players.add(playerId(id));
+    }
+    Map<String, List<Device>> devices = store.devicesOfAll(players);
+    Map<String, PushPreferences> preferences = store.preferencesOfAll(players);
+    Map<String, PlayerPushState> states = new HashMap<>(players.size() * 2);
+    for (String player : players) {
+      PushPreferences p = preferences.get(player);
+      states.put(player, new PlayerPushState(player, devices.getOrDefault(player, List.of()),
+          p != null ? p : PushPreferences.none(player)));
+    }
+    return states;
+  }
+
+  /**
+   * The addresses to send to right now of several players' devices, as
+   * {@link #sendableAddress} reads each, in two store reads for all of them.
+   *
+   * @param playerIds the players, distinct
+   * @return by player, then by device id, the address of each device that is ALLOWED and still
+   *     owns its address
+   */
+  public Map<String, Map<String, DeviceAddress>> sendableAddresses(
+      Collection<String> playerIds) {
+    List<String> players = new ArrayList<>(playerIds.size());
+    for (String id : playerIds) {
+      players.add(playerId(id));
+    }
+    Map<String, List<Device>> devices = store.devicesOfAll(players);
+    Set<String> keys = new HashSet<>();
+    for (List<Device> ds : devices.values()) {
+      for (Device d : ds) {
+        if (d.isSendable()) {
+          keys.add(d.address().orElseThrow().key());
+        }
+      }
+    }
+    Map<String, AddressOwner> owners = keys.isEmpty() ? Map.of() : store.ownersOfAll(keys);
+    Map<String, Map<String, DeviceAddress>> sendable = new HashMap<>();
+    for (Map.Entry<String, List<Device>> e : devices.entrySet()) {
+      for (Device d : e.getValue()) {
+        if (!d.isSendable()) {
+          continue;
+        }
+        DeviceAddress a = d.address().orElseThrow();
+        AddressOwner owner = owners.get(a.key());
+        if (owner != null && owner.is(e.getKey(), d.deviceId())) {
+          sendable.computeIfAbsent(e.getKey(), k -> new HashMap<>()).put(d.deviceId(), a);
+        }
+      }
+    }
+    return sendable;
+  }
+
+  /**
+   * A number that grows after every change this instance stores to the player's devices or to the
+   * ownership of their addresses (counted per stripe of players, so it may grow for others' changes
+   * too). Dispatch reads it when it checks addresses in bulk and again as each call starts: while it
+   * is unchanged, nothing here changed the device since the check, so the call need not read it
+   * again.
+   *
+   * @param playerId the player
+   * @return the player's stripe's change count
+   */
+  public long changeCount(String playerId) {
+    return changes.get(stripe(playerId(playerId)));
+  }
+
+  private void changed(String playerId) {
+    changes.incrementAndGet(stripe(playerId));
+  }
+
+  private static int stripe(String playerId) {
+    return (playerId.hashCode() & 0x7fffffff) % 1024;
+  }
+
+  /**
    * One device.
    *
    * @param playerId the player
@@ -376,6 +468,8 @@ public final class Subscriptions {
       long expected = previous.map(AddressOwner::epoch).orElse(0L);
       epoch = expected + 1;
       if (store.compareAndSetOwner(expected, new AddressOwner(key, player, device, epoch))) {
+        changed(player);
+        previous.ifPresent(o -> changed(o.playerId()));
         break;
       }
       checkAttempts(++attempts, "address ownership");
@@ -472,6 +566,7 @@ public final class Subscriptions {
               Optional.ofNullable(current).map(Device::status), next.status(), step.reason, now,
               step.detail));
       if (store.saveDevice(next, expected, change)) {
+        changed(player);
         change.ifPresent(this::announce);
         return next;
       }

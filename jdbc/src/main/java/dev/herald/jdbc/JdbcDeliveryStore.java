@@ -22,6 +22,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -292,6 +293,30 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         ps.setString(1, playerId);
         Jdbc.setInstant(ps, 2, since);
         return records(ps);
+      }
+    });
+  }
+
+  @Override
+  public Map<String, List<DeliveryRecord>> deliveriesOfPlayers(Collection<String> playerIds,
+      Instant since) {
+    Checks.required(playerIds, "playerIds");
+    Checks.required(since, "since");
+    if (playerIds.isEmpty()) {
+      return Map.of();
+    }
+    return jdbc.read("reading " + playerIds.size() + " players' deliveries", c -> {
+      Array ids = c.createArrayOf("text", playerIds.toArray());
+      try (PreparedStatement ps = c.prepareStatement(sql.ofPlayersSince)) {
+        ps.setArray(1, ids);
+        Jdbc.setInstant(ps, 2, since);
+        Map<String, List<DeliveryRecord>> byPlayer = new HashMap<>();
+        for (DeliveryRecord r : records(ps)) {
+          byPlayer.computeIfAbsent(r.playerId(), k -> new ArrayList<>()).add(r);
+        }
+        return byPlayer;
+      } finally {
+        ids.free();
       }
     });
   }

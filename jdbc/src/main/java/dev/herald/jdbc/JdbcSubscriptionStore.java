@@ -26,7 +26,10 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -104,6 +107,78 @@ public final class JdbcSubscriptionStore implements SubscriptionStore {
           }
         }
         return List.copyOf(devices);
+      }
+    });
+  }
+
+  @Override
+  public Map<String, List<Device>> devicesOfAll(Collection<String> playerIds) {
+    Checks.required(playerIds, "playerIds");
+    if (playerIds.isEmpty()) {
+      return Map.of();
+    }
+    return jdbc.read("reading " + playerIds.size() + " players' devices", c -> {
+      Array ids = c.createArrayOf("text", playerIds.toArray());
+      try (PreparedStatement ps = c.prepareStatement(sql.devicesOfAll)) {
+        ps.setArray(1, ids);
+        Map<String, List<Device>> devices = new HashMap<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            Device d = device(rs);
+            devices.computeIfAbsent(d.playerId(), k -> new ArrayList<>()).add(d);
+          }
+        }
+        return devices;
+      } finally {
+        ids.free();
+      }
+    });
+  }
+
+  @Override
+  public Map<String, PushPreferences> preferencesOfAll(Collection<String> playerIds) {
+    Checks.required(playerIds, "playerIds");
+    if (playerIds.isEmpty()) {
+      return Map.of();
+    }
+    return jdbc.read("reading " + playerIds.size() + " players' preferences", c -> {
+      Array ids = c.createArrayOf("text", playerIds.toArray());
+      try (PreparedStatement ps = c.prepareStatement(sql.preferencesOfAll)) {
+        ps.setArray(1, ids);
+        Map<String, PushPreferences> preferences = new HashMap<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            PushPreferences p = preferences(rs);
+            preferences.put(p.playerId(), p);
+          }
+        }
+        return preferences;
+      } finally {
+        ids.free();
+      }
+    });
+  }
+
+  @Override
+  public Map<String, AddressOwner> ownersOfAll(Collection<String> addressKeys) {
+    Checks.required(addressKeys, "addressKeys");
+    if (addressKeys.isEmpty()) {
+      return Map.of();
+    }
+    return jdbc.read("reading " + addressKeys.size() + " addresses' owners", c -> {
+      Array keys = c.createArrayOf("text", addressKeys.toArray());
+      try (PreparedStatement ps = c.prepareStatement(sql.ownersOfAll)) {
+        ps.setArray(1, keys);
+        Map<String, AddressOwner> owners = new HashMap<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            AddressOwner o = owner(rs);
+            owners.put(o.addressKey(), o);
+          }
+        }
+        return owners;
+      } finally {
+        keys.free();
       }
     });
   }
@@ -249,10 +324,7 @@ public final class JdbcSubscriptionStore implements SubscriptionStore {
       try (PreparedStatement ps = c.prepareStatement(sql.ownerOf)) {
         ps.setString(1, addressKey);
         try (ResultSet rs = ps.executeQuery()) {
-          return rs.next()
-              ? Optional.of(new AddressOwner(rs.getString("address_key"),
-                  rs.getString("player_id"), rs.getString("device_id"), rs.getLong("epoch")))
-              : Optional.<AddressOwner>empty();
+          return rs.next() ? Optional.of(owner(rs)) : Optional.<AddressOwner>empty();
         }
       }
     });
@@ -320,20 +392,25 @@ public final class JdbcSubscriptionStore implements SubscriptionStore {
       try (PreparedStatement ps = c.prepareStatement(sql.preferences)) {
         ps.setString(1, playerId);
         try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
-            return Optional.<PushPreferences>empty();
-          }
-          Array categories = rs.getArray("categories");
-          try {
-            return Optional.of(new PushPreferences(rs.getString("player_id"),
-                rs.getBoolean("marketing_consent"), Set.of((String[]) categories.getArray()),
-                Jdbc.instant(rs, "updated_at")));
-          } finally {
-            categories.free();
-          }
+          return rs.next() ? Optional.of(preferences(rs)) : Optional.<PushPreferences>empty();
         }
       }
     });
+  }
+
+  private static PushPreferences preferences(ResultSet rs) throws SQLException {
+    Array categories = rs.getArray("categories");
+    try {
+      return new PushPreferences(rs.getString("player_id"), rs.getBoolean("marketing_consent"),
+          Set.of((String[]) categories.getArray()), Jdbc.instant(rs, "updated_at"));
+    } finally {
+      categories.free();
+    }
+  }
+
+  private static AddressOwner owner(ResultSet rs) throws SQLException {
+    return new AddressOwner(rs.getString("address_key"), rs.getString("player_id"),
+        rs.getString("device_id"), rs.getLong("epoch"));
   }
 
   @Override

@@ -15,6 +15,9 @@ import dev.herald.subscription.Subscriptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,13 +35,18 @@ import org.slf4j.LoggerFactory;
  * {@link ProviderLane}, starts it when its slot comes (if the run still sends), records the
  * outcome, and retries.
  *
- * <p>A delivery is marked SENDING only as its call starts, so after a crash only deliveries whose
- * call started are of unknown fate; queued ones are still CLAIMED and are sent on resume. Work cut
- * off by the run's end is settled as CANCELLED (a cancel) or left as it is (a stop): see
+ * <p>A claim batch's deliveries that start their calls at once (no throttle, a free slot) have their
+ * addresses checked and are marked SENDING together, in a few store round trips, before any of
+ * their calls starts ({@link #prepare}); any other delivery is checked and marked alone as its
+ * call starts. After a crash, deliveries marked SENDING are of unknown fate (never sent twice),
+ * CLAIMED ones are sent on resume. Work cut off by the run's end is settled as CANCELLED (a
+ * cancel) or left for the resumed run (a stop), back to CLAIMED if its call never started: see
  * {@link #cutOff}.
  */
 final class Attempts {
   private static final Logger log = LoggerFactory.getLogger(Attempts.class);
+  /** A bulk address check this old is read again as the call starts (another node's change). */
+  static final Duration CHECK_VALID_FOR = Duration.ofSeconds(1);
 
   private final Clock clock;
   private final Subscriptions subscriptions;
@@ -74,6 +82,65 @@ final class Attempts {
   /** @return provider calls of this run in flight */
   int inFlight() {
     return inFlight.get();
+  }
+
+  /**
+   * Before a claim batch's sends: checks the addresses of the deliveries that go to their provider
+   * at once (no throttle, a free slot in the provider's lane), in bulk, and marks those still
+   * sendable SENDING in one write. A delivery left out
+   * (throttled, its device changed, the store failed) is checked and marked alone as its call
+   * starts, as before.
+   *
+   * @param ds deliveries just claimed by this run, none sent yet
+   */
+  void prepare(List<Delivery> ds) {
+    if (ds.isEmpty() || runLimit != null || !control.isRunning()) {
+      return;
+    }
+    List<Delivery> atOnce = new ArrayList<>(ds.size());
+    Map<String, Long> changeCounts = new HashMap<>();
+    // Only as many as will start at once: one that waits for a slot is marked as it starts, so
+    // a crash leaves UNKNOWN only (about) the calls that started.
+    Map<Platform, Integer> slots = new EnumMap<>(Platform.class);
+    for (Delivery d : ds) {
+      Platform platform = d.record.platform().orElseThrow();
+      int free = slots.computeIfAbsent(platform, p -> lanes.get(p).freeSlots());
+      if (free > 0 && d.attempt == 1 && !providerLimits.containsKey(platform)
+          && providers.containsKey(platform)) {
+        slots.put(platform, free - 1);
+        atOnce.add(d);
+        // read before the devices: a change after this is seen as a new count
+        changeCounts.computeIfAbsent(d.record.playerId(), subscriptions::changeCount);
+      }
+    }
+    if (atOnce.isEmpty()) {
+      return;
+    }
+    try {
+      Instant now = clock.instant();
+      Map<String, Map<String, DeviceAddress>> sendable =
+          subscriptions.sendableAddresses(changeCounts.keySet());
+      List<Delivery> mark = new ArrayList<>(atOnce.size());
+      for (Delivery d : atOnce) {
+        DeviceAddress a = sendable.getOrDefault(d.record.playerId(), Map.of())
+            .get(d.record.deviceId().orElseThrow());
+        if (a != null && a.key().equals(d.addressKey)) {
+          d.checkedAddress = a;
+          d.checkedChanges = changeCounts.get(d.record.playerId());
+          d.checkedAt = now;
+          mark.add(d);
+        }
+      }
+      if (!mark.isEmpty()) {
+        ledger.markSending(mark, now);
+      }
+    } catch (RuntimeException e) {
+      log.warn("checking and marking {} deliveries in bulk failed; each is checked as its call "
+          + "starts", atOnce.size(), e);
+      for (Delivery d : atOnce) {
+        d.checkedAddress = null;
+      }
+    }
   }
 
   /**
@@ -150,7 +217,10 @@ final class Attempts {
     }
     String player = d.record.playerId();
     String device = d.record.deviceId().orElseThrow();
-    Optional<DeviceAddress> address = subscriptions.sendableAddress(player, device);
+    Optional<DeviceAddress> address = checkedInBulk(d, now);
+    if (address.isEmpty()) {
+      address = subscriptions.sendableAddress(player, device);
+    }
     if (address.isEmpty() || !address.get().key().equals(d.addressKey)) {
       String reason = subscriptions.device(player, device)
           .map(x -> x.isSendable() ? Suppression.device(PushStatus.SUSPENDED)
@@ -167,7 +237,10 @@ final class Attempts {
     }
     int attempt = d.attempt;
     if (attempt == 1) {
-      ledger.markSending(d, now); // from here on a crash leaves the outcome unknown
+      if (!d.markedSending) {
+        ledger.markSending(d, now); // from here on a crash leaves the outcome unknown
+      }
+      ledger.sent(d, now);
     }
     listener.sendStarted(d.record, attempt);
     PushMessage message = new PushMessage(d.record.deliveryId(), address.get(), d.notification,
@@ -183,6 +256,21 @@ final class Attempts {
     }
     return f != null ? f
         : CompletableFuture.failedFuture(new IllegalStateException("provider returned null"));
+  }
+
+  /**
+   * The address the bulk check of {@link #prepare} found, if nothing changed the player's devices
+   * here since and the check is recent; used once.
+   */
+  private Optional<DeviceAddress> checkedInBulk(Delivery d, Instant now) {
+    DeviceAddress checked = d.checkedAddress;
+    if (checked == null) {
+      return Optional.empty();
+    }
+    d.checkedAddress = null;
+    boolean unchanged = subscriptions.changeCount(d.record.playerId()) == d.checkedChanges
+        && !now.isAfter(d.checkedAt.plus(CHECK_VALID_FOR));
+    return unchanged ? Optional.of(checked) : Optional.empty();
   }
 
   /** The outcome of a started call. */
@@ -282,6 +370,14 @@ final class Attempts {
    */
   void cutOff(Delivery d, boolean settle) {
     if (!settle) {
+      if (d.attempt == 1 && d.markedSending) {
+        try {
+          ledger.unmark(d); // marked with its batch, never called: the resumed run sends it
+        } catch (RuntimeException e) {
+          log.error("unmarking {} failed; the resumed run reports it UNKNOWN",
+              d.record.deliveryId(), e);
+        }
+      }
       d.done.complete(false);
       return;
     }

@@ -6,6 +6,7 @@ import dev.herald.internal.dispatch.Gate.Visit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * The claims of the players a run's driver walks, written in batches
@@ -21,6 +22,7 @@ final class ClaimBatch {
 
   private final DeliveryLedger ledger;
   private final PendingClaims pending;
+  private final Consumer<List<Delivery>> beforeSends;
   private final List<Entry> entries = new ArrayList<>();
   private int records;
   private volatile Thread driver;
@@ -37,10 +39,14 @@ final class ClaimBatch {
   /**
    * @param ledger writes the batch
    * @param pending where claims wait, for the cap gates of every run
+   * @param beforeSends given the batch's claimed deliveries before any of them is sent (the
+   *     SENDING mark of the whole batch)
    */
-  ClaimBatch(DeliveryLedger ledger, PendingClaims pending) {
+  ClaimBatch(DeliveryLedger ledger, PendingClaims pending,
+      Consumer<List<Delivery>> beforeSends) {
     this.ledger = ledger;
     this.pending = pending;
+    this.beforeSends = beforeSends;
   }
 
   /** The calling thread is the run's driver from now until {@link #driverDone()}. */
@@ -101,19 +107,29 @@ final class ClaimBatch {
       return;
     }
     int at = 0;
-    for (Entry e : batch) {
+    Verdict[] verdicts = new Verdict[batch.size()];
+    List<Delivery> claimed = new ArrayList<>(all.size());
+    for (int b = 0; b < batch.size(); b++) {
+      Entry e = batch.get(b);
       int n = e.records().size();
       List<Boolean> mine = inserted.subList(at, at + n);
       at += n;
       pending.remove(e.visit().playerId, e.records());
-      Verdict v;
       try {
-        v = e.claimed().verdict(e.visit(), e.records(), mine);
+        verdicts[b] = e.claimed().verdict(e.visit(), e.records(), mine);
       } catch (RuntimeException ex) {
         e.verdict().completeExceptionally(ex);
         continue;
       }
-      e.verdict().complete(v); // the player's sends start here, on the driver
+      if (verdicts[b] == Verdict.PASS) {
+        claimed.addAll(e.visit().claimed);
+      }
+    }
+    beforeSends.accept(claimed);
+    for (int b = 0; b < batch.size(); b++) {
+      if (verdicts[b] != null) {
+        batch.get(b).verdict().complete(verdicts[b]); // the player's sends start here
+      }
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.herald.analytics.DeliveryRecord;
 import dev.herald.content.Notification;
 import dev.herald.spi.SendResult;
 import dev.herald.subscription.DeviceAddress;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -22,6 +23,15 @@ final class Delivery implements ProviderLane.Call {
   /** The address of the call in flight, for an INVALID_ADDRESS answer. */
   DeviceAddress address;
   long startedNanos;
+  /** Whether the store has this delivery SENDING (marked with its claim batch, or as it started). */
+  volatile boolean markedSending;
+  /**
+   * The address a bulk check found sendable just before the mark, the subscription change count
+   * and the time of that check; null once used or when not checked in bulk.
+   */
+  volatile DeviceAddress checkedAddress;
+  volatile long checkedChanges;
+  volatile Instant checkedAt;
 
   Delivery(DeliveryRecord record, String addressKey, Notification notification,
       Attempts attempts) {

@@ -14,25 +14,43 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a run writes about its deliveries: claims (durable before any provider call),
  * suppressions, the SENDING mark, settlements, and the event log.
  *
- * <p>Claims and suppressions go to the store in batches ({@link DeliveryStore#claimAll}).
- * Events are written behind: kept in a bounded buffer and appended in batches
- * ({@link DeliveryStore#appendAll}) when it fills, before every progress checkpoint, and when the
- * run pauses or ends — so a checkpoint never covers a player whose events are not stored.
+ * <p>Claims and suppressions go to the store in batches ({@link DeliveryStore#claimAll}), and so
+ * does the SENDING mark of a claim batch's deliveries ({@link #markSending(List, Instant)}, one
+ * {@link DeliveryStore#modifyAll} before any of their calls starts). Settlements (the provider's
+ * answer, or the end of trying) and events are written behind: kept in bounded buffers and
+ * written in batches ({@link DeliveryStore#modifyAll}, then {@link DeliveryStore#appendAll}) when
+ * a buffer fills or its oldest entry is {@link #WRITE_BEHIND_DELAY} old, before every progress
+ * checkpoint, and when the run pauses or ends — so a checkpoint never covers a player whose
+ * settlement or events are only in memory. A crash loses at most the buffers: those deliveries
+ * are still SENDING in the store and the resumed run reports them UNKNOWN, never sends them again.
  */
 final class DeliveryLedger {
+  private static final Logger log = LoggerFactory.getLogger(DeliveryLedger.class);
   static final int EVENT_BATCH = 256;
-  /** A slow run (a throttle, a provider that takes its time) still writes its events soon. */
-  static final Duration EVENT_DELAY = Duration.ofSeconds(1);
+  static final int SETTLEMENT_BATCH = 256;
+  /** A slow run (a throttle, a provider that takes its time) still writes what it buffers soon. */
+  static final Duration WRITE_BEHIND_DELAY = Duration.ofSeconds(1);
+
+  /** A settlement waiting for its write: the change, and what to record once it is written. */
+  private record Settlement(String key, UnaryOperator<DeliveryRecord> change,
+      Consumer<DeliveryRecord> written) {}
 
   private final DeliveryStore store;
   private final Clock clock;
@@ -45,6 +63,8 @@ final class DeliveryLedger {
   private final Object flushLock = new Object();
   private List<DeliveryEvent> buffer = new ArrayList<>(); // guarded by bufferLock
   private Instant oldestBuffered; // guarded by bufferLock
+  private List<Settlement> settlements = new ArrayList<>(); // guarded by bufferLock
+  private Instant oldestSettlement; // guarded by bufferLock
 
   DeliveryLedger(EngineContext ctx, String sourceId, String step, NotificationType type,
       String category) {
@@ -108,27 +128,55 @@ final class DeliveryLedger {
     return store.find(key);
   }
 
+  /**
+   * Marks a claim batch's deliveries SENDING in one write, before any of their calls starts: from
+   * here on a crash leaves them of unknown fate (never sent twice), the calls that did not start
+   * included. The PUSH_SENT event of each is recorded as its call starts ({@link #sent}).
+   *
+   * @param ds deliveries claimed by this run, none of whose calls has started
+   * @param now the time of the mark
+   * @throws RuntimeException when the store fails: no call may start then
+   */
+  void markSending(List<Delivery> ds, Instant now) {
+    List<String> keys = new ArrayList<>(ds.size());
+    for (Delivery d : ds) {
+      keys.add(d.record.key());
+    }
+    Set<String> marked = new HashSet<>(keys.size() * 2);
+    for (DeliveryRecord r : store.modifyAll(keys,
+        current -> current.withState(DeliveryState.SENDING, "", "", now))) {
+      marked.add(r.key());
+    }
+    for (Delivery d : ds) {
+      d.markedSending = marked.contains(d.record.key());
+    }
+  }
+
   /** Marks the delivery SENDING right before its first provider call: a crash now is UNKNOWN. */
   void markSending(Delivery d, Instant now) {
     store.update(d.record.withState(DeliveryState.SENDING, "", "", now));
+    d.markedSending = true;
+  }
+
+  /** The first call of a delivery marked SENDING starts now. */
+  void sent(Delivery d, Instant now) {
     record(DeliveryEvent.of(EventType.PUSH_SENT, now, d.record, "", "", 0));
   }
 
-  /** Records a provider's outcome (or the end of trying) on the stored record. */
+  /** Records a provider's outcome (or the end of trying) on the stored record, written behind. */
   void settle(Delivery d, DeliveryState state, String reason, String detail, int attempts,
       int status, String messageId, EventType event) {
     Instant now = clock.instant();
     // From the stored record, not the claimed one: a click may have landed while SENDING.
-    DeliveryRecord settled = store.modify(d.record.key(), current -> current.withOutcome(state,
-            reason, detail, now, attempts, status, messageId))
-        .orElseThrow(() -> new IllegalStateException(
-            "delivery " + d.record.key() + " is no longer in the delivery store"));
-    record(DeliveryEvent.of(event, now, settled, reason, detail, status));
+    writeBehind(new Settlement(d.record.key(), current -> current.withOutcome(state, reason,
+            detail, now, attempts, status, messageId),
+        settled -> recorded(DeliveryEvent.of(event, now, settled, reason, detail, status))));
   }
 
   /**
    * Settles a claimed delivery whose next provider call is not made: SUPPRESSED when no call was
-   * made, FAILED when earlier attempts were.
+   * made (written at once: rare, and read by what changed the device), FAILED when earlier
+   * attempts were (written behind, as every outcome of a call).
    */
   void settleWithoutCall(Delivery d, String reason, String detail) {
     if (d.attempt == 1) {
@@ -142,6 +190,32 @@ final class DeliveryLedger {
     } else {
       settle(d, DeliveryState.FAILED, reason, detail, d.attempt - 1, 0, null,
           EventType.PUSH_FAILED);
+    }
+  }
+
+  /**
+   * A delivery marked SENDING whose first call never started, left for the run that resumes the
+   * step (a stop): back to CLAIMED, so that run sends it rather than reporting it UNKNOWN.
+   */
+  void unmark(Delivery d) {
+    writeBehind(new Settlement(d.record.key(), current -> current.state() == DeliveryState.SENDING
+        ? current.withState(DeliveryState.CLAIMED, "", "", current.updatedAt()) : current,
+        unmarked -> {}));
+  }
+
+  private void writeBehind(Settlement settlement) {
+    boolean full;
+    synchronized (bufferLock) {
+      Instant now = clock.instant();
+      if (settlements.isEmpty()) {
+        oldestSettlement = now;
+      }
+      settlements.add(settlement);
+      full = settlements.size() >= SETTLEMENT_BATCH
+          || now.isAfter(oldestSettlement.plus(WRITE_BEHIND_DELAY));
+    }
+    if (full) {
+      flush();
     }
   }
 
@@ -185,24 +259,41 @@ final class DeliveryLedger {
 
   /** Appends an event (written behind) and tells the listener. */
   void record(DeliveryEvent event) {
-    boolean full;
-    synchronized (bufferLock) {
-      if (buffer.isEmpty()) {
-        oldestBuffered = event.at();
-      }
-      buffer.add(event);
-      full = buffer.size() >= EVENT_BATCH
-          || event.at().isAfter(oldestBuffered.plus(EVENT_DELAY));
-    }
-    if (full) {
+    if (buffer(event)) {
       flush();
     }
     listener.eventRecorded(event);
   }
 
-  /** Writes the buffered events, in order. */
+  /** An event of a settlement just written: buffered, told; the flush writing it goes on. */
+  private void recorded(DeliveryEvent event) {
+    buffer(event);
+    listener.eventRecorded(event);
+  }
+
+  /** @return whether the buffer is due for a write */
+  private boolean buffer(DeliveryEvent event) {
+    synchronized (bufferLock) {
+      if (buffer.isEmpty()) {
+        oldestBuffered = event.at();
+      }
+      buffer.add(event);
+      return buffer.size() >= EVENT_BATCH
+          || event.at().isAfter(oldestBuffered.plus(WRITE_BEHIND_DELAY));
+    }
+  }
+
+  /** Writes the buffered settlements, then the buffered events (theirs included), in order. */
   void flush() {
     synchronized (flushLock) {
+      List<Settlement> changes;
+      synchronized (bufferLock) {
+        changes = settlements;
+        settlements = changes.isEmpty() ? changes : new ArrayList<>();
+      }
+      if (!changes.isEmpty()) {
+        writeSettlements(changes);
+      }
       List<DeliveryEvent> pending;
       synchronized (bufferLock) {
         if (buffer.isEmpty()) {
@@ -212,6 +303,29 @@ final class DeliveryLedger {
         buffer = new ArrayList<>();
       }
       store.appendAll(pending);
+    }
+  }
+
+  private void writeSettlements(List<Settlement> changes) {
+    Map<String, Settlement> byKey = new LinkedHashMap<>(changes.size() * 2);
+    for (Settlement c : changes) {
+      Settlement earlier = byKey.get(c.key());
+      // Two changes of one key in a batch (unmarked, then cancelled): applied in order.
+      byKey.put(c.key(), earlier == null ? c : new Settlement(c.key(),
+          r -> c.change().apply(earlier.change().apply(r)),
+          r -> {
+            earlier.written().accept(r);
+            c.written().accept(r);
+          }));
+    }
+    List<DeliveryRecord> written = store.modifyAll(new ArrayList<>(byKey.keySet()),
+        current -> byKey.get(current.key()).change().apply(current));
+    if (written.size() < byKey.size()) {
+      log.warn("{} settled deliveries of {} were no longer in the delivery store",
+          byKey.size() - written.size(), sourceId);
+    }
+    for (DeliveryRecord r : written) {
+      byKey.get(r.key()).written().accept(r);
     }
   }
 }

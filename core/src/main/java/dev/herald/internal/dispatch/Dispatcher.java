@@ -21,25 +21,28 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Runs dispatches: starts a {@link Run} per (source, step), and holds what runs share — one
  * {@link ProviderLane} and rate limit per provider, the per-player lock stripes of the cap gate,
- * and a small pool for timeouts. See the {@code dev.herald.dispatch} package documentation for the
+ * and a small pool for timeouts and provider answers. See the {@code dev.herald.dispatch} package documentation for the
  * gates and the at-most-once contract.
  *
  * <p>Threads: each run has one driver task on the dispatch executor, which reads the audience
  * and blocks only on its players-in-progress permits (back-pressure) or while paused. Everything
- * after the compliance check runs on whatever thread completed the previous step (the driver, a
- * provider callback, the scheduler), except a timeout, which is delivered on the dispatcher's own
- * small pool instead of the JDK's timer thread (see {@link Deadline}).
+ * after the compliance check runs on whatever thread completed the previous step (the driver, the
+ * scheduler), except a timeout, which is delivered on the dispatcher's own small pool instead of
+ * the JDK's timer thread (see {@link Deadline}), and a provider's answer that arrives on the
+ * provider's thread (a Netty event loop), which is settled on that pool too (see
+ * {@link ProviderLane}): the store writes of a settlement never run on a provider's I/O thread.
  */
 public final class Dispatcher {
-  /** Set on the timeout threads, which must never wait for room: they free it. */
+  /** Set on the pool's threads, which must never wait for room: they free it. */
   private static final ThreadLocal<Boolean> ON_TIMEOUT_THREAD =
       ThreadLocal.withInitial(() -> false);
 
   private final EngineContext ctx;
   /**
-   * Herald's own threads for timeouts, which must leave the JDK's timer thread (shared by the
-   * whole JVM) and must not wait behind a host's executor, whose threads may all be drivers
-   * waiting for these very sends. At most four threads, none while idle.
+   * Herald's own threads for timeouts and provider answers, which must leave the JDK's timer
+   * thread (shared by the whole JVM) or the provider's event loop, and must not wait behind a
+   * host's executor, whose threads may all be drivers waiting for these very sends. At most four
+   * threads, none while idle; they never wait for lane room (see {@link #awaitLaneRoom}).
    */
   private final ThreadPoolExecutor timeouts;
   private final Map<Platform, ProviderLane> lanes = new EnumMap<>(Platform.class);

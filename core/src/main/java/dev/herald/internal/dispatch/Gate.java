@@ -1,5 +1,6 @@
 package dev.herald.internal.dispatch;
 
+import dev.herald.analytics.DeliveryRecord;
 import dev.herald.content.Notification;
 import dev.herald.spi.PlayerProfile;
 import dev.herald.subscription.Device;
@@ -80,6 +81,14 @@ interface Gate {
     Optional<ZoneId> zone = Optional.empty();
     Notification notification;
     List<Delivery> claimed = List.of();
+    /**
+     * The player's deliveries created since {@link #recentSince}, read ahead with the player's
+     * page of the audience after {@link PendingClaims#mark()} gave {@link #recentMark}; null when
+     * not read ahead (the cap gate reads the store).
+     */
+    List<DeliveryRecord> recent;
+    Instant recentSince;
+    long recentMark;
 
     Visit(String playerId, Optional<PlayerProfile> profile, PlayerPushState state,
         Variants.Assignment assignment) {

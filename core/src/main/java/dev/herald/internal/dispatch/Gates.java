@@ -147,6 +147,19 @@ final class Gates {
     }
   }
 
+  /**
+   * How far back a read ahead of the players' recent deliveries must reach for the cap gate, or
+   * null when the run has no cap gate (nothing to read ahead).
+   */
+  Instant readAheadSince(Instant now) {
+    for (Gate gate : underLock) {
+      if (gate instanceof Caps caps) {
+        return caps.readAheadSince(now);
+      }
+    }
+    return null;
+  }
+
   /** Why a device that is not ALLOWED is not sent to. */
   static String notSendable(Device d) {
     return d.status() == PushStatus.ASK && d.invalidation().isPresent()
@@ -305,6 +318,7 @@ final class Gates {
     private final PendingClaims pending;
     private final String sourceId;
     private final String step;
+    private final String stepKey;
     private final List<FrequencyCap> caps = new ArrayList<>();
 
     Caps(DeliveryStore store, PendingClaims pending, DispatchRequest request, String category) {
@@ -312,6 +326,7 @@ final class Gates {
       this.pending = pending;
       this.sourceId = request.sourceId();
       this.step = request.step();
+      this.stepKey = PendingClaims.stepKey(sourceId, step);
       for (FrequencyCap cap : request.policy().caps()) {
         if (cap.counts(request.type(), category)) {
           caps.add(cap);
@@ -334,7 +349,12 @@ final class Gates {
       }
       // Pending claims first: one removed from there is already durable in the store.
       List<DeliveryRecord> recent = new ArrayList<>(pending.of(v.playerId));
-      recent.addAll(store.deliveriesOfPlayer(v.playerId, earliest));
+      if (v.recent != null && !v.recentSince.isAfter(earliest)
+          && !pending.claimedSince(v.playerId, stepKey, v.recentMark)) {
+        recent.addAll(v.recent); // read ahead with the player's page, and nothing new since
+      } else {
+        recent.addAll(store.deliveriesOfPlayer(v.playerId, earliest));
+      }
       for (FrequencyCap cap : caps) {
         Instant start = cap.window().start(v.now, z);
         Set<String> messages = new HashSet<>();
@@ -350,6 +370,24 @@ final class Gates {
         }
       }
       return Verdict.PASS;
+    }
+
+    /**
+     * How far back a read ahead of players' recent deliveries must reach for these caps, in any
+     * time zone (a day earlier than in UTC covers every offset).
+     *
+     * @param now the time of the read
+     * @return the earliest creation time, or null when no cap counts this run
+     */
+    Instant readAheadSince(Instant now) {
+      Instant earliest = null;
+      for (FrequencyCap cap : caps) {
+        Instant start = cap.window().start(now, ZoneOffset.UTC).minus(Duration.ofDays(1));
+        if (earliest == null || start.isBefore(earliest)) {
+          earliest = start;
+        }
+      }
+      return earliest;
     }
 
     /**
@@ -459,7 +497,10 @@ final class Gates {
       if (batch != null && batch.onDriver()) {
         return new Verdict.Later(batch.add(v, records, this::claimed));
       }
-      return claimed(v, records, run.ledger().claim(records));
+      List<Boolean> inserted = run.ledger().claim(records);
+      run.pending().durable(v.playerId, PendingClaims.stepKey(run.request().sourceId(),
+          run.request().step()));
+      return claimed(v, records, inserted);
     }
 
     /** The player's verdict once their claims are written: PASS with deliveries, or DECIDED. */

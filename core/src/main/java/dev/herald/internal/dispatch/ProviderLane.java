@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -15,7 +16,8 @@ import java.util.concurrent.TimeoutException;
  * bound waits in a queue (never on a thread) and starts when an earlier one completes. A slot is
  * held until the provider's own future completes; a call that does not answer within the deadline
  * is cancelled (providers cancel their HTTP call) and its caller sees a {@link TimeoutException},
- * delivered on Herald's executor (see {@link Deadline}).
+ * delivered on Herald's executor (see {@link Deadline}). An answer that comes later on the
+ * provider's own thread is handled on that executor too, never on the provider's thread.
  *
  * <p>A queued call is asked, when its slot comes, whether it still starts ({@link Call#start()}
  * returns null when its run is paused or has ended), and a run that ends {@link #withdraw}s its
@@ -63,7 +65,8 @@ public final class ProviderLane {
    * @param maxInFlight the most calls in flight at once
    * @param maxQueued how many waiting calls make {@link #awaitRoom()} wait
    * @param deadline how long a call may take once started
-   * @param timeouts where a timed-out call's caller is told
+   * @param timeouts where a timed-out call's caller is told, and where an answer that comes on
+   *     another thread is handled
    */
   public ProviderLane(int maxInFlight, int maxQueued, Duration deadline, Executor timeouts) {
     this.maxInFlight = maxInFlight;
@@ -120,6 +123,14 @@ public final class ProviderLane {
       notifyAll();
     }
     return withdrawn;
+  }
+
+  /**
+   * @return how many calls would start at once if submitted now: free slots not claimed by
+   *     queued calls (an estimate when several runs submit at the same time)
+   */
+  public synchronized int freeSlots() {
+    return Math.max(0, maxInFlight - inFlight - waiting.size());
   }
 
   /** Stops {@link #awaitRoom()} from waiting: Herald is closing. */
@@ -179,9 +190,37 @@ public final class ProviderLane {
       return;
     }
     CompletableFuture<SendResult> original = f;
-    original.whenComplete((r, e) -> release());
     // A timeout cancels the call: that frees the slot, and the provider cancels its request.
-    Deadline.within(original, deadline, timeouts, () -> original.cancel(true))
-        .whenComplete(call::finished);
+    CompletableFuture<SendResult> bounded =
+        Deadline.within(original, deadline, timeouts, () -> original.cancel(true));
+    if (original.isDone()) { // answered at once, on this thread: nothing to hop from
+      release();
+      bounded.whenComplete(call::finished);
+      return;
+    }
+    // An answer that arrives on another thread is the provider's (a Netty event loop for APNs
+    // and FCM): the outcome (store writes, listeners) and the calls the freed slot starts run on
+    // Herald's executor instead, so they never hold up the provider's I/O. Calls start only on
+    // Herald's threads, the drivers and the scheduler, never on a provider's: an answer given on
+    // the thread that made the call (a test completing a future by hand) is handled there.
+    Thread caller = Thread.currentThread();
+    original.whenComplete((r, e) -> onHeraldsThread(caller, this::release));
+    bounded.whenComplete((r, e) -> onHeraldsThread(caller, () -> call.finished(r, e)));
+  }
+
+  private void onHeraldsThread(Thread caller, Runnable task) {
+    if (Thread.currentThread() == caller) {
+      task.run();
+    } else {
+      hop(task);
+    }
+  }
+
+  private void hop(Runnable task) {
+    try {
+      timeouts.execute(task);
+    } catch (RejectedExecutionException closing) {
+      task.run(); // Herald is closing: nothing else will run on that executor
+    }
   }
 }

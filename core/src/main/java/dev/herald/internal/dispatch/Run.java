@@ -17,6 +17,7 @@ import dev.herald.internal.dispatch.Gate.Visit;
 import dev.herald.spi.PlayerProfile;
 import dev.herald.subscription.Device;
 import dev.herald.subscription.Platform;
+import dev.herald.subscription.PlayerPushState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -51,6 +52,8 @@ import org.slf4j.LoggerFactory;
 final class Run implements DispatchHandle {
   private static final Logger log = LoggerFactory.getLogger(Run.class);
   private static final int NEVER_REACHED_BATCH = 256;
+  /** Players whose state is read in bulk at once: about one claim batch. */
+  static final int READ_AHEAD = ClaimBatch.MAX_RECORDS;
 
   /** How a player's pass ended; a postponed player's pass ends again after waking. */
   private record PlayerEnd(boolean settled, Instant postponedUntil) {
@@ -76,6 +79,7 @@ final class Run implements DispatchHandle {
   private final Gates gates;
   private final ClaimBatch claimBatch;
   private final Semaphore permits;
+  private final PendingClaims pending;
   /** Players read and not yet settled or left. */
   private final AtomicInteger outstanding = new AtomicInteger();
   private final AtomicLong playersRead = new AtomicLong();
@@ -103,6 +107,7 @@ final class Run implements DispatchHandle {
     this.oneShot = oneShot;
     this.announce = announce;
     this.retire = retire;
+    this.pending = pending;
     String category = request.variants().get(0).content().defaultTemplate().category()
         .orElse(request.type().category());
     this.control = new RunControl(ctx.scheduler(), request.sourceId());
@@ -119,7 +124,7 @@ final class Run implements DispatchHandle {
     this.postponement = new Postponement(control, permits, this::walk, this::endPostponed);
     this.variants = new Variants(request);
     // A one-shot run has one player: nothing to batch.
-    this.claimBatch = oneShot ? null : new ClaimBatch(ledger, pending);
+    this.claimBatch = oneShot ? null : new ClaimBatch(ledger, pending, attempts::prepare);
     this.gates = Gates.of(new Gates.RunView(ctx, request, category, ledger, control, attempts,
         () -> resuming, () -> expiresAt, timeouts, pending), claimBatch, lockFor);
     control.onTransitions(() -> {
@@ -245,19 +250,18 @@ final class Run implements DispatchHandle {
     }
   }
 
+  /**
+   * Reads the audience a page at a time: each page's subscription state and recent deliveries
+   * (for the cap gate) are read in bulk, a few round trips for the page rather than several per
+   * player, then its players are walked one by one.
+   */
   private void readAudience(String resumeAfter) throws InterruptedException {
     try (Stream<String> ids = audience()) {
-      Iterator<String> it = ids.iterator();
+      Iterator<String> it = counted(ids.iterator());
       String previous = null;
       boolean ordered = true;
+      List<String> page = new ArrayList<>(READ_AHEAD);
       while (it.hasNext()) {
-        if (!control.isRunning()) {
-          writeClaims(); // before the driver blocks
-        }
-        if (!control.awaitRunning()) {
-          recordNeverReached(null, it, previous, ordered, resumeAfter);
-          return;
-        }
         String id = it.next();
         if (previous != null && id.compareTo(previous) <= 0) {
           if (ordered) {
@@ -268,30 +272,100 @@ final class Run implements DispatchHandle {
           ordered = false;
         }
         previous = id;
-        playersRead.incrementAndGet();
         if (release != null && release.place(id) != Release.Place.NOW) {
           continue; // another run of the step releases them
         }
         if (ordered && resumeAfter != null && id.compareTo(resumeAfter) <= 0) {
           continue;
         }
-        if (!permits.tryAcquire()) {
-          writeClaims(); // before the driver blocks: those players' sends free permits
-          while (!permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-            if (control.state().ended()) {
-              recordNeverReached(id, it, previous, ordered, resumeAfter);
-              return;
-            }
+        page.add(id);
+        if (page.size() >= READ_AHEAD || !it.hasNext()) {
+          if (!walkPage(page, it, ordered, resumeAfter)) {
+            return;
           }
-        }
-        outstanding.incrementAndGet();
-        cursor.launched(id);
-        walk(id);
-        if (claimBatch != null) {
-          claimBatch.writeIfFull();
+          page.clear();
         }
       }
+      if (!page.isEmpty()) {
+        walkPage(page, it, ordered, resumeAfter);
+      }
     }
+  }
+
+  /**
+   * Walks a page of players, each once a players-in-progress permit is free.
+   *
+   * @return false when the run ended: the rest of the page and of the audience are never reached
+   */
+  private boolean walkPage(List<String> page, Iterator<String> rest, boolean ordered,
+      String resumeAfter) throws InterruptedException {
+    ReadAhead ahead = readAhead(page);
+    for (int i = 0; i < page.size(); i++) {
+      String id = page.get(i);
+      if (!control.isRunning()) {
+        writeClaims(); // before the driver blocks
+      }
+      if (!control.awaitRunning()) {
+        recordNeverReached(page.subList(i, page.size()), rest, ordered, resumeAfter);
+        return false;
+      }
+      if (!permits.tryAcquire()) {
+        writeClaims(); // before the driver blocks: those players' sends free permits
+        while (!permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+          if (control.state().ended()) {
+            recordNeverReached(page.subList(i, page.size()), rest, ordered, resumeAfter);
+            return false;
+          }
+        }
+      }
+      outstanding.incrementAndGet();
+      cursor.launched(id);
+      walk(id, ahead);
+      if (claimBatch != null) {
+        claimBatch.writeIfFull();
+      }
+    }
+    return true;
+  }
+
+  /** What was read in bulk for a page of players; a player missing from it is read alone. */
+  private record ReadAhead(Map<String, PlayerPushState> states,
+      Map<String, List<DeliveryRecord>> recent, Instant recentSince, long recentMark) {}
+
+  private ReadAhead readAhead(List<String> page) {
+    if (page.size() < 2) {
+      return null;
+    }
+    try {
+      Map<String, PlayerPushState> states = ctx.subscriptions().states(page);
+      Instant since = gates.readAheadSince(ctx.clock().instant());
+      if (since == null) {
+        return new ReadAhead(states, null, null, 0);
+      }
+      long mark = pending.mark(); // before the read: a claim durable after it is seen as new
+      return new ReadAhead(states, ctx.store().deliveriesOfPlayers(page, since), since, mark);
+    } catch (RuntimeException e) {
+      log.warn("reading {} players of {} ahead failed; each is read alone", page.size(),
+          request.sourceId(), e);
+      return null;
+    }
+  }
+
+  /** The audience's ids, counted as they are read. */
+  private Iterator<String> counted(Iterator<String> ids) {
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return ids.hasNext();
+      }
+
+      @Override
+      public String next() {
+        String id = ids.next();
+        playersRead.incrementAndGet();
+        return id;
+      }
+    };
   }
 
   private void writeClaims() {
@@ -316,21 +390,22 @@ final class Run implements DispatchHandle {
    * in batches), so that its statistics count the whole audience (of a {@link Release}, the
    * players it releases). A stopped run records nothing: the resumed run reads them.
    */
-  private void recordNeverReached(String current, Iterator<String> rest, String previous,
-      boolean ordered, String resumeAfter) {
+  private void recordNeverReached(List<String> unwalked, Iterator<String> rest, boolean ordered,
+      String resumeAfter) {
     if (!control.state().settlesCutOffWork()) {
       return;
     }
     List<DeliveryRecord> batch = new ArrayList<>();
-    String last = previous;
+    String last = null;
     boolean inOrder = ordered;
-    String id = current;
-    if (id == null && rest.hasNext()) {
-      id = rest.next();
-      inOrder &= last == null || id.compareTo(last) > 0;
-      playersRead.incrementAndGet();
-    }
-    while (id != null) {
+    Iterator<String> left = unwalked.iterator();
+    while (left.hasNext() || rest.hasNext()) {
+      boolean fromPage = left.hasNext();
+      String id = fromPage ? left.next() : rest.next();
+      if (!fromPage) { // the page's players were checked as they were read
+        inOrder &= last == null || id.compareTo(last) > 0;
+      }
+      last = id;
       boolean behindCursor = inOrder && resumeAfter != null && id.compareTo(resumeAfter) <= 0;
       if (!behindCursor && (release == null || release.place(id) == Release.Place.NOW)
           && !(resuming && hasRecords(id))) {
@@ -341,13 +416,6 @@ final class Run implements DispatchHandle {
           ledger.suppress(batch);
           batch = new ArrayList<>();
         }
-      }
-      last = id;
-      id = null;
-      if (rest.hasNext()) {
-        id = rest.next();
-        inOrder &= id.compareTo(last) > 0;
-        playersRead.incrementAndGet();
       }
     }
     ledger.suppress(batch);
@@ -362,9 +430,13 @@ final class Run implements DispatchHandle {
 
   /** Walks a player through the gates and on to the providers; a permit is held for them. */
   private void walk(String playerId) {
+    walk(playerId, null);
+  }
+
+  private void walk(String playerId, ReadAhead ahead) {
     CompletableFuture<PlayerEnd> end;
     try {
-      end = visit(playerId);
+      end = visit(playerId, ahead);
     } catch (RuntimeException e) {
       end = CompletableFuture.failedFuture(e);
     }
@@ -384,10 +456,16 @@ final class Run implements DispatchHandle {
     });
   }
 
-  private CompletableFuture<PlayerEnd> visit(String playerId) {
+  private CompletableFuture<PlayerEnd> visit(String playerId, ReadAhead ahead) {
     Optional<PlayerProfile> profile = ctx.directory().find(playerId);
-    Visit visit = new Visit(playerId, profile, ctx.subscriptions().state(playerId),
-        variants.assign(playerId));
+    PlayerPushState state = ahead == null ? null : ahead.states().get(playerId);
+    Visit visit = new Visit(playerId, profile,
+        state != null ? state : ctx.subscriptions().state(playerId), variants.assign(playerId));
+    if (ahead != null && ahead.recent() != null) {
+      visit.recent = ahead.recent().getOrDefault(playerId, List.of());
+      visit.recentSince = ahead.recentSince();
+      visit.recentMark = ahead.recentMark();
+    }
     return conclude(visit, gates.walk(visit));
   }
 

@@ -39,6 +39,8 @@ public final class DeliverySql {
   public final String pageOfStep;
   /** A player's rows created at or after an instant, oldest first. */
   public final String ofPlayerSince;
+  /** The rows of an array of players created at or after an instant, oldest first. */
+  public final String ofPlayersSince;
   /** A player's row clicked last, at or after an instant. */
   public final String lastClicked;
   /** A page of a player's events, after (at, seq). */
@@ -85,6 +87,8 @@ public final class DeliverySql {
     pageOfStep = "SELECT " + COLUMNS + " FROM " + d + " WHERE source_id = ? AND step = ?"
         + " AND key > ? ORDER BY key LIMIT ?";
     ofPlayerSince = "SELECT " + COLUMNS + " FROM " + d + " WHERE player_id = ?"
+        + " AND created_at >= ? ORDER BY created_at, key";
+    ofPlayersSince = "SELECT " + COLUMNS + " FROM " + d + " WHERE player_id = ANY(?)"
         + " AND created_at >= ? ORDER BY created_at, key";
     lastClicked = "SELECT " + COLUMNS + " FROM " + d + " WHERE player_id = ?"
         + " AND clicked_at >= ? ORDER BY clicked_at DESC LIMIT 1";

@@ -16,6 +16,12 @@ public final class SubscriptionSql {
   public final String findDevice;
   /** A player's devices. */
   public final String devicesOf;
+  /** The devices of an array of players. */
+  public final String devicesOfAll;
+  /** The preferences of an array of players. */
+  public final String preferencesOfAll;
+  /** The owners of an array of address keys. */
+  public final String ownersOfAll;
   /** Append a status change. */
   public final String appendHistory;
   /** A device's history, oldest first. */
@@ -50,6 +56,12 @@ public final class SubscriptionSql {
         + " WHERE player_id = ? AND device_id = ?";
     devicesOf = "SELECT " + DEVICE_COLUMNS + " FROM " + d
         + " WHERE player_id = ? ORDER BY device_id";
+    devicesOfAll = "SELECT " + DEVICE_COLUMNS + " FROM " + d + " WHERE player_id = ANY(?)"
+        + " ORDER BY player_id, device_id";
+    preferencesOfAll = "SELECT player_id, marketing_consent, categories, updated_at FROM " + p
+        + "herald_preferences WHERE player_id = ANY(?)";
+    ownersOfAll = "SELECT address_key, player_id, device_id, epoch FROM " + p
+        + "herald_address_owner WHERE address_key = ANY(?)";
     appendHistory = "INSERT INTO " + p + "herald_status_change"
         + " (player_id, device_id, from_status, to_status, reason, at, detail)"
         + " VALUES (?, ?, ?, ?, ?, ?, ?)";
