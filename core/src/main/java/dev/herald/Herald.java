@@ -19,6 +19,7 @@ import dev.herald.internal.campaign.TransactionalService;
 import dev.herald.internal.GuardedComplianceGuard;
 import dev.herald.internal.GuardedScheduler;
 import dev.herald.internal.Listeners;
+import dev.herald.internal.Timers;
 import dev.herald.internal.dispatch.Dispatcher;
 import dev.herald.internal.dispatch.EngineContext;
 import dev.herald.internal.trigger.TriggerService;
@@ -85,6 +86,7 @@ public final class Herald implements AutoCloseable {
   private final TransactionalService transactional;
   private final LazyExecutor ownedExecutor;
   private final ExecutorScheduler ownedScheduler;
+  private final Timers timers;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Herald(Builder b) {
@@ -113,13 +115,15 @@ public final class Herald implements AutoCloseable {
         audienceResolver, GuardedComplianceGuard.of(guard), deliveryStore,
         GuardedScheduler.of(scheduler), contained, providers, b.dispatchSettings, executor);
     this.dispatcher = new Dispatcher(engine);
+    this.timers = Timers.of(scheduler, engine.scheduler());
     this.campaigns = new CampaignService(
         b.campaignStore != null ? b.campaignStore : new InMemoryCampaignStore(), dispatcher,
-        engine);
+        engine, timers);
     this.triggerStore = b.triggerStore != null ? b.triggerStore : new InMemoryTriggerStore();
     this.triggers = new TriggerService(triggerStore, dispatcher, engine,
-        analytics);
+        analytics, timers);
     this.transactional = new TransactionalService(dispatcher);
+    timers.start(); // a DurableScheduler runs what is due from now on, on this node too
   }
 
   /**
@@ -316,6 +320,7 @@ public final class Herald implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    timers.stop();
     dispatcher.stopAll();
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
@@ -425,7 +430,10 @@ public final class Herald implements AutoCloseable {
 
     /**
      * @param value runs delayed sends, retries and schedules; by default an
-     *     {@link ExecutorScheduler} on one daemon thread
+     *     {@link ExecutorScheduler} on one daemon thread. A {@link dev.herald.spi.DurableScheduler}
+     *     (such as {@code dev.herald.jdbc.JdbcScheduler}) keeps campaign starts and delayed
+     *     trigger sends in storage, each fired once across the nodes and surviving restarts;
+     *     Herald starts it when built and stops it when closed
      * @return this builder
      */
     public Builder scheduler(Scheduler value) {
