@@ -20,6 +20,7 @@ import dev.herald.internal.GuardedComplianceGuard;
 import dev.herald.internal.GuardedScheduler;
 import dev.herald.internal.Listeners;
 import dev.herald.internal.Timers;
+import dev.herald.spi.NodeRegistry;
 import dev.herald.internal.dispatch.Dispatcher;
 import dev.herald.internal.dispatch.EngineContext;
 import dev.herald.internal.trigger.TriggerService;
@@ -48,6 +49,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,7 +115,8 @@ public final class Herald implements AutoCloseable {
         : b.audienceResolverFactory != null ? b.audienceResolverFactory.apply(this) : null;
     EngineContext engine = new EngineContext(clock, subscriptions, playerDirectory,
         audienceResolver, GuardedComplianceGuard.of(guard), deliveryStore,
-        GuardedScheduler.of(scheduler), contained, providers, b.dispatchSettings, executor);
+        GuardedScheduler.of(scheduler), contained, providers, b.dispatchSettings, executor,
+        liveNodes(scheduler));
     this.dispatcher = new Dispatcher(engine);
     this.timers = Timers.of(scheduler, engine.scheduler());
     this.campaigns = new CampaignService(
@@ -124,6 +127,22 @@ public final class Herald implements AutoCloseable {
         analytics, timers);
     this.transactional = new TransactionalService(dispatcher);
     timers.start(); // a DurableScheduler runs what is due from now on, on this node too
+  }
+
+  /** Rate budgets are split across the nodes a node-tracking scheduler counts. */
+  private static IntSupplier liveNodes(Scheduler scheduler) {
+    if (scheduler instanceof NodeRegistry registry) {
+      AtomicInteger lastKnown = new AtomicInteger(1);
+      return () -> {
+        try {
+          lastKnown.set(Math.max(1, registry.liveNodes()));
+        } catch (RuntimeException e) {
+          log.debug("the node registry failed; keeping the last count", e); // contained
+        }
+        return lastKnown.get();
+      };
+    }
+    return () -> 1;
   }
 
   /**

@@ -11,6 +11,9 @@ import dev.herald.internal.Checks;
 import dev.herald.jdbc.internal.HeraldMigrations;
 import dev.herald.jdbc.internal.Jdbc;
 import dev.herald.spi.DurableScheduler;
+import dev.herald.spi.NodeRegistry;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link DurableScheduler} on PostgreSQL, built on db-scheduler
@@ -38,8 +43,15 @@ import javax.sql.DataSource;
  * {@link #stop stops} it when closed. Its {@link #schedule(Instant, Runnable) Runnable} tasks
  * (retries and quiet-hours wake-ups of a run in progress, which resumes from the stores after a
  * restart) run in this process on one daemon thread.
+ *
+ * <p>It is also the node's presence in the cluster ({@link NodeRegistry}): while started it
+ * upserts a row of {@code herald_node} every heartbeat, and counts the rows with a fresh heartbeat,
+ * so that Herald splits its rate budgets across the live nodes.
  */
-public final class JdbcScheduler implements DurableScheduler, AutoCloseable {
+public final class JdbcScheduler implements DurableScheduler, NodeRegistry, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(JdbcScheduler.class);
+  /** Heartbeats a node may miss before it counts as dead (db-scheduler's limit, too). */
+  private static final int MISSED_HEARTBEATS = 4;
   /** The db-scheduler task whose instances are Herald's timers. */
   static final String TASK = "herald";
   private static final Pattern KIND = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
@@ -50,15 +62,30 @@ public final class JdbcScheduler implements DurableScheduler, AutoCloseable {
   private final com.github.kagkarlsson.scheduler.Scheduler scheduler;
   private final ExecutorScheduler local;
   private final AtomicReference<TaskRunner> runner = new AtomicReference<>();
+  private final Jdbc jdbc;
+  private final Clock clock;
+  private final String nodeName;
+  private final Duration heartbeatInterval;
+  private final String beat;
+  private final String countOthers;
+  private final String leave;
+  private volatile int liveNodes = 1;
   private volatile boolean stopped;
 
   private JdbcScheduler(Builder b) {
-    Jdbc jdbc = new Jdbc(b.dataSource, "JdbcScheduler");
-    HeraldMigrations.check(jdbc, b.schema, "scheduled_tasks");
+    this.jdbc = new Jdbc(b.dataSource, "JdbcScheduler");
+    HeraldMigrations.check(jdbc, b.schema, "scheduled_tasks", "herald_node");
+    String nodes = HeraldMigrations.prefix(b.schema) + "herald_node";
+    this.beat = "INSERT INTO " + nodes + " (name, heartbeat_at) VALUES (?, ?)"
+        + " ON CONFLICT (name) DO UPDATE SET heartbeat_at = excluded.heartbeat_at";
+    this.countOthers = "SELECT count(*) FROM " + nodes + " WHERE heartbeat_at >= ? AND name <> ?";
+    this.leave = "DELETE FROM " + nodes + " WHERE name = ? OR heartbeat_at < ?";
+    this.nodeName = b.nodeName;
+    this.heartbeatInterval = b.heartbeatInterval;
     this.task = Tasks.oneTime(TASK)
         .onFailure(new FailureHandler.OnFailureRetryLater<>(b.retryAfterFailure))
         .execute((instance, context) -> run(instance.getId()));
-    Clock clock = b.clock;
+    this.clock = b.clock;
     this.scheduler = com.github.kagkarlsson.scheduler.Scheduler.create(b.dataSource, task)
         .tableName(HeraldMigrations.prefix(b.schema) + "scheduled_tasks")
         .schedulerName(new SchedulerName.Fixed(b.nodeName))
@@ -67,7 +94,7 @@ public final class JdbcScheduler implements DurableScheduler, AutoCloseable {
         .pollingInterval(b.pollingInterval)
         .pollUsingLockAndFetch(0.5, 1.0)
         .heartbeatInterval(b.heartbeatInterval)
-        .missedHeartbeatsLimit(4)
+        .missedHeartbeatsLimit(MISSED_HEARTBEATS)
         .shutdownMaxWait(Duration.ofSeconds(10))
         .enableImmediateExecution()
         .build();
@@ -95,6 +122,72 @@ public final class JdbcScheduler implements DurableScheduler, AutoCloseable {
           + " Herald");
     }
     scheduler.start();
+    try {
+      beat();
+    } catch (RuntimeException e) {
+      log.warn("node {}: first heartbeat failed; counting this node alone", nodeName, e);
+    }
+    scheduleBeat();
+  }
+
+  /**
+   * How many nodes are live, this one included, as counted at this node's last heartbeat: the
+   * rows of {@code herald_node} whose heartbeat is at most 4 intervals old.
+   *
+   * @return at least 1
+   */
+  @Override
+  public int liveNodes() {
+    return liveNodes;
+  }
+
+  /** Upserts this node's heartbeat and counts the live nodes. */
+  void beat() {
+    Instant now = clock.instant();
+    liveNodes = 1 + jdbc.read("recording a heartbeat", c -> {
+      try (PreparedStatement ps = c.prepareStatement(beat)) {
+        ps.setString(1, nodeName);
+        Jdbc.setInstant(ps, 2, now);
+        ps.executeUpdate();
+      }
+      try (PreparedStatement ps = c.prepareStatement(countOthers)) {
+        Jdbc.setInstant(ps, 1, now.minus(heartbeatInterval.multipliedBy(MISSED_HEARTBEATS)));
+        ps.setString(2, nodeName);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getInt(1);
+        }
+      }
+    });
+  }
+
+  private void scheduleBeat() {
+    if (stopped) {
+      return;
+    }
+    local.schedule(clock.instant().plus(heartbeatInterval), () -> {
+      try {
+        if (!stopped) {
+          beat();
+        }
+      } catch (RuntimeException e) {
+        log.warn("node {}: heartbeat failed; keeping the last count of {} live nodes", nodeName,
+            liveNodes, e);
+      } finally {
+        scheduleBeat();
+      }
+    });
+  }
+
+  /** Removes this node's row (the others count one fewer at their next heartbeat) and old rows. */
+  private void leave() {
+    jdbc.read("removing this node", c -> {
+      try (PreparedStatement ps = c.prepareStatement(leave)) {
+        ps.setString(1, nodeName);
+        Jdbc.setInstant(ps, 2, clock.instant().minus(Duration.ofDays(1)));
+        return ps.executeUpdate();
+      }
+    });
   }
 
   @Override
@@ -106,6 +199,7 @@ public final class JdbcScheduler implements DurableScheduler, AutoCloseable {
     try {
       if (runner.get() != null) {
         scheduler.stop();
+        leave();
       }
     } finally {
       local.close();
@@ -198,8 +292,10 @@ public final class JdbcScheduler implements DurableScheduler, AutoCloseable {
     }
 
     /**
-     * @param value how often a running task's row is touched, 1 s to 10 minutes; 30 s by default.
-     *     A task whose node missed 4 heartbeats is run again by another node
+     * @param value how often a running task's row is touched and this node's row of
+     *     {@code herald_node} is renewed, 1 s to 10 minutes; 30 s by default. A task whose node
+     *     missed 4 heartbeats is run again by another node, and such a node no longer counts
+     *     among the live ones
      * @return this builder
      */
     public Builder heartbeatInterval(Duration value) {

@@ -23,4 +23,11 @@ CREATE INDEX scheduled_tasks_last_heartbeat_idx ON scheduled_tasks (last_heartbe
 CREATE INDEX scheduled_tasks_priority_execution_time_idx
   ON scheduled_tasks (priority DESC, execution_time ASC);
 
+-- The live nodes, for rate budgets split across them: each JdbcScheduler upserts its row every
+-- heartbeat and deletes it when stopped; a row whose heartbeat is older than 4 intervals is dead.
+CREATE TABLE herald_node (
+  name text PRIMARY KEY,
+  heartbeat_at timestamp with time zone NOT NULL
+);
+
 INSERT INTO herald_schema_version (version) VALUES (4);
