@@ -59,6 +59,7 @@ class ScheduledAcrossNodesTest {
   private final InMemoryPlayerDirectory directory = new InMemoryPlayerDirectory();
   private final RecordingProvider fcm = new RecordingProvider();
   private final List<Herald> nodes = new ArrayList<>();
+  private final List<JdbcScheduler> schedulers = new ArrayList<>();
 
   @AfterEach
   void closeNodes() {
@@ -155,11 +156,33 @@ class ScheduledAcrossNodesTest {
     assertThat(timers()).containsExactly("campaign-start:daily@2026-12-09T10:00:00Z");
   }
 
+  @Test
+  void startedSchedulersCountTheLiveNodesForRateBudgets() {
+    Herald a = node();
+    node();
+    JdbcScheduler first = schedulers.get(0);
+    JdbcScheduler second = schedulers.get(1);
+    first.beat(); // the first node's start-up heartbeat came before the second existed
+    assertThat(first.liveNodes()).isEqualTo(2);
+    assertThat(second.liveNodes()).isEqualTo(2);
+
+    nodes.get(1).close(); // stops its scheduler, which removes its row
+    first.beat();
+    assertThat(first.liveNodes()).isEqualTo(1);
+
+    node();
+    clock.advance(Duration.ofMinutes(3)); // 4 heartbeats of 30 s missed: the third counts as dead
+    first.beat();
+    assertThat(first.liveNodes()).isEqualTo(1);
+    a.close();
+  }
+
   // -------------------------------------------------------------------------------------------
 
   private Herald node() {
     JdbcScheduler scheduler = JdbcScheduler.builder(dataSource).schema(schema).clock(clock)
         .pollingInterval(Duration.ofMillis(100)).build();
+    schedulers.add(scheduler);
     Herald herald = Herald.builder()
         .clock(clock)
         .scheduler(scheduler)
