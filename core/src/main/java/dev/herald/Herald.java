@@ -19,6 +19,8 @@ import dev.herald.internal.campaign.TransactionalService;
 import dev.herald.internal.GuardedComplianceGuard;
 import dev.herald.internal.GuardedScheduler;
 import dev.herald.internal.Listeners;
+import dev.herald.internal.Timers;
+import dev.herald.spi.NodeRegistry;
 import dev.herald.internal.dispatch.Dispatcher;
 import dev.herald.internal.dispatch.EngineContext;
 import dev.herald.internal.trigger.TriggerService;
@@ -47,6 +49,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +88,7 @@ public final class Herald implements AutoCloseable {
   private final TransactionalService transactional;
   private final LazyExecutor ownedExecutor;
   private final ExecutorScheduler ownedScheduler;
+  private final Timers timers;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Herald(Builder b) {
@@ -111,15 +115,34 @@ public final class Herald implements AutoCloseable {
         : b.audienceResolverFactory != null ? b.audienceResolverFactory.apply(this) : null;
     EngineContext engine = new EngineContext(clock, subscriptions, playerDirectory,
         audienceResolver, GuardedComplianceGuard.of(guard), deliveryStore,
-        GuardedScheduler.of(scheduler), contained, providers, b.dispatchSettings, executor);
+        GuardedScheduler.of(scheduler), contained, providers, b.dispatchSettings, executor,
+        liveNodes(scheduler));
     this.dispatcher = new Dispatcher(engine);
+    this.timers = Timers.of(scheduler, engine.scheduler());
     this.campaigns = new CampaignService(
         b.campaignStore != null ? b.campaignStore : new InMemoryCampaignStore(), dispatcher,
-        engine);
+        engine, timers);
     this.triggerStore = b.triggerStore != null ? b.triggerStore : new InMemoryTriggerStore();
     this.triggers = new TriggerService(triggerStore, dispatcher, engine,
-        analytics);
+        analytics, timers);
     this.transactional = new TransactionalService(dispatcher);
+    timers.start(); // a DurableScheduler runs what is due from now on, on this node too
+  }
+
+  /** Rate budgets are split across the nodes a node-tracking scheduler counts. */
+  private static IntSupplier liveNodes(Scheduler scheduler) {
+    if (scheduler instanceof NodeRegistry registry) {
+      AtomicInteger lastKnown = new AtomicInteger(1);
+      return () -> {
+        try {
+          lastKnown.set(Math.max(1, registry.liveNodes()));
+        } catch (RuntimeException e) {
+          log.debug("the node registry failed; keeping the last count", e); // contained
+        }
+        return lastKnown.get();
+      };
+    }
+    return () -> 1;
   }
 
   /**
@@ -316,6 +339,7 @@ public final class Herald implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    timers.stop();
     dispatcher.stopAll();
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
@@ -425,7 +449,10 @@ public final class Herald implements AutoCloseable {
 
     /**
      * @param value runs delayed sends, retries and schedules; by default an
-     *     {@link ExecutorScheduler} on one daemon thread
+     *     {@link ExecutorScheduler} on one daemon thread. A {@link dev.herald.spi.DurableScheduler}
+     *     (such as {@code dev.herald.jdbc.JdbcScheduler}) keeps campaign starts and delayed
+     *     trigger sends in storage, each fired once across the nodes and surviving restarts;
+     *     Herald starts it when built and stops it when closed
      * @return this builder
      */
     public Builder scheduler(Scheduler value) {

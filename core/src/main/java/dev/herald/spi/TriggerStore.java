@@ -40,6 +40,21 @@ public interface TriggerStore {
   List<PendingTrigger> pendingOf(String playerId);
 
   /**
+   * A delayed send by id: read when a durable scheduler fires it, maybe on another node.
+   *
+   * <p>The default scans {@link #allPending}; a store over a database should override it with a
+   * lookup by key.
+   *
+   * @param id its id
+   * @return the send, or empty when it was removed (sent or cancelled)
+   */
+  default Optional<PendingTrigger> findPending(String id) {
+    try (Stream<PendingTrigger> all = allPending()) {
+      return all.filter(p -> p.id().equals(id)).findFirst();
+    }
+  }
+
+  /**
    * Every delayed send, for re-arming after a restart. The caller closes the stream.
    *
    * @return the sends

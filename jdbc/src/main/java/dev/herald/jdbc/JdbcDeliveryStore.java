@@ -13,6 +13,7 @@ import dev.herald.jdbc.internal.HeraldMigrations;
 import dev.herald.jdbc.internal.Jdbc;
 import dev.herald.jdbc.internal.Pages;
 import dev.herald.spi.DeliveryStore;
+import dev.herald.spi.PlayerLocks;
 import dev.herald.subscription.Platform;
 import java.math.BigDecimal;
 import java.sql.Array;
@@ -43,9 +44,13 @@ import javax.sql.DataSource;
  * rows per statement. {@link #modify} and {@link #modifyAll} read under {@code SELECT … FOR UPDATE}
  * and write in the same short transaction. Streams page by key on their own short connections.
  * Instants are kept to the microsecond (truncated). Thread-safe; holds no connection between
- * calls.
+ * calls, except under a {@link #lockPlayer player lock}.
+ *
+ * <p>As {@link PlayerLocks}, it serialises one player's decisions across every node with a
+ * PostgreSQL advisory lock held by a transaction: Herald's frequency-cap checks and claims, and
+ * its trigger entry decisions, are exact across the cluster (see docs/scaling.md).
  */
-public final class JdbcDeliveryStore implements DeliveryStore {
+public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
   /** Rows per multi-row statement: 23 parameters a row stays well under PostgreSQL's 32767. */
   static final int BATCH = 500;
 
@@ -76,6 +81,21 @@ public final class JdbcDeliveryStore implements DeliveryStore {
     this.sql = new DeliverySql(HeraldMigrations.prefix(schema));
     HeraldMigrations.check(jdbc, schema,
         "herald_delivery", "herald_delivery_event", "herald_dispatch_progress");
+  }
+
+  /**
+   * Locks a player across every node sharing the database: {@code pg_advisory_xact_lock} on a
+   * hash of the player id, in a transaction on a connection bound to this thread. Until the lock
+   * is closed, the calls on this thread of every Herald JDBC store built over the same
+   * {@code DataSource} run in that transaction, so the decision commits as one (and is rolled
+   * back when one of its calls failed). One lock at a time per thread.
+   *
+   * @param playerId the player
+   * @return the held lock, to close on this thread
+   */
+  @Override
+  public Held lockPlayer(String playerId) {
+    return jdbc.lockPlayer(Checks.nonBlank(playerId, "playerId"));
   }
 
   @Override

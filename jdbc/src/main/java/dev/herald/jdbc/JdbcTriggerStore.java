@@ -110,6 +110,19 @@ public final class JdbcTriggerStore implements TriggerStore {
   }
 
   @Override
+  public Optional<PendingTrigger> findPending(String id) {
+    if (id == null) {
+      return Optional.empty();
+    }
+    return jdbc.read("reading a delayed send", c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.findPending)) {
+        ps.setString(1, id);
+        return pending(ps).stream().findFirst();
+      }
+    });
+  }
+
+  @Override
   public Stream<PendingTrigger> allPending() {
     return Pages.<PendingTrigger, String>stream((after, limit) ->
         jdbc.read("listing delayed sends", c -> {

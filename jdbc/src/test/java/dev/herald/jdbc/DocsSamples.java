@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.LongAdder;
 import javax.sql.DataSource;
 
 /**
- * The Java samples of docs/embedding.md and docs/storage.md, compiled here and run by
+ * The Java samples of docs/embedding.md, docs/storage.md and docs/scaling.md, compiled here and run by
  * {@link DocsSamplesTest}; that test also checks every sample in those guides is quoted from this
  * file, so a guide cannot show code that does not compile.
  */
@@ -46,6 +46,20 @@ final class DocsSamples {
         .listener(new SuppressionCounter())
         .build();
     herald.recover();   // with durable stores: re-arm campaigns and delayed trigger sends
+    return herald;
+  }
+
+  static Herald node(DataSource dataSource, PushProvider fcm) {
+    JdbcScheduler scheduler = JdbcScheduler.builder(dataSource).build();
+    Herald herald = Herald.builder()
+        .scheduler(scheduler)                                    // started now, stopped by close()
+        .subscriptionStore(new JdbcSubscriptionStore(dataSource))
+        .deliveryStore(new JdbcDeliveryStore(dataSource))        // cluster-wide player decisions
+        .campaignStore(new JdbcCampaignStore(dataSource))
+        .triggerStore(new JdbcTriggerStore(dataSource))
+        .provider(fcm)
+        .build();
+    herald.recover();
     return herald;
   }
 

@@ -26,7 +26,8 @@ class DocsSamplesTest {
     String source = normalise(Files.readString(
         Path.of("src/test/java/dev/herald/jdbc/DocsSamples.java")));
     List<String> samples = new ArrayList<>();
-    for (String guide : List.of("../docs/embedding.md", "../docs/storage.md")) {
+    for (String guide : List.of("../docs/embedding.md", "../docs/storage.md",
+        "../docs/scaling.md")) {
       Matcher m = JAVA.matcher(Files.readString(Path.of(guide)));
       while (m.find()) {
         if (m.group(1).contains("Jdbc") || m.group(1).contains("HeraldSchema")) {
@@ -69,6 +70,9 @@ class DocsSamplesTest {
     try (Herald herald = DocsSamples.embed(TestDatabase.dataSource(), players, webPush)) {
       DocsSamples.privacy(herald);
       assertThat(herald.erasePlayer("player-42").devices()).isZero();
+    }
+    try (Herald node = DocsSamples.node(TestDatabase.dataSource(), webPush)) {
+      assertThat(((JdbcScheduler) node.scheduler()).liveNodes()).isPositive();
     }
   }
 }

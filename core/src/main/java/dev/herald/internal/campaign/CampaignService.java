@@ -13,15 +13,16 @@ import dev.herald.dispatch.Audience;
 import dev.herald.dispatch.DispatchHandle;
 import dev.herald.dispatch.DispatchReport;
 import dev.herald.internal.Checks;
+import dev.herald.internal.Timers;
 import dev.herald.internal.dispatch.Dispatcher;
 import dev.herald.internal.dispatch.EngineContext;
 import dev.herald.spi.CampaignStore;
 import dev.herald.spi.DeliveryStore;
 import dev.herald.spi.PlayerDirectory;
-import dev.herald.spi.Scheduler;
 import dev.herald.spi.StoredCampaign;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -37,32 +38,36 @@ import org.slf4j.LoggerFactory;
 public final class CampaignService implements Campaigns {
   private static final Logger log = LoggerFactory.getLogger(CampaignService.class);
   private static final int MAX_ATTEMPTS = 64;
+  /** The timer kind of a campaign's next run; its id is the campaign id, '@' and the instant. */
+  static final String START = "campaign-start";
 
   private final CampaignStore store;
   private final Dispatcher dispatcher;
   private final DeliveryStore deliveries;
   private final PlayerDirectory directory;
-  private final Scheduler scheduler;
+  private final Timers timers;
   private final Clock clock;
   private final boolean hasResolver;
   private final Map<String, DispatchHandle> runs = new ConcurrentHashMap<>();
-  private final Map<String, Scheduler.ScheduledTask> timers = new ConcurrentHashMap<>();
 
   /**
    * Creates the service.
    *
    * @param store where campaigns are kept
    * @param dispatcher runs the sends
-   * @param engine the delivery store (campaign events), scheduler (arms runs), clock, resolver
+   * @param engine the delivery store (campaign events), clock, resolver
+   * @param timers arm runs (kind {@value #START}); the handler is registered here
    */
-  public CampaignService(CampaignStore store, Dispatcher dispatcher, EngineContext engine) {
+  public CampaignService(CampaignStore store, Dispatcher dispatcher, EngineContext engine,
+      Timers timers) {
     this.store = store;
     this.dispatcher = dispatcher;
     this.deliveries = engine.store();
     this.directory = engine.directory();
-    this.scheduler = engine.scheduler();
+    this.timers = timers;
     this.clock = engine.clock();
     this.hasResolver = engine.resolver() != null;
+    timers.handle(START, this::due);
   }
 
   @Override
@@ -140,12 +145,13 @@ public final class CampaignService implements Campaigns {
 
   @Override
   public CampaignSnapshot cancel(String id) {
+    Optional<Instant> armedFor = load(id).nextRunAt();
     StoredCampaign cancelled = transition(id, "cancel",
         EnumSet.of(CampaignState.DRAFT, CampaignState.SCHEDULED, CampaignState.RUNNING,
             CampaignState.PAUSED),
         CampaignState.CANCELLED, c -> with(c, CampaignState.CANCELLED, c.definition(),
             c.currentStep(), Optional.empty()));
-    Optional.ofNullable(timers.remove(id)).ifPresent(Scheduler.ScheduledTask::cancel);
+    armedFor.ifPresent(at -> timers.cancel(START, timerId(id, at))); // the timer also checks
     DispatchHandle handle = runs.get(id);
     if (handle != null) {
       handle.cancel(); // parked and scheduled sends settle as CANCELLED, none goes out
@@ -171,7 +177,8 @@ public final class CampaignService implements Campaigns {
   }
 
   /**
-   * After a restart: re-arms SCHEDULED campaigns and resumes RUNNING ones from the stores.
+   * After a restart: re-arms SCHEDULED campaigns (with a durable scheduler their timers are
+   * stored already, and re-arming one is a no-op) and resumes RUNNING ones from the stores.
    *
    * @return how many campaigns were re-armed or resumed
    */
@@ -179,8 +186,14 @@ public final class CampaignService implements Campaigns {
     int recovered = 0;
     try (Stream<StoredCampaign> all = store.all()) {
       for (StoredCampaign c : all.toList()) {
-        if (c.state() == CampaignState.SCHEDULED && !timers.containsKey(c.id())) {
-          arm(c, campaign(c));
+        if (c.state() == CampaignState.SCHEDULED && c.nextRunAt().isPresent()
+            && !timers.scheduledHere(START, timerId(c.id(), c.nextRunAt().get()))) {
+          if (timers.durable()) {
+            Instant at = c.nextRunAt().get();
+            timers.schedule(at, START, timerId(c.id(), at), () -> { });
+          } else {
+            arm(c, campaign(c));
+          }
           recovered++;
         } else if (c.state() == CampaignState.RUNNING && !runs.containsKey(c.id())) {
           startRun(c);
@@ -195,19 +208,62 @@ public final class CampaignService implements Campaigns {
 
   private void arm(StoredCampaign scheduled, Campaign campaign) {
     Instant at = scheduled.nextRunAt().orElseThrow();
-    String step = campaign.schedule() instanceof Schedule.PlayerLocal
-        ? scheduled.currentStep().orElseThrow()
-        : campaign.schedule() instanceof Schedule.Recurring ? at.toString() : "";
+    String step = stepOf(scheduled, campaign, at);
     String runStep = campaign.schedule() instanceof Schedule.PlayerLocal
         ? LocalWaves.Wave.parse(step).step() : step;
     deliveries.append(DeliveryEvent.ofSource(EventType.PUSH_SCHEDULED, clock.instant(),
         scheduled.id(), runStep, "next run at " + at));
-    Scheduler.ScheduledTask task = scheduler.schedule(at, () -> fire(scheduled.id(), step));
-    Optional.ofNullable(timers.put(scheduled.id(), task)).ifPresent(Scheduler.ScheduledTask::cancel);
+    timers.schedule(at, START, timerId(scheduled.id(), at), () -> fire(scheduled.id(), step));
+  }
+
+  /**
+   * The step of the run at {@code at}: the wave kept as the campaign's step for a local-time
+   * schedule, the instant for a recurring one, else "".
+   */
+  private static String stepOf(StoredCampaign scheduled, Campaign campaign, Instant at) {
+    if (campaign.schedule() instanceof Schedule.PlayerLocal) {
+      return scheduled.currentStep().orElseThrow();
+    }
+    return campaign.schedule() instanceof Schedule.Recurring ? at.toString() : "";
+  }
+
+  /**
+   * One timer per campaign and run instant: arming the same run twice (two nodes recovering)
+   * keeps one. Microseconds, as a database keeps the stored next run.
+   */
+  private static String timerId(String campaignId, Instant at) {
+    return campaignId + '@' + at.truncatedTo(ChronoUnit.MICROS);
+  }
+
+  /**
+   * A durable timer is due, on whichever node picked it, possibly after every node restarted.
+   * It starts the run only if the campaign still waits for exactly this run: a timer of a
+   * cancelled campaign, or one run again after its node died, does nothing. A failure to start
+   * is thrown, so that the scheduler tries again.
+   */
+  private void due(String timerId) {
+    int at = timerId.lastIndexOf('@');
+    String id = timerId.substring(0, at);
+    Instant when = Instant.parse(timerId.substring(at + 1));
+    Optional<StoredCampaign> current = store.find(id);
+    if (current.isEmpty() || current.get().state() != CampaignState.SCHEDULED
+        || current.get().nextRunAt().map(t -> !t.truncatedTo(ChronoUnit.MICROS).equals(when))
+            .orElse(true)) {
+      log.debug("campaign {}: timer for {} is stale; nothing to start", id, when);
+      return;
+    }
+    start(id, stepOf(current.get(), campaign(current.get()), when));
   }
 
   private void fire(String id, String step) {
-    timers.remove(id);
+    try {
+      start(id, step);
+    } catch (RuntimeException e) {
+      log.error("campaign {} failed to start its run", id, e);
+    }
+  }
+
+  private void start(String id, String step) {
     try {
       StoredCampaign running = transition(id, "run", EnumSet.of(CampaignState.SCHEDULED),
           CampaignState.RUNNING, c -> with(c, CampaignState.RUNNING, c.definition(),
@@ -215,8 +271,6 @@ public final class CampaignService implements Campaigns {
       startRun(running);
     } catch (IllegalCampaignStateException e) {
       log.debug("campaign {} not run: {}", id, e.getMessage()); // cancelled meanwhile
-    } catch (RuntimeException e) {
-      log.error("campaign {} failed to start its run", id, e);
     }
   }
 

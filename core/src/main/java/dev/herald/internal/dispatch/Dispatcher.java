@@ -74,7 +74,8 @@ public final class Dispatcher {
     for (Platform p : Platform.values()) {
       lanes.put(p, new ProviderLane(settings.maxSendsInFlightPerProvider(),
           settings.maxQueuedSendsPerProvider(), settings.sendTimeout(), timeouts));
-      settings.providerRateLimit(p).ifPresent(rate -> providerLimits.put(p, new RateLimiter(rate)));
+      settings.providerRateLimit(p).ifPresent(
+          rate -> providerLimits.put(p, new RateLimiter(rate, ctx.liveNodes())));
     }
     for (int i = 0; i < playerLocks.length; i++) {
       playerLocks[i] = new ReentrantLock();

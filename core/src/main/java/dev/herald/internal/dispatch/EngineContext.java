@@ -13,6 +13,7 @@ import dev.herald.subscription.Subscriptions;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.function.IntSupplier;
 
 /**
  * The dispatch engine's collaborators, built once by {@code Herald}. The host's callbacks in it
@@ -29,6 +30,8 @@ import java.util.concurrent.Executor;
  * @param providers the providers by platform
  * @param settings concurrency, retries and timeouts
  * @param driverExecutor runs each dispatch's driver loop
+ * @param liveNodes how many nodes share the rate budgets now (1 unless the scheduler tracks
+ *     nodes)
  */
 public record EngineContext(
     Clock clock,
@@ -41,7 +44,8 @@ public record EngineContext(
     HeraldListener listener,
     Map<Platform, PushProvider> providers,
     DispatchSettings settings,
-    Executor driverExecutor) {
+    Executor driverExecutor,
+    IntSupplier liveNodes) {
 
   /**
    * Copies the provider map.
@@ -57,6 +61,7 @@ public record EngineContext(
    * @param providers the providers by platform
    * @param settings concurrency, retries and timeouts
    * @param driverExecutor runs each dispatch's driver loop
+   * @param liveNodes how many nodes share the rate budgets now
    */
   public EngineContext {
     providers = Map.copyOf(providers);

@@ -14,6 +14,7 @@ import dev.herald.internal.dispatch.Gate.Verdict;
 import dev.herald.internal.dispatch.Gate.Visit;
 import dev.herald.spi.ComplianceDecision;
 import dev.herald.spi.DeliveryStore;
+import dev.herald.spi.PlayerLocks;
 import dev.herald.spi.PlayerProfile;
 import dev.herald.content.LiveActivity;
 import dev.herald.subscription.ApnsAddress;
@@ -56,7 +57,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Claim} — the delivery key is claimed (a duplicate is skipped).
  * </ol>
  * Gates 4 to 9 run under the player's lock, so that the cap check and the claim are one step
- * within the process. SERVICE types leave out gates 2 and 3, and by the policy's default 4 and 5.
+ * within the process. When a run has caps and its delivery store is shared by several nodes
+ * ({@link PlayerLocks}), they also run under the store's player lock, and the claim is written
+ * before it is released (not batched), so that the cap holds across the nodes. SERVICE types
+ * leave out gates 2 and 3, and by the policy's default 4 and 5.
  */
 final class Gates {
   private static final Logger log = LoggerFactory.getLogger(Gates.class);
@@ -66,13 +70,15 @@ final class Gates {
   private final List<Gate> open;
   private final List<Gate> underLock;
   private final Function<String, ReentrantLock> lockFor;
+  private final PlayerLocks clusterLocks;
   private final Clock clock;
 
   private Gates(List<Gate> open, List<Gate> underLock, Function<String, ReentrantLock> lockFor,
-      Clock clock) {
+      PlayerLocks clusterLocks, Clock clock) {
     this.open = List.copyOf(open);
     this.underLock = List.copyOf(underLock);
     this.lockFor = lockFor;
+    this.clusterLocks = clusterLocks;
     this.clock = clock;
   }
 
@@ -94,8 +100,14 @@ final class Gates {
           run.ctx().clock(), run.timeouts()));
     }
     List<Gate> locked = new ArrayList<>();
+    PlayerLocks clusterLocks = null;
+    ClaimBatch claims = batch;
     if (!(service && policy.serviceBypassesCaps()) && !policy.caps().isEmpty()) {
       locked.add(new Caps(run.ctx().store(), run.pending(), run.request(), run.category()));
+      if (run.ctx().store() instanceof PlayerLocks shared) {
+        clusterLocks = shared;
+        claims = null; // the claim is written under the cluster lock, with the cap check
+      }
     }
     if (!(service && policy.serviceBypassesQuietHours()) && policy.quietHours().isPresent()) {
       locked.add(new Quiet(policy.quietHours().get()));
@@ -103,8 +115,8 @@ final class Gates {
     locked.add(new Expiry(run.expiresAt()));
     locked.add(new ControlGroup());
     locked.add(new Render(run.request()));
-    locked.add(new Claim(run, batch));
-    return new Gates(open, locked, lockFor, run.ctx().clock());
+    locked.add(new Claim(run, claims));
+    return new Gates(open, locked, lockFor, clusterLocks, run.ctx().clock());
   }
 
   /**
@@ -132,7 +144,8 @@ final class Gates {
     }
     ReentrantLock lock = lockFor.apply(visit.playerId);
     lock.lock();
-    try {
+    try (PlayerLocks.Held cluster = clusterLocks == null ? null
+        : clusterLocks.lockPlayer(visit.playerId)) {
       visit.now = clock.instant();
       visit.zone = visit.profile.flatMap(PlayerProfile::timeZone);
       for (Gate gate : underLock) {

@@ -117,7 +117,7 @@ final class Run implements DispatchHandle {
         ctx.settings().checkpointEvery());
     DeliveryPolicy policy = request.policy();
     RateLimiter runLimit = policy.messagesPerSecond().isPresent()
-        ? new RateLimiter(policy.messagesPerSecond().getAsDouble()) : null;
+        ? new RateLimiter(policy.messagesPerSecond().getAsDouble(), ctx.liveNodes()) : null;
     this.attempts = new Attempts(ctx, lanes, providerLimits, runLimit, control, ledger,
         () -> expiresAt, random);
     this.permits = new Semaphore(ctx.settings().maxPlayersInProgress());

@@ -11,12 +11,14 @@ import dev.herald.analytics.EventType;
 import dev.herald.dispatch.Audience;
 import dev.herald.dispatch.DispatchRequest;
 import dev.herald.internal.Checks;
+import dev.herald.internal.Timers;
 import dev.herald.internal.dispatch.Dispatcher;
 import dev.herald.internal.dispatch.EngineContext;
 import dev.herald.spi.AudienceResolver;
 import dev.herald.spi.DeliveryStore;
 import dev.herald.spi.PendingTrigger;
 import dev.herald.spi.PlayerDirectory;
+import dev.herald.spi.PlayerLocks;
 import dev.herald.spi.PlayerProfile;
 import dev.herald.spi.Scheduler;
 import dev.herald.spi.TriggerStore;
@@ -52,11 +54,15 @@ import org.slf4j.LoggerFactory;
  * The {@link Triggers} implementation. Rules are indexed by event type in an immutable snapshot
  * replaced on every change, so {@link #report} reads the rules without locks: only the rules of
  * the event's type are looked at. The decisions for one player (already handled? entry limit?
- * record the entry) are made under that player's lock stripe, so two events of one player
- * reported at once cannot both pass a once-per-player rule.
+ * record the entry) are made under that player's lock stripe, and under the delivery store's
+ * {@link PlayerLocks player lock} when it has one (shared by every node), so two events of one
+ * player reported at once, to one node or two, cannot both pass a once-per-player rule.
  */
 public final class TriggerService implements Triggers {
   private static final Logger log = LoggerFactory.getLogger(TriggerService.class);
+  /** The timer kind of a delayed send; its id is the {@link PendingTrigger#id()}. */
+  static final String SEND = "trigger-send";
+  private static final PlayerLocks.Held NOT_SHARED = () -> { };
 
   private final TriggerStore store;
   private final Dispatcher dispatcher;
@@ -64,6 +70,8 @@ public final class TriggerService implements Triggers {
   private final PlayerDirectory directory;
   private final AudienceResolver resolver;
   private final Scheduler scheduler;
+  private final Timers timers;
+  private final PlayerLocks clusterLocks;
   private final Executor executor;
   private final Clock clock;
   private final HeraldListener listener;
@@ -86,15 +94,18 @@ public final class TriggerService implements Triggers {
    *     sends, which may wait for room with a provider — not on the scheduler's thread: the
    *     retries that make room need it), clock and contained listener
    * @param analytics statistics
+   * @param timers delayed sends (kind {@value #SEND}); the handler is registered here
    */
   public TriggerService(TriggerStore store, Dispatcher dispatcher, EngineContext engine,
-      Analytics analytics) {
+      Analytics analytics, Timers timers) {
     this.store = store;
     this.dispatcher = dispatcher;
     this.deliveries = engine.store();
     this.directory = engine.directory();
     this.resolver = engine.resolver();
     this.scheduler = engine.scheduler();
+    this.timers = timers;
+    this.clusterLocks = deliveries instanceof PlayerLocks locks ? locks : null;
     this.executor = engine.driverExecutor();
     this.clock = engine.clock();
     this.listener = engine.listener();
@@ -102,6 +113,7 @@ public final class TriggerService implements Triggers {
     for (int i = 0; i < playerLocks.length; i++) {
       playerLocks[i] = new ReentrantLock();
     }
+    timers.handle(SEND, this::dueOnAnyNode);
   }
 
   @Override
@@ -168,12 +180,12 @@ public final class TriggerService implements Triggers {
     List<TriggerFiring> firings;
     ReentrantLock lock = lockFor(event.playerId());
     lock.lock();
-    try {
+    try (PlayerLocks.Held cluster = clusterLock(event.playerId())) {
       firings = decide(candidates, event, type, sends);
     } finally {
       lock.unlock();
     }
-    // Sent outside the lock: a send runs the host's compliance guard and listeners, and may wait
+    // Sent (and delayed sends armed) outside the lock: a send runs the host's compliance guard and listeners, and may wait
     // for room with a provider; other players on the same lock stripe must not wait for that.
     sends.forEach(Runnable::run);
     firings.forEach(listener::triggerFired);   // the engine's listener is guarded
@@ -182,6 +194,11 @@ public final class TriggerService implements Triggers {
 
   private ReentrantLock lockFor(String playerId) {
     return playerLocks[(playerId.hashCode() & 0x7fffffff) % playerLocks.length];
+  }
+
+  /** The player's lock across nodes, when the delivery store is shared by several. */
+  private PlayerLocks.Held clusterLock(String playerId) {
+    return clusterLocks == null ? NOT_SHARED : clusterLocks.lockPlayer(playerId);
   }
 
   /** Decides what each candidate rule does; immediate sends are added to {@code sends}. */
@@ -220,7 +237,7 @@ public final class TriggerService implements Triggers {
             DeliveryRecord.key(rule.id(), event.eventId(), event.playerId(), ""), rule.id(),
             event.playerId(), event.eventId(), type, event.occurredAt(), sendAt, values);
         store.savePending(pending);
-        arm(pending);
+        sends.add(() -> arm(pending)); // once the decision is committed
         firings.add(new TriggerFiring(rule.id(), TriggerFiring.Decision.SCHEDULED, "", sendAt));
       }
     }
@@ -260,6 +277,7 @@ public final class TriggerService implements Triggers {
       boolean cancels = rule == null
           || rule.cancelOn().contains(event.type()) && !event.occurredAt().isBefore(p.triggeredAt());
       if (cancels && store.removePending(p.id())) {
+        timers.cancel(SEND, p.id());
         if (rule != null) {
           skip(rule, p.playerId(), p.eventId(), CANCELLED_BY_EVENT, clock.instant());
         }
@@ -270,13 +288,32 @@ public final class TriggerService implements Triggers {
   private void arm(PendingTrigger pending) {
     // The scheduler only hands the send over: a send may wait for room with a provider, and the
     // scheduler's thread runs the retries that make that room.
-    scheduler.schedule(pending.sendAt(), () -> runOnExecutor(() -> {
+    timers.schedule(pending.sendAt(), SEND, pending.id(), () -> runOnExecutor(() -> {
       try {
         due(pending);
       } catch (RuntimeException e) {
         log.error("delayed trigger send {} failed", pending.id(), e);
       }
     }, "delayed trigger send " + pending.id()));
+  }
+
+  /**
+   * A durable timer of a delayed send is due, on whichever node picked it. The send is read back
+   * from the store (gone: it was cancelled or sent) and handed to the executor; a refusal is
+   * thrown, so that the scheduler tries again, here or on another node.
+   */
+  private void dueOnAnyNode(String pendingId) {
+    Optional<PendingTrigger> pending = store.findPending(pendingId);
+    if (pending.isEmpty()) {
+      return;
+    }
+    executor.execute(() -> {
+      try {
+        due(pending.get());
+      } catch (RuntimeException e) {
+        log.error("delayed trigger send {} failed", pendingId, e);
+      }
+    });
   }
 
   private void runOnExecutor(Runnable task, String what) {
@@ -376,9 +413,9 @@ public final class TriggerService implements Triggers {
           if (deliveries.progress(rule.sourceId(), step).isPresent()) {
             continue;
           }
-          ReentrantLock lock = lockFor(p.playerId()); // the same decision lock as report()
+          ReentrantLock lock = lockFor(p.playerId()); // the same decision locks as report()
           lock.lock();
-          try {
+          try (PlayerLocks.Held cluster = clusterLock(p.playerId())) {
             if (!rule.entryMode().allows(store.lastEntry(rule.id(), p.playerId()), now)) {
               continue;
             }
@@ -442,7 +479,8 @@ public final class TriggerService implements Triggers {
   }
 
   /**
-   * After a restart: re-arms every delayed send in the store.
+   * After a restart: re-arms every delayed send in the store (with a durable scheduler their
+   * timers are stored already, and re-arming one is a no-op).
    *
    * @return how many were re-armed
    */

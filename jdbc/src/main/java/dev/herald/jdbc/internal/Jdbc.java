@@ -1,6 +1,7 @@
 package dev.herald.jdbc.internal;
 
 import dev.herald.jdbc.HeraldStorageException;
+import dev.herald.spi.PlayerLocks;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,10 +17,31 @@ import javax.sql.DataSource;
 /**
  * Short transactions over a {@link DataSource}: each call takes a connection, does its work and
  * gives the connection back, so no store holds one between calls.
+ *
+ * <p>The exception is a {@link #lockPlayer player lock}: while a thread holds one, the calls on
+ * that thread of every store over the same {@code DataSource} run on the lock's connection, in
+ * its transaction, committed (or rolled back after a failure) when the lock is released. That is
+ * how a decision made under the lock is one transaction, and why it needs no second connection.
  */
 public final class Jdbc {
+  /** The advisory lock space of player locks (two-int form: apart from one-bigint locks). */
+  private static final int PLAYER_LOCK_SPACE = 0x48524c44; // "HRLD"
+  private static final ThreadLocal<Bound> BOUND = new ThreadLocal<>();
+
   private final DataSource dataSource;
   private final String store;
+
+  /** The connection of the player lock held on a thread, and whether a call under it failed. */
+  private static final class Bound {
+    final DataSource dataSource;
+    final Connection connection;
+    boolean failed;
+
+    Bound(DataSource dataSource, Connection connection) {
+      this.dataSource = dataSource;
+      this.connection = connection;
+    }
+  }
 
   /**
    * @param dataSource where connections come from
@@ -50,6 +72,10 @@ public final class Jdbc {
    * @return the work's result
    */
   public <T> T read(String what, Work<T> work) {
+    Bound bound = bound();
+    if (bound != null) {
+      return underLock(bound, what, work);
+    }
     try (Connection c = dataSource.getConnection()) {
       if (!c.getAutoCommit()) {
         c.setAutoCommit(true);
@@ -69,6 +95,10 @@ public final class Jdbc {
    * @return the work's result
    */
   public <T> T inTransaction(String what, Work<T> work) {
+    Bound bound = bound();
+    if (bound != null) {
+      return underLock(bound, what, work);
+    }
     try (Connection c = dataSource.getConnection()) {
       boolean autoCommit = c.getAutoCommit();
       c.setAutoCommit(false);
@@ -94,6 +124,98 @@ public final class Jdbc {
       }
     } catch (SQLException e) {
       throw failure(what, e);
+    }
+  }
+
+  private Bound bound() {
+    Bound bound = BOUND.get();
+    return bound != null && bound.dataSource == dataSource ? bound : null;
+  }
+
+  private <T> T underLock(Bound bound, String what, Work<T> work) {
+    try {
+      return work.run(bound.connection);
+    } catch (SQLException e) {
+      bound.failed = true;
+      throw failure(what, e);
+    } catch (RuntimeException | Error e) {
+      bound.failed = true;
+      throw e;
+    }
+  }
+
+  /**
+   * Takes a player's lock across every node: a transaction holding a PostgreSQL advisory lock
+   * ({@code pg_advisory_xact_lock}) on a hash of the player id, on a connection bound to this
+   * thread until {@link PlayerLocks.Held#close()} commits it (or rolls it back when a call under
+   * it failed), which releases the lock. Waits while another session holds it.
+   *
+   * @param playerId the player
+   * @return the held lock
+   * @throws IllegalStateException when this thread holds a player lock already
+   */
+  public PlayerLocks.Held lockPlayer(String playerId) {
+    if (BOUND.get() != null) {
+      throw new IllegalStateException("this thread holds a player lock already; Herald takes one"
+          + " at a time");
+    }
+    Connection c;
+    try {
+      c = dataSource.getConnection();
+    } catch (SQLException e) {
+      throw failure("locking a player", e);
+    }
+    try {
+      c.setAutoCommit(false);
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
+        ps.setInt(1, PLAYER_LOCK_SPACE);
+        ps.setString(2, playerId);
+        ps.execute();
+      }
+    } catch (SQLException e) {
+      closeQuietly(c, e);
+      throw failure("locking a player", e);
+    }
+    Bound bound = new Bound(dataSource, c);
+    BOUND.set(bound);
+    return () -> release(bound);
+  }
+
+  private void release(Bound bound) {
+    if (BOUND.get() != bound) {
+      return; // released already
+    }
+    BOUND.remove();
+    Connection c = bound.connection;
+    try {
+      if (bound.failed) {
+        c.rollback();
+      } else {
+        c.commit();
+      }
+      c.setAutoCommit(true);
+    } catch (SQLException e) {
+      closeQuietly(c, e);
+      throw failure("committing a player's decisions", e);
+    }
+    try {
+      c.close();
+    } catch (SQLException e) {
+      throw failure("releasing a player lock's connection", e);
+    }
+  }
+
+  private static void closeQuietly(Connection c, Exception cause) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+    try {
+      c.close();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
     }
   }
 

@@ -11,6 +11,8 @@ public final class TriggerSql {
   public final String removePending;
   /** A player's delayed sends. */
   public final String pendingOf;
+  /** A delayed send by id. */
+  public final String findPending;
   /** A page of delayed sends after an id. */
   public final String pendingPage;
   /** Record a rule entry, keeping the latest instant. */
@@ -38,6 +40,7 @@ public final class TriggerSql {
         + " send_at = excluded.send_at, \"values\" = excluded.\"values\"";
     removePending = "DELETE FROM " + t + " WHERE id = ?";
     pendingOf = "SELECT " + COLUMNS + " FROM " + t + " WHERE player_id = ? ORDER BY id";
+    findPending = "SELECT " + COLUMNS + " FROM " + t + " WHERE id = ?";
     pendingPage = "SELECT " + COLUMNS + " FROM " + t + " WHERE id > ? ORDER BY id LIMIT ?";
     recordEntry = "INSERT INTO " + p + "herald_trigger_entry (player_id, rule_id, at)"
         + " VALUES (?, ?, ?) ON CONFLICT (player_id, rule_id)"

@@ -1,0 +1,290 @@
+package dev.herald.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.Herald;
+import dev.herald.campaign.Campaign;
+import dev.herald.campaign.CampaignState;
+import dev.herald.campaign.Schedule;
+import dev.herald.content.Content;
+import dev.herald.content.MessageTemplate;
+import dev.herald.content.NotificationType;
+import dev.herald.dispatch.Audience;
+import dev.herald.embedded.InMemoryPlayerDirectory;
+import dev.herald.spi.PlayerProfile;
+import dev.herald.spi.PushMessage;
+import dev.herald.spi.PushProvider;
+import dev.herald.spi.SendResult;
+import dev.herald.subscription.FcmAddress;
+import dev.herald.subscription.Platform;
+import dev.herald.testing.MutableClock;
+import dev.herald.trigger.PlayerEvent;
+import dev.herald.trigger.PlayerEventType;
+import dev.herald.trigger.TriggerFiring;
+import dev.herald.trigger.TriggerRule;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 15, item 4: campaign starts and delayed trigger sends kept by {@link JdbcScheduler} fire
+ * once across the nodes sharing a database, and survive the restart of every node. Each node is a
+ * {@code Herald} over its own JDBC stores and its own {@code JdbcScheduler} (one JVM, one
+ * embedded PostgreSQL); what is due is decided by the shared fake clock, and the test waits (at
+ * most a minute) for the nodes' polling to find it.
+ */
+class ScheduledAcrossNodesTest {
+  private static final Instant T0 = Instant.parse("2026-12-07T09:00:00Z");
+  private static final int PLAYERS = 5;
+
+  private final MutableClock clock = MutableClock.at(T0.toString());
+  private final DataSource dataSource = TestDatabase.dataSource();
+  private final String schema = TestDatabase.freshSchema("sched");
+  private final InMemoryPlayerDirectory directory = new InMemoryPlayerDirectory();
+  private final RecordingProvider fcm = new RecordingProvider();
+  private final List<Herald> nodes = new ArrayList<>();
+  private final List<JdbcScheduler> schedulers = new ArrayList<>();
+
+  @AfterEach
+  void closeNodes() {
+    nodes.forEach(Herald::close);
+  }
+
+  @Test
+  void aScheduledCampaignStartsOnceAcrossTwoLiveNodes() throws Exception {
+    Herald a = node();
+    Herald b = node();
+    List<String> players = subscribe(a);
+    a.campaigns().create(campaign("promo", players, Schedule.at(T0.plus(Duration.ofHours(1)))));
+    a.campaigns().schedule("promo");
+    assertThat(b.recover()).as("b re-arms the campaign: the same stored timer").isEqualTo(1);
+    assertThat(a.recover()).isEqualTo(1);
+    assertThat(timers()).containsExactly("campaign-start:promo@2026-12-07T10:00:00Z");
+
+    clock.advance(Duration.ofMinutes(59));
+    // Not due yet: a poll of either node finds nothing (give both a few polls).
+    waitUntil(() -> false, Duration.ofMillis(600));
+    assertThat(fcm.sends()).isEmpty();
+
+    clock.advance(Duration.ofMinutes(1));
+    waitUntil(() -> state(a, "promo") == CampaignState.COMPLETED, Duration.ofSeconds(60));
+    assertThat(fcm.sendsPerPlayer()).as("every player once, from one node")
+        .containsOnlyKeys(players).allSatisfy((player, sends) -> assertThat(sends).isEqualTo(1));
+    assertThat(timers()).isEmpty();
+  }
+
+  @Test
+  void aCampaignStartAndADelayedSendFireOnceAfterEveryNodeRestarted() throws Exception {
+    Herald a = node();
+    Herald b = node();
+    List<String> players = subscribe(a);
+    a.campaigns().create(campaign("promo", players, Schedule.at(T0.plus(Duration.ofHours(1)))));
+    a.campaigns().schedule("promo");
+    List<TriggerFiring> firings = b.triggers().report(PlayerEvent.builder("dep-1", players.get(0),
+        PlayerEventType.DEPOSIT_ABANDONED, T0).build());
+    assertThat(firings).extracting(TriggerFiring::decision)
+        .containsExactly(TriggerFiring.Decision.SCHEDULED);
+    assertThat(timers()).hasSize(2);
+
+    a.close();
+    b.close(); // every node is gone; the timers are rows in scheduled_tasks
+    clock.advance(Duration.ofHours(2));
+    Herald c = node();
+    waitUntil(() -> state(c, "promo") == CampaignState.COMPLETED
+        && fcm.sends().size() == PLAYERS + 1, Duration.ofSeconds(60));
+    Herald d = node(); // a node joining later finds nothing left to fire
+    waitUntil(() -> false, Duration.ofMillis(600));
+
+    Map<String, Long> sends = fcm.sendsPerPlayer();
+    assertThat(sends).containsOnlyKeys(players);
+    assertThat(sends.get(players.get(0))).as("the campaign and the delayed send").isEqualTo(2);
+    players.subList(1, PLAYERS).forEach(p -> assertThat(sends.get(p)).isEqualTo(1));
+    assertThat(fcm.titles()).filteredOn("Finish your deposit"::equals).hasSize(1);
+    assertThat(timers()).isEmpty();
+    assertThat(d.recover()).as("nothing SCHEDULED, RUNNING or pending").isZero();
+  }
+
+  @Test
+  void aCancelledCampaignsTimerIsRemovedFromEveryNode() throws Exception {
+    Herald a = node();
+    Herald b = node();
+    List<String> players = subscribe(a);
+    a.campaigns().create(campaign("promo", players, Schedule.at(T0.plus(Duration.ofHours(1)))));
+    a.campaigns().schedule("promo");
+    b.campaigns().cancel("promo"); // b never armed it
+    assertThat(timers()).isEmpty();
+    clock.advance(Duration.ofHours(2));
+    waitUntil(() -> false, Duration.ofMillis(600));
+    assertThat(fcm.sends()).isEmpty();
+  }
+
+  @Test
+  void aRecurringCampaignRunsEachOccurrenceOnceAcrossNodes() throws Exception {
+    Herald a = node();
+    Herald b = node();
+    List<String> players = subscribe(a);
+    a.campaigns().create(campaign("daily", players, Schedule.recurring("0 10 * * *",
+        ZoneOffset.UTC)));
+    a.campaigns().schedule("daily");
+    b.recover();
+    clock.advance(Duration.ofHours(1)); // 10:00, the first occurrence
+    waitUntil(() -> fcm.sends().size() == PLAYERS
+        && timers().equals(List.of("campaign-start:daily@2026-12-08T10:00:00Z")),
+        Duration.ofSeconds(60));
+    a.close(); // the node that ran the first occurrence goes
+    clock.advance(Duration.ofDays(1)); // the next day's occurrence
+    waitUntil(() -> fcm.sends().size() == 2 * PLAYERS, Duration.ofSeconds(60));
+    waitUntil(() -> timers().size() == 1, Duration.ofSeconds(60));
+    assertThat(fcm.sendsPerPlayer()).containsOnlyKeys(players)
+        .allSatisfy((player, n) -> assertThat(n).isEqualTo(2));
+    assertThat(timers()).containsExactly("campaign-start:daily@2026-12-09T10:00:00Z");
+  }
+
+  @Test
+  void startedSchedulersCountTheLiveNodesForRateBudgets() {
+    Herald a = node();
+    node();
+    JdbcScheduler first = schedulers.get(0);
+    JdbcScheduler second = schedulers.get(1);
+    first.beat(); // the first node's start-up heartbeat came before the second existed
+    assertThat(first.liveNodes()).isEqualTo(2);
+    assertThat(second.liveNodes()).isEqualTo(2);
+
+    nodes.get(1).close(); // stops its scheduler, which removes its row
+    first.beat();
+    assertThat(first.liveNodes()).isEqualTo(1);
+
+    node();
+    clock.advance(Duration.ofMinutes(3)); // 4 heartbeats of 30 s missed: the third counts as dead
+    first.beat();
+    assertThat(first.liveNodes()).isEqualTo(1);
+    a.close();
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private Herald node() {
+    JdbcScheduler scheduler = JdbcScheduler.builder(dataSource).schema(schema).clock(clock)
+        .pollingInterval(Duration.ofMillis(100)).build();
+    schedulers.add(scheduler);
+    Herald herald = Herald.builder()
+        .clock(clock)
+        .scheduler(scheduler)
+        .subscriptionStore(new JdbcSubscriptionStore(dataSource, schema))
+        .deliveryStore(new JdbcDeliveryStore(dataSource, schema))
+        .campaignStore(new JdbcCampaignStore(dataSource, schema))
+        .triggerStore(new JdbcTriggerStore(dataSource, schema))
+        .playerDirectory(directory)
+        .provider(fcm)
+        .build();
+    herald.triggers().define(TriggerRule.builder("deposit-reminder", "Finish your deposit")
+        .on(PlayerEventType.DEPOSIT_ABANDONED)
+        .delay(Duration.ofMinutes(30))
+        .content(Content.of(MessageTemplate.builder().type(NotificationType.DEPOSIT_REMINDER)
+            .title("Finish your deposit").build()))
+        .build());
+    nodes.add(herald);
+    return herald;
+  }
+
+  private List<String> subscribe(Herald herald) {
+    List<String> players = new ArrayList<>();
+    for (int i = 0; i < PLAYERS; i++) {
+      String id = "p" + i;
+      players.add(id);
+      directory.put(PlayerProfile.builder(id).build());
+      herald.subscriptions().updatePreferences(id, true, Set.of());
+      herald.subscriptions().permissionGranted(id, "android", new FcmAddress(id + "-fcm-token"));
+    }
+    return players;
+  }
+
+  private static Campaign campaign(String id, List<String> players, Schedule schedule) {
+    return Campaign.builder(id, "Weekend spins")
+        .audience(Audience.players(players))
+        .schedule(schedule)
+        .content(Content.of(MessageTemplate.builder().type(NotificationType.PROMOTIONAL)
+            .title("Weekend spins").build()))
+        .build();
+  }
+
+  private static CampaignState state(Herald herald, String id) {
+    return herald.campaigns().find(id).orElseThrow().state();
+  }
+
+  /** The stored timers, as kind:id. */
+  private List<String> timers() {
+    List<String> ids = new ArrayList<>();
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT task_instance FROM " + schema
+            + ".scheduled_tasks ORDER BY task_instance")) {
+      while (rs.next()) {
+        ids.add(rs.getString(1));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return ids;
+  }
+
+  /** Waits for the nodes' polling: until the condition holds, or (when it never does) the time. */
+  private static void waitUntil(BooleanSupplier condition, Duration atMost)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + atMost.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        return;
+      }
+      TimeUnit.MILLISECONDS.sleep(20);
+    }
+  }
+
+  /** Accepts every message at once; records the FCM token and title of each. */
+  private static final class RecordingProvider implements PushProvider {
+    private final ConcurrentLinkedQueue<PushMessage> sent = new ConcurrentLinkedQueue<>();
+
+    List<PushMessage> sends() {
+      return List.copyOf(sent);
+    }
+
+    Map<String, Long> sendsPerPlayer() {
+      return sent.stream().map(m -> ((FcmAddress) m.address()).token())
+          .collect(Collectors.groupingBy(t -> t.substring(0, t.indexOf('-')),
+              Collectors.counting()));
+    }
+
+    List<String> titles() {
+      return sent.stream().map(m -> m.notification().title()).toList();
+    }
+
+    @Override
+    public Platform platform() {
+      return Platform.FCM;
+    }
+
+    @Override
+    public CompletableFuture<SendResult> send(PushMessage message) {
+      sent.add(message);
+      return CompletableFuture.completedFuture(SendResult.accepted("m", 200));
+    }
+
+    @Override
+    public void close() {}
+  }
+}
