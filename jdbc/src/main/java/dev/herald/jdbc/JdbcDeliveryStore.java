@@ -13,9 +13,12 @@ import dev.herald.jdbc.internal.HeraldMigrations;
 import dev.herald.jdbc.internal.Jdbc;
 import dev.herald.jdbc.internal.Pages;
 import dev.herald.spi.DeliveryStore;
+import dev.herald.spi.Lease;
+import dev.herald.spi.LeaseLostException;
 import dev.herald.subscription.Platform;
 import java.math.BigDecimal;
 import java.sql.Array;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -43,6 +46,10 @@ import javax.sql.DataSource;
  * and write in the same short transaction. Streams page by key on their own short connections.
  * Instants are kept to the microsecond (truncated). Thread-safe; holds no connection between
  * calls.
+ *
+ * <p>{@link #fencedBy} gives the view a run writes through when several nodes share the database:
+ * each write's transaction first reads the run's lease from {@code herald_lease} (kept by
+ * {@link JdbcLeases}) under {@code FOR SHARE} and writes only if its token is still the run's.
  */
 public final class JdbcDeliveryStore implements DeliveryStore {
   /** Rows per multi-row statement: 23 parameters a row stays well under PostgreSQL's 32767. */
@@ -50,6 +57,8 @@ public final class JdbcDeliveryStore implements DeliveryStore {
 
   private final Jdbc jdbc;
   private final DeliverySql sql;
+  /** The lease every write checks; null: writes are not fenced. */
+  private final Lease fence;
 
   /**
    * A store over the tables in the connections' default schema ({@code search_path}).
@@ -73,14 +82,53 @@ public final class JdbcDeliveryStore implements DeliveryStore {
     Checks.required(dataSource, "dataSource");
     this.jdbc = new Jdbc(dataSource, "JdbcDeliveryStore");
     this.sql = new DeliverySql(HeraldMigrations.prefix(schema));
+    this.fence = null;
     HeraldMigrations.check(jdbc, schema,
-        "herald_delivery", "herald_delivery_event", "herald_dispatch_progress");
+        "herald_delivery", "herald_delivery_event", "herald_dispatch_progress", "herald_lease");
+  }
+
+  private JdbcDeliveryStore(JdbcDeliveryStore unfenced, Lease fence) {
+    this.jdbc = unfenced.jdbc;
+    this.sql = unfenced.sql;
+    this.fence = fence;
+  }
+
+  @Override
+  public DeliveryStore fencedBy(Lease lease) {
+    Checks.required(lease, "lease");
+    return new JdbcDeliveryStore(this, lease);
+  }
+
+  /** Inside a write's transaction: refuses it unless the fence's token is the current one. */
+  private void checkFence(Connection c) throws SQLException {
+    if (fence == null) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(sql.fence)) {
+      ps.setString(1, fence.name());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next() || rs.getLong(1) != fence.token()) {
+          throw new LeaseLostException(fence);
+        }
+      }
+    }
+  }
+
+  /** One write: a single statement, or a fence check and the statement in one transaction. */
+  private <T> T write(String what, Jdbc.Work<T> work) {
+    if (fence == null) {
+      return jdbc.read(what, work);
+    }
+    return jdbc.inTransaction(what, c -> {
+      checkFence(c);
+      return work.run(c);
+    });
   }
 
   @Override
   public boolean claim(DeliveryRecord record) {
     Checks.required(record, "record");
-    return jdbc.read("claiming a delivery", c -> {
+    return write("claiming a delivery", c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.claim)) {
         bind(ps, 1, record);
         try (ResultSet rs = ps.executeQuery()) {
@@ -106,6 +154,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
     sorted.sort(Comparator.comparing(DeliveryRecord::key));
     // One transaction for the whole batch: one commit (one WAL flush) however many chunks.
     jdbc.inTransaction("claiming " + records.size() + " deliveries", c -> {
+      checkFence(c);
       for (int from = 0; from < sorted.size(); from += BATCH) {
         List<DeliveryRecord> chunk = sorted.subList(from, Math.min(sorted.size(), from + BATCH));
         try (PreparedStatement ps = c.prepareStatement(sql.claimRows(chunk.size()))) {
@@ -132,7 +181,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
   @Override
   public void update(DeliveryRecord record) {
     Checks.required(record, "record");
-    int rows = jdbc.read("updating a delivery", c -> {
+    int rows = write("updating a delivery", c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.update)) {
         bindUpdate(ps, record);
         return ps.executeUpdate();
@@ -151,6 +200,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
       return Optional.empty();
     }
     return jdbc.inTransaction("modifying a delivery", c -> {
+      checkFence(c);
       DeliveryRecord current;
       try (PreparedStatement ps = c.prepareStatement(sql.findForUpdate)) {
         ps.setString(1, key);
@@ -182,6 +232,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
       List<String> chunk = keys.subList(from, Math.min(keys.size(), from + BATCH));
       // Per chunk: lock the rows (in key order), change them, write them back, commit.
       jdbc.inTransaction("modifying " + chunk.size() + " deliveries", c -> {
+        checkFence(c);
         List<DeliveryRecord> changed = new ArrayList<>(chunk.size());
         Array array = c.createArrayOf("text", chunk.toArray());
         try (PreparedStatement ps = c.prepareStatement(sql.findAllForUpdate)) {
@@ -324,6 +375,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
       return;
     }
     jdbc.inTransaction("appending " + events.size() + " events", c -> {
+      checkFence(c);
       for (int from = 0; from < events.size(); from += BATCH) {
         List<DeliveryEvent> chunk = events.subList(from, Math.min(events.size(), from + BATCH));
         try (PreparedStatement ps = c.prepareStatement(sql.appendRows(chunk.size()))) {
@@ -405,7 +457,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
   @Override
   public void saveProgress(DispatchProgress value) {
     Checks.required(value, "progress");
-    jdbc.read("saving dispatch progress", c -> {
+    write("saving dispatch progress", c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.saveProgress)) {
         ps.setString(1, value.sourceId());
         ps.setString(2, value.step());

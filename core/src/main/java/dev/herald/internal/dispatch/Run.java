@@ -524,11 +524,6 @@ final class Run implements DispatchHandle {
       return;
     }
     boolean ownedElsewhere = fenced.get();
-    if (heartbeat != null) {
-      // A stopped run gives its step back at once (a rolling restart: the next node resumes it);
-      // any other end lets the lease lapse, by when the campaign has recorded how the run ended.
-      heartbeat.stop(!ownedElsewhere && control.state() == RunState.STOPPED);
-    }
     try {
       Instant now = ctx.clock().instant();
       RunState state = control.state();
@@ -568,10 +563,19 @@ final class Run implements DispatchHandle {
           stats, startedAt == null ? now : startedAt, now,
           Optional.<Throwable>ofNullable(driverError).or(() -> Optional.ofNullable(
               playerError.get())).map(Throwable::toString));
+      if (heartbeat != null) {
+        // A stopped run gives its step back once its last write is done (a rolling restart: the
+        // next node resumes at once); any other end lets the lease lapse, by when the campaign
+        // has recorded how the run ended.
+        heartbeat.stop(!fenced.get() && status == DispatchReport.Status.STOPPED);
+      }
       retire.accept(this);
       ctx.listener().dispatchFinished(report);
       completion.complete(report);
     } catch (RuntimeException e) {
+      if (heartbeat != null) {
+        heartbeat.stop(false);
+      }
       retire.accept(this);
       if (DeliveryLedger.leaseLost(e)) { // lost while recording the end: the new owner records it
         Instant now = ctx.clock().instant();
