@@ -12,6 +12,7 @@ import dev.herald.embedded.InMemoryDeliveryStore;
 import dev.herald.embedded.InMemoryPlayerDirectory;
 import dev.herald.embedded.InMemorySubscriptionStore;
 import dev.herald.embedded.InMemoryTriggerStore;
+import dev.herald.embedded.LocalLeases;
 import dev.herald.embedded.ProfileComplianceGuard;
 import dev.herald.internal.Checks;
 import dev.herald.internal.campaign.CampaignService;
@@ -23,11 +24,13 @@ import dev.herald.internal.Timers;
 import dev.herald.spi.NodeRegistry;
 import dev.herald.internal.dispatch.Dispatcher;
 import dev.herald.internal.dispatch.EngineContext;
+import dev.herald.internal.dispatch.Ownership;
 import dev.herald.internal.trigger.TriggerService;
 import dev.herald.spi.AudienceResolver;
 import dev.herald.spi.CampaignStore;
 import dev.herald.spi.ComplianceGuard;
 import dev.herald.spi.DeliveryStore;
+import dev.herald.spi.Leases;
 import dev.herald.spi.PlayerDirectory;
 import dev.herald.spi.PushProvider;
 import dev.herald.spi.Scheduler;
@@ -89,6 +92,9 @@ public final class Herald implements AutoCloseable {
   private final LazyExecutor ownedExecutor;
   private final ExecutorScheduler ownedScheduler;
   private final Timers timers;
+  private final Ownership ownership;
+  private final Scheduler guardedScheduler;
+  private volatile Scheduler.ScheduledTask takeOverWatch;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Herald(Builder b) {
@@ -113,11 +119,15 @@ public final class Herald implements AutoCloseable {
     // A factory sees this instance's stores and clock (assigned above), nothing else yet.
     this.audienceResolver = b.audienceResolver != null ? b.audienceResolver
         : b.audienceResolverFactory != null ? b.audienceResolverFactory.apply(this) : null;
+    this.guardedScheduler = GuardedScheduler.of(scheduler);
     EngineContext engine = new EngineContext(clock, subscriptions, playerDirectory,
         audienceResolver, GuardedComplianceGuard.of(guard), deliveryStore,
-        GuardedScheduler.of(scheduler), contained, providers, b.dispatchSettings, executor,
+        guardedScheduler, contained, providers, b.dispatchSettings, executor,
         liveNodes(scheduler));
-    this.dispatcher = new Dispatcher(engine);
+    this.ownership = new Ownership(b.leases != null ? b.leases : new LocalLeases(),
+        b.nodeId != null ? b.nodeId : defaultNodeId(), b.leaseHeartbeat, b.leaseExpiry, clock,
+        guardedScheduler);
+    this.dispatcher = new Dispatcher(engine, ownership);
     this.timers = Timers.of(scheduler, engine.scheduler());
     this.campaigns = new CampaignService(
         b.campaignStore != null ? b.campaignStore : new InMemoryCampaignStore(), dispatcher,
@@ -251,11 +261,50 @@ public final class Herald implements AutoCloseable {
    * Call it once after building, when the host's stores are durable; with the in-memory defaults
    * there is nothing to recover.
    *
+   * <p>With {@link Builder#leases shared leases} (several nodes on one database), a running
+   * campaign is resumed here only when no live node holds its lease; and from then on, every
+   * heartbeat interval, this node looks again: it takes over the campaigns whose node died (their
+   * lease expired) and follows pauses, resumes and cancels made on other nodes. See
+   * docs/scaling.md.
+   *
    * @return how many campaigns and delayed sends were picked up
    */
   public int recover() {
     checkOpen();
-    return campaigns.recover() + triggers.recover();
+    int recovered = campaigns.recover() + triggers.recover();
+    if (ownership.clustered() && takeOverWatch == null) {
+      watchForTakeOvers();
+    }
+    return recovered;
+  }
+
+  /** @return this node's name in the lease table ({@link Builder#nodeId}) */
+  public String nodeId() {
+    return ownership.nodeId();
+  }
+
+  private synchronized void watchForTakeOvers() {
+    if (closed.get()) {
+      return;
+    }
+    takeOverWatch = guardedScheduler.schedule(clock.instant().plus(
+        ownership.heartbeatInterval()), () -> {
+          if (closed.get()) {
+            return;
+          }
+          try {
+            campaigns.followCluster();
+          } finally {
+            watchForTakeOvers();
+          }
+        });
+  }
+
+  private static String defaultNodeId() {
+    String host = System.getenv("HOSTNAME");
+    return (host == null || host.isBlank() ? "node" : host) + "-"
+        + ProcessHandle.current().pid() + "-"
+        + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffL);
   }
 
   /**
@@ -340,6 +389,11 @@ public final class Herald implements AutoCloseable {
       return;
     }
     timers.stop();
+    synchronized (this) {
+      if (takeOverWatch != null) {
+        takeOverWatch.cancel();
+      }
+    }
     dispatcher.stopAll();
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
@@ -380,8 +434,55 @@ public final class Herald implements AutoCloseable {
     private Duration conversionWindow = Duration.ofHours(24);
     private CampaignStore campaignStore;
     private TriggerStore triggerStore;
+    private Leases leases;
+    private String nodeId;
+    private Duration leaseHeartbeat = Duration.ofSeconds(10);
+    private Duration leaseExpiry = Duration.ofSeconds(30);
 
     private Builder() {}
+
+    /**
+     * Shares the running of campaigns with other Herald nodes on the same database: each run
+     * holds its step's lease and writes only while it does ({@code dev.herald.jdbc.JdbcLeases}
+     * keeps them in PostgreSQL; the delivery store must fence its writes with the same leases).
+     * By default a {@link LocalLeases}: one node, no coordination. See docs/scaling.md.
+     *
+     * @param value where leases are kept
+     * @return this builder
+     */
+    public Builder leases(Leases value) {
+      this.leases = Checks.required(value, "leases");
+      return this;
+    }
+
+    /**
+     * @param value this node's name in the lease table, unique among the nodes sharing the
+     *     database, at most 200 characters; by default the host name, the process id and a
+     *     random suffix
+     * @return this builder
+     */
+    public Builder nodeId(String value) {
+      this.nodeId = Checks.nonBlank(value, "nodeId", 200);
+      return this;
+    }
+
+    /**
+     * How a running step's lease is kept: renewed every {@code heartbeatInterval}, it lasts
+     * {@code expiry} from each renewal; a node that dies is taken over at most about
+     * {@code expiry} plus one heartbeat later. 10 s and 30 s by default.
+     *
+     * @param heartbeatInterval 100 ms to 10 minutes
+     * @param expiry at least twice the heartbeat interval, at most 1 hour
+     * @return this builder
+     */
+    public Builder leaseTimes(Duration heartbeatInterval, Duration expiry) {
+      Duration interval = Checks.range(heartbeatInterval, "leaseHeartbeatInterval",
+          Duration.ofMillis(100), Duration.ofMinutes(10));
+      this.leaseExpiry = Checks.range(expiry, "leaseExpiry", interval.multipliedBy(2),
+          Duration.ofHours(1));
+      this.leaseHeartbeat = interval;
+      return this;
+    }
 
     /**
      * @param value where campaigns are kept; the in-memory store by default

@@ -109,6 +109,25 @@ public interface DeliveryStore {
   }
 
   /**
+   * A view of this store whose writes ({@link #claim}, {@link #claimAll}, {@link #update},
+   * {@link #modify}, {@link #modifyAll}, {@link #append}, {@link #appendAll},
+   * {@link #saveProgress}) happen only while {@code lease}'s token is still the current one, checked
+   * in the same transaction as the write; otherwise they throw {@link LeaseLostException} and
+   * write nothing. Reads are not fenced. A run writes through this view, so that a node whose
+   * lease was taken over cannot overwrite what its successor wrote.
+   *
+   * <p>The default returns this store unfenced, which is right for a store only one node writes
+   * (the in-memory one). A store several nodes share must override it (as
+   * {@code dev.herald.jdbc.JdbcDeliveryStore} does, over the table its {@link Leases} keeps).
+   *
+   * @param lease the lease the writes depend on
+   * @return the fenced view
+   */
+  default DeliveryStore fencedBy(Lease lease) {
+    return this;
+  }
+
+  /**
    * Reads a record by key.
    *
    * @param key a {@link DeliveryRecord#key()}

@@ -13,10 +13,13 @@ import dev.herald.jdbc.internal.HeraldMigrations;
 import dev.herald.jdbc.internal.Jdbc;
 import dev.herald.jdbc.internal.Pages;
 import dev.herald.spi.DeliveryStore;
+import dev.herald.spi.Lease;
+import dev.herald.spi.LeaseLostException;
 import dev.herald.spi.PlayerLocks;
 import dev.herald.subscription.Platform;
 import java.math.BigDecimal;
 import java.sql.Array;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -49,6 +52,10 @@ import javax.sql.DataSource;
  * <p>As {@link PlayerLocks}, it serialises one player's decisions across every node with a
  * PostgreSQL advisory lock held by a transaction: Herald's frequency-cap checks and claims, and
  * its trigger entry decisions, are exact across the cluster (see docs/scaling.md).
+ *
+ * <p>{@link #fencedBy} gives the view a run writes through when several nodes share the database:
+ * each write's transaction first reads the run's lease from {@code herald_lease} (kept by
+ * {@link JdbcLeases}) under {@code FOR SHARE} and writes only if its token is still the run's.
  */
 public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
   /** Rows per multi-row statement: 23 parameters a row stays well under PostgreSQL's 32767. */
@@ -56,6 +63,8 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
 
   private final Jdbc jdbc;
   private final DeliverySql sql;
+  /** The lease every write checks; null: writes are not fenced. */
+  private final Lease fence;
 
   /**
    * A store over the tables in the connections' default schema ({@code search_path}).
@@ -79,8 +88,47 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
     Checks.required(dataSource, "dataSource");
     this.jdbc = new Jdbc(dataSource, "JdbcDeliveryStore");
     this.sql = new DeliverySql(HeraldMigrations.prefix(schema));
+    this.fence = null;
     HeraldMigrations.check(jdbc, schema,
-        "herald_delivery", "herald_delivery_event", "herald_dispatch_progress");
+        "herald_delivery", "herald_delivery_event", "herald_dispatch_progress", "herald_lease");
+  }
+
+  private JdbcDeliveryStore(JdbcDeliveryStore unfenced, Lease fence) {
+    this.jdbc = unfenced.jdbc;
+    this.sql = unfenced.sql;
+    this.fence = fence;
+  }
+
+  @Override
+  public DeliveryStore fencedBy(Lease lease) {
+    Checks.required(lease, "lease");
+    return new JdbcDeliveryStore(this, lease);
+  }
+
+  /** Inside a write's transaction: refuses it unless the fence's token is the current one. */
+  private void checkFence(Connection c) throws SQLException {
+    if (fence == null) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(sql.fence)) {
+      ps.setString(1, fence.name());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next() || rs.getLong(1) != fence.token()) {
+          throw new LeaseLostException(fence);
+        }
+      }
+    }
+  }
+
+  /** One write: a single statement, or a fence check and the statement in one transaction. */
+  private <T> T write(String what, Jdbc.Work<T> work) {
+    if (fence == null) {
+      return jdbc.read(what, work);
+    }
+    return jdbc.inTransaction(what, c -> {
+      checkFence(c);
+      return work.run(c);
+    });
   }
 
   /**
@@ -101,7 +149,7 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
   @Override
   public boolean claim(DeliveryRecord record) {
     Checks.required(record, "record");
-    return jdbc.read("claiming a delivery", c -> {
+    return write("claiming a delivery", c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.claim)) {
         bind(ps, 1, record);
         try (ResultSet rs = ps.executeQuery()) {
@@ -127,6 +175,7 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
     sorted.sort(Comparator.comparing(DeliveryRecord::key));
     // One transaction for the whole batch: one commit (one WAL flush) however many chunks.
     jdbc.inTransaction("claiming " + records.size() + " deliveries", c -> {
+      checkFence(c);
       for (int from = 0; from < sorted.size(); from += BATCH) {
         List<DeliveryRecord> chunk = sorted.subList(from, Math.min(sorted.size(), from + BATCH));
         try (PreparedStatement ps = c.prepareStatement(sql.claimRows(chunk.size()))) {
@@ -153,7 +202,7 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
   @Override
   public void update(DeliveryRecord record) {
     Checks.required(record, "record");
-    int rows = jdbc.read("updating a delivery", c -> {
+    int rows = write("updating a delivery", c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.update)) {
         bindUpdate(ps, record);
         return ps.executeUpdate();
@@ -172,6 +221,7 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
       return Optional.empty();
     }
     return jdbc.inTransaction("modifying a delivery", c -> {
+      checkFence(c);
       DeliveryRecord current;
       try (PreparedStatement ps = c.prepareStatement(sql.findForUpdate)) {
         ps.setString(1, key);
@@ -203,6 +253,7 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
       List<String> chunk = keys.subList(from, Math.min(keys.size(), from + BATCH));
       // Per chunk: lock the rows (in key order), change them, write them back, commit.
       jdbc.inTransaction("modifying " + chunk.size() + " deliveries", c -> {
+        checkFence(c);
         List<DeliveryRecord> changed = new ArrayList<>(chunk.size());
         Array array = c.createArrayOf("text", chunk.toArray());
         try (PreparedStatement ps = c.prepareStatement(sql.findAllForUpdate)) {
@@ -369,6 +420,7 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
       return;
     }
     jdbc.inTransaction("appending " + events.size() + " events", c -> {
+      checkFence(c);
       for (int from = 0; from < events.size(); from += BATCH) {
         List<DeliveryEvent> chunk = events.subList(from, Math.min(events.size(), from + BATCH));
         try (PreparedStatement ps = c.prepareStatement(sql.appendRows(chunk.size()))) {
@@ -450,7 +502,7 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
   @Override
   public void saveProgress(DispatchProgress value) {
     Checks.required(value, "progress");
-    jdbc.read("saving dispatch progress", c -> {
+    write("saving dispatch progress", c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.saveProgress)) {
         ps.setString(1, value.sourceId());
         ps.setString(2, value.step());

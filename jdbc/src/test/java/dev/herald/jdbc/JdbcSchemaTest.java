@@ -25,7 +25,7 @@ class JdbcSchemaTest {
       java.util.List<String> versions = new java.util.ArrayList<>();
       while (rs.next()) {
         versions.add(rs.getString(1));
-        assertThat(rs.getBoolean(2)).isTrue();
+        assertThat(rs.getBoolean(2)).as("migration " + versions.get(versions.size() - 1)).isTrue();
       }
       assertThat(versions).startsWith("1").endsWith(String.valueOf(HeraldSchema.VERSION))
           .doesNotHaveDuplicates();

@@ -47,6 +47,12 @@ final class TestDatabase {
     return pool;
   }
 
+  /** @return the JDBC URL of the shared database, for processes a test starts */
+  static synchronized String jdbcUrl() {
+    dataSource();
+    return postgres.getJdbcUrl("postgres", "postgres");
+  }
+
   /** @return a DataSource without a pool: a new connection per call (as a misconfigured host) */
   static synchronized DataSource unpooled() {
     dataSource();
@@ -72,7 +78,7 @@ final class TestDatabase {
           "herald_device", "herald_status_change", "herald_address_owner", "herald_preferences",
           "herald_delivery", "herald_delivery_event", "herald_dispatch_progress",
           "herald_campaign", "herald_pending_trigger", "herald_trigger_entry",
-          "herald_player_activity", "herald_segment").map(t -> schema + "." + t).toList()));
+          "herald_player_activity", "herald_segment", "herald_lease").map(t -> schema + "." + t).toList()));
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }

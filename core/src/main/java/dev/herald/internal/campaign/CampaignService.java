@@ -196,12 +196,51 @@ public final class CampaignService implements Campaigns {
           }
           recovered++;
         } else if (c.state() == CampaignState.RUNNING && !runs.containsKey(c.id())) {
-          startRun(c);
-          recovered++;
+          if (startRun(c)) {
+            recovered++;
+          }
         }
       }
     }
     return recovered;
+  }
+
+  /**
+   * On a cluster, every heartbeat: takes over the RUNNING campaigns no node runs (their node
+   * died and their lease expired; a live node's lease makes this a no-op), and makes the runs
+   * of this node follow the stored state, which another node may have changed (a pause, a
+   * resume, a cancel).
+   *
+   * @return how many campaigns this node took over
+   */
+  public int followCluster() {
+    int taken = 0;
+    List<StoredCampaign> all;
+    try (Stream<StoredCampaign> stored = store.all()) {
+      all = stored.toList();
+    } catch (RuntimeException e) {
+      log.warn("could not read the campaigns to follow the cluster; trying again later", e);
+      return 0;
+    }
+    for (StoredCampaign c : all) {
+      try {
+        DispatchHandle handle = runs.get(c.id());
+        if (c.state() == CampaignState.RUNNING) {
+          if (handle == null) {
+            taken += startRun(c) ? 1 : 0;
+          } else if (handle.isPaused()) {
+            handle.resume();
+          }
+        } else if (handle != null && c.state() == CampaignState.PAUSED && !handle.isPaused()) {
+          handle.pause();
+        } else if (handle != null && c.state() == CampaignState.CANCELLED) {
+          handle.cancel();
+        }
+      } catch (RuntimeException e) {
+        log.warn("campaign {}: following the cluster failed; trying again later", c.id(), e);
+      }
+    }
+    return taken;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -274,7 +313,8 @@ public final class CampaignService implements Campaigns {
     }
   }
 
-  private void startRun(StoredCampaign running) {
+  /** @return whether the run started here (not when another node runs the step) */
+  private boolean startRun(StoredCampaign running) {
     String step = running.currentStep().orElse("");
     Campaign campaign = campaign(running);
     LocalWaves.WaveRelease release = null;
@@ -287,11 +327,18 @@ public final class CampaignService implements Campaigns {
       handle = dispatcher.start(campaign.toRequest(step));
     }
     LocalWaves.WaveRelease waveRelease = release;
+    if (Dispatcher.ownedElsewhere(handle)) {
+      log.debug("campaign {} run '{}' is owned by another node", running.id(), step);
+      return false;
+    }
     runs.put(running.id(), handle);
     handle.completion().whenComplete((report, error) -> {
       runs.remove(running.id(), handle);
       try {
         finished(running.id(), step, report, error, waveRelease);
+      } catch (IllegalCampaignStateException e) {
+        // another node recorded the end of the same run first (it took the step over)
+        log.debug("campaign {}: {}", running.id(), e.getMessage());
       } catch (RuntimeException e) {
         log.error("campaign {} could not record the end of its run", running.id(), e);
       }
@@ -308,6 +355,7 @@ public final class CampaignService implements Campaigns {
     } catch (RuntimeException e) {
       log.warn("campaign {}: could not re-read its state after starting the run", running.id(), e);
     }
+    return true;
   }
 
   private void finished(String id, String step, DispatchReport report, Throwable error,

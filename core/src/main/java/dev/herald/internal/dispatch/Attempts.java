@@ -203,6 +203,10 @@ final class Attempts {
         control.exitStart();
       }
     } catch (RuntimeException e) {
+      if (DeliveryLedger.leaseLost(e)) {
+        d.done.complete(false); // not marked SENDING, no call: the step's new owner sends it
+        return null;
+      }
       log.error("sending {} failed", d.record.deliveryId(), e);
       d.done.complete(true);
       return null;
@@ -279,6 +283,10 @@ final class Attempts {
     try {
       outcome(d, result, error);
     } catch (RuntimeException e) {
+      if (DeliveryLedger.leaseLost(e)) {
+        d.done.complete(false); // the step's new owner reports it UNKNOWN
+        return;
+      }
       log.error("recording the outcome of {} failed", d.record.deliveryId(), e);
       d.done.complete(true);
     }
@@ -384,7 +392,9 @@ final class Attempts {
     try {
       ledger.settleWithoutCall(d, Suppression.CANCELLED, "");
     } catch (RuntimeException e) {
-      log.error("cancelling {} failed", d.record.deliveryId(), e);
+      if (!DeliveryLedger.leaseLost(e)) {
+        log.error("cancelling {} failed", d.record.deliveryId(), e);
+      }
     }
     d.done.complete(true);
   }

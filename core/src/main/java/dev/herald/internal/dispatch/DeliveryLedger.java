@@ -7,7 +7,9 @@ import dev.herald.analytics.DeliveryState;
 import dev.herald.analytics.EventType;
 import dev.herald.analytics.Suppression;
 import dev.herald.content.NotificationType;
+import dev.herald.analytics.DispatchProgress;
 import dev.herald.spi.DeliveryStore;
+import dev.herald.spi.LeaseLostException;
 import dev.herald.subscription.Device;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -40,6 +42,10 @@ import org.slf4j.LoggerFactory;
  * checkpoint, and when the run pauses or ends — so a checkpoint never covers a player whose
  * settlement or events are only in memory. A crash loses at most the buffers: those deliveries
  * are still SENDING in the store and the resumed run reports them UNKNOWN, never sends them again.
+ *
+ * <p>Every write goes through the run's fenced view of the store
+ * ({@link DeliveryStore#fencedBy}): when another node took the run's step over, the write throws
+ * {@link LeaseLostException}, and the ledger tells the run (once is enough) before rethrowing.
  */
 final class DeliveryLedger {
   private static final Logger log = LoggerFactory.getLogger(DeliveryLedger.class);
@@ -55,6 +61,7 @@ final class DeliveryLedger {
   private final DeliveryStore store;
   private final Clock clock;
   private final HeraldListener listener;
+  private final Runnable onFenced;
   private final String sourceId;
   private final String step;
   private final NotificationType type;
@@ -66,9 +73,14 @@ final class DeliveryLedger {
   private List<Settlement> settlements = new ArrayList<>(); // guarded by bufferLock
   private Instant oldestSettlement; // guarded by bufferLock
 
-  DeliveryLedger(EngineContext ctx, String sourceId, String step, NotificationType type,
-      String category) {
-    this.store = ctx.store();
+  /**
+   * @param store the store to write to, fenced by the run's lease
+   * @param onFenced told when a write was refused because the lease was taken over
+   */
+  DeliveryLedger(EngineContext ctx, DeliveryStore store, Runnable onFenced, String sourceId,
+      String step, NotificationType type, String category) {
+    this.store = store;
+    this.onFenced = onFenced;
     this.clock = ctx.clock();
     this.listener = ctx.listener();
     this.sourceId = sourceId;
@@ -103,9 +115,9 @@ final class DeliveryLedger {
    */
   List<Boolean> claim(List<DeliveryRecord> records) {
     if (records.size() == 1) {
-      return List.of(store.claim(records.get(0)));
+      return List.of(fenced(() -> store.claim(records.get(0))));
     }
-    return store.claimAll(records);
+    return fenced(() -> store.claimAll(records));
   }
 
   /** Records SUPPRESSED records in one batch, with their events; a key already there is skipped. */
@@ -143,8 +155,8 @@ final class DeliveryLedger {
       keys.add(d.record.key());
     }
     Set<String> marked = new HashSet<>(keys.size() * 2);
-    for (DeliveryRecord r : store.modifyAll(keys,
-        current -> current.withState(DeliveryState.SENDING, "", "", now))) {
+    for (DeliveryRecord r : fenced(() -> store.modifyAll(keys,
+        current -> current.withState(DeliveryState.SENDING, "", "", now)))) {
       marked.add(r.key());
     }
     for (Delivery d : ds) {
@@ -154,7 +166,10 @@ final class DeliveryLedger {
 
   /** Marks the delivery SENDING right before its first provider call: a crash now is UNKNOWN. */
   void markSending(Delivery d, Instant now) {
-    store.update(d.record.withState(DeliveryState.SENDING, "", "", now));
+    fenced(() -> {
+      store.update(d.record.withState(DeliveryState.SENDING, "", "", now));
+      return null;
+    });
     d.markedSending = true;
   }
 
@@ -181,8 +196,8 @@ final class DeliveryLedger {
   void settleWithoutCall(Delivery d, String reason, String detail) {
     if (d.attempt == 1) {
       Instant now = clock.instant();
-      DeliveryRecord suppressed = store.modify(d.record.key(),
-              current -> current.withState(DeliveryState.SUPPRESSED, reason, detail, now))
+      DeliveryRecord suppressed = fenced(() -> store.modify(d.record.key(),
+              current -> current.withState(DeliveryState.SUPPRESSED, reason, detail, now)))
           .orElseThrow(() -> new IllegalStateException(
               "delivery " + d.record.key() + " is no longer in the delivery store"));
       record(DeliveryEvent.of(EventType.PUSH_SUPPRESSED, now, suppressed, reason, detail, 0));
@@ -239,14 +254,14 @@ final class DeliveryLedger {
     String detail = "sent before a restart; the outcome of the provider call is unknown";
     // Only if still SENDING: a call of the previous instance may have settled it since.
     Set<String> settledHere = ConcurrentHashMap.newKeySet();
-    List<DeliveryRecord> written = store.modifyAll(keys, current -> {
+    List<DeliveryRecord> written = fenced(() -> store.modifyAll(keys, current -> {
       if (current.state() != DeliveryState.SENDING) {
         settledHere.remove(current.key()); // a retried change sees the other writer's outcome
         return current;
       }
       settledHere.add(current.key());
       return current.withState(DeliveryState.FAILED, Suppression.UNKNOWN, detail, now);
-    });
+    }));
     int n = 0;
     for (DeliveryRecord r : written) {
       if (settledHere.contains(r.key())) {
@@ -302,7 +317,10 @@ final class DeliveryLedger {
         pending = buffer;
         buffer = new ArrayList<>();
       }
-      store.appendAll(pending);
+      fenced(() -> {
+        store.appendAll(pending);
+        return null;
+      });
     }
   }
 
@@ -318,8 +336,8 @@ final class DeliveryLedger {
             c.written().accept(r);
           }));
     }
-    List<DeliveryRecord> written = store.modifyAll(new ArrayList<>(byKey.keySet()),
-        current -> byKey.get(current.key()).change().apply(current));
+    List<DeliveryRecord> written = fenced(() -> store.modifyAll(new ArrayList<>(byKey.keySet()),
+        current -> byKey.get(current.key()).change().apply(current)));
     if (written.size() < byKey.size()) {
       log.warn("{} settled deliveries of {} were no longer in the delivery store",
           byKey.size() - written.size(), sourceId);
@@ -327,5 +345,35 @@ final class DeliveryLedger {
     for (DeliveryRecord r : written) {
       byKey.get(r.key()).written().accept(r);
     }
+  }
+
+  /** Saves the step's progress (a checkpoint, or its completion). */
+  void saveProgress(DispatchProgress progress) {
+    fenced(() -> {
+      store.saveProgress(progress);
+      return null;
+    });
+  }
+
+  private <T> T fenced(java.util.function.Supplier<T> write) {
+    try {
+      return write.get();
+    } catch (LeaseLostException e) {
+      onFenced.run();
+      throw e;
+    }
+  }
+
+  /**
+   * @param error what a write or a step built on writes failed with
+   * @return whether it failed because another node took the lease over (not an error to log)
+   */
+  static boolean leaseLost(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof LeaseLostException) {
+        return true;
+      }
+    }
+    return false;
   }
 }

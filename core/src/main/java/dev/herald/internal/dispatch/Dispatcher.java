@@ -3,15 +3,21 @@ package dev.herald.internal.dispatch;
 import dev.herald.HeraldException;
 import dev.herald.InvalidInputException;
 import dev.herald.analytics.DeliveryRecord;
+import dev.herald.analytics.DeliveryStats;
 import dev.herald.dispatch.Audience;
 import dev.herald.dispatch.DispatchHandle;
+import dev.herald.dispatch.DispatchReport;
 import dev.herald.dispatch.DispatchRequest;
 import dev.herald.dispatch.DispatchSettings;
+import dev.herald.spi.Lease;
 import dev.herald.subscription.Platform;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -38,6 +44,7 @@ public final class Dispatcher {
       ThreadLocal.withInitial(() -> false);
 
   private final EngineContext ctx;
+  private final Ownership ownership;
   /**
    * Herald's own threads for timeouts and provider answers, which must leave the JDK's timer
    * thread (shared by the whole JVM) or the provider's event loop, and must not wait behind a
@@ -59,7 +66,18 @@ public final class Dispatcher {
    * @param ctx the engine's collaborators
    */
   public Dispatcher(EngineContext ctx) {
+    this(ctx, Ownership.local(ctx.clock(), ctx.scheduler()));
+  }
+
+  /**
+   * Creates a dispatcher whose runs (but one-shot ones) each hold their step's lease.
+   *
+   * @param ctx the engine's collaborators
+   * @param ownership takes and keeps the leases of dispatch steps
+   */
+  public Dispatcher(EngineContext ctx, Ownership ownership) {
     this.ctx = ctx;
+    this.ownership = ownership;
     DispatchSettings settings = ctx.settings();
     this.timeouts = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), runnable -> {
@@ -95,7 +113,9 @@ public final class Dispatcher {
   /**
    * Starts a run. A one-shot run (a trigger firing, a transactional send: one player) is driven
    * on the caller's thread — it cannot block, having one player — and records no
-   * campaign-level completion event.
+   * campaign-level completion event. Any other run first takes its step's lease: when another
+   * node holds it (and has not let it expire), no run starts here, and the handle returned is
+   * complete already, with status STOPPED.
    *
    * @param request what to send
    * @param oneShot whether this is a one-player, caller-driven run
@@ -134,23 +154,38 @@ public final class Dispatcher {
       }
       throw new HeraldException("this Herald is closed; it starts no new dispatch");
     }
-    String key = DeliveryRecord.key(request.sourceId(),
-        release == null ? request.step() : release.progressStep(), "", "");
+    String progressStep = release == null ? request.step() : release.progressStep();
+    String key = DeliveryRecord.key(request.sourceId(), progressStep, "", "");
     Run[] created = new Run[1];
-    Run run = active.computeIfAbsent(key, k -> created[0] = newRun(request, release, k, oneShot,
-        announce));
+    // The lease is taken under the map's lock for the key: two starts of one step on this node
+    // take it once (a second take would raise the token and fence the first run).
+    DispatchHandle run = active.computeIfAbsent(key, k -> {
+      Lease lease = null;
+      if (!oneShot) {
+        Optional<Lease> granted = ownership.acquire(request.sourceId(), progressStep);
+        if (granted.isEmpty()) {
+          return null;
+        }
+        lease = granted.get();
+      }
+      return created[0] = newRun(request, release, k, oneShot, announce, lease);
+    });
+    if (run == null) {
+      return ownedElsewhere(request);
+    }
     if (created[0] != null) {
+      Run mine = created[0];
       if (stopped) {
-        run.stop(); // stopAll() took its list of runs before this one was added
+        mine.stop(); // stopAll() took its list of runs before this one was added
       }
       if (oneShot) {
-        run.drive();
+        mine.drive();
       } else {
         try {
-          ctx.driverExecutor().execute(run::drive);
+          ctx.driverExecutor().execute(mine::drive);
         } catch (RuntimeException e) {
-          active.remove(key, run);
-          run.failToStart(e);
+          active.remove(key, mine);
+          mine.failToStart(e);
           throw e;
         }
       }
@@ -162,13 +197,73 @@ public final class Dispatcher {
   }
 
   private Run newRun(DispatchRequest request, Release release, String key, boolean oneShot,
-      boolean announce) {
+      boolean announce, Lease lease) {
     SplittableRandom random;
     synchronized (jitterSeed) {
       random = jitterSeed.split();
     }
     return new Run(ctx, request, release, oneShot, announce, lanes, providerLimits, timeouts,
-        this::lockFor, pendingClaims, random, r -> active.remove(key, r));
+        this::lockFor, pendingClaims, random, r -> active.remove(key, r), ownership, lease);
+  }
+
+  /** The handle of a step another node runs: complete, STOPPED, nothing read or sent here. */
+  private DispatchHandle ownedElsewhere(DispatchRequest request) {
+    Instant now = ctx.clock().instant();
+    DispatchReport report = new DispatchReport(request.sourceId(), request.step(),
+        DispatchReport.Status.STOPPED, new DeliveryStats.Accumulator().build(), now, now,
+        Optional.of("another node holds the lease of this step"));
+    return new ElsewhereHandle(request, report);
+  }
+
+  /**
+   * @param handle a handle {@link #start} returned
+   * @return whether no run started because another node holds the step's lease
+   */
+  public static boolean ownedElsewhere(DispatchHandle handle) {
+    return handle instanceof ElsewhereHandle;
+  }
+
+  /** The handle of a step another node runs. */
+  private record ElsewhereHandle(DispatchRequest request, DispatchReport report)
+      implements DispatchHandle {
+    @Override
+    public String sourceId() {
+      return request.sourceId();
+    }
+
+    @Override
+    public String step() {
+      return request.step();
+    }
+
+    @Override
+    public CompletableFuture<DispatchReport> completion() {
+      return CompletableFuture.completedFuture(report);
+    }
+
+    @Override
+    public void pause() {}
+
+    @Override
+    public void resume() {}
+
+    @Override
+    public void cancel() {}
+
+    @Override
+    public boolean isPaused() {
+      return false;
+    }
+
+    @Override
+    public long playersRead() {
+      return 0;
+    }
+
+    @Override
+    public int sendsInFlight() {
+      return 0;
+    }
   }
 
   /**

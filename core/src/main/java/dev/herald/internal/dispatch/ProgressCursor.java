@@ -1,7 +1,6 @@
 package dev.herald.internal.dispatch;
 
 import dev.herald.analytics.DispatchProgress;
-import dev.herald.spi.DeliveryStore;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -21,7 +20,6 @@ final class ProgressCursor {
   /** Beyond this many players in progress at once (a stalled head), checkpoints stop. */
   static final int MAX_TRACKED_PLAYERS = 65_536;
 
-  private final DeliveryStore store;
   private final DeliveryLedger ledger;
   private final String progressStep;
   private final int checkpointEvery;
@@ -32,9 +30,7 @@ final class ProgressCursor {
   private boolean frozen;
   private int sinceCheckpoint;
 
-  ProgressCursor(DeliveryStore store, DeliveryLedger ledger, String progressStep,
-      int checkpointEvery) {
-    this.store = store;
+  ProgressCursor(DeliveryLedger ledger, String progressStep, int checkpointEvery) {
     this.ledger = ledger;
     this.progressStep = progressStep;
     this.checkpointEvery = checkpointEvery;
@@ -99,7 +95,7 @@ final class ProgressCursor {
    */
   synchronized void save(Optional<Instant> completedAt) {
     ledger.flush();
-    store.saveProgress(new DispatchProgress(ledger.sourceId(), progressStep, startedAt,
+    ledger.saveProgress(new DispatchProgress(ledger.sourceId(), progressStep, startedAt,
         Optional.ofNullable(cursor), completedAt));
   }
 }

@@ -14,6 +14,7 @@ import dev.herald.dispatch.DispatchReport;
 import dev.herald.dispatch.DispatchRequest;
 import dev.herald.internal.dispatch.Gate.Verdict;
 import dev.herald.internal.dispatch.Gate.Visit;
+import dev.herald.spi.Lease;
 import dev.herald.spi.PlayerProfile;
 import dev.herald.subscription.Device;
 import dev.herald.subscription.Platform;
@@ -48,6 +49,12 @@ import org.slf4j.LoggerFactory;
  * the {@link ProgressCursor} checkpoints; {@link Postponement} holds players in quiet hours; the
  * {@link RunControl} holds the one state. The run finishes when the driver is done and every
  * player it read is settled or left.
+ *
+ * <p>A run that is not one-shot holds its step's {@link Lease} (renewed by the
+ * {@link Ownership.Heartbeat}) and writes through a store fenced by it. When another node takes
+ * the step over — this node's heartbeat found the lease gone, or a write was refused — the run
+ * stops as on {@code close()}: nothing more is written, every future completes (STOPPED), and
+ * the new owner resumes the step from the store.
  */
 final class Run implements DispatchHandle {
   private static final Logger log = LoggerFactory.getLogger(Run.class);
@@ -80,6 +87,12 @@ final class Run implements DispatchHandle {
   private final ClaimBatch claimBatch;
   private final Semaphore permits;
   private final PendingClaims pending;
+  private final Executor timeouts;
+  /** The lease the run's writes are fenced by, and its heartbeat; null for a one-shot run. */
+  private final Lease lease;
+  private final Ownership.Heartbeat heartbeat;
+  /** Set once the run learnt that another node owns its step: it stops, writing nothing more. */
+  private final AtomicBoolean fenced = new AtomicBoolean();
   /** Players read and not yet settled or left. */
   private final AtomicInteger outstanding = new AtomicInteger();
   private final AtomicLong playersRead = new AtomicLong();
@@ -99,8 +112,10 @@ final class Run implements DispatchHandle {
   Run(EngineContext ctx, DispatchRequest request, Release release, boolean oneShot,
       boolean announce, Map<Platform, ProviderLane> lanes, Map<Platform, RateLimiter> providerLimits,
       Executor timeouts, Function<String, ReentrantLock> lockFor, PendingClaims pending,
-      SplittableRandom random, Consumer<Run> retire) {
+      SplittableRandom random, Consumer<Run> retire, Ownership ownership, Lease lease) {
     this.ctx = ctx;
+    this.timeouts = timeouts;
+    this.lease = lease;
     this.request = request;
     this.release = release;
     this.progressStep = release == null ? request.step() : release.progressStep();
@@ -111,10 +126,10 @@ final class Run implements DispatchHandle {
     String category = request.variants().get(0).content().defaultTemplate().category()
         .orElse(request.type().category());
     this.control = new RunControl(ctx.scheduler(), request.sourceId());
-    this.ledger = new DeliveryLedger(ctx, request.sourceId(), request.step(), request.type(),
-        category);
-    this.cursor = new ProgressCursor(ctx.store(), ledger, progressStep,
-        ctx.settings().checkpointEvery());
+    this.ledger = new DeliveryLedger(ctx,
+        lease == null ? ctx.store() : ctx.store().fencedBy(lease), this::leaseLost,
+        request.sourceId(), request.step(), request.type(), category);
+    this.cursor = new ProgressCursor(ledger, progressStep, ctx.settings().checkpointEvery());
     DeliveryPolicy policy = request.policy();
     RateLimiter runLimit = policy.messagesPerSecond().isPresent()
         ? new RateLimiter(policy.messagesPerSecond().getAsDouble(), ctx.liveNodes()) : null;
@@ -130,8 +145,26 @@ final class Run implements DispatchHandle {
     control.onTransitions(() -> {
       attempts.withdrawQueued();
       postponement.pump();
-      ledger.flush();
+      flushQuietly();
     }, postponement::pump);
+    this.heartbeat = lease == null ? null : ownership.keep(lease, this::leaseLost);
+  }
+
+  /**
+   * Another node owns the step now (this node's lease was taken over): the run stops. The stop
+   * runs on another thread, since the thread that learnt it may hold the ledger's locks.
+   */
+  private void leaseLost() {
+    if (!fenced.compareAndSet(false, true)) {
+      return;
+    }
+    log.warn("dispatch {} step '{}': another node took over this run's lease ({}); stopping it"
+        + " here", request.sourceId(), request.step(), lease == null ? "" : lease.name());
+    try {
+      timeouts.execute(control::stop);
+    } catch (RuntimeException e) {
+      control.stop(); // Herald is closing: its timeout threads are gone
+    }
   }
 
   // ------------------------------------------------------------------ handle
@@ -230,8 +263,12 @@ final class Run implements DispatchHandle {
         }
       }
     } catch (RuntimeException e) {
-      log.error("dispatch {} step '{}' failed", request.sourceId(), request.step(), e);
-      driverError = e;
+      if (DeliveryLedger.leaseLost(e)) {
+        leaseLost();
+      } else {
+        log.error("dispatch {} step '{}' failed", request.sourceId(), request.step(), e);
+        driverError = e;
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       driverError = new IllegalStateException("dispatch driver interrupted", e);
@@ -246,7 +283,9 @@ final class Run implements DispatchHandle {
     try {
       ledger.flush();
     } catch (RuntimeException e) {
-      log.error("writing the events of {} failed", request.sourceId(), e);
+      if (!DeliveryLedger.leaseLost(e)) {
+        log.error("writing the events of {} failed", request.sourceId(), e);
+      }
     }
   }
 
@@ -442,7 +481,10 @@ final class Run implements DispatchHandle {
     }
     end.whenComplete((how, error) -> {
       permits.release();
-      if (error != null) {
+      if (error != null && DeliveryLedger.leaseLost(error)) {
+        leaseLost(); // not the player's fault: the new owner sends them
+        playerDone(playerId, false);
+      } else if (error != null) {
         log.error("player {} of {} failed", playerId, request.sourceId(), error);
         playerError.compareAndSet(null, error instanceof CompletionException
             && error.getCause() != null ? error.getCause() : error);
@@ -549,11 +591,19 @@ final class Run implements DispatchHandle {
   }
 
   private void playerDone(String playerId, boolean settled) {
-    if (settled) {
-      cursor.settled(playerId);
-    }
-    if (outstanding.decrementAndGet() == 0) {
-      maybeFinish();
+    try {
+      if (settled) {
+        cursor.settled(playerId); // may write a checkpoint
+      }
+    } catch (RuntimeException e) {
+      if (!DeliveryLedger.leaseLost(e)) {
+        log.error("checkpointing {} failed", request.sourceId(), e);
+        playerError.compareAndSet(null, e);
+      }
+    } finally {
+      if (outstanding.decrementAndGet() == 0) {
+        maybeFinish();
+      }
     }
   }
 
@@ -561,6 +611,7 @@ final class Run implements DispatchHandle {
     if (!driverDone || outstanding.get() != 0 || !finishing.compareAndSet(false, true)) {
       return;
     }
+    boolean ownedElsewhere = fenced.get();
     try {
       Instant now = ctx.clock().instant();
       RunState state = control.state();
@@ -568,7 +619,10 @@ final class Run implements DispatchHandle {
           : state == RunState.CANCELLED ? DispatchReport.Status.CANCELLED
           : driverError != null || playerError.get() != null ? DispatchReport.Status.FAILED
           : DispatchReport.Status.COMPLETED;
-      if (status == DispatchReport.Status.COMPLETED
+      if (ownedElsewhere) {
+        log.info("dispatch {} step '{}' stopped: another node runs it now", request.sourceId(),
+            request.step());
+      } else if (status == DispatchReport.Status.COMPLETED
           || status == DispatchReport.Status.CANCELLED) {
         Optional<DispatchProgress> prior = ctx.store().progress(request.sourceId(),
             progressStep);
@@ -584,7 +638,9 @@ final class Run implements DispatchHandle {
       } else if (status == DispatchReport.Status.STOPPED && startedAt != null) {
         cursor.save(Optional.empty()); // the cursor stops before the first player left
       }
-      ledger.flush();
+      if (!ownedElsewhere) {
+        ledger.flush();
+      }
       DeliveryStats stats;
       try (Stream<DeliveryRecord> records = ctx.store().deliveriesOf(request.sourceId(),
           request.step())) {
@@ -596,11 +652,29 @@ final class Run implements DispatchHandle {
           stats, startedAt == null ? now : startedAt, now,
           Optional.<Throwable>ofNullable(driverError).or(() -> Optional.ofNullable(
               playerError.get())).map(Throwable::toString));
+      if (heartbeat != null) {
+        // A stopped run gives its step back once its last write is done (a rolling restart: the
+        // next node resumes at once); any other end lets the lease lapse, by when the campaign
+        // has recorded how the run ended.
+        heartbeat.stop(!fenced.get() && status == DispatchReport.Status.STOPPED);
+      }
       retire.accept(this);
       ctx.listener().dispatchFinished(report);
       completion.complete(report);
     } catch (RuntimeException e) {
+      if (heartbeat != null) {
+        heartbeat.stop(false);
+      }
       retire.accept(this);
+      if (DeliveryLedger.leaseLost(e)) { // lost while recording the end: the new owner records it
+        Instant now = ctx.clock().instant();
+        DispatchReport report = new DispatchReport(request.sourceId(), request.step(),
+            DispatchReport.Status.STOPPED, new DeliveryStats.Accumulator().build(),
+            startedAt == null ? now : startedAt, now, Optional.of(e.getMessage()));
+        ctx.listener().dispatchFinished(report);
+        completion.complete(report);
+        return;
+      }
       log.error("finishing dispatch {} failed", request.sourceId(), e);
       completion.completeExceptionally(e);
     }

@@ -61,6 +61,11 @@ public final class DeliverySql {
   public final String deleteEventsBefore;
   /** Delete a bounded batch of deliveries created before a cutoff. */
   public final String deleteDeliveriesBefore;
+  /**
+   * A lease's current token, share-locked to the end of the transaction: a fenced write checks
+   * it, and a takeover (which updates the row) waits for the write to commit.
+   */
+  public final String fence;
 
   /**
    * @param prefix the schema prefix for table names, or empty
@@ -114,6 +119,7 @@ public final class DeliverySql {
         + " WHERE at < ? LIMIT ? FOR UPDATE SKIP LOCKED)";
     deleteDeliveriesBefore = "DELETE FROM " + d + " WHERE key IN (SELECT key FROM " + d
         + " WHERE created_at < ? LIMIT ? FOR UPDATE SKIP LOCKED)";
+    fence = "SELECT token FROM " + p + "herald_lease WHERE name = ? FOR SHARE";
   }
 
   /**
