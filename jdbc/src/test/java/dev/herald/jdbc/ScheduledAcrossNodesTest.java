@@ -270,7 +270,7 @@ class ScheduledAcrossNodesTest {
     }
 
     List<String> titles() {
-      return sent.stream().map(m -> m.notification().title()).toList();
+      return sent.stream().map(m -> m.notification().title().orElse("")).toList();
     }
 
     @Override
