@@ -8,6 +8,7 @@ import dev.herald.analytics.EventType;
 import dev.herald.analytics.Suppression;
 import dev.herald.content.NotificationType;
 import dev.herald.spi.DeliveryStore;
+import dev.herald.subscription.Brand;
 import dev.herald.subscription.Device;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -41,13 +42,15 @@ final class DeliveryLedger {
   private final String step;
   private final NotificationType type;
   private final String category;
+  /** The brand of player-level records: the targeted one, or none for all brands. */
+  private final Optional<Brand> brand;
   private final Object bufferLock = new Object();
   private final Object flushLock = new Object();
   private List<DeliveryEvent> buffer = new ArrayList<>(); // guarded by bufferLock
   private Instant oldestBuffered; // guarded by bufferLock
 
   DeliveryLedger(EngineContext ctx, String sourceId, String step, NotificationType type,
-      String category) {
+      String category, Optional<Brand> brand) {
     this.store = ctx.store();
     this.clock = ctx.clock();
     this.listener = ctx.listener();
@@ -55,6 +58,7 @@ final class DeliveryLedger {
     this.step = step;
     this.type = type;
     this.category = category;
+    this.brand = brand;
   }
 
   String sourceId() {
@@ -72,7 +76,7 @@ final class DeliveryLedger {
     return new DeliveryRecord(sourceId, step, playerId,
         device == null ? Optional.empty() : Optional.of(device.deviceId()),
         device == null ? Optional.empty() : Optional.of(device.platform()),
-        DeliveryRecord.newDeliveryId(), variant, type, category, state, reason, detail, now, now,
+        device == null ? brand : Optional.of(device.brand()), DeliveryRecord.newDeliveryId(), variant, type, category, state, reason, detail, now, now,
         0, 0, Optional.empty(), Optional.empty(), 0, BigDecimal.ZERO);
   }
 

@@ -164,7 +164,7 @@ final class Gates {
       List<Device> targeted = new ArrayList<>();
       boolean anyTargeted = false;
       for (Device d : v.state.devices()) {
-        if (run.request().targetDevices().includes(d.platform())) {
+        if (run.request().targets(d)) {
           anyTargeted = true;
           if (!(resuming && alreadyDecided(v.playerId, d.deviceId()))) {
             targeted.add(d);

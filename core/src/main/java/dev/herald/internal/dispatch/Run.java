@@ -101,7 +101,7 @@ final class Run implements DispatchHandle {
         .orElse(request.type().category());
     this.control = new RunControl(ctx.scheduler(), request.sourceId());
     this.ledger = new DeliveryLedger(ctx, request.sourceId(), request.step(), request.type(),
-        category);
+        category, request.brand());
     this.cursor = new ProgressCursor(ctx.store(), ledger, ctx.settings().checkpointEvery());
     DeliveryPolicy policy = request.policy();
     RateLimiter runLimit = policy.messagesPerSecond().isPresent()
@@ -445,7 +445,7 @@ final class Run implements DispatchHandle {
         String variant = variants.assign(playerId).variant();
         List<DeliveryRecord> records = new ArrayList<>();
         for (Device d : ctx.subscriptions().state(playerId).devices()) {
-          if (request.targetDevices().includes(d.platform()) && d.isSendable()) {
+          if (request.targets(d) && d.isSendable()) {
             records.add(ledger.newRecord(playerId, d, variant, DeliveryState.SUPPRESSED,
                 Suppression.CANCELLED, "cancelled while postponed by quiet hours"));
           }
