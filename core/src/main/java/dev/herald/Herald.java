@@ -551,7 +551,8 @@ public final class Herald implements AutoCloseable {
       Providers.Key key = new Providers.Key(platform, brand);
       if (providers.containsKey(key)) {
         throw new InvalidInputException("provider", "a provider for " + platform
-            + " of brand " + brand + " is already registered");
+            + " of brand " + brand + " is already registered (one per platform and brand;"
+            + " register another brand's with provider(brand, provider))");
       }
       providers.put(key, value);
       return this;

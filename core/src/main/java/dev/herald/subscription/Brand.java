@@ -22,10 +22,11 @@ import java.util.regex.Pattern;
 public record Brand(String id) implements Comparable<Brand> {
   /** The longest brand id accepted. */
   public static final int MAX_ID_CHARS = 64;
+  // before DEFAULT, whose construction uses it
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
   /** The brand of every device and provider that names none. */
   public static final Brand DEFAULT = new Brand("default");
-
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
   /**
    * Validates the id.

@@ -13,6 +13,7 @@ import dev.herald.jdbc.internal.HeraldMigrations;
 import dev.herald.jdbc.internal.Jdbc;
 import dev.herald.jdbc.internal.Pages;
 import dev.herald.spi.DeliveryStore;
+import dev.herald.subscription.Brand;
 import dev.herald.subscription.Platform;
 import java.math.BigDecimal;
 import java.sql.Array;
@@ -526,6 +527,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
     Jdbc.setInstant(ps, i++, r.clickedAt().orElse(null));
     ps.setInt(i++, r.conversions());
     ps.setBigDecimal(i++, r.conversionValue());
+    Jdbc.setText(ps, i++, r.brand().map(Brand::id).orElse(null));
     return i;
   }
 
@@ -541,10 +543,12 @@ public final class JdbcDeliveryStore implements DeliveryStore {
 
   private static DeliveryRecord record(ResultSet rs) throws SQLException {
     String platform = rs.getString("platform");
+    String brand = rs.getString("brand");
     BigDecimal value = rs.getBigDecimal("conversion_value");
     return new DeliveryRecord(rs.getString("source_id"), rs.getString("step"),
         rs.getString("player_id"), Optional.ofNullable(rs.getString("device_id")),
         platform == null ? Optional.empty() : Optional.of(Platform.valueOf(platform)),
+        brand == null ? Optional.empty() : Optional.of(Brand.of(brand)),
         rs.getString("delivery_id"), rs.getString("variant"),
         type(rs), rs.getString("category"),
         DeliveryState.valueOf(rs.getString("state")), rs.getString("reason"),

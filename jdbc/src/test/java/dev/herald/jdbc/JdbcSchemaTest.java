@@ -44,10 +44,12 @@ class JdbcSchemaTest {
   @Test
   void aSchemaAtAnotherVersionIsRefused() {
     String schema = TestDatabase.freshSchema("newer");
-    TestDatabase.execute("UPDATE " + schema + ".herald_schema_version SET version = 2");
+    int newer = HeraldSchema.VERSION + 1;
+    TestDatabase.execute("UPDATE " + schema + ".herald_schema_version SET version = " + newer);
     assertThatThrownBy(() -> new JdbcCampaignStore(db, schema))
         .isInstanceOf(HeraldStorageException.class)
-        .hasMessageContaining("is at version 2, but this herald-jdbc needs version 1")
+        .hasMessageContaining("is at version " + newer + ", but this herald-jdbc needs version "
+            + HeraldSchema.VERSION)
         .hasMessageContaining("upgrade herald-jdbc");
     TestDatabase.execute("UPDATE " + schema + ".herald_schema_version SET version = 0");
     assertThatThrownBy(() -> new JdbcCampaignStore(db, schema))

@@ -10,9 +10,9 @@ public final class DeliverySql {
   /** The delivery columns, in the order every insert binds them. */
   public static final String COLUMNS = "key, delivery_id, source_id, step, player_id, device_id,"
       + " platform, variant, type, type_purpose, type_category, category, state, reason, detail, created_at, updated_at,"
-      + " attempts, http_status, message_id, clicked_at, conversions, conversion_value";
+      + " attempts, http_status, message_id, clicked_at, conversions, conversion_value, brand";
   /** How many columns {@link #COLUMNS} names. */
-  public static final int COLUMN_COUNT = 23;
+  public static final int COLUMN_COUNT = 24;
   /** The event columns, in the order every insert binds them (seq is generated). */
   public static final String EVENT_COLUMNS = "type, at, source_id, step, delivery_id, player_id,"
       + " device_id, platform, variant, reason, detail, http_status, value";
@@ -73,7 +73,7 @@ public final class DeliverySql {
         + " category = ?, state = ?,"
         + " reason = ?, detail = ?, created_at = ?, updated_at = ?, attempts = ?,"
         + " http_status = ?, message_id = ?, clicked_at = ?, conversions = ?,"
-        + " conversion_value = ? WHERE key = ?";
+        + " conversion_value = ?, brand = ? WHERE key = ?";
     find = "SELECT " + COLUMNS + " FROM " + d + " WHERE key = ?";
     findForUpdate = find + " FOR UPDATE";
     findAllForUpdate = "SELECT " + COLUMNS + " FROM " + d + " WHERE key = ANY(?) ORDER BY key"
