@@ -45,6 +45,11 @@ import org.slf4j.LoggerFactory;
  * exactly one ALLOWED owner whatever the interleaving. {@link #sendableAddress} re-checks the
  * owner, so sends queued for a previous owner never reach the new one.
  *
+ * <h2>Brands</h2>
+ * Every device belongs to one {@link Brand}: the overloads that take a brand create new devices
+ * in it and refuse a known device of another brand; the others keep a known device's brand and
+ * create new devices in {@link Brand#DEFAULT}. See {@code docs/brands.md}.
+ *
  * <h2>Invalidation</h2>
  * A dead address (APNs 410, FCM UNREGISTERED, Web Push 404/410) takes the device back to ASK with
  * the provider's reason and time recorded, and the address is never sent to again; a report
