@@ -320,7 +320,8 @@ public final class Herald implements AutoCloseable {
   /**
    * The brands that have at least one provider registered.
    *
-   * @return the brands in id order; {@link Brand#DEFAULT} alone for a single-brand Herald
+   * @return the brands in id order: {@link Brand#DEFAULT} alone for a single-brand Herald, empty
+   *     when no provider is registered
    */
   public Set<Brand> brands() {
     return providers.brands();

@@ -118,6 +118,13 @@ class BrandsOverMockServicesTest {
         .build());
   }
 
+  /** A browser subscribed with the brand's VAPID public key, as the brand's site does. */
+  MockSubscription browser(Brand brand, VapidKeys vapid, String player, String device) {
+    MockSubscription subscription = webPush.newSubscription(vapid.publicKeyBase64Url());
+    herald.subscriptions().permissionGranted(brand, player, device, subscription.address());
+    return subscription;
+  }
+
   static <T> T await(java.util.concurrent.CompletableFuture<T> f) throws Exception {
     return f.get(30, TimeUnit.SECONDS);
   }
@@ -125,11 +132,8 @@ class BrandsOverMockServicesTest {
   @Test
   void eachDeviceIsReachedWithItsOwnBrandsCredentials() throws Exception {
     // ada plays on both brands: a browser on each site, the Golden Reels app on her iPhone
-    MockSubscription adaLucky = webPush.newSubscription(luckyVapid.publicKeyBase64Url());
-    MockSubscription adaGolden = webPush.newSubscription(goldenVapid.publicKeyBase64Url());
-    herald.subscriptions().permissionGranted(LUCKY, "ada", "lucky-browser", adaLucky.address());
-    herald.subscriptions().permissionGranted(GOLDEN, "ada", "golden-browser",
-        adaGolden.address());
+    MockSubscription adaLucky = browser(LUCKY, luckyVapid, "ada", "lucky-browser");
+    MockSubscription adaGolden = browser(GOLDEN, goldenVapid, "ada", "golden-browser");
     String adaPhone = "a1".repeat(32);
     herald.subscriptions().permissionGranted(GOLDEN, "ada", "golden-iphone",
         ApnsAddress.production(adaPhone, GOLDEN_BUNDLE));
@@ -179,11 +183,8 @@ class BrandsOverMockServicesTest {
 
   @Test
   void aCampaignForOneBrandReachesOnlyThatBrandsDevices() throws Exception {
-    MockSubscription adaLucky = webPush.newSubscription(luckyVapid.publicKeyBase64Url());
-    MockSubscription adaGolden = webPush.newSubscription(goldenVapid.publicKeyBase64Url());
-    herald.subscriptions().permissionGranted(LUCKY, "ada", "lucky-browser", adaLucky.address());
-    herald.subscriptions().permissionGranted(GOLDEN, "ada", "golden-browser",
-        adaGolden.address());
+    MockSubscription adaLucky = browser(LUCKY, luckyVapid, "ada", "lucky-browser");
+    MockSubscription adaGolden = browser(GOLDEN, goldenVapid, "ada", "golden-browser");
     herald.subscriptions().permissionGranted(LUCKY, "bo", "lucky-android",
         new FcmAddress("bo-lucky-token"));
     herald.subscriptions().permissionGranted(GOLDEN, "chiara", "golden-android",
