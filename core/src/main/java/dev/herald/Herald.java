@@ -25,6 +25,7 @@ import dev.herald.spi.NodeRegistry;
 import dev.herald.internal.dispatch.Dispatcher;
 import dev.herald.internal.dispatch.EngineContext;
 import dev.herald.internal.dispatch.Ownership;
+import dev.herald.internal.dispatch.Providers;
 import dev.herald.internal.trigger.TriggerService;
 import dev.herald.spi.AudienceResolver;
 import dev.herald.spi.CampaignStore;
@@ -36,17 +37,18 @@ import dev.herald.spi.PushProvider;
 import dev.herald.spi.Scheduler;
 import dev.herald.spi.SubscriptionStore;
 import dev.herald.spi.TriggerStore;
+import dev.herald.subscription.Brand;
 import dev.herald.subscription.Platform;
 import dev.herald.subscription.Subscriptions;
 import dev.herald.trigger.Triggers;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -81,7 +83,7 @@ public final class Herald implements AutoCloseable {
   private final TriggerStore triggerStore;
   private final Scheduler scheduler;
   private final HeraldListener listener;
-  private final Map<Platform, PushProvider> providers;
+  private final Providers providers;
   private final Subscriptions subscriptions;
   private final Analytics analytics;
   private final AudienceResolver audienceResolver;
@@ -107,7 +109,7 @@ public final class Herald implements AutoCloseable {
     this.ownedScheduler = b.scheduler == null ? ExecutorScheduler.create(clock) : null;
     this.scheduler = b.scheduler != null ? b.scheduler : ownedScheduler;
     this.listener = b.listener;
-    this.providers = Collections.unmodifiableMap(new EnumMap<>(b.providers));
+    this.providers = new Providers(b.providers);
     // The host's callbacks are contained once, here; the engine calls them directly.
     HeraldListener contained = Listeners.guarded(listener);
     this.subscriptions = Subscriptions.create(subscriptionStore, clock, contained);
@@ -367,13 +369,34 @@ public final class Herald implements AutoCloseable {
   }
 
   /**
-   * The provider registered for a platform.
+   * The provider registered for a platform of the {@link Brand#DEFAULT default brand}.
    *
    * @param platform the platform
    * @return the provider, or empty when none was registered
    */
   public Optional<PushProvider> provider(Platform platform) {
-    return Optional.ofNullable(providers.get(platform));
+    return provider(platform, Brand.DEFAULT);
+  }
+
+  /**
+   * The provider registered for a platform of a brand.
+   *
+   * @param platform the platform
+   * @param brand the brand
+   * @return the provider, or empty when none was registered for that pair
+   */
+  public Optional<PushProvider> provider(Platform platform, Brand brand) {
+    return providers.find(Checks.required(platform, "platform"), Checks.required(brand, "brand"));
+  }
+
+  /**
+   * The brands that have at least one provider registered.
+   *
+   * @return the brands in id order: {@link Brand#DEFAULT} alone for a single-brand Herald, empty
+   *     when no provider is registered
+   */
+  public Set<Brand> brands() {
+    return providers.brands();
   }
 
   /**
@@ -402,7 +425,7 @@ public final class Herald implements AutoCloseable {
       ownedScheduler.close();
     }
     List<RuntimeException> failures = new ArrayList<>();
-    for (PushProvider provider : providers.values()) {
+    for (PushProvider provider : providers.all()) {
       try {
         provider.close();
       } catch (RuntimeException e) {
@@ -423,7 +446,7 @@ public final class Herald implements AutoCloseable {
     private SubscriptionStore subscriptionStore;
     private PlayerDirectory playerDirectory;
     private HeraldListener listener = HeraldListener.NONE;
-    private final Map<Platform, PushProvider> providers = new EnumMap<>(Platform.class);
+    private final Map<Providers.Key, PushProvider> providers = new LinkedHashMap<>();
     private DeliveryStore deliveryStore;
     private AudienceResolver audienceResolver;
     private java.util.function.Function<Herald, ? extends AudienceResolver> audienceResolverFactory;
@@ -628,20 +651,39 @@ public final class Herald implements AutoCloseable {
     }
 
     /**
-     * Registers the provider for its platform; Herald closes it on {@link Herald#close()}.
+     * Registers the provider for its platform of the {@link Brand#DEFAULT default brand}; Herald
+     * closes it on {@link Herald#close()}.
      *
      * @param value the provider
      * @return this builder
      * @throws InvalidInputException when a provider is already registered for the platform
      */
     public Builder provider(PushProvider value) {
+      return provider(Brand.DEFAULT, value);
+    }
+
+    /**
+     * Registers the provider of a brand for its platform: devices of that brand on that platform
+     * are sent through it, with its credentials (VAPID key pair, APNs key and topic, Firebase
+     * service account). Herald closes it on {@link Herald#close()}.
+     *
+     * @param brand the brand whose credentials the provider holds
+     * @param value the provider
+     * @return this builder
+     * @throws InvalidInputException when a provider is already registered for the platform and
+     *     brand
+     */
+    public Builder provider(Brand brand, PushProvider value) {
+      Checks.required(brand, "brand");
       Checks.required(value, "provider");
       Platform platform = Checks.required(value.platform(), "provider.platform");
-      if (providers.containsKey(platform)) {
-        throw new InvalidInputException(
-            "provider", "a provider for " + platform + " is already registered");
+      Providers.Key key = new Providers.Key(platform, brand);
+      if (providers.containsKey(key)) {
+        throw new InvalidInputException("provider", "a provider for " + platform
+            + " of brand " + brand + " is already registered (one per platform and brand;"
+            + " register another brand's with provider(brand, provider))");
       }
-      providers.put(platform, value);
+      providers.put(key, value);
       return this;
     }
 

@@ -61,6 +61,8 @@ class HeraldTest {
     Herald.Builder b = Herald.builder().provider(new CountingProvider(Platform.APNS));
     assertThatThrownBy(() -> b.provider(new CountingProvider(Platform.APNS)))
         .isInstanceOf(InvalidInputException.class)
-        .hasMessage("provider: a provider for APNS is already registered");
+        .hasMessage("provider: a provider for APNS of brand default is already registered"
+            + " (one per platform and brand; register another brand's with"
+            + " provider(brand, provider))");
   }
 }

@@ -2,6 +2,7 @@ package dev.herald.analytics;
 
 import dev.herald.HeraldListener;
 import dev.herald.internal.Checks;
+import dev.herald.subscription.Brand;
 import dev.herald.internal.Listeners;
 import dev.herald.spi.DeliveryStore;
 import java.math.BigDecimal;
@@ -61,7 +62,7 @@ public final class Analytics {
   }
 
   /**
-   * A campaign's counts in total and per variant, over every step.
+   * A campaign's counts in total, per variant and per brand, over every step.
    *
    * @param sourceId the campaign, trigger rule or transactional source
    * @return the counts (all zero for an unknown source)
@@ -73,7 +74,7 @@ public final class Analytics {
   }
 
   /**
-   * One step's counts in total and per variant.
+   * One step's counts in total, per variant and per brand.
    *
    * @param sourceId the source
    * @param step the step
@@ -89,13 +90,18 @@ public final class Analytics {
   private static CampaignStats aggregate(String sourceId, Stream<DeliveryRecord> records) {
     DeliveryStats.Accumulator total = new DeliveryStats.Accumulator();
     Map<String, DeliveryStats.Accumulator> byVariant = new HashMap<>();
+    Map<Brand, DeliveryStats.Accumulator> byBrand = new HashMap<>();
     records.forEach(r -> {
       total.add(r);
       byVariant.computeIfAbsent(r.variant(), v -> new DeliveryStats.Accumulator()).add(r);
+      r.brand().ifPresent(b -> byBrand.computeIfAbsent(b, x -> new DeliveryStats.Accumulator())
+          .add(r));
     });
     Map<String, DeliveryStats> variants = new HashMap<>();
     byVariant.forEach((k, v) -> variants.put(k, v.build()));
-    return new CampaignStats(sourceId, total.build(), variants);
+    Map<Brand, DeliveryStats> brands = new HashMap<>();
+    byBrand.forEach((k, v) -> brands.put(k, v.build()));
+    return new CampaignStats(sourceId, total.build(), variants, brands);
   }
 
   /**

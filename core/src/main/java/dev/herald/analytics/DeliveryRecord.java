@@ -2,6 +2,7 @@ package dev.herald.analytics;
 
 import dev.herald.content.NotificationType;
 import dev.herald.internal.Checks;
+import dev.herald.subscription.Brand;
 import dev.herald.subscription.Platform;
 import java.math.BigDecimal;
 import java.security.SecureRandom;
@@ -21,6 +22,8 @@ import java.util.Optional;
  * @param playerId the player
  * @param deviceId the device, empty for a player-level suppression (no device)
  * @param platform the device's platform, empty without a device
+ * @param brand the device's brand; for a player-level record, the brand the dispatch targeted,
+ *     empty when it targeted every brand
  * @param deliveryId the opaque id derived from the key
  * @param variant the A/B variant ({@code "default"} without variants, {@code "control"} for the
  *     control group)
@@ -45,6 +48,7 @@ public record DeliveryRecord(
     String playerId,
     Optional<String> deviceId,
     Optional<Platform> platform,
+    Optional<Brand> brand,
     String deliveryId,
     String variant,
     NotificationType type,
@@ -74,6 +78,8 @@ public record DeliveryRecord(
    * @param playerId the player
    * @param deviceId the device, empty for a player-level suppression (no device)
    * @param platform the device's platform, empty without a device
+   * @param brand the device's brand; for a player-level record, the brand the dispatch targeted,
+   *     empty when it targeted every brand
    * @param deliveryId the opaque id derived from the key
    * @param variant the A/B variant ({@code "default"} without variants, {@code "control"} for the
    *     control group)
@@ -98,6 +104,7 @@ public record DeliveryRecord(
     Checks.nonBlank(playerId, "playerId");
     Checks.required(deviceId, "deviceId");
     Checks.required(platform, "platform");
+    Checks.required(brand, "brand");
     Checks.nonBlank(deliveryId, "deliveryId");
     Checks.nonBlank(variant, "variant");
     Checks.required(type, "type");
@@ -110,6 +117,43 @@ public record DeliveryRecord(
     Checks.required(messageId, "messageId");
     Checks.required(clickedAt, "clickedAt");
     Checks.required(conversionValue, "conversionValue");
+  }
+
+  /**
+   * A record of the {@link Brand#DEFAULT default brand} when it has a device, of no brand
+   * otherwise: the shape of records before brands, for single-brand hosts and stores.
+   *
+   * @param sourceId the campaign, trigger rule or transactional send this delivery belongs to
+   * @param step the occurrence within the source
+   * @param playerId the player
+   * @param deviceId the device, empty for a player-level suppression (no device)
+   * @param platform the device's platform, empty without a device
+   * @param deliveryId the opaque id
+   * @param variant the A/B variant
+   * @param type the notification type
+   * @param category the opt-in category the message was sent under
+   * @param state where the delivery stands
+   * @param reason why it was suppressed or failed; empty otherwise
+   * @param detail the provider's reason text or other detail; may be empty
+   * @param createdAt when it was decided or claimed
+   * @param updatedAt when it last changed
+   * @param attempts provider calls made
+   * @param httpStatus the push service's last HTTP status, 0 for none
+   * @param messageId the push service's message id, when accepted
+   * @param clickedAt when the player first clicked, if ever
+   * @param conversions goals credited to this delivery's click
+   * @param conversionValue the summed value of those goals
+   */
+  public DeliveryRecord(String sourceId, String step, String playerId, Optional<String> deviceId,
+      Optional<Platform> platform, String deliveryId, String variant, NotificationType type,
+      String category, DeliveryState state, String reason, String detail, Instant createdAt,
+      Instant updatedAt, int attempts, int httpStatus, Optional<String> messageId,
+      Optional<Instant> clickedAt, int conversions, BigDecimal conversionValue) {
+    this(sourceId, step, playerId, deviceId, platform,
+        Checks.required(deviceId, "deviceId").isPresent() ? Optional.of(Brand.DEFAULT)
+            : Optional.empty(),
+        deliveryId, variant, type, category, state, reason, detail, createdAt, updatedAt,
+        attempts, httpStatus, messageId, clickedAt, conversions, conversionValue);
   }
 
   /**
@@ -171,8 +215,8 @@ public record DeliveryRecord(
    */
   public DeliveryRecord withState(
       DeliveryState newState, String newReason, String newDetail, Instant at) {
-    return new DeliveryRecord(sourceId, step, playerId, deviceId, platform, deliveryId, variant,
-        type, category, newState, newReason, newDetail, createdAt, at, attempts, httpStatus,
+    return new DeliveryRecord(sourceId, step, playerId, deviceId, platform, brand, deliveryId,
+        variant, type, category, newState, newReason, newDetail, createdAt, at, attempts, httpStatus,
         messageId, clickedAt, conversions, conversionValue);
   }
 
@@ -190,8 +234,8 @@ public record DeliveryRecord(
    */
   public DeliveryRecord withOutcome(DeliveryState newState, String newReason, String newDetail,
       Instant at, int totalAttempts, int status, String id) {
-    return new DeliveryRecord(sourceId, step, playerId, deviceId, platform, deliveryId, variant,
-        type, category, newState, newReason, newDetail, createdAt, at, totalAttempts, status,
+    return new DeliveryRecord(sourceId, step, playerId, deviceId, platform, brand, deliveryId,
+        variant, type, category, newState, newReason, newDetail, createdAt, at, totalAttempts, status,
         Optional.ofNullable(id), clickedAt, conversions, conversionValue);
   }
 
@@ -202,8 +246,8 @@ public record DeliveryRecord(
    * @return the changed copy
    */
   public DeliveryRecord withClick(Instant at) {
-    return new DeliveryRecord(sourceId, step, playerId, deviceId, platform, deliveryId, variant,
-        type, category, state, reason, detail, createdAt, updatedAt, attempts, httpStatus,
+    return new DeliveryRecord(sourceId, step, playerId, deviceId, platform, brand, deliveryId,
+        variant, type, category, state, reason, detail, createdAt, updatedAt, attempts, httpStatus,
         messageId, Optional.of(clickedAt.orElse(at)), conversions, conversionValue);
   }
 
@@ -214,8 +258,8 @@ public record DeliveryRecord(
    * @return the changed copy
    */
   public DeliveryRecord withConversion(BigDecimal value) {
-    return new DeliveryRecord(sourceId, step, playerId, deviceId, platform, deliveryId, variant,
-        type, category, state, reason, detail, createdAt, updatedAt, attempts, httpStatus,
+    return new DeliveryRecord(sourceId, step, playerId, deviceId, platform, brand, deliveryId,
+        variant, type, category, state, reason, detail, createdAt, updatedAt, attempts, httpStatus,
         messageId, clickedAt, conversions + 1, conversionValue.add(value));
   }
 }

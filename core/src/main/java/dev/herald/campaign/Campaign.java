@@ -8,9 +8,11 @@ import dev.herald.dispatch.DeliveryPolicy;
 import dev.herald.dispatch.DispatchRequest;
 import dev.herald.dispatch.Variant;
 import dev.herald.internal.Checks;
+import dev.herald.subscription.Brand;
 import dev.herald.subscription.TargetDevices;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -42,6 +44,7 @@ public final class Campaign {
   private final Content content;
   private final double controlShare;
   private final TargetDevices targetDevices;
+  private final Brand brand;
   private final Schedule schedule;
   private final DeliveryPolicy policy;
 
@@ -53,6 +56,7 @@ public final class Campaign {
     this.content = b.content;
     this.controlShare = b.controlShare;
     this.targetDevices = b.targetDevices;
+    this.brand = b.brand;
     this.schedule = b.schedule;
     this.policy = b.policy;
   }
@@ -85,6 +89,7 @@ public final class Campaign {
     b.content = content;
     b.controlShare = controlShare;
     b.targetDevices = targetDevices;
+    b.brand = brand;
     b.schedule = schedule;
     b.policy = policy;
     return b;
@@ -125,6 +130,15 @@ public final class Campaign {
     return targetDevices;
   }
 
+  /**
+   * The brand whose devices the campaign sends to; every brand's when empty.
+   *
+   * @return the targeted brand, or empty for all brands
+   */
+  public Optional<Brand> brand() {
+    return Optional.ofNullable(brand);
+  }
+
   /** @return when it sends */
   public Schedule schedule() {
     return schedule;
@@ -151,6 +165,7 @@ public final class Campaign {
         .step(step)
         .controlShare(controlShare)
         .targetDevices(targetDevices)
+        .brand(brand)
         .policy(policy);
     if (content != null) {
       b.content(content);
@@ -174,6 +189,7 @@ public final class Campaign {
     private Content content;
     private double controlShare;
     private TargetDevices targetDevices = TargetDevices.ALL;
+    private Brand brand;
     private Schedule schedule = Schedule.now();
     private DeliveryPolicy policy = DeliveryPolicy.none();
 
@@ -224,6 +240,17 @@ public final class Campaign {
      */
     public Builder targetDevices(TargetDevices value) {
       this.targetDevices = Checks.required(value, "campaign.targetDevices");
+      return this;
+    }
+
+    /**
+     * Sends only to devices of one brand; without it every brand's devices are sent to.
+     *
+     * @param value the brand, or null for all brands
+     * @return this builder
+     */
+    public Builder brand(Brand value) {
+      this.brand = value;
       return this;
     }
 

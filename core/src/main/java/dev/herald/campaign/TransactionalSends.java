@@ -2,6 +2,7 @@ package dev.herald.campaign;
 
 import dev.herald.content.Content;
 import dev.herald.dispatch.DispatchReport;
+import dev.herald.subscription.Brand;
 import dev.herald.subscription.TargetDevices;
 import java.util.concurrent.CompletableFuture;
 
@@ -39,4 +40,19 @@ public interface TransactionalSends {
    */
   CompletableFuture<DispatchReport> send(
       String playerId, Content content, String idempotencyKey, TargetDevices targetDevices);
+
+  /**
+   * Sends to the player's ALLOWED devices of one kind and one brand: a withdrawal notice from
+   * the site the player withdrew on reaches that site's app and browser, not the player's
+   * devices of the operator's other brands.
+   *
+   * @param playerId the player
+   * @param content what to say; its type must be a SERVICE type
+   * @param idempotencyKey unique per logical message, at most 128 characters
+   * @param targetDevices which devices
+   * @param brand the brand whose devices are sent to
+   * @return completes when every device's delivery is settled
+   */
+  CompletableFuture<DispatchReport> send(String playerId, Content content,
+      String idempotencyKey, TargetDevices targetDevices, Brand brand);
 }

@@ -8,6 +8,8 @@ import dev.herald.content.LiveActivity;
 import dev.herald.content.NotificationType;
 import dev.herald.internal.Checks;
 import dev.herald.internal.Templates;
+import dev.herald.subscription.Brand;
+import dev.herald.subscription.Device;
 import dev.herald.subscription.TargetDevices;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,6 +39,7 @@ public final class DispatchRequest {
   private final List<Variant> variants;
   private final double controlShare;
   private final TargetDevices targetDevices;
+  private final Brand brand;
   private final DeliveryPolicy policy;
   private final Map<String, String> values;
 
@@ -47,6 +50,7 @@ public final class DispatchRequest {
     this.variants = List.copyOf(variants);
     this.controlShare = b.controlShare;
     this.targetDevices = b.targetDevices;
+    this.brand = b.brand;
     this.policy = b.policy;
     this.values = Map.copyOf(b.values);
   }
@@ -97,6 +101,27 @@ public final class DispatchRequest {
     return targetDevices;
   }
 
+  /**
+   * The brand whose devices are sent to; every brand's when empty.
+   *
+   * @return the targeted brand, or empty for all brands
+   */
+  public Optional<Brand> brand() {
+    return Optional.ofNullable(brand);
+  }
+
+  /**
+   * Whether a device is aimed at: of the {@link #targetDevices() targeted kind} and, when the
+   * request targets one brand, of that brand.
+   *
+   * @param device a player's device
+   * @return true when the request is meant for the device
+   */
+  public boolean targets(Device device) {
+    return targetDevices.includes(device.platform())
+        && (brand == null || brand.equals(device.brand()));
+  }
+
   /** @return the delivery policy */
   public DeliveryPolicy policy() {
     return policy;
@@ -141,6 +166,7 @@ public final class DispatchRequest {
     private Content content;
     private double controlShare;
     private TargetDevices targetDevices = TargetDevices.ALL;
+    private Brand brand;
     private DeliveryPolicy policy = DeliveryPolicy.none();
     private final Map<String, String> values = new java.util.TreeMap<>();
 
@@ -192,6 +218,17 @@ public final class DispatchRequest {
      */
     public Builder targetDevices(TargetDevices value) {
       this.targetDevices = Checks.required(value, "targetDevices");
+      return this;
+    }
+
+    /**
+     * Sends only to devices of one brand; without it every brand's devices are sent to.
+     *
+     * @param value the brand, or null for all brands
+     * @return this builder
+     */
+    public Builder brand(Brand value) {
+      this.brand = value;
       return this;
     }
 

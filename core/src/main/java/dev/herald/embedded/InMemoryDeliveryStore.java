@@ -8,6 +8,7 @@ import dev.herald.analytics.EventType;
 import dev.herald.content.NotificationType;
 import dev.herald.internal.Checks;
 import dev.herald.spi.DeliveryStore;
+import dev.herald.subscription.Brand;
 import dev.herald.subscription.Platform;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -758,7 +759,8 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     return new DeliveryRecord(s.sourceId, s.step, c.player[i],
         device.isEmpty() ? Optional.empty() : Optional.of(device),
         platform == 0 ? Optional.empty() : Optional.of(PLATFORMS[platform - 1]),
-        deliveryId(row), s.variant, s.type, s.category, STATES[c.state[i]],
+        Optional.ofNullable(s.brand), deliveryId(row), s.variant, s.type, s.category,
+        STATES[c.state[i]],
         outcome == null ? "" : outcome.reason, outcome == null ? "" : outcome.detail,
         instant(row, 0, c.createdAt[i]), c.updatedAt[i] == UPDATED_ELSEWHERE
             ? (Instant) overflow.get(overflowKey(row, 1)) : afterCreation(row, c.updatedAt[i]), attempts, status,
@@ -812,7 +814,8 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   }
 
   private int shapeOf(DeliveryRecord r) {
-    Shape shape = new Shape(r.sourceId(), r.step(), r.variant(), r.type(), r.category());
+    Shape shape = new Shape(r.sourceId(), r.step(), r.variant(), r.type(), r.category(),
+        r.brand().orElse(null));
     Integer id = shapeIds.get(shape);
     if (id == null) {
       id = shapes.size();
@@ -1205,31 +1208,39 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     int live;
   }
 
-  /** The fields many deliveries share. The type compares by identity: custom types may share a name. */
+  /**
+   * The fields many deliveries share. The type compares by identity: custom types may share a
+   * name. The brand is null for a record of no brand.
+   */
   private static final class Shape {
     final String sourceId;
     final String step;
     final String variant;
     final NotificationType type;
     final String category;
+    final Brand brand;
 
-    Shape(String sourceId, String step, String variant, NotificationType type, String category) {
+    Shape(String sourceId, String step, String variant, NotificationType type, String category,
+        Brand brand) {
       this.sourceId = sourceId;
       this.step = step;
       this.variant = variant;
       this.type = type;
       this.category = category;
+      this.brand = brand;
     }
 
     @Override
     public boolean equals(Object o) {
       return o instanceof Shape s && s.sourceId.equals(sourceId) && s.step.equals(step)
-          && s.variant.equals(variant) && s.type == type && s.category.equals(category);
+          && s.variant.equals(variant) && s.type == type && s.category.equals(category)
+          && Objects.equals(s.brand, brand);
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(sourceId, step, variant, System.identityHashCode(type), category);
+      return Objects.hash(sourceId, step, variant, System.identityHashCode(type), category,
+          brand);
     }
   }
 

@@ -25,6 +25,7 @@ public final class Device {
   private final String playerId;
   private final String deviceId;
   private final Platform platform;
+  private final Brand brand;
   private final PushStatus status;
   private final DeviceAddress address;
   private final long addressEpoch;
@@ -39,6 +40,7 @@ public final class Device {
     this.playerId = Checks.nonBlank(b.playerId, "playerId", MAX_PLAYER_ID_CHARS);
     this.deviceId = Checks.nonBlank(b.deviceId, "deviceId", MAX_DEVICE_ID_CHARS);
     this.platform = Checks.required(b.platform, "platform");
+    this.brand = Checks.required(b.brand, "brand");
     this.status = Checks.required(b.status, "status");
     this.address = b.address;
     this.addressEpoch = b.addressEpoch;
@@ -83,6 +85,7 @@ public final class Device {
     b.playerId = playerId;
     b.deviceId = deviceId;
     b.platform = platform;
+    b.brand = brand;
     b.status = status;
     b.address = address;
     b.addressEpoch = addressEpoch;
@@ -108,6 +111,15 @@ public final class Device {
   /** @return the push service that reaches this device */
   public Platform platform() {
     return platform;
+  }
+
+  /**
+   * The brand (site or app) the device belongs to; its messages go through that brand's provider.
+   *
+   * @return the brand, {@link Brand#DEFAULT} unless the client registered it under another
+   */
+  public Brand brand() {
+    return brand;
   }
 
   /** @return the push status */
@@ -175,6 +187,7 @@ public final class Device {
         && playerId.equals(d.playerId)
         && deviceId.equals(d.deviceId)
         && platform == d.platform
+        && brand.equals(d.brand)
         && status == d.status
         && Objects.equals(address, d.address)
         && addressEpoch == d.addressEpoch
@@ -193,7 +206,8 @@ public final class Device {
 
   @Override
   public String toString() {
-    return "Device{" + playerId + "/" + deviceId + ", " + platform + ", " + status
+    return "Device{" + playerId + "/" + deviceId + ", " + platform
+        + (brand.isDefault() ? "" : ", brand " + brand) + ", " + status
         + (address == null ? "" : ", " + address) + ", v" + version + "}";
   }
 
@@ -202,6 +216,7 @@ public final class Device {
     private String playerId;
     private String deviceId;
     private Platform platform;
+    private Brand brand = Brand.DEFAULT;
     private PushStatus status;
     private DeviceAddress address;
     private long addressEpoch;
@@ -238,6 +253,15 @@ public final class Device {
      */
     public Builder platform(Platform value) {
       this.platform = value;
+      return this;
+    }
+
+    /**
+     * @param value the brand; {@link Brand#DEFAULT} unless set
+     * @return this builder
+     */
+    public Builder brand(Brand value) {
+      this.brand = value;
       return this;
     }
 

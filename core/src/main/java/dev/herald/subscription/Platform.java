@@ -2,7 +2,7 @@ package dev.herald.subscription;
 
 /**
  * The push service a device is reached through. Each platform has one {@link DeviceAddress} type
- * and is served by one registered {@link dev.herald.spi.PushProvider}.
+ * and is served by one registered {@link dev.herald.spi.PushProvider} per {@link Brand}.
  */
 public enum Platform {
   /** A browser subscription reached over Web Push (RFC 8030) with VAPID. */

@@ -50,6 +50,11 @@ import org.slf4j.LoggerFactory;
  * exactly one ALLOWED owner whatever the interleaving. {@link #sendableAddress} re-checks the
  * owner, so sends queued for a previous owner never reach the new one.
  *
+ * <h2>Brands</h2>
+ * Every device belongs to one {@link Brand}: the overloads that take a brand create new devices
+ * in it and refuse a known device of another brand; the others keep a known device's brand and
+ * create new devices in {@link Brand#DEFAULT}. See {@code docs/brands.md}.
+ *
  * <h2>Invalidation</h2>
  * A dead address (APNs 410, FCM UNREGISTERED, Web Push 404/410) takes the device back to ASK with
  * the provider's reason and time recorded, and the address is never sent to again; a report
@@ -100,14 +105,38 @@ public final class Subscriptions {
    */
   public Device registerDevice(
       String playerId, String deviceId, Platform platform, boolean pushSupported) {
+    return register(null, playerId, deviceId, platform, pushSupported);
+  }
+
+  /**
+   * {@link #registerDevice(String, String, Platform, boolean)} for a device of a brand: a new
+   * device is created in {@code brand}; a known device must belong to it.
+   *
+   * @param brand the site or app the device belongs to
+   * @param playerId the logged-in player
+   * @param deviceId the client's stable id for the app install or browser profile
+   * @param platform the push service the device would use
+   * @param pushSupported whether the client can receive push at all
+   * @return the stored device
+   * @throws IllegalTransitionException when a device with an address reports no push support
+   * @throws InvalidInputException for blank ids, or a platform or brand that differs from the
+   *     stored one
+   */
+  public Device registerDevice(
+      Brand brand, String playerId, String deviceId, Platform platform, boolean pushSupported) {
+    return register(Checks.required(brand, "brand"), playerId, deviceId, platform, pushSupported);
+  }
+
+  private Device register(
+      Brand brand, String playerId, String deviceId, Platform platform, boolean pushSupported) {
     String player = playerId(playerId);
     String device = deviceId(deviceId);
     Checks.required(platform, "platform");
-    return update(player, device, platform, (current, now) -> {
+    return update(player, device, platform, brand, (current, now) -> {
       if (current == null) {
         PushStatus status = pushSupported ? PushStatus.ASK : PushStatus.UNSUPPORTED;
         return Step.to(
-            newDevice(player, device, platform, now).status(status).build(),
+            newDevice(player, device, platform, brand, now).status(status).build(),
             pushSupported ? TransitionReason.DEVICE_REGISTERED : TransitionReason.PUSH_UNSUPPORTED,
             "");
       }
@@ -147,21 +176,47 @@ public final class Subscriptions {
    * @throws InvalidInputException for blank ids or an address of another platform
    */
   public Device permissionGranted(String playerId, String deviceId, DeviceAddress address) {
+    return grant(null, playerId, deviceId, address);
+  }
+
+  /**
+   * {@link #permissionGranted(String, String, DeviceAddress)} for a device of a brand: a new
+   * device is created in {@code brand}; a known device must belong to it. The address must come
+   * from that brand's app or site (its VAPID key, APNs topic or Firebase project), since the
+   * brand's provider sends to it.
+   *
+   * @param brand the site or app the device belongs to
+   * @param playerId the logged-in player
+   * @param deviceId the client's device id
+   * @param address the subscription, device token or registration token
+   * @return the stored device, normally ALLOWED
+   * @throws IllegalTransitionException when the device reported that it does not support push
+   * @throws InvalidInputException for blank ids, an address of another platform, or a known
+   *     device of another brand
+   */
+  public Device permissionGranted(
+      Brand brand, String playerId, String deviceId, DeviceAddress address) {
+    return grant(Checks.required(brand, "brand"), playerId, deviceId, address);
+  }
+
+  private Device grant(Brand brand, String playerId, String deviceId, DeviceAddress address) {
     String player = playerId(playerId);
     String device = deviceId(deviceId);
     Checks.required(address, "address");
     Optional<Device> existing = store.findDevice(player, device);
     existing.ifPresent(d -> {
       checkPlatform(d, address.platform());
+      checkBrand(d, brand);
       if (d.status() == PushStatus.UNSUPPORTED) {
         throw new IllegalTransitionException(player, device, d.status(), "permission granted",
             "the device reported no push support; report it as supported first");
       }
     });
     if (existing.isPresent() && isCurrentOwner(existing.get(), address)) {
-      return update(player, device, address.platform(), (current, now) -> Step.session(current, now));
+      return update(player, device, address.platform(), brand,
+          (current, now) -> Step.session(current, now));
     }
-    return claim(player, device, address, TransitionReason.PERMISSION_GRANTED);
+    return claim(player, device, address, brand, TransitionReason.PERMISSION_GRANTED);
   }
 
   /**
@@ -175,13 +230,34 @@ public final class Subscriptions {
    * @throws IllegalTransitionException when the device reported that it does not support push
    */
   public Device permissionDenied(String playerId, String deviceId, Platform platform) {
+    return deny(null, playerId, deviceId, platform);
+  }
+
+  /**
+   * {@link #permissionDenied(String, String, Platform)} for a device of a brand: a new device is
+   * created in {@code brand}; a known device must belong to it.
+   *
+   * @param brand the site or app the device belongs to
+   * @param playerId the logged-in player
+   * @param deviceId the client's device id
+   * @param platform the device's platform
+   * @return the stored device
+   * @throws IllegalTransitionException when the device reported that it does not support push
+   * @throws InvalidInputException for a known device of another platform or brand
+   */
+  public Device permissionDenied(
+      Brand brand, String playerId, String deviceId, Platform platform) {
+    return deny(Checks.required(brand, "brand"), playerId, deviceId, platform);
+  }
+
+  private Device deny(Brand brand, String playerId, String deviceId, Platform platform) {
     String player = playerId(playerId);
     String device = deviceId(deviceId);
     Checks.required(platform, "platform");
-    return update(player, device, platform, (current, now) -> {
+    return update(player, device, platform, brand, (current, now) -> {
       if (current == null) {
         return Step.to(
-            newDevice(player, device, platform, now).status(PushStatus.BLOCKED).build(),
+            newDevice(player, device, platform, brand, now).status(PushStatus.BLOCKED).build(),
             TransitionReason.PERMISSION_DENIED, "");
       }
       if (current.status() == PushStatus.UNSUPPORTED) {
@@ -222,7 +298,7 @@ public final class Subscriptions {
         if (isCurrentOwner(current, newAddress)) {
           return update(player, device, newAddress.platform(), (d, now) -> Step.session(d, now));
         }
-        return claim(player, device, newAddress, TransitionReason.ADDRESS_REFRESHED);
+        return claim(player, device, newAddress, null, TransitionReason.ADDRESS_REFRESHED);
       }
       case SUSPENDED -> {
         // The address belongs to whoever is logged in there now; only remember it.
@@ -458,7 +534,8 @@ public final class Subscriptions {
    * class Javadoc. Each device write is conditional on the epoch, so the outcome does not depend
    * on how concurrent claims interleave.
    */
-  private Device claim(String player, String device, DeviceAddress address, TransitionReason why) {
+  private Device claim(String player, String device, DeviceAddress address, Brand brand,
+      TransitionReason why) {
     String key = address.key();
     Optional<AddressOwner> previous;
     long epoch;
@@ -476,12 +553,12 @@ public final class Subscriptions {
     }
     boolean tookOver = previous.isPresent() && !previous.get().is(player, device);
     long claimed = epoch;
-    Device mine = update(player, device, address.platform(), (current, now) -> {
+    Device mine = update(player, device, address.platform(), brand, (current, now) -> {
       if (current != null && holds(current, key) && current.addressEpoch() > claimed) {
         return Step.keep(current); // a later claim already decided this device's fate
       }
       Device.Builder next = current == null
-          ? newDevice(player, device, address.platform(), now)
+          ? newDevice(player, device, address.platform(), brand, now)
           : current.toBuilder();
       boolean sameAddressKept = current != null && current.status() == PushStatus.ALLOWED
           && holds(current, key);
@@ -547,11 +624,21 @@ public final class Subscriptions {
 
   /** One compare-and-set loop over a device; {@code decide} sees null for a missing device. */
   private Device update(String player, String device, Platform platform, Decide decide) {
+    return update(player, device, platform, null, decide);
+  }
+
+  /**
+   * {@link #update(String, String, Platform, Decide)} that also checks a known device's brand;
+   * a null brand is not checked (the client did not name one).
+   */
+  private Device update(String player, String device, Platform platform, Brand brand,
+      Decide decide) {
     int attempts = 0;
     while (true) {
       Device current = store.findDevice(player, device).orElse(null);
       if (current != null) {
         checkPlatform(current, platform);
+        checkBrand(current, brand);
       }
       Instant now = clock.instant();
       Step step = decide.apply(current, now);
@@ -596,9 +683,18 @@ public final class Subscriptions {
     }
   }
 
+  private static void checkBrand(Device device, Brand brand) {
+    if (brand != null && !device.brand().equals(brand)) {
+      throw new InvalidInputException("brand", "device " + device.deviceId()
+          + " belongs to brand " + device.brand() + ", got " + brand
+          + "; a device id belongs to one app or site");
+    }
+  }
+
   private static Device.Builder newDevice(
-      String player, String device, Platform platform, Instant now) {
+      String player, String device, Platform platform, Brand brand, Instant now) {
     return Device.builder().playerId(player).deviceId(device).platform(platform)
+        .brand(brand == null ? Brand.DEFAULT : brand)
         .createdAt(now).statusChangedAt(now).lastSeenAt(now);
   }
 

@@ -5,6 +5,7 @@ import dev.herald.content.Content;
 import dev.herald.content.NotificationType;
 import dev.herald.dispatch.DeliveryPolicy;
 import dev.herald.internal.Checks;
+import dev.herald.subscription.Brand;
 import dev.herald.subscription.TargetDevices;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,6 +56,7 @@ public final class TriggerRule {
   private final int priority;
   private final Content content;
   private final TargetDevices targetDevices;
+  private final Brand brand;
   private final DeliveryPolicy policy;
 
   private TriggerRule(Builder b) {
@@ -70,6 +72,7 @@ public final class TriggerRule {
     this.priority = b.priority;
     this.content = b.content;
     this.targetDevices = b.targetDevices;
+    this.brand = b.brand;
     this.policy = b.policy;
   }
 
@@ -168,6 +171,15 @@ public final class TriggerRule {
     return targetDevices;
   }
 
+  /**
+   * The brand whose devices the rule sends to; every brand's when empty.
+   *
+   * @return the targeted brand, or empty for all brands
+   */
+  public Optional<Brand> brand() {
+    return Optional.ofNullable(brand);
+  }
+
   /** @return the delivery policy (caps, quiet hours) */
   public DeliveryPolicy policy() {
     return policy;
@@ -202,6 +214,7 @@ public final class TriggerRule {
     private EntryMode entryMode = EntryMode.everyTime();
     private int priority;
     private Content content;
+    private Brand brand;
     private TargetDevices targetDevices = TargetDevices.ALL;
     private DeliveryPolicy policy = DeliveryPolicy.none();
 
@@ -309,6 +322,18 @@ public final class TriggerRule {
      */
     public Builder targetDevices(TargetDevices value) {
       this.targetDevices = Checks.required(value, "rule.targetDevices");
+      return this;
+    }
+
+    /**
+     * Sends only to devices of one brand (a welcome from the site the player signed up on);
+     * without it every brand's devices are sent to.
+     *
+     * @param value the brand, or null for all brands
+     * @return this builder
+     */
+    public Builder brand(Brand value) {
+      this.brand = value;
       return this;
     }
 

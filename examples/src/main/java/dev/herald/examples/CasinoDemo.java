@@ -41,6 +41,7 @@ import dev.herald.segmentation.PushActivity;
 import dev.herald.segmentation.Segmentation;
 import dev.herald.spi.PlayerProfile;
 import dev.herald.subscription.ApnsAddress;
+import dev.herald.subscription.Brand;
 import dev.herald.subscription.FcmAddress;
 import dev.herald.subscription.Platform;
 import dev.herald.subscription.PushStatus;
@@ -87,7 +88,12 @@ import me.tongfei.progressbar.ProgressBarBuilder;
  * campaign to a segment with an A/B split and a control group; runs the deposit-reminder trigger
  * (one reminder cancelled by a deposit); sends a security alert to a self-excluded player (who gets
  * it) next to a promotion for the same player (held back); simulates clicks and deposits; and ends
- * with a report per campaign and variant.
+ * with a report per campaign, variant and brand.
+ *
+ * <p>The operator runs two casino brands, Lucky Spins and Golden Reels, from this one Herald: each
+ * brand has its own VAPID key pair, Apple signing key and bundle id, and Firebase project, and
+ * each player's devices belong to the brand they signed up on. One campaign goes to every brand,
+ * another to Golden Reels only.
  */
 public final class CasinoDemo {
   /** Friday 20 November 2026, 17:30 UTC: evening in Europe, outside the quiet hours. */
@@ -100,7 +106,9 @@ public final class CasinoDemo {
     Locale.UK, Locale.forLanguageTag("pt-BR")};
   private static final String[] NAMES = {"Ada", "Bo", "Chiara", "Dmitri", "Elin", "Femi", "Greta",
     "Hugo", "Ines", "Jonas", "Kaisa", "Luca", "Maja", "Noah", "Olga", "Pedro"};
-  private static final String BUNDLE_ID = "com.example.casino";
+  /** The operator's two casino brands, one Herald for both, each with its own credentials. */
+  static final Brand LUCKY_SPINS = Brand.of("lucky-spins");
+  static final Brand GOLDEN_REELS = Brand.of("golden-reels");
   private static final List<String> CATEGORIES = List.of("promotions", "tournaments", "cashback",
       "vip");
 
@@ -149,33 +157,26 @@ public final class CasinoDemo {
   public DemoResult run() throws Exception {
     long started = System.nanoTime();
     Clock clock = Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), DEMO_START));
-    MockApnsCredentials.SigningKey apnsKey = MockApnsCredentials.signingKey("TEAM123456", "KEY1234567");
+    // Each brand is its own Apple team (its own .p8 key and bundle id), its own Firebase project
+    // and its own VAPID key pair; the mock APNs server trusts both teams.
+    MockApnsCredentials.SigningKey luckyApnsKey =
+        MockApnsCredentials.signingKey("LUCKY12345", "LKEY123456");
+    MockApnsCredentials.SigningKey goldenApnsKey =
+        MockApnsCredentials.signingKey("GOLDEN1234", "GKEY123456");
     try (MockWebPushService webPushService =
             MockWebPushService.builder().https().clock(clock).retainedMessages(100).start();
-        MockFcmService fcmService =
-            MockFcmService.builder().clock(clock).recordMessages(false).start();
-        MockApnsServer apnsService = MockApnsServer.builder().trust(apnsKey)
-            .topics(BUNDLE_ID).clock(clock).recordNotifications(false).start()) {
-      VapidKeys vapid = VapidKeys.generate();
-      WebPushProvider webPush = WebPushProvider.builder()
-          .vapid(vapid, "mailto:push@casino.example")
-          .clock(clock)
-          .allowHost(webPushService.host())
-          .trustedCertificates(webPushService.certificate())
-          .build();
-      FcmProvider fcm = FcmProvider.builder()
-          .serviceAccount(ServiceAccount.fromJson(fcmService.serviceAccountJson()))
-          .baseUrl(fcmService.baseUrl())
-          .clock(clock)
-          .trustCertificate(fcmService.certificate())
-          .build();
-
-      ApnsProvider apns = ApnsProvider.builder()
-          .signingKey(ApnsSigningKey.of(apnsKey.privateKey(), apnsKey.teamId(), apnsKey.keyId()))
-          .endpoint(apnsService.endpoint())
-          .trustedCertificates(apnsService.certificate())
-          .clock(clock)
-          .build();
+        MockFcmService luckyFcm = MockFcmService.builder().projectId("lucky-spins-app")
+            .clock(clock).recordMessages(false).start();
+        MockFcmService goldenFcm = MockFcmService.builder().projectId("golden-reels-app")
+            .clock(clock).recordMessages(false).start();
+        MockApnsServer apnsService = MockApnsServer.builder()
+            .trust(luckyApnsKey).trust(goldenApnsKey)
+            .topics(Site.LUCKY_BUNDLE, Site.GOLDEN_BUNDLE)
+            .clock(clock).recordNotifications(false).start()) {
+      List<Site> sites = List.of(
+          new Site(LUCKY_SPINS, Site.LUCKY_BUNDLE, VapidKeys.generate(), luckyFcm, luckyApnsKey),
+          new Site(GOLDEN_REELS, Site.GOLDEN_BUNDLE, VapidKeys.generate(), goldenFcm,
+              goldenApnsKey));
 
       InMemoryPlayerDirectory players = new InMemoryPlayerDirectory();
       SubscriptionStore subscriptions;
@@ -207,7 +208,7 @@ public final class CasinoDemo {
           .segmentStore(segmentStore)
           .clock(clock)
           .build();
-      try (Herald herald = Herald.builder()
+      Herald.Builder builder = Herald.builder()
           .clock(clock)
           .playerDirectory(players)
           .subscriptionStore(subscriptions)
@@ -215,13 +216,31 @@ public final class CasinoDemo {
           .campaignStore(campaigns)
           .triggerStore(triggers)
           .audienceResolver(segments)
-          .provider(webPush)
-          .provider(fcm)
-          .provider(apns)
-          .dispatchSettings(DispatchSettings.builder().maxPlayersInProgress(2_000).build())
-          .build()) {
-        Population population = createPlayers(herald, players, webPushService, fcmService,
-            apnsService, vapid, clock.instant());
+          .dispatchSettings(DispatchSettings.builder().maxPlayersInProgress(2_000).build());
+      for (Site site : sites) { // one Herald, a provider per (platform, brand)
+        builder.provider(site.brand(), WebPushProvider.builder()
+                .vapid(site.vapid(), "mailto:push@" + site.brand() + ".example")
+                .clock(clock)
+                .allowHost(webPushService.host())
+                .trustedCertificates(webPushService.certificate())
+                .build())
+            .provider(site.brand(), FcmProvider.builder()
+                .serviceAccount(ServiceAccount.fromJson(site.fcm().serviceAccountJson()))
+                .baseUrl(site.fcm().baseUrl())
+                .clock(clock)
+                .trustCertificate(site.fcm().certificate())
+                .build())
+            .provider(site.brand(), ApnsProvider.builder()
+                .signingKey(ApnsSigningKey.of(site.apnsKey().privateKey(),
+                    site.apnsKey().teamId(), site.apnsKey().keyId()))
+                .endpoint(apnsService.endpoint())
+                .trustedCertificates(apnsService.certificate())
+                .clock(clock)
+                .build());
+      }
+      try (Herald herald = builder.build()) {
+        Population population = createPlayers(herald, players, webPushService, apnsService,
+            sites, clock.instant());
         printDevices(herald, population);
 
         section("Segment");
@@ -235,6 +254,9 @@ public final class CasinoDemo {
         section("Campaign: weekend free spins (A/B test, 10% control group)");
         CampaignStats weekend = runWeekendCampaign(herald, audience);
 
+        section("Campaign: Golden Reels jackpot week (one brand)");
+        runBrandCampaign(herald);
+
         section("Trigger: deposit reminder");
         runDepositReminders(herald, population, clock);
 
@@ -245,18 +267,30 @@ public final class CasinoDemo {
         simulateClicks(herald, deliveries);
 
         section("Report");
-        report(herald, List.of("weekend-spins", "rule:deposit-reminder",
+        report(herald, List.of("weekend-spins", "golden-jackpot-week", "rule:deposit-reminder",
             "transactional:SECURITY_ALERT", "promo-self-excluded"));
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         out.printf("%nDone in %.1f s.%n", took.toMillis() / 1000.0);
         out.flush();
-        return new DemoResult(herald.analytics().stats("weekend-spins"), weekend, took);
+        return new DemoResult(herald.analytics().stats("weekend-spins"), weekend,
+            herald.analytics().stats("golden-jackpot-week"), took);
       }
     }
   }
 
   /** What the demo produced, for its test. */
-  public record DemoResult(CampaignStats campaign, CampaignStats atCompletion, Duration took) {}
+  public record DemoResult(CampaignStats campaign, CampaignStats atCompletion,
+      CampaignStats oneBrand, Duration took) {}
+
+  /**
+   * One brand's site and apps: its bundle id, VAPID key pair, Firebase project (a mock of its
+   * own) and Apple signing key.
+   */
+  private record Site(Brand brand, String bundleId, VapidKeys vapid, MockFcmService fcm,
+      MockApnsCredentials.SigningKey apnsKey) {
+    static final String LUCKY_BUNDLE = "com.example.luckyspins";
+    static final String GOLDEN_BUNDLE = "com.example.goldenreels";
+  }
 
   // ------------------------------------------------------------------------------------ players
 
@@ -272,8 +306,8 @@ public final class CasinoDemo {
   }
 
   private Population createPlayers(Herald herald, InMemoryPlayerDirectory players,
-      MockWebPushService webPushService, MockFcmService fcmService, MockApnsServer apnsService,
-      VapidKeys vapid, Instant now) throws IOException {
+      MockWebPushService webPushService, MockApnsServer apnsService, List<Site> sites,
+      Instant now) throws IOException {
     section("Players and devices");
     Subscriptions subs = herald.subscriptions();
     String selfExcluded = null;
@@ -300,6 +334,11 @@ public final class CasinoDemo {
         profile.attribute(ProfileComplianceGuard.DEPOSIT_LIMIT_REACHED, true);
       }
       players.put(profile.build());
+      // a player signed up on one of the brands; their browser and apps are that brand's
+      Site site = sites.get(random.nextInt(100) < 60 ? 0 : 1);
+      Brand brand = site.brand();
+      VapidKeys vapid = site.vapid();
+      MockFcmService fcmService = site.fcm();
       boolean excluded = rg == 0 || selfExcluded == null && i == 7;
 
       if (random.nextInt(100) < 85) {
@@ -322,12 +361,12 @@ public final class CasinoDemo {
       }
       if (hasBrowser) {
         int roll = random.nextInt(100);
-        subs.registerDevice(id, "browser", Platform.WEB_PUSH, roll >= 5);
+        subs.registerDevice(brand, id, "browser", Platform.WEB_PUSH, roll >= 5);
         if (roll >= 5 && roll < 15) {
-          subs.permissionDenied(id, "browser", Platform.WEB_PUSH);
+          subs.permissionDenied(brand, id, "browser", Platform.WEB_PUSH);
         } else if (roll >= 25) {
           MockSubscription subscription = webPushService.newSubscription(vapid.publicKeyBase64Url());
-          subs.permissionGranted(id, "browser", subscription.address());
+          subs.permissionGranted(brand, id, "browser", subscription.address());
           if (random.nextInt(100) < 3) {
             subscription.unsubscribe(); // the browser dropped it: the push service answers 410
           }
@@ -338,12 +377,12 @@ public final class CasinoDemo {
       }
       if (hasAndroid) {
         int roll = random.nextInt(100);
-        subs.registerDevice(id, "android", Platform.FCM, true);
+        subs.registerDevice(brand, id, "android", Platform.FCM, true);
         if (roll < 8) {
-          subs.permissionDenied(id, "android", Platform.FCM);
+          subs.permissionDenied(brand, id, "android", Platform.FCM);
         } else if (roll >= 15) {
           FcmAddress token = new FcmAddress("fcm-" + id + "-" + Long.toHexString(random.nextLong()));
-          subs.permissionGranted(id, "android", token);
+          subs.permissionGranted(brand, id, "android", token);
           if (random.nextInt(100) < 3) {
             fcmService.answer(token.token(), MockFcmAnswer.unregistered()); // app uninstalled
           }
@@ -354,13 +393,14 @@ public final class CasinoDemo {
       }
       if (hasIphone) {
         int roll = random.nextInt(100);
-        subs.registerDevice(id, "iphone", Platform.APNS, true);
+        subs.registerDevice(brand, id, "iphone", Platform.APNS, true);
         if (roll < 12) {
-          subs.permissionDenied(id, "iphone", Platform.APNS);
+          subs.permissionDenied(brand, id, "iphone", Platform.APNS);
         } else if (roll >= 20) {
           String token = String.format("%016x%016x%016x%016x", random.nextLong(),
               random.nextLong(), random.nextLong(), random.nextLong());
-          subs.permissionGranted(id, "iphone", ApnsAddress.production(token, BUNDLE_ID));
+          subs.permissionGranted(brand, id, "iphone",
+              ApnsAddress.production(token, site.bundleId()));
           if (random.nextInt(100) < 3) { // app deleted: Apple answers 410 Unregistered
             apnsService.answer(token, MockApnsAnswer.unregistered(now.minus(Duration.ofDays(2))));
           }
@@ -375,26 +415,33 @@ public final class CasinoDemo {
       }
     }
     // Two players share a browser: the second logs in, the first one's device is SUSPENDED.
-    MockSubscription shared = webPushService.newSubscription(vapid.publicKeyBase64Url());
+    MockSubscription shared =
+        webPushService.newSubscription(sites.get(0).vapid().publicKeyBase64Url());
     String first = playerId(1);
     String second = playerId(2);
-    subs.permissionGranted(first, "family-laptop", shared.address());
-    subs.permissionGranted(second, "family-laptop", shared.address());
+    subs.permissionGranted(LUCKY_SPINS, first, "family-laptop", shared.address());
+    subs.permissionGranted(LUCKY_SPINS, second, "family-laptop", shared.address());
     return new Population(playerCount, selfExcluded, depositors, first);
   }
 
   private void printDevices(Herald herald, Population population) {
     Map<Platform, Map<PushStatus, Integer>> table = new EnumMap<>(Platform.class);
+    Map<Brand, Integer> devicesByBrand = new TreeMap<>();
     long enabled = 0;
     for (int i = 0; i < population.size(); i++) {
       var state = herald.subscriptions().state(playerId(i));
       if (state.pushEnabled()) {
         enabled++;
       }
-      state.devices().forEach(d -> table.computeIfAbsent(d.platform(),
-          p -> new EnumMap<>(PushStatus.class)).merge(d.status(), 1, Integer::sum));
+      state.devices().forEach(d -> {
+        table.computeIfAbsent(d.platform(), p -> new EnumMap<>(PushStatus.class))
+            .merge(d.status(), 1, Integer::sum);
+        devicesByBrand.merge(d.brand(), 1, Integer::sum);
+      });
     }
     out.printf("%,d players, %,d with push enabled%n", population.size(), enabled);
+    out.printf("  devices by brand: %s (one Herald, each brand with its own VAPID keys,"
+        + " APNs key and topic, Firebase project)%n", devicesByBrand);
     out.printf("  %-9s", "");
     for (PushStatus s : PushStatus.values()) {
       out.printf("%12s", s);
@@ -475,6 +522,41 @@ public final class CasinoDemo {
     out.printf("  held back: %s%n", t.suppressedByReason());
     out.printf("  failed:    %s%n", t.failedByReason());
     return stats;
+  }
+
+  /** A campaign of one brand: the same segment, only Golden Reels' browsers and apps. */
+  private void runBrandCampaign(Herald herald) throws InterruptedException {
+    Campaign jackpot = Campaign.builder("golden-jackpot-week", "Golden Reels jackpot week")
+        .audience(Audience.segment("active-eu"))
+        .brand(GOLDEN_REELS)
+        .content(Content.of(MessageTemplate.builder()
+            .type(NotificationType.TOURNAMENT)
+            .title("{{first_name}}, the Golden Reels jackpot week starts now")
+            .deepLink("https://golden-reels.example/jackpot")
+            .build()))
+        .policy(CasinoRecipes.MARKETING_POLICY)
+        .build();
+    herald.campaigns().create(jackpot);
+    herald.campaigns().schedule("golden-jackpot-week");
+    CampaignStats stats = awaitCampaign(herald, "golden-jackpot-week");
+    out.printf("%s only: %,d delivered to its devices; %s%n", GOLDEN_REELS,
+        stats.brand(GOLDEN_REELS).delivered(), stats.byBrand().keySet().equals(
+            Set.of(GOLDEN_REELS)) ? "no other brand's device was sent to"
+            : "other brands: " + stats.byBrand().keySet());
+  }
+
+  private static CampaignStats awaitCampaign(Herald herald, String id)
+      throws InterruptedException {
+    DispatchHandle run = herald.campaigns().currentRun(id).orElse(null);
+    while (run == null && herald.campaigns().find(id).orElseThrow().state()
+        != CampaignState.COMPLETED) {
+      Thread.sleep(5);
+      run = herald.campaigns().currentRun(id).orElse(null);
+    }
+    if (run != null) {
+      run.completion().join();
+    }
+    return herald.analytics().stats(id);
   }
 
   private ProgressBar progressBar(String task, long max) {
@@ -580,7 +662,7 @@ public final class CasinoDemo {
 
   private void report(Herald herald, List<String> sources) {
     String header = String.format("%-30s %8s %10s %6s %9s %6s %7s %6s %6s",
-        "campaign / variant", "audience", "held back", "sent", "delivered", "failed", "clicked",
+        "campaign / variant / @brand", "audience", "held back", "sent", "delivered", "failed", "clicked",
         "CTR", "conv.");
     out.println(header);
     out.println("-".repeat(header.length()));
@@ -591,6 +673,7 @@ public final class CasinoDemo {
       if (stats.byVariant().size() > 1) {
         stats.byVariant().forEach((variant, s) -> row("  " + variant, s));
       }
+      stats.byBrand().forEach((brand, s) -> row("  @" + brand, s));
       stats.total().suppressedByReason().forEach((k, v) -> reasons.merge(k, v, Long::sum));
     }
     out.println();

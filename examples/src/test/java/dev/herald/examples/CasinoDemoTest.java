@@ -28,11 +28,20 @@ class CasinoDemoTest {
     assertThat(result.campaign().byVariant()).containsKeys("A", "B", "control");
     assertThat(result.campaign().byVariant().get("control").sent()).isZero();
 
+    assertThat(result.campaign().byBrand())
+        .containsOnlyKeys(CasinoDemo.LUCKY_SPINS, CasinoDemo.GOLDEN_REELS);
+    assertThat(result.campaign().brand(CasinoDemo.LUCKY_SPINS).delivered()).isPositive();
+    assertThat(result.campaign().brand(CasinoDemo.GOLDEN_REELS).delivered()).isPositive();
+    assertThat(result.oneBrand().byBrand()).containsOnlyKeys(CasinoDemo.GOLDEN_REELS);
+    assertThat(result.oneBrand().total().delivered()).isPositive();
+    assertThat(out).contains("no other brand's device was sent to");
+    assertThat(out).contains("@lucky-spins").contains("@golden-reels");
+
     assertThat(out).contains("is SUSPENDED");
     assertThat(out).contains("WEB_PUSH").contains("FCM").contains("APNS");
     assertThat(out).containsPattern("security alert: [1-9] delivered");
     assertThat(out).containsPattern("promotion: +0 delivered, held back \\{.*RG_SELF_EXCLUDED=[1-9]");
     assertThat(out).contains("CANCELLED_BY_EVENT=1");
-    assertThat(out).contains("campaign / variant");
+    assertThat(out).contains("campaign / variant / @brand");
   }
 }

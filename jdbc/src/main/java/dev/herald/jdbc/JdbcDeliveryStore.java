@@ -16,6 +16,7 @@ import dev.herald.spi.DeliveryStore;
 import dev.herald.spi.Lease;
 import dev.herald.spi.LeaseLostException;
 import dev.herald.spi.PlayerLocks;
+import dev.herald.subscription.Brand;
 import dev.herald.subscription.Platform;
 import java.math.BigDecimal;
 import java.sql.Array;
@@ -624,6 +625,7 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
     ps.setInt(i++, r.conversions());
     ps.setBigDecimal(i++, r.conversionValue());
     ps.setBoolean(i++, r.type().sharedCaps());
+    Jdbc.setText(ps, i++, r.brand().map(Brand::id).orElse(null));
     return i;
   }
 
@@ -639,10 +641,12 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
 
   private static DeliveryRecord record(ResultSet rs) throws SQLException {
     String platform = rs.getString("platform");
+    String brand = rs.getString("brand");
     BigDecimal value = rs.getBigDecimal("conversion_value");
     return new DeliveryRecord(rs.getString("source_id"), rs.getString("step"),
         rs.getString("player_id"), Optional.ofNullable(rs.getString("device_id")),
         platform == null ? Optional.empty() : Optional.of(Platform.valueOf(platform)),
+        brand == null ? Optional.empty() : Optional.of(Brand.of(brand)),
         rs.getString("delivery_id"), rs.getString("variant"),
         type(rs), rs.getString("category"),
         DeliveryState.valueOf(rs.getString("state")), rs.getString("reason"),

@@ -8,6 +8,7 @@ import dev.herald.spi.SubscriptionStore;
 import dev.herald.subscription.AddressOwner;
 import dev.herald.subscription.ApnsAddress;
 import dev.herald.subscription.ApnsEnvironment;
+import dev.herald.subscription.Brand;
 import dev.herald.subscription.Device;
 import dev.herald.subscription.DeviceAddress;
 import dev.herald.subscription.FcmAddress;
@@ -229,7 +230,7 @@ public final class JdbcSubscriptionStore implements SubscriptionStore {
     }
   }
 
-  /** Binds platform … version (everything after the two ids), in column order. */
+  /** Binds platform … brand (everything after the two ids), in column order. */
   private static int bindDevice(PreparedStatement ps, int i, Device d) throws SQLException {
     ps.setString(i++, d.platform().name());
     ps.setString(i++, d.status().name());
@@ -265,6 +266,7 @@ public final class JdbcSubscriptionStore implements SubscriptionStore {
     Jdbc.setInstant(ps, i++, d.statusChangedAt());
     Jdbc.setInstant(ps, i++, d.lastSeenAt());
     ps.setLong(i++, d.version());
+    ps.setString(i++, d.brand().id());
     return i;
   }
 
@@ -293,6 +295,7 @@ public final class JdbcSubscriptionStore implements SubscriptionStore {
         .playerId(rs.getString("player_id"))
         .deviceId(rs.getString("device_id"))
         .platform(platform)
+        .brand(Brand.of(rs.getString("brand")))
         .status(PushStatus.valueOf(rs.getString("status")))
         .address(address)
         .addressEpoch(rs.getLong("address_epoch"))

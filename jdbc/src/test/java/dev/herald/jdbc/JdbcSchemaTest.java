@@ -48,7 +48,7 @@ class JdbcSchemaTest {
   void aSchemaAtAnotherVersionIsRefused() {
     String schema = TestDatabase.freshSchema("newer");
     int newer = HeraldSchema.VERSION + 1;
-    TestDatabase.execute("INSERT INTO " + schema + ".herald_schema_version VALUES (" + newer + ")");
+    TestDatabase.execute("UPDATE " + schema + ".herald_schema_version SET version = " + newer);
     assertThatThrownBy(() -> new JdbcCampaignStore(db, schema))
         .isInstanceOf(HeraldStorageException.class)
         .hasMessageContaining("is at version " + newer + ", but this herald-jdbc needs version "

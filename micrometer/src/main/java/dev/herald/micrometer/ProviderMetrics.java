@@ -3,6 +3,7 @@ package dev.herald.micrometer;
 import dev.herald.Herald;
 import dev.herald.spi.ProviderStatus;
 import dev.herald.spi.PushProvider;
+import dev.herald.subscription.Brand;
 import dev.herald.subscription.Platform;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -18,8 +19,9 @@ import java.util.function.ToDoubleFunction;
 /**
  * Gauges and counters read from each provider's {@link PushProvider#status()} when the registry is
  * scraped: connections open, requests in flight and queued, credential token refreshes and their
- * failures, and whether the last refresh failed. Tag {@code provider}: {@code web_push},
- * {@code apns} or {@code fcm}.
+ * failures, and whether the last refresh failed. Tags {@code provider}: {@code web_push},
+ * {@code apns} or {@code fcm}; {@code brand}: the brand the provider was registered for
+ * ({@code default} unless the Herald serves several brands).
  *
  * <pre>{@code
  * ProviderMetrics.of(herald).bindTo(registry);
@@ -42,18 +44,26 @@ public final class ProviderMetrics implements MeterBinder {
   /** 1 while the most recent attempt to obtain a token failed, else 0. */
   public static final String TOKEN_FAILING = "herald.provider.token.failing";
 
-  private final List<PushProvider> providers;
+  /** A provider and the brand it sends for. */
+  private record Bound(PushProvider provider, Brand brand) {}
+
+  private final List<Bound> providers;
 
   /**
-   * Meters for these providers.
+   * Meters for these providers, of the {@link Brand#DEFAULT default brand}.
    *
    * @param providers the providers, one per platform
    */
   public ProviderMetrics(Iterable<? extends PushProvider> providers) {
     Objects.requireNonNull(providers, "providers");
-    List<PushProvider> copy = new ArrayList<>();
-    providers.forEach(p -> copy.add(Objects.requireNonNull(p, "providers[]")));
+    List<Bound> copy = new ArrayList<>();
+    providers.forEach(p -> copy.add(
+        new Bound(Objects.requireNonNull(p, "providers[]"), Brand.DEFAULT)));
     this.providers = List.copyOf(copy);
+  }
+
+  private ProviderMetrics(List<Bound> providers) {
+    this.providers = List.copyOf(providers);
   }
 
   /**
@@ -63,17 +73,21 @@ public final class ProviderMetrics implements MeterBinder {
    * @return the binder
    */
   public static ProviderMetrics of(Herald herald) {
-    List<PushProvider> registered = new ArrayList<>();
-    for (Platform platform : Platform.values()) {
-      herald.provider(platform).ifPresent(registered::add);
+    List<Bound> registered = new ArrayList<>();
+    for (Brand brand : herald.brands()) {
+      for (Platform platform : Platform.values()) {
+        herald.provider(platform, brand).ifPresent(p -> registered.add(new Bound(p, brand)));
+      }
     }
     return new ProviderMetrics(registered);
   }
 
   @Override
   public void bindTo(MeterRegistry registry) {
-    for (PushProvider provider : providers) {
-      Tags tags = Tags.of("provider", provider.platform().name().toLowerCase(Locale.ROOT));
+    for (Bound bound : providers) {
+      PushProvider provider = bound.provider();
+      Tags tags = Tags.of("provider", provider.platform().name().toLowerCase(Locale.ROOT),
+          "brand", bound.brand().id());
       gauge(registry, CONNECTIONS, "Connections open to the push service", tags, provider,
           ProviderStatus::connectionsOpen);
       gauge(registry, IN_FLIGHT, "Requests written and awaiting an answer", tags, provider,

@@ -7,6 +7,7 @@ import dev.herald.spi.ProviderStatus;
 import dev.herald.spi.PushMessage;
 import dev.herald.spi.PushProvider;
 import dev.herald.spi.SendResult;
+import dev.herald.subscription.Brand;
 import dev.herald.subscription.Platform;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
@@ -93,6 +94,25 @@ class ProviderMetricsTest {
       assertThat(gauge(ProviderMetrics.IN_FLIGHT, "web_push")).isEqualTo(5);
       assertThat(registry.find(ProviderMetrics.IN_FLIGHT).tag("provider", "fcm").gauge())
           .as("no meters for a platform without a provider").isNull();
+    }
+  }
+
+  @Test
+  void bindsEveryBrandsProvidersTaggedWithTheirBrand() {
+    StatusProvider lucky = new StatusProvider(Platform.FCM);
+    lucky.status = new ProviderStatus(Platform.FCM, 1, 3, 0, 0, 0,
+        Optional.empty(), Optional.empty(), Optional.empty());
+    StatusProvider golden = new StatusProvider(Platform.FCM);
+    golden.status = new ProviderStatus(Platform.FCM, 1, 8, 0, 0, 0,
+        Optional.empty(), Optional.empty(), Optional.empty());
+    try (Herald herald = Herald.builder().provider(Brand.of("lucky-spins"), lucky)
+        .provider(Brand.of("golden-reels"), golden).build()) {
+      ProviderMetrics.of(herald).bindTo(registry);
+
+      assertThat(registry.get(ProviderMetrics.IN_FLIGHT).tag("provider", "fcm")
+          .tag("brand", "lucky-spins").gauge().value()).isEqualTo(3);
+      assertThat(registry.get(ProviderMetrics.IN_FLIGHT).tag("provider", "fcm")
+          .tag("brand", "golden-reels").gauge().value()).isEqualTo(8);
     }
   }
 }

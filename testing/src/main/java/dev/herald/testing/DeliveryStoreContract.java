@@ -10,6 +10,7 @@ import dev.herald.analytics.EventType;
 import dev.herald.content.NotificationType;
 import dev.herald.content.Purpose;
 import dev.herald.spi.DeliveryStore;
+import dev.herald.subscription.Brand;
 import dev.herald.subscription.Platform;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -127,6 +128,37 @@ public abstract class DeliveryStoreContract {
     DeliveryRecord r = record("c", "", "p", null, DeliveryState.SUPPRESSED, T0);
     assertThat(store.claim(r)).isTrue();
     assertThat(store.find(r.key()).orElseThrow().deviceId()).isEmpty();
+  }
+
+  @Test
+  void theBrandSurvivesAClaimAnUpdateAndABatch() {
+    Brand lucky = Brand.of("lucky-spins");
+    DeliveryRecord base = record("c", "", "p", "d", DeliveryState.CLAIMED, T0);
+    DeliveryRecord branded = withBrand(base, Optional.of(lucky));
+    assertThat(store.claim(branded)).isTrue();
+    assertThat(store.find(branded.key()).orElseThrow().brand()).contains(lucky);
+    DeliveryRecord done = branded.withOutcome(DeliveryState.DELIVERED, "", "", T0.plusSeconds(1),
+        1, 201, "m");
+    store.update(done);
+    assertThat(store.find(branded.key())).contains(done);
+    DeliveryRecord noBrand = withBrand(record("c", "", "q", null, DeliveryState.SUPPRESSED, T0),
+        Optional.empty());
+    DeliveryRecord targeted = withBrand(record("c", "", "r", null, DeliveryState.SUPPRESSED, T0),
+        Optional.of(lucky));
+    DeliveryRecord other = withBrand(record("c", "", "s", "d", DeliveryState.CLAIMED, T0),
+        Optional.of(Brand.of("golden-reels")));
+    assertThat(store.claimAll(List.of(noBrand, targeted, other))).containsOnly(true);
+    assertThat(store.find(noBrand.key()).orElseThrow().brand()).isEmpty();
+    assertThat(store.find(targeted.key()).orElseThrow().brand()).contains(lucky);
+    assertThat(list(store.deliveriesOf("c"))).containsExactlyInAnyOrder(done, noBrand, targeted,
+        other);
+  }
+
+  private static DeliveryRecord withBrand(DeliveryRecord r, Optional<Brand> brand) {
+    return new DeliveryRecord(r.sourceId(), r.step(), r.playerId(), r.deviceId(), r.platform(),
+        brand, r.deliveryId(), r.variant(), r.type(), r.category(), r.state(), r.reason(),
+        r.detail(), r.createdAt(), r.updatedAt(), r.attempts(), r.httpStatus(), r.messageId(),
+        r.clickedAt(), r.conversions(), r.conversionValue());
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.herald.spi.SubscriptionStore;
 import dev.herald.subscription.AddressOwner;
 import dev.herald.subscription.ApnsAddress;
+import dev.herald.subscription.Brand;
 import dev.herald.subscription.Device;
 import dev.herald.subscription.FcmAddress;
 import dev.herald.subscription.Invalidation;
@@ -109,6 +110,22 @@ public abstract class SubscriptionStoreContract {
     }
     assertThat(store.devicesOf("p")).containsExactlyInAnyOrderElementsOf(devices);
     assertThat(store.devicesOf("someone-else")).isEmpty();
+  }
+
+  @Test
+  void theBrandSurvivesARoundTripAndAnUpdate() {
+    Brand lucky = Brand.of("lucky-spins");
+    Device d = device("p", "web", Platform.WEB_PUSH).brand(lucky).version(1).build();
+    assertThat(store.saveDevice(d, 0, Optional.empty())).isTrue();
+    Device other = device("p", "app", Platform.FCM).version(1).build();
+    assertThat(store.saveDevice(other, 0, Optional.empty())).isTrue();
+    assertThat(store.findDevice("p", "web").orElseThrow().brand()).isEqualTo(lucky);
+    assertThat(store.findDevice("p", "app").orElseThrow().brand()).isEqualTo(Brand.DEFAULT);
+    Device blocked = d.toBuilder().status(PushStatus.BLOCKED).version(2).build();
+    assertThat(store.saveDevice(blocked, 1, Optional.empty())).isTrue();
+    assertThat(store.findDevice("p", "web")).contains(blocked);
+    assertThat(store.devicesOf("p")).extracting(Device::brand)
+        .containsExactlyInAnyOrder(lucky, Brand.DEFAULT);
   }
 
   @Test

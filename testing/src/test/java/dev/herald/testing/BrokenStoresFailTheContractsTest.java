@@ -156,7 +156,7 @@ class BrokenStoresFailTheContractsTest {
 
     private static DeliveryRecord millis(DeliveryRecord r) {
       return new DeliveryRecord(r.sourceId(), r.step(), r.playerId(), r.deviceId(),
-          r.platform(), r.deliveryId(), r.variant(), r.type(), r.category(), r.state(),
+          r.platform(), r.brand(), r.deliveryId(), r.variant(), r.type(), r.category(), r.state(),
           r.reason(), r.detail(), r.createdAt().truncatedTo(ChronoUnit.MILLIS),
           r.updatedAt().truncatedTo(ChronoUnit.MILLIS), r.attempts(), r.httpStatus(),
           r.messageId(), r.clickedAt().map(t -> t.truncatedTo(ChronoUnit.MILLIS)),

@@ -21,6 +21,7 @@ import dev.herald.dispatch.DeliveryPolicy;
 import dev.herald.dispatch.FrequencyCap;
 import dev.herald.dispatch.QuietHours;
 import dev.herald.dispatch.Variant;
+import dev.herald.subscription.Brand;
 import dev.herald.subscription.TargetDevices;
 import dev.herald.internal.Excerpt;
 import java.time.DateTimeException;
@@ -71,6 +72,7 @@ public final class CampaignJson {
     }
     root.put("controlShare", c.controlShare());
     root.put("targetDevices", c.targetDevices().name());
+    c.brand().ifPresent(brand -> root.put("brand", brand.id()));
     root.set("schedule", schedule(c.schedule()));
     root.set("policy", policy(c.policy()));
     return root.toString();
@@ -111,6 +113,7 @@ public final class CampaignJson {
         .audience(audience(root.path("audience")))
         .controlShare(root.path("controlShare").asDouble())
         .targetDevices(TargetDevices.valueOf(text(root, "targetDevices")))
+        .brand(root.hasNonNull("brand") ? Brand.of(text(root, "brand")) : null)
         .schedule(schedule(root.path("schedule")))
         .policy(policy(root.path("policy")));
     if (root.has("content")) {

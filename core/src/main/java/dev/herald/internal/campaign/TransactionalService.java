@@ -9,6 +9,7 @@ import dev.herald.dispatch.DispatchReport;
 import dev.herald.dispatch.DispatchRequest;
 import dev.herald.internal.Checks;
 import dev.herald.internal.dispatch.Dispatcher;
+import dev.herald.subscription.Brand;
 import dev.herald.subscription.TargetDevices;
 import java.util.concurrent.CompletableFuture;
 
@@ -34,6 +35,19 @@ public final class TransactionalService implements TransactionalSends {
   @Override
   public CompletableFuture<DispatchReport> send(String playerId, Content content,
       String idempotencyKey, TargetDevices targetDevices) {
+    return start(playerId, content, idempotencyKey, targetDevices, null);
+  }
+
+  @Override
+  public CompletableFuture<DispatchReport> send(String playerId, Content content,
+      String idempotencyKey, TargetDevices targetDevices, Brand brand) {
+    return start(playerId, content, idempotencyKey, targetDevices,
+        Checks.required(brand, "brand"));
+  }
+
+  /** Starts the one-player run; a null brand targets every brand. */
+  private CompletableFuture<DispatchReport> start(String playerId, Content content,
+      String idempotencyKey, TargetDevices targetDevices, Brand brand) {
     Checks.nonBlank(playerId, "playerId");
     Checks.required(content, "content");
     NotificationType type = content.defaultTemplate().type();
@@ -46,6 +60,7 @@ public final class TransactionalService implements TransactionalSends {
         .step(Checks.nonBlank(idempotencyKey, "idempotencyKey", 128))
         .content(content)
         .targetDevices(Checks.required(targetDevices, "targetDevices"))
+        .brand(brand)
         .build();
     return dispatcher.start(request, true, false).completion();
   }

@@ -8,6 +8,7 @@ import dev.herald.dispatch.DispatchSettings;
 import dev.herald.spi.PushMessage;
 import dev.herald.spi.PushProvider;
 import dev.herald.spi.SendResult;
+import dev.herald.subscription.Brand;
 import dev.herald.subscription.DeviceAddress;
 import dev.herald.subscription.Platform;
 import dev.herald.subscription.PushStatus;
@@ -51,7 +52,7 @@ final class Attempts {
   private final Clock clock;
   private final Subscriptions subscriptions;
   private final HeraldListener listener;
-  private final Map<Platform, PushProvider> providers;
+  private final Providers providers;
   private final DispatchSettings settings;
   private final Map<Platform, ProviderLane> lanes;
   private final Map<Platform, RateLimiter> providerLimits;
@@ -234,9 +235,11 @@ final class Attempts {
       return null;
     }
     Platform platform = d.record.platform().orElseThrow();
-    PushProvider provider = providers.get(platform);
+    Brand brand = d.record.brand().orElse(Brand.DEFAULT);
+    PushProvider provider = providers.find(platform, brand).orElse(null);
     if (provider == null) {
-      settleWithoutCall(d, Suppression.NO_PROVIDER, "no provider registered for " + platform);
+      settleWithoutCall(d, Suppression.NO_PROVIDER, "no provider registered for " + platform
+          + " of brand " + brand);
       return null;
     }
     int attempt = d.attempt;

@@ -10,6 +10,7 @@ import dev.herald.content.NotificationType;
 import dev.herald.analytics.DispatchProgress;
 import dev.herald.spi.DeliveryStore;
 import dev.herald.spi.LeaseLostException;
+import dev.herald.subscription.Brand;
 import dev.herald.subscription.Device;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -66,6 +67,8 @@ final class DeliveryLedger {
   private final String step;
   private final NotificationType type;
   private final String category;
+  /** The brand of player-level records: the targeted one, or none for all brands. */
+  private final Optional<Brand> brand;
   private final Object bufferLock = new Object();
   private final Object flushLock = new Object();
   private List<DeliveryEvent> buffer = new ArrayList<>(); // guarded by bufferLock
@@ -76,9 +79,10 @@ final class DeliveryLedger {
   /**
    * @param store the store to write to, fenced by the run's lease
    * @param onFenced told when a write was refused because the lease was taken over
+   * @param brand the brand the run targets, if one
    */
   DeliveryLedger(EngineContext ctx, DeliveryStore store, Runnable onFenced, String sourceId,
-      String step, NotificationType type, String category) {
+      String step, NotificationType type, String category, Optional<Brand> brand) {
     this.store = store;
     this.onFenced = onFenced;
     this.clock = ctx.clock();
@@ -87,6 +91,7 @@ final class DeliveryLedger {
     this.step = step;
     this.type = type;
     this.category = category;
+    this.brand = brand;
   }
 
   String sourceId() {
@@ -104,7 +109,7 @@ final class DeliveryLedger {
     return new DeliveryRecord(sourceId, step, playerId,
         device == null ? Optional.empty() : Optional.of(device.deviceId()),
         device == null ? Optional.empty() : Optional.of(device.platform()),
-        DeliveryRecord.newDeliveryId(), variant, type, category, state, reason, detail, now, now,
+        device == null ? brand : Optional.of(device.brand()), DeliveryRecord.newDeliveryId(), variant, type, category, state, reason, detail, now, now,
         0, 0, Optional.empty(), Optional.empty(), 0, BigDecimal.ZERO);
   }
 

@@ -294,7 +294,7 @@ public final class Dispatcher {
       return false; // a listener started a send from a timeout: waiting here could block them all
     }
     try {
-      for (Platform p : ctx.providers().keySet()) {
+      for (Platform p : Platform.values()) {
         lanes.get(p).awaitRoom();
       }
       return false;

@@ -6,12 +6,9 @@ import dev.herald.internal.GuardedComplianceGuard;
 import dev.herald.spi.AudienceResolver;
 import dev.herald.spi.DeliveryStore;
 import dev.herald.spi.PlayerDirectory;
-import dev.herald.spi.PushProvider;
 import dev.herald.spi.Scheduler;
-import dev.herald.subscription.Platform;
 import dev.herald.subscription.Subscriptions;
 import java.time.Clock;
-import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.function.IntSupplier;
 
@@ -27,7 +24,7 @@ import java.util.function.IntSupplier;
  * @param store the delivery store
  * @param scheduler runs throttled sends, retries and postponed players; contained
  * @param listener the listener, contained
- * @param providers the providers by platform
+ * @param providers the providers by (platform, brand)
  * @param settings concurrency, retries and timeouts
  * @param driverExecutor runs each dispatch's driver loop
  * @param liveNodes how many nodes share the rate budgets now (1 unless the scheduler tracks
@@ -42,13 +39,13 @@ public record EngineContext(
     DeliveryStore store,
     Scheduler scheduler,
     HeraldListener listener,
-    Map<Platform, PushProvider> providers,
+    Providers providers,
     DispatchSettings settings,
     Executor driverExecutor,
     IntSupplier liveNodes) {
 
   /**
-   * Copies the provider map.
+   * Checks that every collaborator is there.
    *
    * @param clock the time source
    * @param subscriptions the subscription state machine
@@ -58,12 +55,12 @@ public record EngineContext(
    * @param store the delivery store
    * @param scheduler runs throttled sends, retries and postponed players; contained
    * @param listener the listener, contained
-   * @param providers the providers by platform
+   * @param providers the providers by (platform, brand)
    * @param settings concurrency, retries and timeouts
    * @param driverExecutor runs each dispatch's driver loop
    * @param liveNodes how many nodes share the rate budgets now
    */
   public EngineContext {
-    providers = Map.copyOf(providers);
+    java.util.Objects.requireNonNull(providers, "providers");
   }
 }

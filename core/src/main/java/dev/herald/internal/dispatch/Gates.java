@@ -227,7 +227,7 @@ final class Gates {
      * pushes for its activity, and those go nowhere else.
      */
     private boolean targets(Device d) {
-      if (!run.request().targetDevices().includes(d.platform())) {
+      if (!run.request().targets(d)) { // platform and brand
         return false;
       }
       Optional<DeviceAddress> address = d.address();

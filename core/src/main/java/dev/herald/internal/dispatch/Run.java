@@ -128,7 +128,7 @@ final class Run implements DispatchHandle {
     this.control = new RunControl(ctx.scheduler(), request.sourceId());
     this.ledger = new DeliveryLedger(ctx,
         lease == null ? ctx.store() : ctx.store().fencedBy(lease), this::leaseLost,
-        request.sourceId(), request.step(), request.type(), category);
+        request.sourceId(), request.step(), request.type(), category, request.brand());
     this.cursor = new ProgressCursor(ledger, progressStep, ctx.settings().checkpointEvery());
     DeliveryPolicy policy = request.policy();
     RateLimiter runLimit = policy.messagesPerSecond().isPresent()
@@ -576,7 +576,7 @@ final class Run implements DispatchHandle {
         String variant = variants.assign(playerId).variant();
         List<DeliveryRecord> records = new ArrayList<>();
         for (Device d : ctx.subscriptions().state(playerId).devices()) {
-          if (request.targetDevices().includes(d.platform()) && d.isSendable()) {
+          if (request.targets(d) && d.isSendable()) {
             records.add(ledger.newRecord(playerId, d, variant, DeliveryState.SUPPRESSED,
                 Suppression.CANCELLED, "cancelled while postponed by quiet hours"));
           }

@@ -346,6 +346,7 @@ public final class TriggerService implements Triggers {
         .step(step)
         .content(rule.content())
         .targetDevices(rule.targetDevices())
+        .brand(rule.brand().orElse(null))
         .policy(rule.policy())
         .values(values)
         .build();
@@ -355,7 +356,7 @@ public final class TriggerService implements Triggers {
   /** Records a matched-but-not-sent decision as a player-level suppressed delivery. */
   private void skip(TriggerRule rule, String playerId, String step, String reason, Instant now) {
     DeliveryRecord r = new DeliveryRecord(rule.sourceId(), step, playerId, Optional.empty(),
-        Optional.empty(), DeliveryRecord.newDeliveryId(), DeliveryRecord.DEFAULT_VARIANT,
+        Optional.empty(), rule.brand(), DeliveryRecord.newDeliveryId(), DeliveryRecord.DEFAULT_VARIANT,
         rule.type(), rule.content().defaultTemplate().category().orElse(rule.type().category()),
         DeliveryState.SUPPRESSED, reason, "", now, now, 0, 0, Optional.empty(),
         Optional.empty(), 0, BigDecimal.ZERO);

@@ -11,9 +11,9 @@ public final class DeliverySql {
   public static final String COLUMNS = "key, delivery_id, source_id, step, player_id, device_id,"
       + " platform, variant, type, type_purpose, type_category, category, state, reason, detail, created_at, updated_at,"
       + " attempts, http_status, message_id, clicked_at, conversions, conversion_value,"
-      + " type_shared_caps";
+      + " type_shared_caps, brand";
   /** How many columns {@link #COLUMNS} names. */
-  public static final int COLUMN_COUNT = 24;
+  public static final int COLUMN_COUNT = 25;
   /** The event columns, in the order every insert binds them (seq is generated). */
   public static final String EVENT_COLUMNS = "type, at, source_id, step, delivery_id, player_id,"
       + " device_id, platform, variant, reason, detail, http_status, value";
@@ -81,7 +81,7 @@ public final class DeliverySql {
         + " category = ?, state = ?,"
         + " reason = ?, detail = ?, created_at = ?, updated_at = ?, attempts = ?,"
         + " http_status = ?, message_id = ?, clicked_at = ?, conversions = ?,"
-        + " conversion_value = ?, type_shared_caps = ? WHERE key = ?";
+        + " conversion_value = ?, type_shared_caps = ?, brand = ? WHERE key = ?";
     find = "SELECT " + COLUMNS + " FROM " + d + " WHERE key = ?";
     findForUpdate = find + " FOR UPDATE";
     findAllForUpdate = "SELECT " + COLUMNS + " FROM " + d + " WHERE key = ANY(?) ORDER BY key"

@@ -6,7 +6,7 @@ public final class SubscriptionSql {
   public static final String DEVICE_COLUMNS = "player_id, device_id, platform, status, address,"
       + " webpush_p256dh, webpush_auth, apns_topic, apns_environment, address_epoch,"
       + " address_since, invalidation_reason, invalidation_at, invalidation_address_key,"
-      + " created_at, status_changed_at, last_seen_at, version";
+      + " created_at, status_changed_at, last_seen_at, version, brand";
 
   /** Insert a device unless it exists. */
   public final String insertDevice;
@@ -45,13 +45,13 @@ public final class SubscriptionSql {
   public SubscriptionSql(String p) {
     String d = p + "herald_device";
     insertDevice = "INSERT INTO " + d + " (" + DEVICE_COLUMNS + ") VALUES"
-        + " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        + " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         + " ON CONFLICT (player_id, device_id) DO NOTHING";
     updateDevice = "UPDATE " + d + " SET platform = ?, status = ?, address = ?,"
         + " webpush_p256dh = ?, webpush_auth = ?, apns_topic = ?, apns_environment = ?,"
         + " address_epoch = ?, address_since = ?, invalidation_reason = ?, invalidation_at = ?,"
         + " invalidation_address_key = ?, created_at = ?, status_changed_at = ?,"
-        + " last_seen_at = ?, version = ? WHERE player_id = ? AND device_id = ? AND version = ?";
+        + " last_seen_at = ?, version = ?, brand = ? WHERE player_id = ? AND device_id = ? AND version = ?";
     findDevice = "SELECT " + DEVICE_COLUMNS + " FROM " + d
         + " WHERE player_id = ? AND device_id = ?";
     devicesOf = "SELECT " + DEVICE_COLUMNS + " FROM " + d
