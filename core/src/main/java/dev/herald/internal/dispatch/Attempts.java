@@ -107,7 +107,7 @@ final class Attempts {
       Platform platform = d.record.platform().orElseThrow();
       int free = slots.computeIfAbsent(platform, p -> lanes.get(p).freeSlots());
       if (free > 0 && d.attempt == 1 && !providerLimits.containsKey(platform)
-          && providers.containsKey(platform)) {
+          && providers.find(platform, d.record.brand().orElse(Brand.DEFAULT)).isPresent()) {
         slots.put(platform, free - 1);
         atOnce.add(d);
         // read before the devices: a change after this is seen as a new count
