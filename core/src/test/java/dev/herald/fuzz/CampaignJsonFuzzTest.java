@@ -33,7 +33,9 @@ class CampaignJsonFuzzTest {
       "\"ttlSeconds\":-5", "\"ttlSeconds\":9223372036854775807", "\"rollingSeconds\":-1",
       "\"localDays\":0", "\"messagesPerSecond\":-1", "\"controlShare\":2", "\"weight\":-3",
       "\"title\":\"{{#a}}{{#a}}{{#a}}{{#a}}{{#a}}x{{/a}}{{/a}}{{/a}}{{/a}}{{/a}}\"",
-      "\"title\":\"{{>p}}\"", "\"start\":\"25:00\"", "\"deadline\":\"x\"", "\\u0000", "\uD800");
+      "\"title\":\"{{>p}}\"", "\"start\":\"25:00\"", "\"deadline\":\"x\"", "\\u0000", "\uD800",
+      "\"kind\":\"playerLocal\"", "\"time\":\"09:00:30\"", "\"days\":[\"FUNDAY\"]", "\"days\":[]",
+      "\"fallbackZone\":\"Mars/Base\"", "\"date\":\"2026-02-30\"");
 
   private static List<String> seeds() {
     MessageTemplate rich = MessageTemplate.builder().type(NotificationType.CASHBACK)
@@ -60,7 +62,16 @@ class CampaignJsonFuzzTest {
             .audience(Audience.players(List.of("p1", "p2")))
             .variant(Variant.of("A", content)).variant(Variant.of("B", Content.of(rich)))
             .controlShare(0.1)
-            .schedule(Schedule.recurring("0 18 * * MON", ZoneId.of("Europe/Berlin"))).build()));
+            .schedule(Schedule.recurring("0 18 * * MON", ZoneId.of("Europe/Berlin"))).build()),
+        CampaignJson.write(Campaign.builder("local", "Local").audience(Audience.everyone())
+            .content(Content.of(rich))
+            .schedule(Schedule.dailyAtLocalTime(LocalTime.of(9, 0), ZoneId.of("Europe/Malta"))
+                .onDays(java.time.DayOfWeek.MONDAY, java.time.DayOfWeek.FRIDAY)
+                .until(Instant.parse("2026-12-31T00:00:00Z"))).build()),
+        CampaignJson.write(Campaign.builder("local-once", "Local once")
+            .audience(Audience.everyone()).content(Content.of(rich))
+            .schedule(Schedule.atLocalTime(java.time.LocalDate.parse("2026-12-24"),
+                LocalTime.of(18, 0), ZoneId.of("Europe/Malta"))).build()));
   }
 
   @Test

@@ -59,6 +59,9 @@ class LocalTimeCampaignJdbcTest {
       sentAt.computeIfAbsent(player, p -> new CopyOnWriteArrayList<>()).add(clock.instant());
       return CompletableFuture.completedFuture(SendResult.accepted("m-" + m.deliveryId(), 200));
     }
+
+    @Override
+    public void close() {}
   };
 
   private Herald herald(ManualScheduler scheduler) {
