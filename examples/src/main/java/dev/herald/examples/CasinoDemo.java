@@ -151,7 +151,8 @@ public final class CasinoDemo {
     Clock clock = Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), DEMO_START));
     MockApnsCredentials.SigningKey apnsKey = MockApnsCredentials.signingKey("TEAM123456", "KEY1234567");
     try (MockWebPushService webPushService =
-            MockWebPushService.builder().https().clock(clock).retainedMessages(100).start();
+            MockWebPushService.builder().https().clock(clock).retainedMessages(100)
+                .subscriptionKeyPairs(256).start();
         MockFcmService fcmService =
             MockFcmService.builder().clock(clock).recordMessages(false).start();
         MockApnsServer apnsService = MockApnsServer.builder().trust(apnsKey)
