@@ -164,7 +164,8 @@ public final class CasinoDemo {
     MockApnsCredentials.SigningKey goldenApnsKey =
         MockApnsCredentials.signingKey("GOLDEN1234", "GKEY123456");
     try (MockWebPushService webPushService =
-            MockWebPushService.builder().https().clock(clock).retainedMessages(100).start();
+            MockWebPushService.builder().https().clock(clock).retainedMessages(100)
+                .subscriptionKeyPairs(256).start();
         MockFcmService luckyFcm = MockFcmService.builder().projectId("lucky-spins-app")
             .clock(clock).recordMessages(false).start();
         MockFcmService goldenFcm = MockFcmService.builder().projectId("golden-reels-app")

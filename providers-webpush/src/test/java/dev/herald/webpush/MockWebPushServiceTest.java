@@ -166,4 +166,27 @@ class MockWebPushServiceTest {
     assertThat(status(valid().header("Authorization",
         "vapid t=" + token + ", k=" + keys.publicKeyBase64Url()))).isEqualTo(403);
   }
+
+  @Test
+  void pooledKeyPairsStillGiveEachSubscriptionItsOwnSecretAndDecryptEveryMessage()
+      throws Exception {
+    try (MockWebPushService pooled =
+        MockWebPushService.builder().clock(clock).subscriptionKeyPairs(1).start()) {
+      MockSubscription first = pooled.newSubscription(keys.publicKeyBase64Url());
+      MockSubscription second = pooled.newSubscription(keys.publicKeyBase64Url());
+      assertThat(second.p256dh()).isEqualTo(first.p256dh());
+      assertThat(second.auth()).isNotEqualTo(first.auth());
+      assertThat(second.endpoint()).isNotEqualTo(first.endpoint());
+
+      browser = second;
+      assertThat(status(valid())).isEqualTo(201);
+      assertThat(pooled.takeMessage(Duration.ofSeconds(5)).text()).isEqualTo("{\"title\":\"hi\"}");
+      // encrypted for the first subscription's secret, posted to the second: refused
+      byte[] forFirst = WebPushEncryption.withDefaultEngine().encrypt(
+          "{}".getBytes(StandardCharsets.UTF_8), 0,
+          Base64.getUrlDecoder().decode(first.p256dh()),
+          Base64.getUrlDecoder().decode(first.auth()));
+      assertThat(status(valid().post(RequestBody.create(forFirst, OCTETS)))).isEqualTo(400);
+    }
+  }
 }

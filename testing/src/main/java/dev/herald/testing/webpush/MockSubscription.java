@@ -45,29 +45,39 @@ public final class MockSubscription {
   private final String id;
   private final String endpointPrefix;
   private final boolean https;
-  private final byte[] privateScalar;
-  private final byte[] p256dh;
+  private final KeyPairBytes keys;
   private final byte[] auth;
   private final byte[] applicationServerKey;
   private volatile boolean unsubscribed;
   private volatile Queue<MockAnswer> answers;
 
-  /** The subscription at {@code endpointPrefix + id}; the service shares the key arrays. */
-  MockSubscription(String id, String endpointPrefix, boolean https, byte[] applicationServerKey) {
+  /** A P-256 key pair as raw bytes: the private scalar and the uncompressed public point. */
+  record KeyPairBytes(byte[] privateScalar, byte[] p256dh) {
+    static KeyPairBytes generate() {
+      try {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+        KeyPair pair = generator.generateKeyPair();
+        byte[] scalar = new byte[32];
+        put(((ECPrivateKey) pair.getPrivate()).getS(), scalar, 0);
+        return new KeyPairBytes(scalar, encode(((ECPublicKey) pair.getPublic()).getW()));
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("this JDK has no P-256 support", e);
+      }
+    }
+  }
+
+  /**
+   * The subscription at {@code endpointPrefix + id}; the service shares the application server
+   * key, and the key pair when it draws from a pool.
+   */
+  MockSubscription(String id, String endpointPrefix, boolean https, byte[] applicationServerKey,
+      KeyPairBytes keys) {
     this.id = id;
     this.endpointPrefix = endpointPrefix;
     this.https = https;
     this.applicationServerKey = applicationServerKey;
-    try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-      generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
-      KeyPair pair = generator.generateKeyPair();
-      this.privateScalar = new byte[32];
-      put(((ECPrivateKey) pair.getPrivate()).getS(), privateScalar, 0);
-      this.p256dh = encode(((ECPublicKey) pair.getPublic()).getW());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("this JDK has no P-256 support", e);
-    }
+    this.keys = keys;
     this.auth = new byte[16];
     RANDOM.nextBytes(auth);
   }
@@ -84,7 +94,7 @@ public final class MockSubscription {
 
   /** @return the subscription's public key, base64url, as {@code keys.p256dh} */
   public String p256dh() {
-    return B64.encodeToString(p256dh);
+    return B64.encodeToString(keys.p256dh());
   }
 
   /** @return the authentication secret, base64url, as {@code keys.auth} */
@@ -208,12 +218,12 @@ public final class MockSubscription {
     }
     KeyAgreement agreement = KeyAgreement.getInstance("ECDH");
     agreement.init(KeyFactory.getInstance("EC").generatePrivate(
-        new ECPrivateKeySpec(new BigInteger(1, privateScalar), p256Parameters())));
+        new ECPrivateKeySpec(new BigInteger(1, keys.privateScalar()), p256Parameters())));
     agreement.doPhase(publicKey(senderKey), true);
     byte[] ecdhSecret = agreement.generateSecret();
     byte[] prkKey = hmac(auth, ecdhSecret);
     byte[] ikm = hmac(prkKey, concat("WebPush: info\0".getBytes(StandardCharsets.US_ASCII),
-        p256dh, senderKey, new byte[] {1}));
+        keys.p256dh(), senderKey, new byte[] {1}));
     byte[] prk = hmac(salt, ikm);
     byte[] cek = Arrays.copyOf(
         hmac(prk, "Content-Encoding: aes128gcm\0\1".getBytes(StandardCharsets.US_ASCII)), 16);

@@ -105,12 +105,20 @@ public final class MockWebPushService implements AutoCloseable {
   private final Map<Integer, AtomicLong> statusCounts = new ConcurrentHashMap<>();
   private final String endpointPrefix;
   private volatile byte[] lastApplicationServerKey;
+  private final MockSubscription.KeyPairBytes[] keyPool;
+  private final AtomicLong subscriptionCount = new AtomicLong();
 
   private MockWebPushService(Builder b) throws IOException {
     this.https = b.https;
     this.clock = b.clock;
     this.tolerateAudienceWithoutPort = b.tolerateAudienceWithoutPort;
     this.retainedMessages = b.retainedMessages;
+    if (b.keyPairs > 0) {
+      keyPool = new MockSubscription.KeyPairBytes[b.keyPairs];
+      Arrays.setAll(keyPool, i -> MockSubscription.KeyPairBytes.generate());
+    } else {
+      keyPool = null;
+    }
     if (https) {
       this.certificate = new HeldCertificate.Builder()
           .commonName("Herald mock Web Push service")
@@ -196,8 +204,9 @@ public final class MockWebPushService implements AutoCloseable {
         lastApplicationServerKey = applicationServerKey;
       }
     }
-    MockSubscription subscription =
-        new MockSubscription(id, endpointPrefix, https, applicationServerKey);
+    MockSubscription subscription = new MockSubscription(id, endpointPrefix, https,
+        applicationServerKey, keyPool == null ? MockSubscription.KeyPairBytes.generate()
+            : keyPool[(int) (subscriptionCount.getAndIncrement() % keyPool.length)]);
     subscriptions.put(id, subscription);
     return subscription;
   }
@@ -508,6 +517,7 @@ public final class MockWebPushService implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private boolean tolerateAudienceWithoutPort;
     private int retainedMessages = 10_000;
+    private int keyPairs;
 
     private Builder() {}
 
@@ -556,6 +566,24 @@ public final class MockWebPushService implements AutoCloseable {
         throw new IllegalArgumentException("retainedMessages must be at least 1, got " + value);
       }
       this.retainedMessages = value;
+      return this;
+    }
+
+    /**
+     * Lets new subscriptions take their P-256 key pair from a pool of {@code value} pairs, in
+     * turn, instead of generating one each as a browser does. Each subscription still gets its
+     * own authentication secret, so every message's content key differs, and every message is
+     * still decrypted and checked. For load tests and the demo: generating a key pair costs about
+     * a millisecond of CPU, which dominates creating a million subscriptions.
+     *
+     * @param value how many key pairs, at least 1; by default every subscription has its own
+     * @return this builder
+     */
+    public Builder subscriptionKeyPairs(int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("subscriptionKeyPairs must be at least 1, got " + value);
+      }
+      this.keyPairs = value;
       return this;
     }
 
