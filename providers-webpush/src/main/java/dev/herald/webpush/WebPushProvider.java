@@ -590,13 +590,18 @@ public final class WebPushProvider implements PushProvider {
       OkHttpClient.Builder http;
       boolean owns = httpClient == null;
       if (owns) {
+        int maxRequests = maxConcurrentRequests == null ? 256 : maxConcurrentRequests;
         Dispatcher dispatcher = new Dispatcher();
-        dispatcher.setMaxRequests(maxConcurrentRequests == null ? 256 : maxConcurrentRequests);
+        dispatcher.setMaxRequests(maxRequests);
         dispatcher.setMaxRequestsPerHost(
             maxConcurrentRequestsPerHost == null ? 128 : maxConcurrentRequestsPerHost);
         http = new OkHttpClient.Builder()
             .dispatcher(dispatcher)
-            .connectionPool(new ConnectionPool(8, 5, java.util.concurrent.TimeUnit.MINUTES));
+            // Keep as many idle connections as requests can run: a push service on HTTP/1.1 needs
+            // a connection per request in flight, and a smaller pool would close the surplus after
+            // every burst and open (and for https handshake) them again on the next.
+            .connectionPool(
+                new ConnectionPool(maxRequests, 5, java.util.concurrent.TimeUnit.MINUTES));
       } else {
         http = httpClient.newBuilder();
       }
