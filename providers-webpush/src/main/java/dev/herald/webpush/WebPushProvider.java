@@ -239,14 +239,18 @@ public final class WebPushProvider implements PushProvider {
         @Override
         public void onResponse(Call c, Response response) {
           try (response) {
-            // A hostile or broken service may echo the request: its VAPID token must not reach
-            // the result (and from there logs and the delivery record).
-            String token = vapidToken(request.header("Authorization"));
-            String body = response.code() >= 300
-                ? redact(response.peekBody(REASON_BODY_BYTES).string(), token) : "";
-            SendResult result = ResponseMapper.map(response.code(),
-                redact(response.header("Location"), token), response.header("Retry-After"), body,
-                clock.instant());
+            String location = response.header("Location");
+            String body = "";
+            if (response.code() >= 300 || location != null) {
+              // A hostile or broken service may echo the request: its VAPID token must not reach
+              // the result (and from there logs and the delivery record).
+              String token = vapidToken(request.header("Authorization"));
+              location = redact(location, token);
+              body = response.code() >= 300
+                  ? redact(response.peekBody(REASON_BODY_BYTES).string(), token) : "";
+            }
+            SendResult result = ResponseMapper.map(response.code(), location,
+                response.header("Retry-After"), body, clock.instant());
             if (LOG.isDebugEnabled()) {
               LOG.debug("web push to {}: {} (HTTP {})", request.url().host(), result.outcome(),
                   response.code());
