@@ -240,14 +240,18 @@ public final class WebPushProvider implements PushProvider {
         @Override
         public void onResponse(Call c, Response response) {
           try (response) {
-            // A hostile or broken service may echo the request: its VAPID token must not reach
-            // the result (and from there logs and the delivery record).
-            String token = vapidToken(request.header("Authorization"));
-            String body = response.code() >= 300
-                ? redact(response.peekBody(REASON_BODY_BYTES).string(), token) : "";
-            SendResult result = ResponseMapper.map(response.code(),
-                redact(response.header("Location"), token), response.header("Retry-After"), body,
-                clock.instant());
+            String location = response.header("Location");
+            String body = "";
+            if (response.code() >= 300 || location != null) {
+              // A hostile or broken service may echo the request: its VAPID token must not reach
+              // the result (and from there logs and the delivery record).
+              String token = vapidToken(request.header("Authorization"));
+              location = redact(location, token);
+              body = response.code() >= 300
+                  ? redact(response.peekBody(REASON_BODY_BYTES).string(), token) : "";
+            }
+            SendResult result = ResponseMapper.map(response.code(), location,
+                response.header("Retry-After"), body, clock.instant());
             if (LOG.isDebugEnabled()) {
               LOG.debug("web push to {}: {} (HTTP {})", request.url().host(), result.outcome(),
                   response.code());
@@ -595,13 +599,18 @@ public final class WebPushProvider implements PushProvider {
       OkHttpClient.Builder http;
       boolean owns = httpClient == null;
       if (owns) {
+        int maxRequests = maxConcurrentRequests == null ? 256 : maxConcurrentRequests;
         Dispatcher dispatcher = new Dispatcher();
-        dispatcher.setMaxRequests(maxConcurrentRequests == null ? 256 : maxConcurrentRequests);
+        dispatcher.setMaxRequests(maxRequests);
         dispatcher.setMaxRequestsPerHost(
             maxConcurrentRequestsPerHost == null ? 128 : maxConcurrentRequestsPerHost);
         http = new OkHttpClient.Builder()
             .dispatcher(dispatcher)
-            .connectionPool(new ConnectionPool(8, 5, java.util.concurrent.TimeUnit.MINUTES));
+            // Keep as many idle connections as requests can run: a push service on HTTP/1.1 needs
+            // a connection per request in flight, and a smaller pool would close the surplus after
+            // every burst and open (and for https handshake) them again on the next.
+            .connectionPool(
+                new ConnectionPool(maxRequests, 5, java.util.concurrent.TimeUnit.MINUTES));
       } else {
         http = httpClient.newBuilder();
       }

@@ -445,6 +445,90 @@ class WebPushProviderTest {
   }
 
   @Test
+  void http1ConnectionsOfOneBurstAreReusedByTheNext() throws Exception {
+    // HTTP/1.1 needs a connection per request in flight. The server holds every request of a
+    // wave until all 16 are in, so each wave runs on 16 connections at once; the second wave must
+    // find the first wave's connections in the pool rather than open new ones. (With the earlier
+    // pool of 8 idle connections, 8 were closed after the first wave and 8 opened again.)
+    int wave = 16;
+    java.util.concurrent.CyclicBarrier allIn = new java.util.concurrent.CyclicBarrier(wave);
+    java.util.concurrent.atomic.AtomicInteger connections =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.ExecutorService serving =
+        java.util.concurrent.Executors.newCachedThreadPool();
+    try (ServerSocket server = new ServerSocket(0);
+        WebPushProvider p = WebPushProvider.builder().vapid(keys, SUBJECT).clock(clock)
+            .allowHost("localhost").build()) {
+      serving.execute(() -> {
+        while (!server.isClosed()) {
+          try {
+            Socket connection = server.accept();
+            connections.incrementAndGet();
+            serving.execute(() -> answerEach(connection, allIn));
+          } catch (IOException closed) {
+            return;
+          }
+        }
+      });
+      WebPushAddress address = WebPushAddress.allowingHttp(
+          "http://localhost:" + server.getLocalPort() + "/push/x", browser.p256dh(),
+          browser.auth());
+      for (int round = 0; round < 2; round++) {
+        List<CompletableFuture<SendResult>> sends = new java.util.ArrayList<>();
+        for (int i = 0; i < wave; i++) {
+          sends.add(p.send(PushMessage.of("d" + i, address, notification().build(),
+              clock.instant())));
+        }
+        for (CompletableFuture<SendResult> send : sends) {
+          assertThat(send.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+              .isInstanceOf(SendResult.Accepted.class);
+        }
+        assertThat(connections.get()).as("connections after wave %d", round + 1).isEqualTo(wave);
+      }
+      assertThat(p.status().connectionsOpen()).isEqualTo(wave);
+    } finally {
+      serving.shutdownNow();
+    }
+  }
+
+  /** Answers 201 to each request on a connection once the whole wave has arrived. */
+  private static void answerEach(Socket connection, java.util.concurrent.CyclicBarrier allIn) {
+    try (connection) {
+      java.io.InputStream in = new java.io.BufferedInputStream(connection.getInputStream());
+      java.io.OutputStream out = connection.getOutputStream();
+      while (true) {
+        int contentLength = -1;
+        StringBuilder line = new StringBuilder();
+        boolean headersDone = false;
+        while (!headersDone) {
+          int c = in.read();
+          if (c < 0) {
+            return;
+          }
+          if (c == '\n') {
+            String header = line.toString().strip();
+            if (header.isEmpty()) {
+              headersDone = true;
+            } else if (header.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+              contentLength = Integer.parseInt(header.substring(15).strip());
+            }
+            line.setLength(0);
+          } else {
+            line.append((char) c);
+          }
+        }
+        in.readNBytes(contentLength);
+        allIn.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+        out.write("HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+      }
+    } catch (Exception e) {
+      // the connection or the test ended
+    }
+  }
+
+  @Test
   void aConnectionRefusedFailsTheFuture() throws Exception {
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0)) {

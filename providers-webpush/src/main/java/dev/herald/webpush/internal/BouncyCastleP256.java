@@ -2,16 +2,18 @@ package dev.herald.webpush.internal;
 
 import java.math.BigInteger;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.crypto.params.ECDomainParameters;
 import org.bouncycastle.math.ec.ECPoint;
-import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 import org.bouncycastle.util.BigIntegers;
 
 /**
- * P-256 with BouncyCastle's lightweight API and its specialised {@code SecP256R1} field arithmetic.
- * Used directly, never through a JCA provider, so nothing is registered globally.
+ * P-256 on BouncyCastle's specialised {@code SecP256R1} field arithmetic, used directly, never
+ * through a JCA provider, so nothing is registered globally. BouncyCastle decodes and validates
+ * the peer's point; the scalar multiplications are {@link P256Points}', which allocate nothing per
+ * point operation.
  */
 public final class BouncyCastleP256 implements P256Engine {
   /** The shared instance. */
@@ -20,21 +22,30 @@ public final class BouncyCastleP256 implements P256Engine {
   private static final X9ECParameters CURVE = CustomNamedCurves.getByName("secp256r1");
   private static final ECDomainParameters DOMAIN =
       new ECDomainParameters(CURVE.getCurve(), CURVE.getG(), CURVE.getN(), CURVE.getH());
-  private static final FixedPointCombMultiplier BASE_MULTIPLIER = new FixedPointCombMultiplier();
 
   private BouncyCastleP256() {}
 
   @Override
   public Agreement agreeWithFreshKey(byte[] peerPublicKey) {
-    ECPoint peer = decodePoint(peerPublicKey);
-    BigInteger d = randomScalar(SecureRandoms.current());
-    byte[] publicKey = BASE_MULTIPLIER.multiply(DOMAIN.getG(), d).getEncoded(false);
-    return new Agreement(publicKey, sharedSecret(d, peer));
+    decodePoint(peerPublicKey); // validates: on the curve, coordinates below p
+    int[] d = P256Points.limbs(randomScalar(SecureRandoms.current()));
+    int[] x = new int[8];
+    int[] y = new int[8];
+    P256Points.multiplyBase(d, x, y);
+    byte[] publicKey = new byte[PUBLIC_KEY_LENGTH];
+    publicKey[0] = 0x04;
+    toBytes(x, publicKey, 1);
+    toBytes(y, publicKey, 1 + SCALAR_LENGTH);
+    byte[] secret = sharedSecret(d, peerPublicKey);
+    Arrays.fill(d, 0);
+    return new Agreement(publicKey, secret);
   }
 
   @Override
   public byte[] agree(byte[] privateScalar, byte[] peerPublicKey) {
-    return sharedSecret(scalar(privateScalar), decodePoint(peerPublicKey));
+    BigInteger d = scalar(privateScalar);
+    decodePoint(peerPublicKey);
+    return sharedSecret(P256Points.limbs(d), peerPublicKey);
   }
 
   @Override
@@ -49,7 +60,14 @@ public final class BouncyCastleP256 implements P256Engine {
    * @return the uncompressed public key (65 bytes)
    */
   public byte[] publicKeyOf(byte[] privateScalar) {
-    return BASE_MULTIPLIER.multiply(DOMAIN.getG(), scalar(privateScalar)).getEncoded(false);
+    int[] x = new int[8];
+    int[] y = new int[8];
+    P256Points.multiplyBase(P256Points.limbs(scalar(privateScalar)), x, y);
+    byte[] publicKey = new byte[PUBLIC_KEY_LENGTH];
+    publicKey[0] = 0x04;
+    toBytes(x, publicKey, 1);
+    toBytes(y, publicKey, 1 + SCALAR_LENGTH);
+    return publicKey;
   }
 
   /**
@@ -92,12 +110,37 @@ public final class BouncyCastleP256 implements P256Engine {
     return BigIntegers.asUnsignedByteArray(SCALAR_LENGTH, randomScalar(SecureRandoms.current()));
   }
 
-  private static byte[] sharedSecret(BigInteger d, ECPoint peer) {
-    ECPoint shared = peer.multiply(d).normalize();
-    if (shared.isInfinity()) {
-      throw new IllegalArgumentException("ECDH produced the point at infinity");
+  /** The x coordinate of d·peer, for a peer point already validated. */
+  private static byte[] sharedSecret(int[] d, byte[] peerPublicKey) {
+    int[] x = new int[8];
+    int[] y = new int[8];
+    P256Points.multiply(d, fromBytes(peerPublicKey, 1), fromBytes(peerPublicKey, 1 + SCALAR_LENGTH),
+        x, y);
+    byte[] secret = new byte[SCALAR_LENGTH];
+    toBytes(x, secret, 0);
+    return secret;
+  }
+
+  /** 32 big-endian bytes as eight little-endian 32-bit limbs. */
+  private static int[] fromBytes(byte[] bytes, int offset) {
+    int[] limbs = new int[8];
+    for (int i = 0; i < 8; i++) {
+      int at = offset + SCALAR_LENGTH - 4 * (i + 1);
+      limbs[i] = (bytes[at] & 0xff) << 24 | (bytes[at + 1] & 0xff) << 16
+          | (bytes[at + 2] & 0xff) << 8 | (bytes[at + 3] & 0xff);
     }
-    return shared.getAffineXCoord().getEncoded();
+    return limbs;
+  }
+
+  /** Eight little-endian 32-bit limbs as 32 big-endian bytes. */
+  private static void toBytes(int[] limbs, byte[] out, int offset) {
+    for (int i = 0; i < 8; i++) {
+      int at = offset + SCALAR_LENGTH - 4 * (i + 1);
+      out[at] = (byte) (limbs[i] >>> 24);
+      out[at + 1] = (byte) (limbs[i] >>> 16);
+      out[at + 2] = (byte) (limbs[i] >>> 8);
+      out[at + 3] = (byte) limbs[i];
+    }
   }
 
   private static BigInteger scalar(byte[] privateScalar) {

@@ -72,8 +72,14 @@ public final class WebPushEncryption {
     P256Engine.Agreement agreement = engine.agreeWithFreshKey(userAgentPublicKey);
     byte[] salt = new byte[SALT_BYTES];
     SecureRandoms.current().nextBytes(salt);
-    return encrypt(plaintext, paddingBytes, userAgentPublicKey, authSecret,
-        agreement.ephemeralPublicKey(), agreement.sharedSecret(), salt);
+    try {
+      Primitives primitives = PRIMITIVES.get();
+      return seal(primitives.hmac, primitives.aesGcm, plaintext, paddingBytes,
+          userAgentPublicKey, authSecret, agreement.ephemeralPublicKey(),
+          agreement.sharedSecret(), salt);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM or HMAC-SHA256 failed", e);
+    }
   }
 
   /**
@@ -105,36 +111,62 @@ public final class WebPushEncryption {
       throw new IllegalArgumentException("the sender key is 65 bytes");
     }
     try {
-      Mac hmac = Mac.getInstance("HmacSHA256");
-      // RFC 8291 §3.4: combine the ECDH secret with the authentication secret ...
-      byte[] prkKey = hmac(hmac, authSecret, ecdhSecret);
-      byte[] keyInfo = concat(KEY_INFO_PREFIX, userAgentPublicKey, senderPublicKey, new byte[] {1});
-      byte[] ikm = hmac(hmac, prkKey, keyInfo);
-      // ... then RFC 8188 §2.2/2.3: the content-encryption key and nonce from the salt.
-      byte[] prk = hmac(hmac, salt, ikm);
-      byte[] cek = Arrays.copyOf(hmac(hmac, prk, CEK_INFO), 16);
-      byte[] nonce = Arrays.copyOf(hmac(hmac, prk, NONCE_INFO), 12);
-
-      byte[] record = new byte[plaintext.length + 1 + paddingBytes];
-      System.arraycopy(plaintext, 0, record, 0, plaintext.length);
-      record[plaintext.length] = 0x02; // the last (and only) record's delimiter
-
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(cek, "AES"),
-          new GCMParameterSpec(TAG_BYTES * 8, nonce));
-      byte[] body = new byte[HEADER_BYTES + record.length + TAG_BYTES];
-      System.arraycopy(salt, 0, body, 0, SALT_BYTES);
-      body[16] = (byte) (RECORD_SIZE >>> 24);
-      body[17] = (byte) (RECORD_SIZE >>> 16);
-      body[18] = (byte) (RECORD_SIZE >>> 8);
-      body[19] = (byte) RECORD_SIZE;
-      body[20] = (byte) P256Engine.PUBLIC_KEY_LENGTH;
-      System.arraycopy(senderPublicKey, 0, body, 21, P256Engine.PUBLIC_KEY_LENGTH);
-      cipher.doFinal(record, 0, record.length, body, HEADER_BYTES);
-      return body;
+      // Fresh instances: the JDK refuses to encrypt twice with one Cipher under the same key and
+      // nonce, which is what fixed test inputs do.
+      return seal(Mac.getInstance("HmacSHA256"), Cipher.getInstance("AES/GCM/NoPadding"),
+          plaintext, paddingBytes, userAgentPublicKey, authSecret, senderPublicKey, ecdhSecret,
+          salt);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM or HMAC-SHA256 is unavailable in this JDK", e);
     }
+  }
+
+  /**
+   * The HMAC-SHA256 and AES-GCM instances of one thread, reused for every message it encrypts, so
+   * that a message costs no JCA provider lookup. Each message still gets its own key and nonce.
+   */
+  private record Primitives(Mac hmac, Cipher aesGcm) {
+    static Primitives create() {
+      try {
+        return new Primitives(
+            Mac.getInstance("HmacSHA256"), Cipher.getInstance("AES/GCM/NoPadding"));
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("AES-GCM or HMAC-SHA256 is unavailable in this JDK", e);
+      }
+    }
+  }
+
+  private static final ThreadLocal<Primitives> PRIMITIVES =
+      ThreadLocal.withInitial(Primitives::create);
+
+  private static byte[] seal(Mac hmac, Cipher cipher, byte[] plaintext, int paddingBytes,
+      byte[] userAgentPublicKey, byte[] authSecret, byte[] senderPublicKey, byte[] ecdhSecret,
+      byte[] salt) throws GeneralSecurityException {
+    // RFC 8291 §3.4: combine the ECDH secret with the authentication secret ...
+    byte[] prkKey = hmac(hmac, authSecret, ecdhSecret);
+    byte[] keyInfo = concat(KEY_INFO_PREFIX, userAgentPublicKey, senderPublicKey, new byte[] {1});
+    byte[] ikm = hmac(hmac, prkKey, keyInfo);
+    // ... then RFC 8188 §2.2/2.3: the content-encryption key and nonce from the salt.
+    byte[] prk = hmac(hmac, salt, ikm);
+    byte[] cek = Arrays.copyOf(hmac(hmac, prk, CEK_INFO), 16);
+    byte[] nonce = Arrays.copyOf(hmac(hmac, prk, NONCE_INFO), 12);
+
+    byte[] record = new byte[plaintext.length + 1 + paddingBytes];
+    System.arraycopy(plaintext, 0, record, 0, plaintext.length);
+    record[plaintext.length] = 0x02; // the last (and only) record's delimiter
+
+    cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(cek, "AES"),
+        new GCMParameterSpec(TAG_BYTES * 8, nonce));
+    byte[] body = new byte[HEADER_BYTES + record.length + TAG_BYTES];
+    System.arraycopy(salt, 0, body, 0, SALT_BYTES);
+    body[16] = (byte) (RECORD_SIZE >>> 24);
+    body[17] = (byte) (RECORD_SIZE >>> 16);
+    body[18] = (byte) (RECORD_SIZE >>> 8);
+    body[19] = (byte) RECORD_SIZE;
+    body[20] = (byte) P256Engine.PUBLIC_KEY_LENGTH;
+    System.arraycopy(senderPublicKey, 0, body, 21, P256Engine.PUBLIC_KEY_LENGTH);
+    cipher.doFinal(record, 0, record.length, body, HEADER_BYTES);
+    return body;
   }
 
   /**
