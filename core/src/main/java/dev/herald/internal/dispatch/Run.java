@@ -538,11 +538,19 @@ final class Run implements DispatchHandle {
   }
 
   private void playerDone(String playerId, boolean settled) {
-    if (settled) {
-      cursor.settled(playerId);
-    }
-    if (outstanding.decrementAndGet() == 0) {
-      maybeFinish();
+    try {
+      if (settled) {
+        cursor.settled(playerId); // may checkpoint, writing what the ledger holds first
+      }
+    } catch (RuntimeException e) {
+      // The checkpoint was not saved (the store failed): the run ends FAILED, and the resumed
+      // run starts from the last checkpoint that was.
+      log.error("checkpointing {} failed", request.sourceId(), e);
+      playerError.compareAndSet(null, e);
+    } finally {
+      if (outstanding.decrementAndGet() == 0) {
+        maybeFinish();
+      }
     }
   }
 
