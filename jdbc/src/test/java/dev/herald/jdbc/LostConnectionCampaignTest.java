@@ -62,6 +62,9 @@ import org.junit.jupiter.api.Test;
 class LostConnectionCampaignTest {
   private static final int PLAYERS = 300;
   private static final int DATABASE_DIES_AT_SEND = 120;
+  /** The engine's claim batch and its batch of outcomes written behind. */
+  private static final int CLAIM_BATCH = 128;
+  private static final int SETTLEMENT_BATCH = 256;
 
   private final MutableClock clock = MutableClock.at("2026-11-22T10:00:00Z");
   private final AtomicBoolean databaseDown = new AtomicBoolean();
@@ -97,8 +100,12 @@ class LostConnectionCampaignTest {
         .havingCause()
         .isInstanceOf(HeraldStorageException.class)
         .withMessageContaining("(SQLSTATE 08001); the connection to the database failed");
-    assertThat(fcm.sends()).as("no provider call without a durable claim")
-        .hasSize(DATABASE_DIES_AT_SEND);
+    // A claim batch is durable and marked SENDING before its calls start: those calls still go
+    // out after the database went (no call without a durable claim: a call without one would be
+    // claimed and sent again by the recovered run, which assertEveryPlayerSentOnce catches).
+    List<String> firstRunSends = fcm.sends();
+    assertThat(firstRunSends.size()).as("the calls of the claim batches written before it went")
+        .isBetween(DATABASE_DIES_AT_SEND, DATABASE_DIES_AT_SEND + CLAIM_BATCH);
     first.close();
 
     databaseDown.set(false);
@@ -108,7 +115,7 @@ class LostConnectionCampaignTest {
     assertThat(second.recover()).as("the campaign is still RUNNING in the store").isEqualTo(1);
     DispatchReport resumed = finished.next();
     assertThat(resumed.status()).isEqualTo(DispatchReport.Status.COMPLETED);
-    assertEveryPlayerSentOnce(audience, second);
+    assertEveryPlayerSentOnce(audience, second, playersOf(firstRunSends));
     second.close();
   }
 
@@ -144,8 +151,13 @@ class LostConnectionCampaignTest {
     assertThat(finished.next()).isSameAs(report);
     DispatchReport resumed = finished.next();
     assertThat(resumed.status()).isEqualTo(DispatchReport.Status.COMPLETED);
-    assertEveryPlayerSentOnce(audience, herald);
+    assertEveryPlayerSentOnce(audience, herald, playersOf(fcm.sends()));
     herald.close();
+  }
+
+  private static Set<String> playersOf(List<String> tokens) {
+    return tokens.stream().map(token -> token.substring(0, token.indexOf('-')))
+        .collect(Collectors.toSet());
   }
 
   /** Subscribes {@value #PLAYERS} players (one Android device each) and creates the campaign. */
@@ -167,12 +179,15 @@ class LostConnectionCampaignTest {
   }
 
   /**
-   * Every player was sent the campaign once and delivered, except those whose provider call was
-   * on the wire when the database went: settled FAILED with reason UNKNOWN, sent at most once.
-   * No player has two records, and the statistics add up.
+   * Every player was sent the campaign once and delivered, except those whose provider call went
+   * out before the database went and whose outcome was not yet written (outcomes are written
+   * behind, in batches): settled FAILED with reason UNKNOWN, sent at most once. No player has two
+   * records, and the statistics add up.
+   *
+   * @param mayBeUnknown the players sent to while the database was going away
    */
-  private void assertEveryPlayerSentOnce(List<String> audience, Herald herald)
-      throws InterruptedException {
+  private void assertEveryPlayerSentOnce(List<String> audience, Herald herald,
+      Set<String> mayBeUnknown) throws InterruptedException {
     Map<String, Long> sendsPerPlayer = fcm.sends().stream().collect(Collectors.groupingBy(
         token -> token.substring(0, token.indexOf('-')), Collectors.counting()));
     List<DeliveryRecord> records;
@@ -183,8 +198,9 @@ class LostConnectionCampaignTest {
     Set<String> unknown = records.stream()
         .filter(r -> r.state() == DeliveryState.FAILED && r.reason().equals(Suppression.UNKNOWN))
         .map(DeliveryRecord::playerId).collect(Collectors.toSet());
-    assertThat(unknown).as("only the call on the wire when the database went (the provider "
-        + "answers at once)").hasSizeLessThanOrEqualTo(1);
+    assertThat(unknown).as("only calls that went out before the database went, whose outcome "
+        + "was still in memory").isSubsetOf(mayBeUnknown)
+        .hasSizeLessThanOrEqualTo(CLAIM_BATCH + SETTLEMENT_BATCH);
     assertThat(records).extracting(DeliveryRecord::playerId).doesNotHaveDuplicates()
         .containsExactlyInAnyOrderElementsOf(audience);
     assertThat(records).filteredOn(r -> !unknown.contains(r.playerId()))

@@ -12,12 +12,7 @@ import dev.herald.jdbc.JdbcDeliveryStore;
 import dev.herald.spi.DeliveryStore;
 import dev.herald.subscription.Platform;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -166,61 +161,7 @@ public final class JdbcCampaignHarness {
         Optional.empty(), Optional.empty(), 0, BigDecimal.ZERO);
   }
 
-  /** Transactions committed in this database so far, as the server counts them. */
   private static long commits(DataSource pool) throws SQLException {
-    try (Connection c = pool.getConnection();
-        PreparedStatement ps = c.prepareStatement(
-            "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) {
-      // the statistics collector lags; ask for a fresh snapshot
-      try (PreparedStatement clear = c.prepareStatement("SELECT pg_stat_clear_snapshot()")) {
-        clear.execute();
-      }
-      Thread.sleep(600); // PostgreSQL < 15 reports to its collector every 500 ms
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new SQLException("interrupted", e);
-    }
-  }
-
-  /** A DataSource that counts statement executions (a JDBC batch is one round trip). */
-  private static final class StatementCounter extends DelegatingDataSource {
-    final AtomicLong executions = new AtomicLong();
-
-    StatementCounter(DataSource delegate) {
-      super(delegate);
-    }
-
-    @Override
-    public Connection getConnection() throws SQLException {
-      Connection real = super.getConnection();
-      return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
-          new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-            Object result = invoke(method, real, args);
-            if (method.getName().equals("prepareStatement")) {
-              PreparedStatement ps = (PreparedStatement) result;
-              return Proxy.newProxyInstance(getClass().getClassLoader(),
-                  new Class<?>[] {PreparedStatement.class}, (p, m, a) -> {
-                    if (m.getName().startsWith("execute")) {
-                      executions.incrementAndGet();
-                    }
-                    return invoke(m, ps, a);
-                  });
-            }
-            return result;
-          });
-    }
-
-    private static Object invoke(java.lang.reflect.Method m, Object target, Object[] args)
-        throws Throwable {
-      try {
-        return m.invoke(target, args);
-      } catch (InvocationTargetException e) {
-        throw e.getCause();
-      }
-    }
+    return StatementCounter.commits(pool);
   }
 }

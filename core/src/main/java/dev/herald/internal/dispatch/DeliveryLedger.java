@@ -52,6 +52,7 @@ final class DeliveryLedger {
   private static final Logger log = LoggerFactory.getLogger(DeliveryLedger.class);
   static final int EVENT_BATCH = 256;
   static final int SETTLEMENT_BATCH = 256;
+  static final int MAX_SETTLEMENTS_KEPT = 4 * SETTLEMENT_BATCH;
   /** A slow run (a throttle, a provider that takes its time) still writes what it buffers soon. */
   static final Duration WRITE_BEHIND_DELAY = Duration.ofSeconds(1);
 
@@ -312,7 +313,12 @@ final class DeliveryLedger {
         settlements = changes.isEmpty() ? changes : new ArrayList<>();
       }
       if (!changes.isEmpty()) {
-        writeSettlements(changes);
+        try {
+          writeSettlements(changes);
+        } catch (RuntimeException e) {
+          keepForRetry(changes);
+          throw e;
+        }
       }
       List<DeliveryEvent> pending;
       synchronized (bufferLock) {
@@ -326,6 +332,28 @@ final class DeliveryLedger {
         store.appendAll(pending);
         return null;
       });
+    }
+  }
+
+  /**
+   * Settlements the store refused (the database went away) wait for the next flush, up to
+   * {@link #MAX_SETTLEMENTS_KEPT}: a short outage loses none. Beyond that the oldest are dropped;
+   * their deliveries stay SENDING and the resumed run reports them UNKNOWN.
+   */
+  private void keepForRetry(List<Settlement> failed) {
+    synchronized (bufferLock) {
+      List<Settlement> kept = new ArrayList<>(failed);
+      kept.addAll(settlements);
+      int drop = kept.size() - MAX_SETTLEMENTS_KEPT;
+      if (drop > 0) {
+        log.error("{} settlements of {} could not be written and are dropped; the resumed run "
+            + "reports those deliveries UNKNOWN", drop, sourceId);
+        kept = new ArrayList<>(kept.subList(drop, kept.size()));
+      }
+      settlements = kept;
+      if (oldestSettlement == null) {
+        oldestSettlement = clock.instant();
+      }
     }
   }
 

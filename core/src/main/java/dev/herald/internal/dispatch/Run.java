@@ -593,9 +593,11 @@ final class Run implements DispatchHandle {
   private void playerDone(String playerId, boolean settled) {
     try {
       if (settled) {
-        cursor.settled(playerId); // may write a checkpoint
+        cursor.settled(playerId); // may checkpoint, writing what the ledger holds first
       }
     } catch (RuntimeException e) {
+      // The checkpoint was not saved (the store failed, or another node took the step over):
+      // the run ends, and the resumed run starts from the last checkpoint that was.
       if (!DeliveryLedger.leaseLost(e)) {
         log.error("checkpointing {} failed", request.sourceId(), e);
         playerError.compareAndSet(null, e);

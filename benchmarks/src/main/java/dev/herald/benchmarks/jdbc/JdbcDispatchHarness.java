@@ -1,0 +1,305 @@
+package dev.herald.benchmarks.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.herald.Herald;
+import dev.herald.HeraldListener;
+import dev.herald.analytics.DeliveryStats;
+import dev.herald.campaign.Campaign;
+import dev.herald.content.Content;
+import dev.herald.content.MessageTemplate;
+import dev.herald.content.NotificationType;
+import dev.herald.dispatch.Audience;
+import dev.herald.dispatch.CapWindow;
+import dev.herald.dispatch.DeliveryPolicy;
+import dev.herald.dispatch.DispatchReport;
+import dev.herald.dispatch.FrequencyCap;
+import dev.herald.dispatch.QuietHours;
+import dev.herald.jdbc.HeraldSchema;
+import dev.herald.jdbc.JdbcCampaignStore;
+import dev.herald.jdbc.JdbcDeliveryStore;
+import dev.herald.jdbc.JdbcSubscriptionStore;
+import dev.herald.spi.DeliveryStore;
+import dev.herald.spi.PlayerDirectory;
+import dev.herald.spi.PlayerProfile;
+import dev.herald.spi.PushMessage;
+import dev.herald.spi.PushProvider;
+import dev.herald.spi.SendResult;
+import dev.herald.spi.SubscriptionStore;
+import dev.herald.subscription.Platform;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.StringReader;
+import java.lang.management.ManagementFactory;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.postgresql.PGConnection;
+
+/**
+ * A whole campaign on herald-jdbc over a real (embedded) PostgreSQL on the same machine, through
+ * Herald's public API and every gate: device status, marketing consent, the responsible-gambling
+ * compliance guard (Herald's default, reading each profile), a frequency cap, quiet hours (in each
+ * player's zone; none of them is in quiet hours at the clock's time), a 5 % control group, and a
+ * personalised Mustache template. The provider accepts every message at once, so the figure is
+ * Herald's and the database's cost.
+ *
+ * <p>Players, devices (one Android device each), address ownerships and preferences are loaded
+ * with {@code COPY}; the player directory (the host's, not Herald's storage) computes profiles
+ * from the id. Two ways, each in its own schema: the JDBC stores as they are (the batch SPI), and
+ * the same stores with their batch methods hidden ({@link OneRowAtATime}), as a store written
+ * against the one-row SPI is driven.
+ *
+ * <pre>
+ * mvn -q -pl benchmarks -am -DskipTests package
+ * java -Xmx256m -cp benchmarks/target/benchmarks.jar \
+ *     dev.herald.benchmarks.jdbc.JdbcDispatchHarness 1000000 20000
+ * </pre>
+ * Arguments: players through the batch SPI, players through the one-row path (0 skips it).
+ * PostgreSQL runs with {@code synchronous_commit=on}; the pool holds at most 10 connections.
+ */
+public final class JdbcDispatchHarness {
+  private static final Instant START = Instant.parse("2026-11-22T12:00:00Z");
+  private static final List<ZoneId> ZONES = List.of(ZoneId.of("Europe/Berlin"),
+      ZoneId.of("Europe/London"), ZoneId.of("Europe/Lisbon"), ZoneId.of("Africa/Lagos"));
+  private static final int COPY_ROWS = 50_000;
+
+  private JdbcDispatchHarness() {}
+
+  /**
+   * Runs the campaign both ways and prints a row for each.
+   *
+   * @param args players (batch), players (one row)
+   * @throws Exception when the database fails
+   */
+  public static void main(String[] args) throws Exception {
+    int batched = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+    int naive = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
+    try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+        .setServerConfig("synchronous_commit", "on")
+        .start()) {
+      HikariConfig config = new HikariConfig();
+      config.setDataSource(postgres.getPostgresDatabase());
+      config.setMaximumPoolSize(10);
+      try (HikariDataSource pool = new HikariDataSource(config)) {
+        StatementCounter counter = new StatementCounter(pool);
+        System.out.printf(Locale.ROOT, "%-8s %9s %11s %8s %13s %11s %10s %10s %6s %11s%n",
+            "path", "players", "deliveries", "seconds", "deliveries/s", "stmts/deliv",
+            "tx/deliv", "heap MB", "conns", "load 1m");
+        run("batch", "bench_batch", batched, false, pool, counter);
+        if (naive > 0) {
+          run("one-row", "bench_one_row", naive, true, pool, counter);
+        }
+      }
+    }
+  }
+
+  private static void run(String name, String schema, int players, boolean oneRow,
+      HikariDataSource pool, StatementCounter counter) throws Exception {
+    HeraldSchema.migrate(pool, schema);
+    long loadStart = System.nanoTime();
+    load(pool, schema, players);
+    System.out.printf(Locale.ROOT, "# %s: loaded %,d players with COPY in %.1f s%n", name,
+        players, (System.nanoTime() - loadStart) / 1e9);
+    SubscriptionStore subscriptions = new JdbcSubscriptionStore(counter, schema);
+    DeliveryStore deliveries = new JdbcDeliveryStore(counter, schema);
+    if (oneRow) {
+      subscriptions = OneRowAtATime.subscriptions(subscriptions);
+      deliveries = OneRowAtATime.deliveries(deliveries);
+    }
+    CompletableFuture<DispatchReport> finished = new CompletableFuture<>();
+    Clock clock = Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), START));
+    AtomicLong sends = new AtomicLong();
+    try (Herald herald = Herald.builder()
+        .clock(clock)
+        .subscriptionStore(subscriptions)
+        .deliveryStore(deliveries)
+        .campaignStore(new JdbcCampaignStore(counter, schema))
+        .playerDirectory(new Directory(players))
+        .provider(new AcceptingProvider(sends))
+        .listener(new HeraldListener() {
+          @Override
+          public void dispatchFinished(DispatchReport report) {
+            finished.complete(report);
+          }
+        })
+        .build()) {
+      String id = "weekend-" + name;
+      herald.campaigns().create(Campaign.builder(id, "Weekend spins")
+          .audience(Audience.everyone())
+          .content(Content.of(MessageTemplate.builder().type(NotificationType.PROMOTIONAL)
+              .title("{{first_name}}, your weekend spins are here")
+              .body("50 free spins on Book of Ra until Sunday, {{first_name}}.")
+              .build()))
+          .controlShare(0.05)
+          .policy(DeliveryPolicy.builder()
+              .cap(FrequencyCap.marketing(3, CapWindow.localDays(1)))
+              .quietHours(QuietHours.postpone(LocalTime.of(22, 0), LocalTime.of(8, 0)))
+              .build())
+          .build());
+      double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+      long commitsBefore = StatementCounter.commits(pool);
+      counter.executions.set(0);
+      Sampler sampler = new Sampler(pool);
+      sampler.start();
+      long start = System.nanoTime();
+      herald.campaigns().schedule(id);
+      DispatchReport report = finished.get(4, TimeUnit.HOURS);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      sampler.interrupt();
+      sampler.join();
+      long statements = counter.executions.get();
+      long transactions = StatementCounter.commits(pool) - commitsBefore - 1; // minus its own
+      double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+      DeliveryStats stats = report.stats();
+      if (report.status() != DispatchReport.Status.COMPLETED || stats.delivered() != sends.get()
+          || stats.audience() != players) {
+        throw new IllegalStateException("the campaign did not run as expected: " + report
+            + ", provider calls " + sends.get());
+      }
+      long delivered = stats.delivered();
+      System.out.printf(Locale.ROOT,
+          "%-8s %,9d %,11d %8.1f %,13.0f %11.3f %10.4f %10.0f %6d %5.1f-%4.1f%n", name, players,
+          delivered, seconds, delivered / seconds, statements / (double) delivered,
+          transactions / (double) delivered, sampler.maxHeap.get() / 1e6,
+          sampler.maxConnections.get(), loadBefore, loadAfter);
+      System.out.printf(Locale.ROOT, "# %s: suppressed %,d (%s)%n", name, stats.suppressed(),
+          stats.suppressedByReason());
+    }
+  }
+
+  /** One Android device, its address ownership and marketing consent per player, by COPY. */
+  private static void load(HikariDataSource pool, String schema, int players) throws Exception {
+    String ts = "2026-11-01 10:00:00+00";
+    try (Connection c = pool.getConnection()) {
+      var copy = c.unwrap(PGConnection.class).getCopyAPI();
+      for (int from = 0; from < players; from += COPY_ROWS) {
+        int to = Math.min(players, from + COPY_ROWS);
+        StringBuilder devices = new StringBuilder();
+        StringBuilder owners = new StringBuilder();
+        StringBuilder preferences = new StringBuilder();
+        for (int i = from; i < to; i++) {
+          String player = playerId(i);
+          devices.append(player).append("\tandroid\tFCM\tALLOWED\ttok-").append(player)
+              .append("\t\\N\t\\N\t\\N\t\\N\t1\t").append(ts)
+              .append("\t\\N\t\\N\t\\N\t").append(ts).append('\t').append(ts).append('\t')
+              .append(ts).append("\t1\n");
+          owners.append("fcm:tok-").append(player).append('\t').append(player)
+              .append("\tandroid\t1\n");
+          preferences.append(player).append("\tt\t{}\t").append(ts).append('\n');
+        }
+        copy.copyIn("COPY " + schema + ".herald_device (player_id, device_id, platform, status,"
+            + " address, webpush_p256dh, webpush_auth, apns_topic, apns_environment,"
+            + " address_epoch, address_since, invalidation_reason, invalidation_at,"
+            + " invalidation_address_key, created_at, status_changed_at, last_seen_at, version)"
+            + " FROM STDIN", new StringReader(devices.toString()));
+        copy.copyIn("COPY " + schema + ".herald_address_owner (address_key, player_id,"
+            + " device_id, epoch) FROM STDIN", new StringReader(owners.toString()));
+        copy.copyIn("COPY " + schema + ".herald_preferences (player_id, marketing_consent,"
+            + " categories, updated_at) FROM STDIN", new StringReader(preferences.toString()));
+      }
+      try (var st = c.createStatement()) {
+        st.execute("ANALYZE " + schema + ".herald_device");
+        st.execute("ANALYZE " + schema + ".herald_address_owner");
+        st.execute("ANALYZE " + schema + ".herald_preferences");
+      }
+    }
+  }
+
+  private static String playerId(int i) {
+    return String.format(Locale.ROOT, "p%07d", i);
+  }
+
+  /**
+   * The host's player directory, computed from the id (a real host reads its own player table):
+   * a time zone, a locale and a first name for the template.
+   */
+  private static final class Directory implements PlayerDirectory {
+    private final int players;
+
+    Directory(int players) {
+      this.players = players;
+    }
+
+    @Override
+    public Optional<PlayerProfile> find(String playerId) {
+      int i = Integer.parseInt(playerId.substring(1));
+      return i < players ? Optional.of(profile(i)) : Optional.empty();
+    }
+
+    @Override
+    public Stream<PlayerProfile> all() {
+      return IntStream.range(0, players).mapToObj(Directory::profile);
+    }
+
+    private static PlayerProfile profile(int i) {
+      return PlayerProfile.builder(playerId(i))
+          .timeZone(ZONES.get(i % ZONES.size()))
+          .locale(Locale.GERMANY)
+          .attribute("first_name", "Player" + i)
+          .build();
+    }
+  }
+
+  /** Accepts every message at once. */
+  private static final class AcceptingProvider implements PushProvider {
+    private final AtomicLong sends;
+
+    AcceptingProvider(AtomicLong sends) {
+      this.sends = sends;
+    }
+
+    @Override
+    public Platform platform() {
+      return Platform.FCM;
+    }
+
+    @Override
+    public CompletableFuture<SendResult> send(PushMessage message) {
+      sends.incrementAndGet();
+      return CompletableFuture.completedFuture(SendResult.accepted("m", 200));
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** Samples the heap in use and the pool's open connections every 20 ms. */
+  private static final class Sampler extends Thread {
+    final AtomicLong maxHeap = new AtomicLong();
+    final AtomicInteger maxConnections = new AtomicInteger();
+    private final HikariDataSource pool;
+
+    Sampler(HikariDataSource pool) {
+      super("sampler");
+      setDaemon(true);
+      this.pool = pool;
+    }
+
+    @Override
+    public void run() {
+      Runtime rt = Runtime.getRuntime();
+      while (!isInterrupted()) {
+        maxHeap.accumulateAndGet(rt.totalMemory() - rt.freeMemory(), Math::max);
+        maxConnections.accumulateAndGet(pool.getHikariPoolMXBean().getTotalConnections(),
+            Math::max);
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+  }
+}
