@@ -30,4 +30,4 @@ CREATE TABLE herald_node (
   heartbeat_at timestamp with time zone NOT NULL
 );
 
-INSERT INTO herald_schema_version (version) VALUES (4);
+UPDATE herald_schema_version SET version = 4;
