@@ -10,8 +10,8 @@ import java.time.Instant;
  * and quiet-hours wake-ups inside a run, which resumes from its stores after a restart) stay in
  * the process. {@code dev.herald.jdbc.JdbcScheduler} is the implementation on PostgreSQL.
  *
- * <p>A task is a kind and an id, for example {@code ("campaign-start", "promo42@2026-12-07T09:00:00Z")}:
- * text that names what to do, never code, so a node that did not schedule it can run it. Herald
+ * <p>A task is a kind and an id, for example {@code campaign-start} and
+ * {@code promo42@2026-12-07T09:00:00Z}: text that names what to do, never code, so a node that did not schedule it can run it. Herald
  * {@link #start starts} the scheduler with the handler of every kind when it is built, and
  * {@link #stop stops} it when it is closed; one scheduler serves one {@code Herald}.
  */

@@ -19,9 +19,9 @@ import java.util.concurrent.atomic.LongAdder;
 import javax.sql.DataSource;
 
 /**
- * The Java samples of docs/embedding.md, docs/storage.md and docs/scaling.md, compiled here and run by
- * {@link DocsSamplesTest}; that test also checks every sample in those guides is quoted from this
- * file, so a guide cannot show code that does not compile.
+ * The Java samples of docs/embedding.md, docs/storage.md and docs/scaling.md, compiled here and
+ * run by {@link DocsSamplesTest}; that test also checks every sample in those guides is quoted
+ * from this file, so a guide cannot show code that does not compile.
  */
 final class DocsSamples {
   private DocsSamples() {}

@@ -15,13 +15,6 @@ import dev.herald.dispatch.Audience;
 import dev.herald.dispatch.CapWindow;
 import dev.herald.dispatch.DeliveryPolicy;
 import dev.herald.dispatch.FrequencyCap;
-import dev.herald.embedded.InMemoryPlayerDirectory;
-import dev.herald.spi.PlayerProfile;
-import dev.herald.spi.PushMessage;
-import dev.herald.spi.PushProvider;
-import dev.herald.spi.SendResult;
-import dev.herald.subscription.FcmAddress;
-import dev.herald.subscription.Platform;
 import dev.herald.testing.MutableClock;
 import dev.herald.trigger.EntryMode;
 import dev.herald.trigger.PlayerEvent;
@@ -32,10 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,7 +33,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -56,18 +45,16 @@ import org.junit.jupiter.api.Test;
 class PlayerRulesAcrossNodesTest {
   private static final int PLAYERS = 40;
 
-  private final MutableClock clock = MutableClock.at("2026-12-07T12:00:00Z");
-  private final DataSource dataSource = TestDatabase.dataSource();
-  private final String schema = TestDatabase.freshSchema("rules");
-  private final InMemoryPlayerDirectory directory = new InMemoryPlayerDirectory();
-  private final RecordingProvider fcm = new RecordingProvider();
+  private final Nodes cluster = new Nodes("rules", "2026-12-07T12:00:00Z");
+  private final MutableClock clock = cluster.clock;
+  private final Nodes.RecordingProvider fcm = cluster.fcm;
   private final ExecutorService callers = Executors.newFixedThreadPool(8);
   private final List<Herald> nodes = new ArrayList<>();
 
   @AfterEach
   void close() {
     callers.shutdownNow();
-    nodes.forEach(Herald::close);
+    cluster.close();
   }
 
   @Test
@@ -137,7 +124,7 @@ class PlayerRulesAcrossNodesTest {
     waitForCompletion(b, "bonus");
 
     List<DeliveryRecord> records;
-    JdbcDeliveryStore store = new JdbcDeliveryStore(dataSource, schema);
+    JdbcDeliveryStore store = new JdbcDeliveryStore(cluster.dataSource, cluster.schema);
     try (Stream<DeliveryRecord> spins = store.deliveriesOf("spins");
         Stream<DeliveryRecord> bonus = store.deliveriesOf("bonus")) {
       records = Stream.concat(spins, bonus).toList();
@@ -159,29 +146,13 @@ class PlayerRulesAcrossNodesTest {
   // -------------------------------------------------------------------------------------------
 
   private Herald node() {
-    Herald herald = Herald.builder()
-        .clock(clock)
-        .subscriptionStore(new JdbcSubscriptionStore(dataSource, schema))
-        .deliveryStore(new JdbcDeliveryStore(dataSource, schema))
-        .campaignStore(new JdbcCampaignStore(dataSource, schema))
-        .triggerStore(new JdbcTriggerStore(dataSource, schema))
-        .playerDirectory(directory)
-        .provider(fcm)
-        .build();
+    Herald herald = cluster.start(b -> { });
     nodes.add(herald);
     return herald;
   }
 
   private List<String> subscribe(Herald herald) {
-    List<String> players = new ArrayList<>();
-    for (int i = 0; i < PLAYERS; i++) {
-      String id = "p" + i;
-      players.add(id);
-      directory.put(PlayerProfile.builder(id).build());
-      herald.subscriptions().updatePreferences(id, true, Set.of());
-      herald.subscriptions().permissionGranted(id, "android", new FcmAddress(id + "-fcm-token"));
-    }
-    return players;
+    return cluster.subscribe(herald, PLAYERS);
   }
 
   private static Campaign campaign(String id, List<String> players, DeliveryPolicy policy) {
@@ -203,37 +174,14 @@ class PlayerRulesAcrossNodesTest {
     }
   }
 
-  /** Sends start on the dispatch executor after report() returns: wait for them. */
+  /**
+   * Sends start on the dispatch executor after report() returns: wait for them (one per SENT
+   * firing, which the test counted already).
+   */
   private void waitForSends(int n) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (fcm.sent.size() < n && System.nanoTime() < deadline) {
+    while (fcm.sends().size() < n && System.nanoTime() < deadline) {
       TimeUnit.MILLISECONDS.sleep(10);
     }
-    TimeUnit.MILLISECONDS.sleep(200); // and would a duplicate follow?
-  }
-
-  /** Accepts every message at once; records the FCM token of each. */
-  private static final class RecordingProvider implements PushProvider {
-    private final ConcurrentLinkedQueue<PushMessage> sent = new ConcurrentLinkedQueue<>();
-
-    Map<String, Long> sendsPerPlayer() {
-      return sent.stream().map(m -> ((FcmAddress) m.address()).token())
-          .collect(Collectors.groupingBy(t -> t.substring(0, t.indexOf('-')),
-              Collectors.counting()));
-    }
-
-    @Override
-    public Platform platform() {
-      return Platform.FCM;
-    }
-
-    @Override
-    public CompletableFuture<SendResult> send(PushMessage message) {
-      sent.add(message);
-      return CompletableFuture.completedFuture(SendResult.accepted("m", 200));
-    }
-
-    @Override
-    public void close() {}
   }
 }

@@ -10,13 +10,6 @@ import dev.herald.content.Content;
 import dev.herald.content.MessageTemplate;
 import dev.herald.content.NotificationType;
 import dev.herald.dispatch.Audience;
-import dev.herald.embedded.InMemoryPlayerDirectory;
-import dev.herald.spi.PlayerProfile;
-import dev.herald.spi.PushMessage;
-import dev.herald.spi.PushProvider;
-import dev.herald.spi.SendResult;
-import dev.herald.subscription.FcmAddress;
-import dev.herald.subscription.Platform;
 import dev.herald.testing.MutableClock;
 import dev.herald.trigger.PlayerEvent;
 import dev.herald.trigger.PlayerEventType;
@@ -32,12 +25,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -53,17 +42,17 @@ class ScheduledAcrossNodesTest {
   private static final Instant T0 = Instant.parse("2026-12-07T09:00:00Z");
   private static final int PLAYERS = 5;
 
-  private final MutableClock clock = MutableClock.at(T0.toString());
-  private final DataSource dataSource = TestDatabase.dataSource();
-  private final String schema = TestDatabase.freshSchema("sched");
-  private final InMemoryPlayerDirectory directory = new InMemoryPlayerDirectory();
-  private final RecordingProvider fcm = new RecordingProvider();
+  private final Nodes cluster = new Nodes("sched", T0.toString());
+  private final MutableClock clock = cluster.clock;
+  private final DataSource dataSource = cluster.dataSource;
+  private final String schema = cluster.schema;
+  private final Nodes.RecordingProvider fcm = cluster.fcm;
   private final List<Herald> nodes = new ArrayList<>();
   private final List<JdbcScheduler> schedulers = new ArrayList<>();
 
   @AfterEach
   void closeNodes() {
-    nodes.forEach(Herald::close);
+    cluster.close();
   }
 
   @Test
@@ -183,16 +172,7 @@ class ScheduledAcrossNodesTest {
     JdbcScheduler scheduler = JdbcScheduler.builder(dataSource).schema(schema).clock(clock)
         .pollingInterval(Duration.ofMillis(100)).build();
     schedulers.add(scheduler);
-    Herald herald = Herald.builder()
-        .clock(clock)
-        .scheduler(scheduler)
-        .subscriptionStore(new JdbcSubscriptionStore(dataSource, schema))
-        .deliveryStore(new JdbcDeliveryStore(dataSource, schema))
-        .campaignStore(new JdbcCampaignStore(dataSource, schema))
-        .triggerStore(new JdbcTriggerStore(dataSource, schema))
-        .playerDirectory(directory)
-        .provider(fcm)
-        .build();
+    Herald herald = cluster.start(b -> b.scheduler(scheduler));
     herald.triggers().define(TriggerRule.builder("deposit-reminder", "Finish your deposit")
         .on(PlayerEventType.DEPOSIT_ABANDONED)
         .delay(Duration.ofMinutes(30))
@@ -204,15 +184,7 @@ class ScheduledAcrossNodesTest {
   }
 
   private List<String> subscribe(Herald herald) {
-    List<String> players = new ArrayList<>();
-    for (int i = 0; i < PLAYERS; i++) {
-      String id = "p" + i;
-      players.add(id);
-      directory.put(PlayerProfile.builder(id).build());
-      herald.subscriptions().updatePreferences(id, true, Set.of());
-      herald.subscriptions().permissionGranted(id, "android", new FcmAddress(id + "-fcm-token"));
-    }
-    return players;
+    return cluster.subscribe(herald, PLAYERS);
   }
 
   private static Campaign campaign(String id, List<String> players, Schedule schedule) {
@@ -253,38 +225,5 @@ class ScheduledAcrossNodesTest {
       }
       TimeUnit.MILLISECONDS.sleep(20);
     }
-  }
-
-  /** Accepts every message at once; records the FCM token and title of each. */
-  private static final class RecordingProvider implements PushProvider {
-    private final ConcurrentLinkedQueue<PushMessage> sent = new ConcurrentLinkedQueue<>();
-
-    List<PushMessage> sends() {
-      return List.copyOf(sent);
-    }
-
-    Map<String, Long> sendsPerPlayer() {
-      return sent.stream().map(m -> ((FcmAddress) m.address()).token())
-          .collect(Collectors.groupingBy(t -> t.substring(0, t.indexOf('-')),
-              Collectors.counting()));
-    }
-
-    List<String> titles() {
-      return sent.stream().map(m -> m.notification().title().orElse("")).toList();
-    }
-
-    @Override
-    public Platform platform() {
-      return Platform.FCM;
-    }
-
-    @Override
-    public CompletableFuture<SendResult> send(PushMessage message) {
-      sent.add(message);
-      return CompletableFuture.completedFuture(SendResult.accepted("m", 200));
-    }
-
-    @Override
-    public void close() {}
   }
 }

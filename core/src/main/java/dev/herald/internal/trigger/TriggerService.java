@@ -185,8 +185,9 @@ public final class TriggerService implements Triggers {
     } finally {
       lock.unlock();
     }
-    // Sent (and delayed sends armed) outside the lock: a send runs the host's compliance guard and listeners, and may wait
-    // for room with a provider; other players on the same lock stripe must not wait for that.
+    // Sent (and delayed sends armed) outside the locks: a send runs the host's compliance guard
+    // and listeners, and may wait for room with a provider; other players on the same lock
+    // stripe must not wait for that, nor a node's decision transaction stay open for it.
     sends.forEach(Runnable::run);
     firings.forEach(listener::triggerFired);   // the engine's listener is guarded
     return firings;
