@@ -35,7 +35,9 @@ public record DispatchReport(
     FAILED,
     /**
      * Herald was closed while the run went on; claimed deliveries were left as they were, and
-     * running the same step again (a campaign's {@code recover()}) resumes it.
+     * running the same step again (a campaign's {@code recover()}) resumes it. Also the status
+     * of a step another node runs: it held the step's lease, so no run started here, or it took
+     * the lease over, so this run stopped writing (see {@link dev.herald.spi.Leases}).
      */
     STOPPED
   }

@@ -31,14 +31,12 @@ import java.util.concurrent.TimeUnit;
  * after 20 ms. Each call is written to the node's send log before it is "on the wire" (an
  * unbuffered append, which survives a kill -9 of the process).
  *
- * <p>Arguments: JDBC URL, schema, node id, send log, number of players, in-flight limit,
+ * <p>Arguments: JDBC URL, schema, the campaign's id, node id, send log, number of players, in-flight limit,
  * heartbeat and expiry in milliseconds. It prints {@code READY} once built, then obeys lines on
  * standard input: {@code recover} (prints {@code RECOVERED n}) and {@code close} (closes
  * Herald, waits for its run to end, prints {@code CLOSED} and exits).
  */
 public final class ClusterNode {
-  static final String CAMPAIGN = "jackpot";
-
   private ClusterNode() {}
 
   /**
@@ -50,11 +48,12 @@ public final class ClusterNode {
   public static void main(String[] args) throws Exception {
     String url = args[0];
     String schema = args[1];
-    String nodeId = args[2];
-    int players = Integer.parseInt(args[4]);
-    int inFlight = Integer.parseInt(args[5]);
-    Duration heartbeat = Duration.ofMillis(Long.parseLong(args[6]));
-    Duration expiry = Duration.ofMillis(Long.parseLong(args[7]));
+    String campaign = args[2];
+    String nodeId = args[3];
+    int players = Integer.parseInt(args[5]);
+    int inFlight = Integer.parseInt(args[6]);
+    Duration heartbeat = Duration.ofMillis(Long.parseLong(args[7]));
+    Duration expiry = Duration.ofMillis(Long.parseLong(args[8]));
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
     config.setMaximumPoolSize(8);
@@ -64,7 +63,7 @@ public final class ClusterNode {
     for (int i = 0; i < players; i++) {
       directory.put(PlayerProfile.builder(ClusterTest.player(i)).build());
     }
-    MockFcm fcm = new MockFcm(new FileOutputStream(args[3], true));
+    MockFcm fcm = new MockFcm(new FileOutputStream(args[4], true));
     Herald herald = Herald.builder()
         .nodeId(nodeId)
         .leases(new JdbcLeases(db, schema))
@@ -85,7 +84,7 @@ public final class ClusterNode {
       if (line.equals("recover")) {
         System.out.println("RECOVERED " + herald.recover());
       } else if (line.equals("close")) {
-        Optional<DispatchHandle> run = herald.campaigns().currentRun(CAMPAIGN);
+        Optional<DispatchHandle> run = herald.campaigns().currentRun(campaign);
         herald.close();
         if (run.isPresent()) {
           run.get().completion().get(60, TimeUnit.SECONDS); // its calls on the wire settle
@@ -100,7 +99,7 @@ public final class ClusterNode {
   /** Answers every call after 20 ms; logs the device token of each call as it starts. */
   private static final class MockFcm implements PushProvider {
     private final FileOutputStream log;
-    private final ScheduledExecutorService answers = Executors.newScheduledThreadPool(2, r -> {
+    private final ScheduledExecutorService answers = Executors.newScheduledThreadPool(4, r -> {
       Thread t = new Thread(r, "mock-fcm");
       t.setDaemon(true);
       return t;

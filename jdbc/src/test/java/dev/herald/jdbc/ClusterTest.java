@@ -46,7 +46,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,15 +68,56 @@ class ClusterTest {
   private static final long EXPIRY_MS = 5_000;
   private static final long TIMEOUT_MINUTES = Math.max(5, DEVICES / 5_000);
 
+  /** One schema and one set of subscribed devices for the class; a campaign per test. */
+  private static String schema;
+  private static final AtomicInteger CAMPAIGNS = new AtomicInteger();
+
   private final DataSource db = TestDatabase.dataSource();
-  private final String schema = TestDatabase.freshSchema("cluster");
+  private final String campaign = "jackpot-" + CAMPAIGNS.incrementAndGet();
   private final List<Node> nodes = new ArrayList<>();
+  private long startedNanos;
   @TempDir
   Path dir;
 
   /** @return the id of the i-th player, in the audience's order */
   static String player(int i) {
     return String.format("p%07d", i);
+  }
+
+  @BeforeAll
+  static void subscribeDevices() throws Exception {
+    schema = TestDatabase.freshSchema("cluster");
+    long t0 = System.nanoTime();
+    MutableClock clock = MutableClock.at(Instant.now());
+    DataSource db = TestDatabase.dataSource();
+    try (Herald herald = Herald.builder()
+        .clock(clock)
+        .scheduler(new ManualScheduler(clock))
+        .subscriptionStore(new JdbcSubscriptionStore(db, schema))
+        .build()) {
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      try {
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+          int first = t;
+          done.add(pool.submit(() -> {
+            for (int i = first; i < DEVICES; i += 4) {
+              String id = player(i);
+              herald.subscriptions().updatePreferences(id, true, Set.of());
+              herald.subscriptions().permissionGranted(id, "android",
+                  new FcmAddress(id + "-token"));
+            }
+          }));
+        }
+        for (Future<?> f : done) {
+          f.get();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+    System.out.printf("ClusterTest: %d devices subscribed in %d ms%n", DEVICES,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
   }
 
   @AfterEach
@@ -122,8 +165,10 @@ class ClusterTest {
     awaitCompleted();
     int unknown = assertEveryDeviceOnce(IN_FLIGHT);
     assertThat(sentByVictim).isLessThan(DEVICES);
+    // an UNKNOWN delivery was marked SENDING by the victim: its call may not have been made
     assertThat(three.stream().filter(n -> n != owner).mapToInt(n -> n.sends().size()).sum())
-        .as("a surviving node took the campaign over").isEqualTo(DEVICES - sentByVictim);
+        .as("a surviving node took the campaign over")
+        .isBetween(DEVICES - sentByVictim - unknown, DEVICES - sentByVictim);
     System.out.printf("kill -9: %d devices, %d sent by the killed node, %d UNKNOWN%n", DEVICES,
         sentByVictim, unknown);
     for (Node n : three) {
@@ -160,8 +205,8 @@ class ClusterTest {
 
   // ------------------------------------------------------------------------------------------
 
-  /** Subscribes {@link #DEVICES} players, one Android device each, and schedules the campaign. */
-  private void scheduleCampaign() throws Exception {
+  /** Schedules this test's campaign to every subscribed device, due now. */
+  private void scheduleCampaign() {
     MutableClock clock = MutableClock.at(Instant.now());
     try (Herald herald = Herald.builder()
         .clock(clock)
@@ -170,33 +215,14 @@ class ClusterTest {
         .deliveryStore(new JdbcDeliveryStore(db, schema))
         .campaignStore(new JdbcCampaignStore(db, schema))
         .build()) {
-      ExecutorService pool = Executors.newFixedThreadPool(4);
-      try {
-        List<Future<?>> done = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-          int first = t;
-          done.add(pool.submit(() -> {
-            for (int i = first; i < DEVICES; i += 4) {
-              String id = player(i);
-              herald.subscriptions().updatePreferences(id, true, Set.of());
-              herald.subscriptions().permissionGranted(id, "android",
-                  new FcmAddress(id + "-token"));
-            }
-          }));
-        }
-        for (Future<?> f : done) {
-          f.get();
-        }
-      } finally {
-        pool.shutdownNow();
-      }
-      herald.campaigns().create(Campaign.builder(ClusterNode.CAMPAIGN, "Jackpot night")
+      herald.campaigns().create(Campaign.builder(campaign, "Jackpot night")
           .audience(Audience.everyone())
           .content(Content.of(MessageTemplate.builder().type(NotificationType.PROMOTIONAL)
               .title("Jackpot night").build()))
           .build());
-      herald.campaigns().schedule(ClusterNode.CAMPAIGN); // due now: a node's recover() runs it
+      herald.campaigns().schedule(campaign); // due now: a node's recover() runs it
     }
+    startedNanos = System.nanoTime();
   }
 
   private Node start(String id) throws IOException {
@@ -207,7 +233,7 @@ class ClusterTest {
         "-Xmx256m", "-XX:+UseSerialGC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
         "-cp", System.getProperty("java.class.path"),
         ClusterNode.class.getName(),
-        TestDatabase.jdbcUrl(), schema, id, log.toString(), String.valueOf(DEVICES),
+        TestDatabase.jdbcUrl(), schema, campaign, id, log.toString(), String.valueOf(DEVICES),
         String.valueOf(IN_FLIGHT), String.valueOf(HEARTBEAT_MS), String.valueOf(EXPIRY_MS));
     pb.redirectError(dir.resolve(id + ".err").toFile());
     Node node = new Node(id, pb.start(), log, dir.resolve(id + ".err").toFile());
@@ -229,7 +255,7 @@ class ClusterTest {
   private void awaitCompleted() throws InterruptedException {
     JdbcCampaignStore campaigns = new JdbcCampaignStore(db, schema);
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(TIMEOUT_MINUTES);
-    while (campaigns.find(ClusterNode.CAMPAIGN).orElseThrow().state()
+    while (campaigns.find(campaign).orElseThrow().state()
         != CampaignState.COMPLETED) {
       for (Node n : nodes) {
         assertThat(!n.process.isAlive() && !n.closed && !n.killed)
@@ -239,13 +265,15 @@ class ClusterTest {
           TIMEOUT_MINUTES, nodes.stream().map(Node::errors).toList()).isLessThan(deadline);
       Thread.sleep(100);
     }
+    System.out.printf("ClusterTest: %d devices sent in %d ms (from scheduling, JVM starts"
+        + " included)%n", DEVICES, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos));
   }
 
   /** The node that holds the campaign run's lease. */
   private Node owner(List<Node> candidates) throws SQLException {
     try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
         "SELECT owner FROM " + schema + ".herald_lease WHERE name = ?")) {
-      ps.setString(1, Ownership.leaseName(ClusterNode.CAMPAIGN, ""));
+      ps.setString(1, Ownership.leaseName(campaign, ""));
       try (ResultSet rs = ps.executeQuery()) {
         assertThat(rs.next()).as("a node holds the campaign's lease").isTrue();
         String owner = rs.getString(1);
@@ -270,7 +298,7 @@ class ClusterTest {
     }
     JdbcDeliveryStore store = new JdbcDeliveryStore(db, schema);
     List<DeliveryRecord> records;
-    try (Stream<DeliveryRecord> s = store.deliveriesOf(ClusterNode.CAMPAIGN, "")) {
+    try (Stream<DeliveryRecord> s = store.deliveriesOf(campaign, "")) {
       records = s.toList();
     }
     assertThat(records).hasSize(DEVICES);
@@ -292,7 +320,7 @@ class ClusterTest {
     DeliveryStats stats = acc.build();
     assertThat(stats.delivered()).isEqualTo(DEVICES - unknown.size());
     assertThat(stats.failed()).isEqualTo(unknown.size());
-    try (Stream<DeliveryEvent> events = store.eventsOf(ClusterNode.CAMPAIGN)) {
+    try (Stream<DeliveryEvent> events = store.eventsOf(campaign)) {
       assertThat(events.filter(e -> e.type() == EventType.CAMPAIGN_COMPLETED))
           .as("the campaign completed once").hasSize(1);
     }
