@@ -41,7 +41,7 @@ public record EngineContext(
     Executor driverExecutor) {
 
   /**
-   * Checks that every collaborator is there.
+   * Requires the providers, an immutable copy already.
    *
    * @param clock the time source
    * @param subscriptions the subscription state machine
