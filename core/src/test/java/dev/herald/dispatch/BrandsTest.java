@@ -13,7 +13,6 @@ import dev.herald.analytics.Suppression;
 import dev.herald.campaign.Campaign;
 import dev.herald.content.NotificationType;
 import dev.herald.internal.campaign.CampaignJson;
-import dev.herald.spi.PushMessage;
 import dev.herald.subscription.Brand;
 import dev.herald.subscription.Device;
 import dev.herald.subscription.FcmAddress;
@@ -242,10 +241,5 @@ class BrandsTest extends DispatchFixture {
     assertThatThrownBy(() -> Brand.of("b".repeat(Brand.MAX_ID_CHARS + 1)))
         .hasMessageContaining("at most 64 characters");
     assertThatThrownBy(() -> Brand.of(null)).hasMessageContaining("brand");
-  }
-
-  static PushMessage only(FakeProvider p) {
-    assertThat(p.sent()).hasSize(1);
-    return p.sent().get(0);
   }
 }

@@ -45,7 +45,7 @@ public record EngineContext(
     IntSupplier liveNodes) {
 
   /**
-   * Checks that every collaborator is there.
+   * Requires the providers, an immutable copy already.
    *
    * @param clock the time source
    * @param subscriptions the subscription state machine

@@ -22,6 +22,7 @@ import dev.herald.spi.PushProvider;
 import dev.herald.spi.Scheduler;
 import dev.herald.spi.SubscriptionStore;
 import dev.herald.spi.TriggerStore;
+import dev.herald.subscription.Brand;
 import dev.herald.subscription.Platform;
 import dev.herald.webpush.WebPushProvider;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -344,16 +345,20 @@ public class HeraldAutoConfiguration {
 
     /**
      * @param herald the Herald
-     * @return one indicator per registered provider, under {@code herald/<platform>}
+     * @return one indicator per registered provider, under {@code herald/<platform>}, or
+     *     {@code herald/<platform>-<brand>} for a brand other than the default one
      */
     @Bean
     @ConditionalOnMissingBean(name = "heraldHealthContributor")
     public CompositeHealthContributor heraldHealthContributor(Herald herald) {
       Map<String, HealthContributor> indicators = new LinkedHashMap<>();
-      for (Platform platform : Platform.values()) {
-        herald.provider(platform).ifPresent(p -> indicators.put(
-            platform.name().toLowerCase(Locale.ROOT).replace("_", ""),
-            new ProviderHealthIndicator(p)));
+      for (Brand brand : herald.brands()) {
+        for (Platform platform : Platform.values()) {
+          String name = platform.name().toLowerCase(Locale.ROOT).replace("_", "")
+              + (brand.isDefault() ? "" : "-" + brand.id());
+          herald.provider(platform, brand).ifPresent(p -> indicators.put(name,
+              new ProviderHealthIndicator(p)));
+        }
       }
       return CompositeHealthContributor.fromMap(indicators);
     }

@@ -357,6 +357,47 @@ class HeraldAutoConfigurationTest {
         .run(context -> assertThat(context).doesNotHaveBean("heraldHealthContributor"));
   }
 
+  @Test
+  void healthHasOneIndicatorPerProviderOfEveryBrand() {
+    runner.withUserConfiguration(TwoBrandsHerald.class).run(context -> {
+      CompositeHealthContributor herald =
+          context.getBean("heraldHealthContributor", CompositeHealthContributor.class);
+      assertThat(herald.getContributor("fcm")).isInstanceOf(HealthIndicator.class);
+      assertThat(herald.getContributor("fcm-golden-reels")).isInstanceOf(HealthIndicator.class);
+      assertThat(herald.getContributor("webpush-golden-reels")).isNull();
+    });
+  }
+
+  /** A host's own Herald serving the default brand and Golden Reels. */
+  @Configuration
+  static class TwoBrandsHerald {
+    @Bean
+    Herald herald() {
+      return Herald.builder().provider(idle(Platform.FCM))
+          .provider(dev.herald.subscription.Brand.of("golden-reels"), idle(Platform.FCM))
+          .build();
+    }
+
+    static PushProvider idle(Platform platform) {
+      return new PushProvider() {
+        @Override
+        public Platform platform() {
+          return platform;
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<dev.herald.spi.SendResult> send(
+            dev.herald.spi.PushMessage message) {
+          return java.util.concurrent.CompletableFuture.failedFuture(
+              new IllegalStateException("not for sending"));
+        }
+
+        @Override
+        public void close() {}
+      };
+    }
+  }
+
   /** Counts the reads recover() makes of the campaign store. */
   static final class CountingCampaignStore implements dev.herald.spi.CampaignStore {
     final AtomicInteger reads = new AtomicInteger();
