@@ -267,6 +267,54 @@ class LocalTimeCampaignsTest extends DispatchFixture {
   }
 
   @Test
+  void aCrashAfterAWaveBeforeTheNextIsArmedFallsBackToTheZoneDatabaseAndLosesNobody() {
+    player("p-tokyo", TOKYO);
+    player("p-berlin", BERLIN);
+    player("p-no-zone", null);
+    // The store refuses to record what follows the Tokyo wave, as a process dying right then:
+    // the campaign stays RUNNING on a wave whose run is complete.
+    java.util.concurrent.atomic.AtomicBoolean dying = new java.util.concurrent.atomic.AtomicBoolean();
+    dev.herald.spi.CampaignStore failing = new dev.herald.spi.CampaignStore() {
+      @Override
+      public boolean save(dev.herald.spi.StoredCampaign next, long expectedVersion) {
+        if (dying.get() && next.state() == CampaignState.SCHEDULED) {
+          throw new IllegalStateException("the process died");
+        }
+        return campaignStore.save(next, expectedVersion);
+      }
+
+      @Override
+      public Optional<dev.herald.spi.StoredCampaign> find(String id) {
+        return campaignStore.find(id);
+      }
+
+      @Override
+      public java.util.stream.Stream<dev.herald.spi.StoredCampaign> all() {
+        return campaignStore.all();
+      }
+    };
+    rebuild(b -> b.campaignStore(failing));
+    start("bonus", Schedule.atLocalTime(LocalDate.parse("2026-11-24"), LocalTime.of(9, 0),
+        LONDON));
+    scheduler.advance(Duration.between(clock.instant(), Instant.parse("2026-11-23T23:59:00Z")));
+    dying.set(true);
+    scheduler.advance(Duration.ofMinutes(2));
+    assertThat(sends("p-tokyo")).hasSize(1);
+    assertThat(find("bonus").state()).isEqualTo(CampaignState.RUNNING);
+
+    FakeScheduler fresh = new FakeScheduler(clock);
+    rebuild(b -> b.scheduler(fresh));
+    assertThat(herald.recover()).isEqualTo(1); // the wave's run is complete: it reads nobody
+    fresh.advance(Duration.ofDays(2));
+
+    assertThat(sends("p-tokyo")).containsExactly(Instant.parse("2026-11-24T00:00:00Z"));
+    assertThat(sends("p-berlin")).containsExactly(Instant.parse("2026-11-24T08:00:00Z"));
+    assertThat(sends("p-no-zone")).containsExactly(Instant.parse("2026-11-24T09:00:00Z"));
+    assertThat(find("bonus").state()).isEqualTo(CampaignState.COMPLETED);
+    assertThat(completedRuns("bonus")).containsExactly("2026-11-24T09:00");
+  }
+
+  @Test
   void cancellingInTheMiddleOfAWaveSettlesThatWaveAndReleasesNobodyElse() {
     for (int i = 0; i < 3; i++) {
       player("p-berlin-" + i, BERLIN);
