@@ -49,17 +49,21 @@ final class DocsSamples {
     return herald;
   }
 
-  static Herald node(DataSource dataSource, PushProvider fcm) {
-    JdbcScheduler scheduler = JdbcScheduler.builder(dataSource).build();
+  static Herald node(DataSource dataSource, PlayerDirectory crmDirectory, PushProvider fcm) {
+    HeraldSchema.migrate(dataSource); // safe from several nodes at once
     Herald herald = Herald.builder()
-        .scheduler(scheduler)                                    // started now, stopped by close()
         .subscriptionStore(new JdbcSubscriptionStore(dataSource))
-        .deliveryStore(new JdbcDeliveryStore(dataSource))        // cluster-wide player decisions
+        .deliveryStore(new JdbcDeliveryStore(dataSource))     // cluster-wide player decisions
         .campaignStore(new JdbcCampaignStore(dataSource))
         .triggerStore(new JdbcTriggerStore(dataSource))
+        .scheduler(JdbcScheduler.builder(dataSource).build()) // started now, stopped by close()
+        .leases(new JdbcLeases(dataSource))
+        .leaseTimes(Duration.ofSeconds(10), Duration.ofSeconds(30))
+        .nodeId(System.getenv().getOrDefault("POD_NAME", "node-1"))
+        .playerDirectory(crmDirectory)
         .provider(fcm)
         .build();
-    herald.recover();
+    herald.recover(); // takes over only what no live node runs; then keeps watching
     return herald;
   }
 

@@ -71,7 +71,7 @@ class DocsSamplesTest {
       DocsSamples.privacy(herald);
       assertThat(herald.erasePlayer("player-42").devices()).isZero();
     }
-    try (Herald node = DocsSamples.node(TestDatabase.dataSource(), webPush)) {
+    try (Herald node = DocsSamples.node(TestDatabase.dataSource(), players, webPush)) {
       assertThat(((JdbcScheduler) node.scheduler()).liveNodes()).isPositive();
     }
   }
