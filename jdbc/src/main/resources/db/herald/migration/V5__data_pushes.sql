@@ -3,4 +3,4 @@
 -- push recorded yesterday is not counted against today's marketing cap.
 ALTER TABLE herald_delivery ADD COLUMN type_shared_caps boolean NOT NULL DEFAULT true;
 
-UPDATE herald_schema_version SET version = 6;
+UPDATE herald_schema_version SET version = 5;
