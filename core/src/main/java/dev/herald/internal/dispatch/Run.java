@@ -115,8 +115,10 @@ final class Run implements DispatchHandle {
     String category = request.variants().get(0).content().defaultTemplate().category()
         .orElse(request.type().category());
     this.control = new RunControl(ctx.scheduler(), request.sourceId());
+    // A lease that never expires (a single node's) is never taken over: nothing to fence
     this.ledger = new DeliveryLedger(ctx,
-        lease == null ? ctx.store() : ctx.store().fencedBy(lease), this::leaseLost,
+        lease == null || !lease.expires() ? ctx.store() : ctx.store().fencedBy(lease),
+        this::leaseLost,
         request.sourceId(), request.step(), request.type(), category);
     this.cursor = new ProgressCursor(ledger, ctx.settings().checkpointEvery());
     DeliveryPolicy policy = request.policy();
