@@ -230,7 +230,8 @@ public final class Herald implements AutoCloseable {
    * Starts sending: streams the audience, applies the gates, sends through the registered
    * providers and records every outcome; see {@link dev.herald.dispatch}. Returns at once. Running
    * the same source and step again (after a restart, say) sends nothing twice; while a run for it
-   * is active, its handle is returned.
+   * is active, its handle is returned. With {@link Builder#leases shared leases}, when another
+   * node runs the step, nothing runs here and the handle returned is complete, status STOPPED.
    *
    * @param request what to send to whom
    * @return the handle of the run

@@ -114,7 +114,8 @@ public interface DeliveryStore {
    * {@link #saveProgress}) happen only while {@code lease}'s token is still the current one, checked
    * in the same transaction as the write; otherwise they throw {@link LeaseLostException} and
    * write nothing. Reads are not fenced. A run writes through this view, so that a node whose
-   * lease was taken over cannot overwrite what its successor wrote.
+   * lease was taken over cannot overwrite what its successor wrote. Herald asks for it only for a
+   * lease that expires (from shared {@link Leases}), never for a single node's.
    *
    * <p>The default returns this store unfenced, which is right for a store only one node writes
    * (the in-memory one). A store several nodes share must override it (as

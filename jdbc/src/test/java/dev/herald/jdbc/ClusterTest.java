@@ -66,7 +66,7 @@ class ClusterTest {
   private static final int IN_FLIGHT = 100;
   private static final long HEARTBEAT_MS = 500;
   private static final long EXPIRY_MS = 5_000;
-  private static final long TIMEOUT_MINUTES = Math.max(5, DEVICES / 5_000);
+  private static final long TIMEOUT_MINUTES = Math.max(5, DEVICES / 1_000);
 
   /** One schema and one set of subscribed devices for the class; a campaign per test. */
   private static String schema;

@@ -126,8 +126,10 @@ final class Run implements DispatchHandle {
     String category = request.variants().get(0).content().defaultTemplate().category()
         .orElse(request.type().category());
     this.control = new RunControl(ctx.scheduler(), request.sourceId());
+    // A lease that never expires (a single node's) is never taken over: nothing to fence
     this.ledger = new DeliveryLedger(ctx,
-        lease == null ? ctx.store() : ctx.store().fencedBy(lease), this::leaseLost,
+        lease == null || !lease.expires() ? ctx.store() : ctx.store().fencedBy(lease),
+        this::leaseLost,
         request.sourceId(), request.step(), request.type(), category, request.brand());
     this.cursor = new ProgressCursor(ledger, progressStep, ctx.settings().checkpointEvery());
     DeliveryPolicy policy = request.policy();
@@ -147,24 +149,37 @@ final class Run implements DispatchHandle {
       postponement.pump();
       flushQuietly();
     }, postponement::pump);
-    this.heartbeat = lease == null ? null : ownership.keep(lease, this::leaseLost);
+    this.heartbeat = lease == null ? null : ownership.keep(lease, () -> {
+      if (markFenced()) {
+        control.stop(); // on the scheduler's thread, which holds none of the run's locks
+      }
+    });
   }
 
   /**
-   * Another node owns the step now (this node's lease was taken over): the run stops. The stop
-   * runs on another thread, since the thread that learnt it may hold the ledger's locks.
+   * A write was refused: another node owns the step now. The run stops, on another thread, since
+   * the thread that learnt it may hold the ledger's locks (its other writes are refused too until
+   * the stop lands).
    */
   private void leaseLost() {
-    if (!fenced.compareAndSet(false, true)) {
+    if (!markFenced()) {
       return;
     }
-    log.warn("dispatch {} step '{}': another node took over this run's lease ({}); stopping it"
-        + " here", request.sourceId(), request.step(), lease == null ? "" : lease.name());
     try {
       timeouts.execute(control::stop);
     } catch (RuntimeException e) {
       control.stop(); // Herald is closing: its timeout threads are gone
     }
+  }
+
+  /** @return whether this call is the first to learn that the lease was taken over */
+  private boolean markFenced() {
+    if (!fenced.compareAndSet(false, true)) {
+      return false;
+    }
+    log.warn("dispatch {} step '{}': another node took over this run's lease ({}); stopping it"
+        + " here", request.sourceId(), request.step(), lease == null ? "" : lease.name());
+    return true;
   }
 
   // ------------------------------------------------------------------ handle
@@ -617,7 +632,9 @@ final class Run implements DispatchHandle {
     try {
       Instant now = ctx.clock().instant();
       RunState state = control.state();
-      DispatchReport.Status status = state == RunState.STOPPED ? DispatchReport.Status.STOPPED
+      // Fenced: STOPPED even if the stop has not landed yet, so nothing completes the step here
+      DispatchReport.Status status = state == RunState.STOPPED || ownedElsewhere
+          ? DispatchReport.Status.STOPPED
           : state == RunState.CANCELLED ? DispatchReport.Status.CANCELLED
           : driverError != null || playerError.get() != null ? DispatchReport.Status.FAILED
           : DispatchReport.Status.COMPLETED;
