@@ -9,7 +9,9 @@ import java.time.Instant;
  * its clock.
  *
  * <p>Tasks are not expected to survive a restart: Herald re-schedules what its stores say is due
- * when it starts. Implementations must be thread-safe and must not run a task before its instant.
+ * when it starts. A {@link DurableScheduler} also keeps named tasks (campaign starts, delayed
+ * trigger sends) in shared storage, each fired once across several nodes and surviving restarts.
+ * Implementations must be thread-safe and must not run a task before its instant.
  */
 public interface Scheduler {
 

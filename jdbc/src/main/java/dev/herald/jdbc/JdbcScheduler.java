@@ -271,12 +271,12 @@ public final class JdbcScheduler implements DurableScheduler, NodeRegistry, Auto
     }
 
     /**
-     * @param value the schema {@link HeraldSchema#migrate(DataSource, String)} migrated; by
-     *     default the connections' own
+     * @param value the schema {@link HeraldSchema#migrate(DataSource, String)} migrated, or null
+     *     (the default) for the connections' own, as the stores take it
      * @return this builder
      */
     public Builder schema(String value) {
-      this.schema = HeraldMigrations.checkSchemaName(value);
+      this.schema = value == null ? null : HeraldMigrations.checkSchemaName(value);
       return this;
     }
 

@@ -58,6 +58,18 @@ public abstract class TriggerStoreContract {
   }
 
   @Test
+  void aDelayedSendIsFoundByIdUntilItIsRemoved() {
+    PendingTrigger a = pending("a", "alice");
+    store.savePending(a);
+    store.savePending(pending("b", "bob"));
+    assertThat(store.findPending("a")).contains(a);
+    assertThat(store.findPending("c")).isEmpty();
+    store.removePending("a");
+    assertThat(store.findPending("a")).as("a durable timer firing after a cancel finds nothing")
+        .isEmpty();
+  }
+
+  @Test
   void removeSucceedsOnce() {
     store.savePending(pending("a", "alice"));
     assertThat(store.removePending("a")).isTrue();

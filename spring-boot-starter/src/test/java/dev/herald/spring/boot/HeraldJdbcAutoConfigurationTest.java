@@ -233,6 +233,30 @@ class HeraldJdbcAutoConfigurationTest {
     }
   }
 
+  @Test
+  void aJdbcSchedulerBeanInTheStartersSchemaIsHeraldsScheduler() {
+    String schema = freshSchema();
+    runner.withPropertyValues("herald.jdbc.schema=" + schema)
+        .withUserConfiguration(ClusterScheduler.class).run(context -> {
+          assertThat(context).hasNotFailed().hasSingleBean(dev.herald.jdbc.JdbcScheduler.class);
+          dev.herald.jdbc.JdbcScheduler scheduler =
+              context.getBean(dev.herald.jdbc.JdbcScheduler.class);
+          assertThat(context.getBean(Herald.class).scheduler()).isSameAs(scheduler);
+          assertThat(count(schema + ".herald_node")).as("started by Herald: a live node")
+              .isEqualTo(1);
+        });
+  }
+
+  /** The bean docs/scaling.md shows. */
+  @Configuration(proxyBeanMethods = false)
+  static class ClusterScheduler {
+    @Bean
+    dev.herald.jdbc.JdbcScheduler heraldScheduler(DataSource ds,
+        HeraldJdbcSchemaMigration migrated) {
+      return dev.herald.jdbc.JdbcScheduler.builder(ds).schema(migrated.schema()).build();
+    }
+  }
+
   @Configuration(proxyBeanMethods = false)
   static class OwnDeliveryStore {
     @Bean
