@@ -278,8 +278,8 @@ class MillionDeviceAudienceTest {
       assertThat(store.inFlight).isEmpty(); // every claimed delivery was settled
       assertThat(peak.get()).isBetween(2, MAX_SENDS_IN_FLIGHT);
       // Reading never ran more than a fixed bound ahead of settled deliveries: the players in
-      // progress, one page read ahead (128) and the settlements written behind (256).
-      assertThat(maxLead.get()).isLessThanOrEqualTo(MAX_PLAYERS_IN_PROGRESS + 128 + 256 + 1);
+      // progress, one page read ahead (256) and the settlements written behind (256).
+      assertThat(maxLead.get()).isLessThanOrEqualTo(MAX_PLAYERS_IN_PROGRESS + 256 + 256 + 1);
     }
   }
 }

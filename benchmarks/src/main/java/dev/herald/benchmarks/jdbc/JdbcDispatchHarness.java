@@ -150,7 +150,11 @@ public final class JdbcDispatchHarness {
           .build());
       double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
       long commitsBefore = StatementCounter.commits(pool);
+      CpuTime cpu = new CpuTime(pool);
+      double jvmCpuBefore = cpu.jvmSeconds();
+      double pgCpuBefore = cpu.postgresSeconds();
       counter.executions.set(0);
+      counter.bySql.clear();
       Sampler sampler = new Sampler(pool);
       sampler.start();
       long start = System.nanoTime();
@@ -159,6 +163,8 @@ public final class JdbcDispatchHarness {
       double seconds = (System.nanoTime() - start) / 1e9;
       sampler.interrupt();
       sampler.join();
+      double jvmCpu = cpu.jvmSeconds() - jvmCpuBefore;
+      double pgCpu = cpu.postgresSeconds() - pgCpuBefore;
       long statements = counter.executions.get();
       long transactions = StatementCounter.commits(pool) - commitsBefore - 1; // minus its own
       double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
@@ -174,8 +180,16 @@ public final class JdbcDispatchHarness {
           delivered, seconds, delivered / seconds, statements / (double) delivered,
           transactions / (double) delivered, sampler.maxHeap.get() / 1e6,
           sampler.maxConnections.get(), loadBefore, loadAfter);
+      System.out.printf(Locale.ROOT, "# %s: CPU %.1f s in the JVM + %.1f s in PostgreSQL = %.0f µs"
+          + " per delivery: %,.0f deliveries per CPU-second (2 cores to itself: about %,.0f/s)%n",
+          name, jvmCpu, pgCpu, (jvmCpu + pgCpu) * 1e6 / delivered,
+          delivered / (jvmCpu + pgCpu), 2 * delivered / (jvmCpu + pgCpu));
       System.out.printf(Locale.ROOT, "# %s: suppressed %,d (%s)%n", name, stats.suppressed(),
           stats.suppressedByReason());
+      counter.bySql.entrySet().stream()
+          .sorted((a, b) -> Long.compare(b.getValue().sum(), a.getValue().sum()))
+          .forEach(e -> System.out.printf(Locale.ROOT, "#   %,9d  %s%n", e.getValue().sum(),
+              e.getKey().replace('\n', ' ')));
     }
   }
 
@@ -273,6 +287,62 @@ public final class JdbcDispatchHarness {
 
     @Override
     public void close() {}
+  }
+
+  /**
+   * CPU time used so far by this JVM and by the embedded PostgreSQL (its postmaster and every
+   * process it started, from /proc): a figure the other loads of a shared machine do not inflate.
+   */
+  private static final class CpuTime {
+    private final long postmaster;
+    private final long ticksPerSecond = 100; // USER_HZ on Linux
+
+    CpuTime(HikariDataSource pool) throws Exception {
+      try (Connection c = pool.getConnection(); var st = c.createStatement();
+          var rs = st.executeQuery("SELECT pg_backend_pid()")) {
+        rs.next();
+        postmaster = parentOf(rs.getLong(1));
+      }
+    }
+
+    double jvmSeconds() {
+      return ((com.sun.management.OperatingSystemMXBean)
+          ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+    }
+
+    double postgresSeconds() throws Exception {
+      long ticks = 0;
+      try (var procs = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
+        for (var dir : (Iterable<java.nio.file.Path>) procs::iterator) {
+          String pid = dir.getFileName().toString();
+          if (!pid.chars().allMatch(Character::isDigit)) {
+            continue;
+          }
+          String[] stat = stat(dir);
+          if (stat == null) {
+            continue;
+          }
+          if (Long.parseLong(pid) == postmaster || Long.parseLong(stat[1]) == postmaster) {
+            ticks += Long.parseLong(stat[11]) + Long.parseLong(stat[12]); // utime, stime
+          }
+        }
+      }
+      return ticks / (double) ticksPerSecond;
+    }
+
+    private static long parentOf(long pid) throws Exception {
+      return Long.parseLong(stat(java.nio.file.Path.of("/proc", Long.toString(pid)))[1]);
+    }
+
+    /** The fields of /proc/PID/stat after the command name: state, ppid, …, utime at 11. */
+    private static String[] stat(java.nio.file.Path dir) {
+      try {
+        String line = java.nio.file.Files.readString(dir.resolve("stat"));
+        return line.substring(line.lastIndexOf(')') + 2).split(" ");
+      } catch (java.io.IOException | RuntimeException gone) {
+        return null;
+      }
+    }
   }
 
   /** Samples the heap in use and the pool's open connections every 20 ms. */
