@@ -66,7 +66,7 @@ import org.postgresql.PGConnection;
  * java -Xmx256m -cp benchmarks/target/benchmarks.jar \
  *     dev.herald.benchmarks.jdbc.JdbcDispatchHarness 1000000 20000
  * </pre>
- * Arguments: players through the batch SPI, players through the one-row path (0 skips it).
+ * Arguments: players through the batch SPI, players through the one-row path (0 skips either).
  * PostgreSQL runs with {@code synchronous_commit=on}; the pool holds at most 10 connections.
  */
 public final class JdbcDispatchHarness {
@@ -80,7 +80,7 @@ public final class JdbcDispatchHarness {
   /**
    * Runs the campaign both ways and prints a row for each.
    *
-   * @param args players (batch), players (one row)
+   * @param args players (batch), players (one row); 0 skips that way
    * @throws Exception when the database fails
    */
   public static void main(String[] args) throws Exception {
@@ -97,7 +97,9 @@ public final class JdbcDispatchHarness {
         System.out.printf(Locale.ROOT, "%-8s %9s %11s %8s %13s %11s %10s %10s %6s %11s%n",
             "path", "players", "deliveries", "seconds", "deliveries/s", "stmts/deliv",
             "tx/deliv", "heap MB", "conns", "load 1m");
-        run("batch", "bench_batch", batched, false, pool, counter);
+        if (batched > 0) {
+          run("batch", "bench_batch", batched, false, pool, counter);
+        }
         if (naive > 0) {
           run("one-row", "bench_one_row", naive, true, pool, counter);
         }
