@@ -12,13 +12,15 @@ import javax.sql.DataSource;
 
 /**
  * A DataSource that counts what a store does with it: connections taken, statements prepared,
- * commits and statement executions (a JDBC batch counts as one round trip).
+ * commits, statement executions (a JDBC batch counts as one round trip) and transactions.
  */
 final class CountingDataSource implements DataSource {
   final AtomicLong connections = new AtomicLong();
   final AtomicLong statements = new AtomicLong();
   final AtomicLong executions = new AtomicLong();
   final AtomicLong commits = new AtomicLong();
+  /** Commits, and statements executed in auto-commit mode (each its own transaction). */
+  final AtomicLong transactions = new AtomicLong();
   private final DataSource delegate;
 
   CountingDataSource(DataSource delegate) {
@@ -30,18 +32,24 @@ final class CountingDataSource implements DataSource {
     statements.set(0);
     executions.set(0);
     commits.set(0);
+    transactions.set(0);
   }
 
   @Override
   public Connection getConnection() throws SQLException {
     connections.incrementAndGet();
     Connection real = delegate.getConnection();
+    boolean[] autoCommit = {real.getAutoCommit()};
     return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
         new Class<?>[] {Connection.class}, (proxy, method, args) -> {
           try {
             Object result = method.invoke(real, args);
             switch (method.getName()) {
-              case "commit" -> commits.incrementAndGet();
+              case "commit" -> {
+                commits.incrementAndGet();
+                transactions.incrementAndGet();
+              }
+              case "setAutoCommit" -> autoCommit[0] = (Boolean) args[0];
               case "prepareStatement" -> {
                 statements.incrementAndGet();
                 java.sql.PreparedStatement ps = (java.sql.PreparedStatement) result;
@@ -49,6 +57,9 @@ final class CountingDataSource implements DataSource {
                     new Class<?>[] {java.sql.PreparedStatement.class}, (p, m, a) -> {
                       if (m.getName().startsWith("execute")) {
                         executions.incrementAndGet();
+                        if (autoCommit[0]) {
+                          transactions.incrementAndGet();
+                        }
                       }
                       try {
                         return m.invoke(ps, a);

@@ -63,7 +63,7 @@ class LostConnectionCampaignTest {
   private static final int PLAYERS = 300;
   private static final int DATABASE_DIES_AT_SEND = 120;
   /** The engine's claim batch and its batch of outcomes written behind. */
-  private static final int CLAIM_BATCH = 128;
+  private static final int CLAIM_BATCH = 256;
   private static final int SETTLEMENT_BATCH = 256;
 
   private final MutableClock clock = MutableClock.at("2026-11-22T10:00:00Z");

@@ -19,6 +19,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
@@ -170,6 +171,23 @@ public abstract class DeliveryStoreContract {
         .containsExactlyInAnyOrder("1", "2");
     assertThat(list(store.deliveriesOf("c", "2"))).hasSize(1);
     assertThat(list(store.deliveriesOf("unknown"))).isEmpty();
+  }
+
+  @Test
+  void playersReadTogetherGetWhatEachReadAloneGets() {
+    store.claim(record("a", "", "p", "d", DeliveryState.CLAIMED, T0));
+    store.claim(record("b", "", "p", "d", DeliveryState.CLAIMED, T0.plusSeconds(100)));
+    store.claim(record("c", "", "q", "d", DeliveryState.CLAIMED, T0.plusSeconds(100)));
+    store.claim(record("d", "", "r", "d", DeliveryState.CLAIMED, T0));
+    Map<String, List<DeliveryRecord>> read = store.deliveriesOfPlayers(
+        List.of("p", "q", "r", "nobody"), T0.plusSeconds(50));
+    assertThat(read.get("p")).containsExactlyElementsOf(
+        store.deliveriesOfPlayer("p", T0.plusSeconds(50)));
+    assertThat(read.get("q")).extracting(DeliveryRecord::sourceId).containsExactly("c");
+    assertThat(read.getOrDefault("r", List.of())).isEmpty();
+    assertThat(read.getOrDefault("nobody", List.of())).isEmpty();
+    assertThat(store.deliveriesOfPlayers(List.of("p"), T0).get("p"))
+        .extracting(DeliveryRecord::sourceId).containsExactly("a", "b");
   }
 
   @Test

@@ -129,6 +129,30 @@ public abstract class SubscriptionStoreContract {
   }
 
   @Test
+  void bulkReadsGiveWhatTheSingleReadsGive() {
+    Device a1 = device("a", "phone", Platform.FCM).status(PushStatus.ALLOWED)
+        .address(new FcmAddress("token-a")).addressEpoch(1).addressSince(T0).version(1).build();
+    Device a2 = device("a", "tablet", Platform.FCM).version(1).build();
+    Device b1 = device("b", "phone", Platform.FCM).version(1).build();
+    for (Device d : List.of(a1, a2, b1)) {
+      store.saveDevice(d, 0, Optional.empty());
+    }
+    store.compareAndSetOwner(0, new AddressOwner("fcm:token-a", "a", "phone", 1));
+    PushPreferences prefs = new PushPreferences("a", true, Set.of("promotions"), T0);
+    store.savePreferences(prefs);
+
+    List<String> players = List.of("a", "b", "nobody");
+    assertThat(store.devicesOfAll(players).get("a")).containsExactlyInAnyOrder(a1, a2);
+    assertThat(store.devicesOfAll(players).get("b")).containsExactly(b1);
+    assertThat(store.devicesOfAll(players).getOrDefault("nobody", List.of())).isEmpty();
+    assertThat(store.devicesOfAll(List.of())).isEmpty();
+    assertThat(store.preferencesOfAll(players)).containsOnlyKeys("a").containsEntry("a", prefs);
+    assertThat(store.ownersOfAll(List.of("fcm:token-a", "fcm:unknown")))
+        .containsOnlyKeys("fcm:token-a")
+        .containsEntry("fcm:token-a", store.ownerOf("fcm:token-a").orElseThrow());
+  }
+
+  @Test
   void insertSucceedsOnceOnly() {
     Device d = device("p", "d", Platform.FCM).version(1).build();
     assertThat(store.saveDevice(d, 0, Optional.of(change("p", "d", PushStatus.ASK)))).isTrue();

@@ -66,7 +66,7 @@ import org.postgresql.PGConnection;
  * java -Xmx256m -cp benchmarks/target/benchmarks.jar \
  *     dev.herald.benchmarks.jdbc.JdbcDispatchHarness 1000000 20000
  * </pre>
- * Arguments: players through the batch SPI, players through the one-row path (0 skips it).
+ * Arguments: players through the batch SPI, players through the one-row path (0 skips either).
  * PostgreSQL runs with {@code synchronous_commit=on}; the pool holds at most 10 connections.
  */
 public final class JdbcDispatchHarness {
@@ -80,7 +80,7 @@ public final class JdbcDispatchHarness {
   /**
    * Runs the campaign both ways and prints a row for each.
    *
-   * @param args players (batch), players (one row)
+   * @param args players (batch), players (one row); 0 skips that way
    * @throws Exception when the database fails
    */
   public static void main(String[] args) throws Exception {
@@ -97,7 +97,9 @@ public final class JdbcDispatchHarness {
         System.out.printf(Locale.ROOT, "%-8s %9s %11s %8s %13s %11s %10s %10s %6s %11s%n",
             "path", "players", "deliveries", "seconds", "deliveries/s", "stmts/deliv",
             "tx/deliv", "heap MB", "conns", "load 1m");
-        run("batch", "bench_batch", batched, false, pool, counter);
+        if (batched > 0) {
+          run("batch", "bench_batch", batched, false, pool, counter);
+        }
         if (naive > 0) {
           run("one-row", "bench_one_row", naive, true, pool, counter);
         }
@@ -150,7 +152,11 @@ public final class JdbcDispatchHarness {
           .build());
       double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
       long commitsBefore = StatementCounter.commits(pool);
+      CpuTime cpu = new CpuTime(pool);
+      double jvmCpuBefore = cpu.jvmSeconds();
+      double pgCpuBefore = cpu.postgresSeconds();
       counter.executions.set(0);
+      counter.bySql.clear();
       Sampler sampler = new Sampler(pool);
       sampler.start();
       long start = System.nanoTime();
@@ -159,6 +165,8 @@ public final class JdbcDispatchHarness {
       double seconds = (System.nanoTime() - start) / 1e9;
       sampler.interrupt();
       sampler.join();
+      double jvmCpu = cpu.jvmSeconds() - jvmCpuBefore;
+      double pgCpu = cpu.postgresSeconds() - pgCpuBefore;
       long statements = counter.executions.get();
       long transactions = StatementCounter.commits(pool) - commitsBefore - 1; // minus its own
       double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
@@ -174,8 +182,16 @@ public final class JdbcDispatchHarness {
           delivered, seconds, delivered / seconds, statements / (double) delivered,
           transactions / (double) delivered, sampler.maxHeap.get() / 1e6,
           sampler.maxConnections.get(), loadBefore, loadAfter);
+      System.out.printf(Locale.ROOT, "# %s: CPU %.1f s in the JVM + %.1f s in PostgreSQL = %.0f µs"
+          + " per delivery: %,.0f deliveries per CPU-second (2 cores to itself: about %,.0f/s)%n",
+          name, jvmCpu, pgCpu, (jvmCpu + pgCpu) * 1e6 / delivered,
+          delivered / (jvmCpu + pgCpu), 2 * delivered / (jvmCpu + pgCpu));
       System.out.printf(Locale.ROOT, "# %s: suppressed %,d (%s)%n", name, stats.suppressed(),
           stats.suppressedByReason());
+      counter.bySql.entrySet().stream()
+          .sorted((a, b) -> Long.compare(b.getValue().sum(), a.getValue().sum()))
+          .forEach(e -> System.out.printf(Locale.ROOT, "#   %,9d  %s%n", e.getValue().sum(),
+              e.getKey().replace('\n', ' ')));
     }
   }
 
@@ -273,6 +289,62 @@ public final class JdbcDispatchHarness {
 
     @Override
     public void close() {}
+  }
+
+  /**
+   * CPU time used so far by this JVM and by the embedded PostgreSQL (its postmaster and every
+   * process it started, from /proc): a figure the other loads of a shared machine do not inflate.
+   */
+  private static final class CpuTime {
+    private final long postmaster;
+    private final long ticksPerSecond = 100; // USER_HZ on Linux
+
+    CpuTime(HikariDataSource pool) throws Exception {
+      try (Connection c = pool.getConnection(); var st = c.createStatement();
+          var rs = st.executeQuery("SELECT pg_backend_pid()")) {
+        rs.next();
+        postmaster = parentOf(rs.getLong(1));
+      }
+    }
+
+    double jvmSeconds() {
+      return ((com.sun.management.OperatingSystemMXBean)
+          ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+    }
+
+    double postgresSeconds() throws Exception {
+      long ticks = 0;
+      try (var procs = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
+        for (var dir : (Iterable<java.nio.file.Path>) procs::iterator) {
+          String pid = dir.getFileName().toString();
+          if (!pid.chars().allMatch(Character::isDigit)) {
+            continue;
+          }
+          String[] stat = stat(dir);
+          if (stat == null) {
+            continue;
+          }
+          if (Long.parseLong(pid) == postmaster || Long.parseLong(stat[1]) == postmaster) {
+            ticks += Long.parseLong(stat[11]) + Long.parseLong(stat[12]); // utime, stime
+          }
+        }
+      }
+      return ticks / (double) ticksPerSecond;
+    }
+
+    private static long parentOf(long pid) throws Exception {
+      return Long.parseLong(stat(java.nio.file.Path.of("/proc", Long.toString(pid)))[1]);
+    }
+
+    /** The fields of /proc/PID/stat after the command name: state, ppid, …, utime at 11. */
+    private static String[] stat(java.nio.file.Path dir) {
+      try {
+        String line = java.nio.file.Files.readString(dir.resolve("stat"));
+        return line.substring(line.lastIndexOf(')') + 2).split(" ");
+      } catch (java.io.IOException | RuntimeException gone) {
+        return null;
+      }
+    }
   }
 
   /** Samples the heap in use and the pool's open connections every 20 ms. */

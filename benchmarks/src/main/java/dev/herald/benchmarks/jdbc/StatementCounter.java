@@ -7,7 +7,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import javax.sql.DataSource;
 
 /**
@@ -16,6 +19,8 @@ import javax.sql.DataSource;
  */
 final class StatementCounter extends DelegatingDataSource {
   final AtomicLong executions = new AtomicLong();
+  /** Executions by the statement's first words. */
+  final Map<String, LongAdder> bySql = new ConcurrentHashMap<>();
 
   StatementCounter(DataSource delegate) {
     super(delegate);
@@ -29,10 +34,13 @@ final class StatementCounter extends DelegatingDataSource {
           Object result = invoke(method, real, args);
           if (method.getName().equals("prepareStatement")) {
             PreparedStatement ps = (PreparedStatement) result;
+            String sql = (String) args[0];
+            String shape = sql.substring(0, Math.min(sql.length(), 48));
             return Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {PreparedStatement.class}, (p, m, a) -> {
                   if (m.getName().startsWith("execute")) {
                     executions.incrementAndGet();
+                    bySql.computeIfAbsent(shape, k -> new LongAdder()).increment();
                   }
                   return invoke(m, ps, a);
                 });

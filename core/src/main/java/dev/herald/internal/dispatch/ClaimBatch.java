@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * asynchronous compliance answer, for a player woken after quiet hours) are written at once.
  */
 final class ClaimBatch {
-  static final int MAX_RECORDS = 128;
+  static final int MAX_RECORDS = 256;
 
   private final DeliveryLedger ledger;
   private final PendingClaims pending;

@@ -50,8 +50,9 @@ import org.slf4j.LoggerFactory;
  */
 final class DeliveryLedger {
   private static final Logger log = LoggerFactory.getLogger(DeliveryLedger.class);
-  static final int EVENT_BATCH = 256;
+  static final int EVENT_BATCH = 512;
   static final int SETTLEMENT_BATCH = 256;
+  static final int SUPPRESSION_BATCH = 256;
   static final int MAX_SETTLEMENTS_KEPT = 4 * SETTLEMENT_BATCH;
   /** A slow run (a throttle, a provider that takes its time) still writes what it buffers soon. */
   static final Duration WRITE_BEHIND_DELAY = Duration.ofSeconds(1);
@@ -75,6 +76,8 @@ final class DeliveryLedger {
   private List<DeliveryEvent> buffer = new ArrayList<>(); // guarded by bufferLock
   private Instant oldestBuffered; // guarded by bufferLock
   private List<Settlement> settlements = new ArrayList<>(); // guarded by bufferLock
+  private List<DeliveryRecord> suppressions = new ArrayList<>(); // guarded by bufferLock
+  private volatile boolean suppressionsDropped;
   private Instant oldestSettlement; // guarded by bufferLock
 
   /**
@@ -126,16 +129,32 @@ final class DeliveryLedger {
     return fenced(() -> store.claimAll(records));
   }
 
-  /** Records SUPPRESSED records in one batch, with their events; a key already there is skipped. */
+  /**
+   * Records SUPPRESSED records with their events, written behind in batches
+   * ({@link DeliveryStore#claimAll}); a key already there is skipped. No call depends on them,
+   * and a checkpoint writes them first, so a crash before their write only has the resumed run
+   * decide those players again.
+   */
   void suppress(List<DeliveryRecord> records) {
     if (records.isEmpty()) {
       return;
     }
+    boolean full;
+    synchronized (bufferLock) {
+      suppressions.addAll(records);
+      full = suppressions.size() >= SUPPRESSION_BATCH;
+    }
+    if (full) {
+      flush();
+    }
+  }
+
+  private void writeSuppressions(List<DeliveryRecord> records) {
     List<Boolean> inserted = claim(records);
     for (int i = 0; i < records.size(); i++) {
       if (inserted.get(i)) {
         DeliveryRecord r = records.get(i);
-        record(DeliveryEvent.of(EventType.PUSH_SUPPRESSED, r.createdAt(), r, r.reason(),
+        recorded(DeliveryEvent.of(EventType.PUSH_SUPPRESSED, r.createdAt(), r, r.reason(),
             r.detail(), 0));
         listener.suppressed(r);
       }
@@ -304,13 +323,30 @@ final class DeliveryLedger {
     }
   }
 
-  /** Writes the buffered settlements, then the buffered events (theirs included), in order. */
+  /**
+   * Writes the buffered suppressions, then the buffered settlements, then the buffered events
+   * (theirs included), in order.
+   */
   void flush() {
     synchronized (flushLock) {
+      List<DeliveryRecord> suppressed;
       List<Settlement> changes;
       synchronized (bufferLock) {
+        suppressed = suppressions;
+        suppressions = suppressed.isEmpty() ? suppressed : new ArrayList<>();
         changes = settlements;
         settlements = changes.isEmpty() ? changes : new ArrayList<>();
+      }
+      if (!suppressed.isEmpty()) {
+        try {
+          writeSuppressions(suppressed);
+        } catch (RuntimeException e) {
+          keepSuppressionsForRetry(suppressed);
+          synchronized (bufferLock) {
+            settlements.addAll(0, changes); // untouched: written by the next flush
+          }
+          throw e;
+        }
       }
       if (!changes.isEmpty()) {
         try {
@@ -354,6 +390,37 @@ final class DeliveryLedger {
       if (oldestSettlement == null) {
         oldestSettlement = clock.instant();
       }
+    }
+  }
+
+  /**
+   * Suppressions the store refused wait for the next flush, up to {@link #MAX_SETTLEMENTS_KEPT}.
+   * Beyond that the oldest are dropped, and no checkpoint may be saved for the rest of the run
+   * ({@link #checkNothingDropped}): the resumed run decides those players again.
+   */
+  private void keepSuppressionsForRetry(List<DeliveryRecord> failed) {
+    synchronized (bufferLock) {
+      List<DeliveryRecord> kept = new ArrayList<>(failed);
+      kept.addAll(suppressions);
+      int drop = kept.size() - MAX_SETTLEMENTS_KEPT;
+      if (drop > 0) {
+        log.error("{} suppressions of {} could not be written and are dropped; the run saves no "
+            + "more checkpoints, so the resumed run decides those players again", drop, sourceId);
+        kept = new ArrayList<>(kept.subList(drop, kept.size()));
+        suppressionsDropped = true;
+      }
+      suppressions = kept;
+    }
+  }
+
+  /**
+   * @throws IllegalStateException when suppressions were dropped: a checkpoint now could pass
+   *     players whose records are not stored
+   */
+  void checkNothingDropped() {
+    if (suppressionsDropped) {
+      throw new IllegalStateException("suppressions of " + sourceId + " were lost while the "
+          + "store failed; no checkpoint is saved, the resumed run decides those players again");
     }
   }
 

@@ -13,8 +13,8 @@ import java.util.Optional;
  * ascending id order) whose deliveries are all settled: it never passes a player still in
  * progress, postponed, or left claimed by a stopped run — those are read again on resume.
  *
- * <p>A checkpoint first writes the ledger's buffered events, so that no player behind the cursor
- * has events only in memory.
+ * <p>A checkpoint first writes what the ledger buffers (suppressions, settlements, events), so
+ * that no player behind the cursor has any of them only in memory.
  */
 final class ProgressCursor {
   /** Beyond this many players in progress at once (a stalled head), checkpoints stop. */
@@ -95,6 +95,7 @@ final class ProgressCursor {
    */
   synchronized void save(Optional<Instant> completedAt) {
     ledger.flush();
+    ledger.checkNothingDropped();
     ledger.saveProgress(new DispatchProgress(ledger.sourceId(), progressStep, startedAt,
         Optional.ofNullable(cursor), completedAt));
   }
