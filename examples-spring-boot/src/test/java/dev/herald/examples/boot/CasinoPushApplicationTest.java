@@ -116,7 +116,7 @@ class CasinoPushApplicationTest {
             + "provider=\"web_push\"} 1")
         .contains("herald_provider_latency_seconds_bucket{")
         .contains("herald_campaign_runs_finished_total{source=\"campaign\",status=\"completed\"} 1.0")
-        .contains("herald_provider_requests_in_flight{provider=\"web_push\"} 0.0");
+        .contains("herald_provider_requests_in_flight{brand=\"default\",provider=\"web_push\"} 0.0");
     assertThat(metrics.lines().filter(line -> line.startsWith("herald_")))
         .as("no player, device or campaign id in Herald's tags")
         .noneMatch(line -> line.contains("alice") || line.contains("friday-free-spins"));
