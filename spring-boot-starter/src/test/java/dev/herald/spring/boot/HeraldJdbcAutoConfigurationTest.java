@@ -83,7 +83,8 @@ class HeraldJdbcAutoConfigurationTest {
           .hasSingleBean(Herald.class);
       HeraldJdbcSchemaMigration migration = context.getBean(HeraldJdbcSchemaMigration.class);
       assertThat(migration.schema()).isEqualTo(schema);
-      assertThat(migration.migrationsApplied()).isEqualTo(HeraldSchema.VERSION);
+      // migration versions need not be contiguous (V1, V6, ...): the version row says where it is
+      assertThat(migration.migrationsApplied()).as("a fresh schema is migrated").isPositive();
       assertThat(schemaVersion(schema)).isEqualTo(HeraldSchema.VERSION);
       context.getBean(Herald.class).subscriptions().permissionGranted("p-1", "phone",
           new dev.herald.subscription.FcmAddress("fcm-token-1"));
