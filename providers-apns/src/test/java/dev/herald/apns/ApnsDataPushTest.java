@@ -164,4 +164,24 @@ class ApnsDataPushTest {
         "aps.content-available must be 1 on a background push",
         "aps.alert must not be on a background push");
   }
+
+  @Test
+  void theLargestDataPushAndLiveActivityUpdateHeraldAcceptsFitTheApnsLimit() {
+    Notification.Builder data = Notification.builder().kind(ContentKind.DATA);
+    for (String key : new String[] {"a", "b", "c"}) {
+      data.data(key, "x".repeat(1016)); // 3,070 bytes of JSON, the most Herald accepts
+    }
+    String deliveryId = "d".repeat(128);
+    assertThat(ApnsPayload.from(data.build(), deliveryId, clock.instant()).size())
+        .isLessThanOrEqualTo(ApnsPayload.MAX_BYTES);
+
+    Notification update = Notification.builder().sound("x".repeat(64))
+        .liveActivity(LiveActivity.end("m".repeat(LiveActivity.MAX_ACTIVITY_ID_CHARS))
+            .contentState(Map.of("history", "x".repeat(2000)))
+            .timestamp(clock.instant()).staleDate(clock.instant())
+            .dismissalDate(clock.instant()).build())
+        .title("t".repeat(256)).body("b".repeat(790)).build();
+    assertThat(ApnsPayload.from(update, deliveryId, clock.instant()).size())
+        .isLessThanOrEqualTo(ApnsPayload.MAX_BYTES);
+  }
 }

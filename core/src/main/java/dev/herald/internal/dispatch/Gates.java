@@ -184,9 +184,11 @@ final class Gates {
   /** 1. A device of the targeted kind exists and is ALLOWED; each other device is suppressed. */
   static final class Devices implements Gate {
     private final RunView run;
+    private final LiveActivity activity; // null unless the content is a Live Activity update
 
     Devices(RunView run) {
       this.run = run;
+      this.activity = run.request().liveActivity().orElse(null);
     }
 
     @Override
@@ -233,14 +235,13 @@ final class Gates {
       Optional<DeviceAddress> address = d.address();
       boolean activityToken = address.isPresent()
           && address.get() instanceof ApnsAddress apns && apns.isLiveActivity();
-      Optional<LiveActivity> activity = run.request().liveActivity();
-      if (activity.isEmpty()) {
+      if (activity == null) {
         return !activityToken;
       }
       // A Live Activity device that lost its address (invalidated) is still recognised by its
       // id, so that the send is recorded as suppressed for it.
       return (activityToken || address.isEmpty() && d.platform() == Platform.APNS)
-          && activity.get().matchesDeviceId(d.deviceId());
+          && activity.matchesDeviceId(d.deviceId());
     }
 
     private boolean alreadyDecided(String playerId, String deviceId) {

@@ -132,4 +132,51 @@ class FcmMessageWriterTest {
   private static JsonNode message(FcmMessageWriter.Encoded encoded) throws Exception {
     return JSON.readTree(encoded.body()).path("message");
   }
+
+  /** The largest DATA content Herald accepts: three values making 3,070 bytes of JSON. */
+  static Notification largestDataPush() {
+    Notification.Builder b = Notification.builder().kind(dev.herald.content.ContentKind.DATA)
+        .urgency(Urgency.HIGH).collapseKey("c".repeat(Notification.MAX_COLLAPSE_KEY_BYTES));
+    for (String key : new String[] {"a", "b", "c"}) {
+      b.data(key, "x".repeat(1016));
+    }
+    return b.build();
+  }
+
+  @Test
+  void aDataPushIsADataOnlyMessageWithABackgroundApnsOverride() throws Exception {
+    Notification n = Notification.builder().kind(dev.herald.content.ContentKind.DATA)
+        .urgency(Urgency.HIGH).data("balance", "120.50").collapseKey("balance").build();
+
+    JsonNode message = JSON.readTree(writer.encode(FcmTarget.token("t-1"), "d-1", n,
+        NOW.plusSeconds(300), NOW).body()).path("message");
+
+    assertThat(message.has("notification")).isFalse();
+    assertThat(message.path("android").has("notification")).isFalse();
+    assertThat(message.path("webpush").has("notification")).isFalse();
+    assertThat(message.at("/android/priority").asText()).isEqualTo("HIGH");
+    assertThat(message.at("/android/ttl").asText()).isEqualTo("300s");
+    assertThat(message.at("/android/collapse_key").asText()).isEqualTo("balance");
+    assertThat(message.at("/apns/headers/apns-push-type").asText()).isEqualTo("background");
+    assertThat(message.at("/apns/headers/apns-priority").asText()).isEqualTo("5");
+    assertThat(message.at("/apns/payload/aps").toString()).isEqualTo("{\"content-available\":1}");
+    assertThat(message.at("/webpush/headers/Topic").asText()).isEqualTo("balance");
+    assertThat(message.at("/data/balance").asText()).isEqualTo("120.50");
+    assertThat(message.at("/data/herald_delivery_id").asText()).isEqualTo("d-1");
+  }
+
+  @Test
+  void theLargestDataPushFitsTheFcmLimit() {
+    FcmMessageWriter.Encoded encoded = writer.encode(FcmTarget.token("t-1"), "d".repeat(128),
+        largestDataPush(), NOW.plus(Notification.MAX_TTL), NOW);
+    assertThat(encoded.payloadBytes()).isLessThanOrEqualTo(FcmMessageWriter.MAX_PAYLOAD_BYTES);
+  }
+
+  @Test
+  void aLiveActivityUpdateIsNotAnFcmMessage() {
+    Notification n = Notification.builder().liveActivity(dev.herald.content.LiveActivity
+        .update("match-1").contentState(java.util.Map.of("home", 1)).build()).build();
+    assertThatThrownBy(() -> writer.encode(FcmTarget.token("t-1"), "d-1", n, NOW, NOW))
+        .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("kind:");
+  }
 }
