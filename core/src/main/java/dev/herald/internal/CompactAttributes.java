@@ -16,14 +16,15 @@ import java.util.SortedMap;
  * values. About 40 bytes plus 4 per attribute, against about 40 per attribute plus 80 for an
  * unmodifiable {@code TreeMap}; a million player profiles are the reason.
  *
- * <p>Short string values and string-set values are shared too (countries, tiers, tags repeat),
- * through bounded interners.
+ * <p>Short string values and small string sets are shared too (countries, tiers, tags repeat),
+ * through a bounded interner.
  */
 public final class CompactAttributes extends AbstractMap<String, Object> {
   private static final CompactAttributes EMPTY = new CompactAttributes(List.of(), new Object[0]);
   private static final Interner<List<String>> NAMES = new Interner<>(4_096);
   private static final Interner<Object> VALUES = new Interner<>(16_384);
   private static final int SHARED_STRING_CHARS = 24;
+  private static final int SHARED_SET_SIZE = 16;
 
   private final List<String> names;
   private final Object[] values;
@@ -55,7 +56,8 @@ public final class CompactAttributes extends AbstractMap<String, Object> {
   }
 
   private static Object share(Object value) {
-    if (value instanceof String s && s.length() <= SHARED_STRING_CHARS || value instanceof Set) {
+    if (value instanceof String s && s.length() <= SHARED_STRING_CHARS
+        || value instanceof Set<?> set && set.size() <= SHARED_SET_SIZE) {
       return VALUES.intern(value);
     }
     return value;
