@@ -99,8 +99,9 @@ final class P256Points {
     int sumInfinity;
 
     void setInfinity() {
-      // (1, 1, 0) is a fixed point of the doubling formula, and its X is never the x of a table
-      // entry scaled by Z = 0 (which is 0), so an addition to it never looks exceptional.
+      // (1, 1, 0) is a fixed point of the doubling formula. What an addition computes from it is
+      // discarded (the masks select the table entry instead), and the check for the exceptional
+      // case is masked off while the accumulator is at infinity.
       Nat256.copy(one, x);
       Nat256.copy(one, y);
       Nat256.zero(z);
