@@ -39,16 +39,16 @@ final class P256Points {
   private static final int WINDOWS = 52;
   /** Table entries per window: 1..16 times the window's base point. */
   private static final int ENTRIES = 16;
-  /** Ints per affine table entry: x then y, eight limbs each. */
-  private static final int ENTRY_INTS = 16;
+  /** Longs per affine table entry: x then y, eight 32-bit limbs each, two limbs to a long. */
+  private static final int ENTRY_LONGS = 8;
 
   private P256Points() {}
 
   /** The fixed-base table, built on first use (a few milliseconds, 53 KB). */
   private static final class BaseTable {
-    static final int[] TABLE = build();
+    static final long[] TABLE = build();
 
-    private static int[] build() {
+    private static long[] build() {
       X9ECParameters params = CustomNamedCurves.getByName("secp256r1");
       ECCurve curve = params.getCurve();
       ECPoint[] points = new ECPoint[WINDOWS * ENTRIES];
@@ -62,12 +62,10 @@ final class P256Points {
         base = base.timesPow2(5);
       }
       curve.normalizeAll(points);
-      int[] table = new int[WINDOWS * ENTRIES * ENTRY_INTS];
+      long[] table = new long[WINDOWS * ENTRIES * ENTRY_LONGS];
       for (int e = 0; e < points.length; e++) {
-        int[] x = Nat256.fromBigInteger(points[e].getAffineXCoord().toBigInteger());
-        int[] y = Nat256.fromBigInteger(points[e].getAffineYCoord().toBigInteger());
-        System.arraycopy(x, 0, table, e * ENTRY_INTS, 8);
-        System.arraycopy(y, 0, table, e * ENTRY_INTS + 8, 8);
+        store(Nat256.fromBigInteger(points[e].getAffineXCoord().toBigInteger()),
+            Nat256.fromBigInteger(points[e].getAffineYCoord().toBigInteger()), table, e);
       }
       return table;
     }
@@ -87,6 +85,7 @@ final class P256Points {
     final int[] qx = new int[8];
     final int[] qy = new int[8];
     final int[] negQy = new int[8];
+    final long[] entry = new long[ENTRY_LONGS];
     final int[] t1 = new int[8];
     final int[] t2 = new int[8];
     final int[] t3 = new int[8];
@@ -100,8 +99,9 @@ final class P256Points {
     int sumInfinity;
 
     void setInfinity() {
-      // (1, 1, 0) is a fixed point of the doubling formula, and its X is never the x of a table
-      // entry scaled by Z = 0 (which is 0), so an addition to it never looks exceptional.
+      // (1, 1, 0) is a fixed point of the doubling formula. What an addition computes from it is
+      // discarded (the masks select the table entry instead), and the check for the exceptional
+      // case is masked off while the accumulator is at infinity.
       Nat256.copy(one, x);
       Nat256.copy(one, y);
       Nat256.zero(z);
@@ -117,11 +117,11 @@ final class P256Points {
    * @param outY receives y
    */
   static void multiplyBase(int[] k, int[] outX, int[] outY) {
-    int[] table = BaseTable.TABLE;
+    long[] table = BaseTable.TABLE;
     Work w = new Work();
     w.setInfinity();
     for (int i = 0; i < WINDOWS; i++) {
-      addDigit(w, table, i * ENTRIES * ENTRY_INTS, digit(k, i));
+      addDigit(w, table, i * ENTRIES, digit(k, i));
     }
     toAffine(w, outX, outY);
   }
@@ -137,7 +137,7 @@ final class P256Points {
    */
   static void multiply(int[] k, int[] px, int[] py, int[] outX, int[] outY) {
     Work w = new Work();
-    int[] table = pointTable(w, px, py);
+    long[] table = pointTable(w, px, py);
     w.setInfinity();
     for (int i = WINDOWS - 1; i >= 0; i--) {
       if (i < WINDOWS - 1) {
@@ -151,7 +151,7 @@ final class P256Points {
   }
 
   /** 1P..16P in affine coordinates: 15 point operations, then one shared inversion. */
-  private static int[] pointTable(Work w, int[] px, int[] py) {
+  private static long[] pointTable(Work w, int[] px, int[] py) {
     int[][] jx = new int[ENTRIES][];
     int[][] jy = new int[ENTRIES][];
     int[][] jz = new int[ENTRIES][];
@@ -183,7 +183,7 @@ final class P256Points {
     }
     int[] inverse = Nat256.create();
     SecP256R1Field.inv(prefix[ENTRIES - 1], inverse);
-    int[] table = new int[ENTRIES * ENTRY_INTS];
+    long[] table = new long[ENTRIES * ENTRY_LONGS];
     int[] zInv = w.t1;
     int[] zInv2 = w.t2;
     for (int m = ENTRIES - 1; m >= 0; m--) {
@@ -197,8 +197,7 @@ final class P256Points {
       SecP256R1Field.multiply(jx[m], zInv2, w.t3, w.ext);
       SecP256R1Field.multiply(zInv2, zInv, zInv2, w.ext);
       SecP256R1Field.multiply(jy[m], zInv2, w.t4, w.ext);
-      System.arraycopy(w.t3, 0, table, m * ENTRY_INTS, 8);
-      System.arraycopy(w.t4, 0, table, m * ENTRY_INTS + 8, 8);
+      store(w.t3, w.t4, table, m);
     }
     return table;
   }
@@ -228,21 +227,26 @@ final class P256Points {
    * Adds digit·B (B the window's base, whose multiples 1..16 start at {@code offset} in
    * {@code table}) to the accumulator, with the same operations whatever the digit.
    */
-  private static void addDigit(Work w, int[] table, int offset, int digit) {
+  private static void addDigit(Work w, long[] table, int firstEntry, int digit) {
     int sign = digit >> 31; // -1 when negative
     int magnitude = (digit ^ sign) - sign;
     int nonZero = -((magnitude | -magnitude) >>> 31); // -1 unless the digit is 0
     // Read entry |digit| (entry 1 for a zero digit: computed, then discarded) by scanning all.
     int index = (magnitude - 1) & (ENTRIES - 1) & nonZero;
-    Nat256.zero(w.qx);
-    Nat256.zero(w.qy);
+    long[] entry = w.entry;
+    java.util.Arrays.fill(entry, 0L);
     for (int m = 0; m < ENTRIES; m++) {
-      int hit = ((m ^ index) - 1) >> 31; // -1 when m == index
-      int base = offset + m * ENTRY_INTS;
-      for (int l = 0; l < 8; l++) {
-        w.qx[l] |= table[base + l] & hit;
-        w.qy[l] |= table[base + 8 + l] & hit;
+      long hit = ((m ^ index) - 1) >> 31; // all ones when m == index
+      int base = (firstEntry + m) * ENTRY_LONGS;
+      for (int l = 0; l < ENTRY_LONGS; l++) {
+        entry[l] |= table[base + l] & hit;
       }
+    }
+    for (int l = 0; l < 4; l++) {
+      w.qx[2 * l] = (int) entry[l];
+      w.qx[2 * l + 1] = (int) (entry[l] >>> 32);
+      w.qy[2 * l] = (int) entry[4 + l];
+      w.qy[2 * l + 1] = (int) (entry[4 + l] >>> 32);
     }
     SecP256R1Field.negate(w.qy, w.negQy);
     select(sign, w.negQy, w.qy);
@@ -257,6 +261,15 @@ final class P256Points {
     select(nonZero, w.sumZ, w.z);
     // Unchanged for a zero digit; else Q when the accumulator was infinity, else the sum.
     w.infinity = (~nonZero & w.infinity) | (nonZero & ~w.infinity & w.sumInfinity);
+  }
+
+  /** Writes affine (x, y) as table entry {@code index}. */
+  private static void store(int[] x, int[] y, long[] table, int index) {
+    int base = index * ENTRY_LONGS;
+    for (int l = 0; l < 4; l++) {
+      table[base + l] = (x[2 * l] & 0xffffffffL) | (long) x[2 * l + 1] << 32;
+      table[base + 4 + l] = (y[2 * l] & 0xffffffffL) | (long) y[2 * l + 1] << 32;
+    }
   }
 
   /** Where {@code mask} is -1, copies {@code from} into {@code to}; where 0, leaves it. */

@@ -73,6 +73,31 @@ class WebPushEncryptionTest {
   }
 
   @Test
+  void threadsEncryptingAtOnceEachProduceMessagesTheUserAgentDecrypts() throws Exception {
+    // Each thread reuses its own HMAC and AES-GCM instances; none may leak state into another's
+    // message, and every message keeps its own ephemeral key.
+    WebPushEncryption encryption = WebPushEncryption.withDefaultEngine();
+    java.util.concurrent.ExecutorService threads =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      java.util.List<java.util.concurrent.Future<byte[]>> bodies = new java.util.ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        byte[] plaintext = ("message " + i).getBytes(StandardCharsets.UTF_8);
+        bodies.add(threads.submit(() -> encryption.encrypt(plaintext, 0, UA_PUBLIC, AUTH)));
+      }
+      java.util.Set<String> senderKeys = new java.util.HashSet<>();
+      for (int i = 0; i < bodies.size(); i++) {
+        byte[] body = bodies.get(i).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(new String(decrypt(body), StandardCharsets.UTF_8)).isEqualTo("message " + i);
+        senderKeys.add(Base64.getEncoder().encodeToString(Arrays.copyOfRange(body, 21, 86)));
+      }
+      assertThat(senderKeys).hasSize(200);
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
   void paddingIsZeroesAfterTheDelimiterAndCountsAgainstTheLimit() throws Exception {
     WebPushEncryption encryption = WebPushEncryption.withDefaultEngine();
     byte[] body = encryption.encrypt(PLAINTEXT, 100, UA_PUBLIC, AUTH);
