@@ -29,13 +29,7 @@ public final class BouncyCastleP256 implements P256Engine {
   public Agreement agreeWithFreshKey(byte[] peerPublicKey) {
     decodePoint(peerPublicKey); // validates: on the curve, coordinates below p
     int[] d = P256Points.limbs(randomScalar(SecureRandoms.current()));
-    int[] x = new int[8];
-    int[] y = new int[8];
-    P256Points.multiplyBase(d, x, y);
-    byte[] publicKey = new byte[PUBLIC_KEY_LENGTH];
-    publicKey[0] = 0x04;
-    toBytes(x, publicKey, 1);
-    toBytes(y, publicKey, 1 + SCALAR_LENGTH);
+    byte[] publicKey = publicKey(d);
     byte[] secret = sharedSecret(d, peerPublicKey);
     Arrays.fill(d, 0);
     return new Agreement(publicKey, secret);
@@ -60,9 +54,14 @@ public final class BouncyCastleP256 implements P256Engine {
    * @return the uncompressed public key (65 bytes)
    */
   public byte[] publicKeyOf(byte[] privateScalar) {
+    return publicKey(P256Points.limbs(scalar(privateScalar)));
+  }
+
+  /** d·G, uncompressed. */
+  private static byte[] publicKey(int[] d) {
     int[] x = new int[8];
     int[] y = new int[8];
-    P256Points.multiplyBase(P256Points.limbs(scalar(privateScalar)), x, y);
+    P256Points.multiplyBase(d, x, y);
     byte[] publicKey = new byte[PUBLIC_KEY_LENGTH];
     publicKey[0] = 0x04;
     toBytes(x, publicKey, 1);
