@@ -125,7 +125,10 @@ public final class Herald implements AutoCloseable {
     EngineContext engine = new EngineContext(clock, subscriptions, playerDirectory,
         audienceResolver, GuardedComplianceGuard.of(guard), deliveryStore,
         guardedScheduler, contained, providers, b.dispatchSettings, executor,
-        liveNodes(scheduler));
+        liveNodes(scheduler),
+        // One node decides caps in its own locks and claims in batches; several nodes decide
+        // them in the delivery store, per player (see docs/scaling.md).
+        b.leases != null && !(b.leases instanceof LocalLeases) || scheduler instanceof NodeRegistry);
     this.ownership = new Ownership(b.leases != null ? b.leases : new LocalLeases(),
         b.nodeId != null ? b.nodeId : defaultNodeId(), b.leaseHeartbeat, b.leaseExpiry, clock,
         guardedScheduler);

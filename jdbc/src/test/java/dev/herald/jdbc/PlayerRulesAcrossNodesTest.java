@@ -146,7 +146,8 @@ class PlayerRulesAcrossNodesTest {
   // -------------------------------------------------------------------------------------------
 
   private Herald node() {
-    Herald herald = cluster.start(b -> { });
+    // Nodes configured for a cluster (shared leases) decide caps in the database.
+    Herald herald = cluster.start(b -> b.leases(new JdbcLeases(cluster.dataSource, cluster.schema)));
     nodes.add(herald);
     return herald;
   }

@@ -29,6 +29,8 @@ import java.util.function.IntSupplier;
  * @param driverExecutor runs each dispatch's driver loop
  * @param liveNodes how many nodes share the rate budgets now (1 unless the scheduler tracks
  *     nodes)
+ * @param clustered whether the node shares work with others (shared leases or a node-tracking
+ *     scheduler): cap checks and claims are then serialised per player in the delivery store
  */
 public record EngineContext(
     Clock clock,
@@ -42,7 +44,8 @@ public record EngineContext(
     Providers providers,
     DispatchSettings settings,
     Executor driverExecutor,
-    IntSupplier liveNodes) {
+    IntSupplier liveNodes,
+    boolean clustered) {
 
   /**
    * Requires the providers, an immutable copy already.
@@ -59,6 +62,7 @@ public record EngineContext(
    * @param settings concurrency, retries and timeouts
    * @param driverExecutor runs each dispatch's driver loop
    * @param liveNodes how many nodes share the rate budgets now
+   * @param clustered whether the node shares work with others: caps are then decided in the store
    */
   public EngineContext {
     java.util.Objects.requireNonNull(providers, "providers");

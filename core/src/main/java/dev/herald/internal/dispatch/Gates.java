@@ -57,9 +57,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Claim} — the delivery key is claimed (a duplicate is skipped).
  * </ol>
  * Gates 4 to 9 run under the player's lock, so that the cap check and the claim are one step
- * within the process. When a run has caps and its delivery store is shared by several nodes
- * ({@link PlayerLocks}), they also run under the store's player lock, and the claim is written
- * before it is released (not batched), so that the cap holds across the nodes. SERVICE types
+ * within the process. When a run has caps, the node shares work with others
+ * ({@link EngineContext#clustered()}) and its delivery store can lock a player across them
+ * ({@link PlayerLocks}), they also run under the store's player lock: the player's deliveries
+ * are read then (not ahead with the page) and the claim is written before it is released (not
+ * batched), so that the cap holds across the nodes. SERVICE types
  * leave out gates 2 and 3, and by the policy's default 4 and 5.
  */
 final class Gates {
@@ -103,8 +105,11 @@ final class Gates {
     PlayerLocks clusterLocks = null;
     ClaimBatch claims = batch;
     if (!(service && policy.serviceBypassesCaps()) && !policy.caps().isEmpty()) {
-      locked.add(new Caps(run.ctx().store(), run.pending(), run.request(), run.category()));
-      if (run.ctx().store() instanceof PlayerLocks shared) {
+      boolean decidedInStore =
+          run.ctx().clustered() && run.ctx().store() instanceof PlayerLocks;
+      locked.add(new Caps(run.ctx().store(), run.pending(), run.request(), run.category(),
+          decidedInStore));
+      if (decidedInStore && run.ctx().store() instanceof PlayerLocks shared) {
         clusterLocks = shared;
         claims = null; // the claim is written under the cluster lock, with the cap check
       }
@@ -334,9 +339,13 @@ final class Gates {
     private final String step;
     private final String stepKey;
     private final List<FrequencyCap> caps = new ArrayList<>();
+    /** Under the store's player lock: read the player's deliveries now, never ahead. */
+    private final boolean readUnderLock;
 
-    Caps(DeliveryStore store, PendingClaims pending, DispatchRequest request, String category) {
+    Caps(DeliveryStore store, PendingClaims pending, DispatchRequest request, String category,
+        boolean readUnderLock) {
       this.store = store;
+      this.readUnderLock = readUnderLock;
       this.pending = pending;
       this.sourceId = request.sourceId();
       this.step = request.step();
@@ -363,7 +372,8 @@ final class Gates {
       }
       // Pending claims first: one removed from there is already durable in the store.
       List<DeliveryRecord> recent = new ArrayList<>(pending.of(v.playerId));
-      if (v.recent != null && !v.recentSince.isAfter(earliest)
+      // Another node's claim since the page was read ahead is seen only by a read under the lock.
+      if (!readUnderLock && v.recent != null && !v.recentSince.isAfter(earliest)
           && !pending.claimedSince(v.playerId, stepKey, v.recentMark)) {
         recent.addAll(v.recent); // read ahead with the player's page, and nothing new since
       } else {
