@@ -79,6 +79,12 @@ final class DeliveryLedger {
   private List<DeliveryRecord> suppressions = new ArrayList<>(); // guarded by bufferLock
   private volatile boolean suppressionsDropped;
   private Instant oldestSettlement; // guarded by bufferLock
+  /**
+   * On a cluster, settlements are written as the answers arrive: a node killed then leaves
+   * UNKNOWN only the calls on the wire, as its successor cannot tell an answered call from one
+   * whose answer was still in this node's memory.
+   */
+  private final boolean writeThrough;
 
   /**
    * @param store the store to write to, fenced by the run's lease
@@ -90,6 +96,7 @@ final class DeliveryLedger {
     this.store = store;
     this.onFenced = onFenced;
     this.clock = ctx.clock();
+    this.writeThrough = ctx.clustered();
     this.listener = ctx.listener();
     this.sourceId = sourceId;
     this.step = step;
@@ -251,7 +258,7 @@ final class DeliveryLedger {
         oldestSettlement = now;
       }
       settlements.add(settlement);
-      full = settlements.size() >= SETTLEMENT_BATCH
+      full = writeThrough || settlements.size() >= SETTLEMENT_BATCH
           || now.isAfter(oldestSettlement.plus(WRITE_BEHIND_DELAY));
     }
     if (full) {
