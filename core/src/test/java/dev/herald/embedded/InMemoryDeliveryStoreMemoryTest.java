@@ -8,10 +8,7 @@ import dev.herald.analytics.DeliveryRecord;
 import dev.herald.analytics.DeliveryState;
 import dev.herald.analytics.EventType;
 import dev.herald.content.NotificationType;
-import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.herald.subscription.Platform;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,7 +33,7 @@ class InMemoryDeliveryStoreMemoryTest {
   void aDeliveryWithItsEventsCostsAboutOneHundredAndFiftyBytes() {
     // The figure is for compressed references (any heap under 32 GB); without them every
     // reference doubles.
-    assumeTrue(compressedReferences(), "measured with compressed references only");
+    assumeTrue(HeapMeasure.compressedReferences(), "measured with compressed references only");
     Instant t0 = Instant.parse("2026-11-22T10:00:00.123456789Z");
     List<String> players = new ArrayList<>(DELIVERIES);
     List<String> devices = new ArrayList<>(DELIVERIES);
@@ -44,7 +41,7 @@ class InMemoryDeliveryStoreMemoryTest {
       players.add("player-" + i);
       devices.add(java.util.UUID.nameUUIDFromBytes(("device-" + i).getBytes()).toString());
     }
-    long before = usedHeapAfterGc();
+    long before = HeapMeasure.usedHeapAfterGc();
 
     InMemoryDeliveryStore store = new InMemoryDeliveryStore();
     for (int i = 0; i < DELIVERIES; i++) {
@@ -64,7 +61,7 @@ class InMemoryDeliveryStoreMemoryTest {
       store.append(DeliveryEvent.of(EventType.PUSH_DELIVERED, at.plusMillis(2), delivered, "", "",
           200));
     }
-    long after = usedHeapAfterGc();
+    long after = HeapMeasure.usedHeapAfterGc();
 
     long perDelivery = (after - before) / DELIVERIES;
     System.out.printf("InMemoryDeliveryStore: %d bytes per delivery (record, 2 events, indexes)%n",
@@ -74,20 +71,5 @@ class InMemoryDeliveryStoreMemoryTest {
     assertThat(store.find(DeliveryRecord.key("spring-promo", "", players.get(7), devices.get(7))))
         .hasValueSatisfying(r -> assertThat(r.messageId()).contains("m7"));
     assertThat(store.eventsOfPlayer(players.get(DELIVERIES - 1))).hasSize(2);
-  }
-
-  private static boolean compressedReferences() {
-    return "true".equals(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
-        .getVMOption("UseCompressedOops").getValue());
-  }
-
-  private static long usedHeapAfterGc() {
-    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    long used = Long.MAX_VALUE;
-    for (int i = 0; i < 4; i++) {
-      System.gc();
-      used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
-    }
-    return used;
   }
 }

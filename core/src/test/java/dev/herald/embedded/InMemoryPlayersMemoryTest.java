@@ -3,15 +3,12 @@ package dev.herald.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.herald.Herald;
 import dev.herald.spi.PlayerProfile;
 import dev.herald.subscription.FcmAddress;
 import dev.herald.subscription.Platform;
 import dev.herald.subscription.PushStatus;
 import dev.herald.subscription.Subscriptions;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,14 +40,14 @@ class InMemoryPlayersMemoryTest {
 
   @Test
   void aProfileAndAPlayersDevicesCostAFewHundredBytes() {
-    assumeTrue(compressedReferences(), "measured with compressed references only");
+    assumeTrue(HeapMeasure.compressedReferences(), "measured with compressed references only");
     SplittableRandom random = new SplittableRandom(1);
     Instant now = Instant.parse("2026-11-22T10:00:00Z");
     List<String> ids = new ArrayList<>(PLAYERS);
     for (int i = 0; i < PLAYERS; i++) {
       ids.add("player-" + i);
     }
-    long start = usedHeapAfterGc();
+    long start = HeapMeasure.usedHeapAfterGc();
 
     InMemoryPlayerDirectory directory = new InMemoryPlayerDirectory();
     for (int i = 0; i < PLAYERS; i++) {
@@ -68,7 +65,7 @@ class InMemoryPlayersMemoryTest {
           .attribute("tags", List.of("slots", "live"))
           .build());
     }
-    long afterDirectory = usedHeapAfterGc();
+    long afterDirectory = HeapMeasure.usedHeapAfterGc();
 
     InMemorySubscriptionStore store = new InMemorySubscriptionStore();
     try (Herald herald = Herald.builder().clock(Clock.systemUTC()).subscriptionStore(store)
@@ -82,7 +79,7 @@ class InMemoryPlayersMemoryTest {
             new FcmAddress("fcm-" + Long.toHexString(random.nextLong()) + i));
       }
     }
-    long afterSubscriptions = usedHeapAfterGc();
+    long afterSubscriptions = HeapMeasure.usedHeapAfterGc();
 
     long perProfile = (afterDirectory - start) / PLAYERS;
     long perPlayer = (afterSubscriptions - afterDirectory) / PLAYERS;
@@ -96,20 +93,5 @@ class InMemoryPlayersMemoryTest {
     assertThat(store.findDevice(last, "android").orElseThrow().status())
         .isEqualTo(PushStatus.ALLOWED);
     assertThat(store.history(last, "android")).hasSize(2);
-  }
-
-  private static boolean compressedReferences() {
-    return "true".equals(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
-        .getVMOption("UseCompressedOops").getValue());
-  }
-
-  private static long usedHeapAfterGc() {
-    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    long used = Long.MAX_VALUE;
-    for (int i = 0; i < 4; i++) {
-      System.gc();
-      used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
-    }
-    return used;
   }
 }
