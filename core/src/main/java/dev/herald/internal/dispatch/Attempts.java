@@ -54,6 +54,8 @@ final class Attempts {
   private final HeraldListener listener;
   private final Providers providers;
   private final DispatchSettings settings;
+  /** Marks each delivery SENDING as its call starts (see {@link #prepare}). */
+  private final boolean clustered;
   private final Map<Platform, ProviderLane> lanes;
   private final Map<Platform, RateLimiter> providerLimits;
   private final RateLimiter runLimit;
@@ -71,6 +73,7 @@ final class Attempts {
     this.listener = ctx.listener();
     this.providers = ctx.providers();
     this.settings = ctx.settings();
+    this.clustered = ctx.clustered();
     this.lanes = lanes;
     this.providerLimits = providerLimits;
     this.runLimit = runLimit;
@@ -92,10 +95,14 @@ final class Attempts {
    * (throttled, its device changed, the store failed) is checked and marked alone as its call
    * starts, as before.
    *
+   * <p>Not on a cluster: there each delivery is marked as its call starts, so that a node killed
+   * leaves UNKNOWN only its calls on the wire (at most its in-flight limit), not also the marked
+   * calls still waiting for a slot.
+   *
    * @param ds deliveries just claimed by this run, none sent yet
    */
   void prepare(List<Delivery> ds) {
-    if (ds.isEmpty() || runLimit != null || !control.isRunning()) {
+    if (ds.isEmpty() || runLimit != null || !control.isRunning() || clustered) {
       return;
     }
     List<Delivery> atOnce = new ArrayList<>(ds.size());
