@@ -203,9 +203,18 @@ public final class ProviderLane {
     // Herald's executor instead, so they never hold up the provider's I/O. Calls start only on
     // Herald's threads, the drivers and the scheduler, never on a provider's: an answer given on
     // the thread that made the call (a test completing a future by hand) is handled there.
+    //
+    // The slot is freed once the outcome is recorded, not when the answer arrives: the calls a
+    // run has started and not yet settled stay within the bound, which on a cluster is what a
+    // node killed leaves UNKNOWN. (On a timeout, bounded completes when the call is cancelled.)
     Thread caller = Thread.currentThread();
-    original.whenComplete((r, e) -> onHeraldsThread(caller, this::release));
-    bounded.whenComplete((r, e) -> onHeraldsThread(caller, () -> call.finished(r, e)));
+    bounded.whenComplete((r, e) -> onHeraldsThread(caller, () -> {
+      try {
+        call.finished(r, e);
+      } finally {
+        release();
+      }
+    }));
   }
 
   private void onHeraldsThread(Thread caller, Runnable task) {
