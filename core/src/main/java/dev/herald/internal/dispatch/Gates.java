@@ -105,14 +105,12 @@ final class Gates {
     PlayerLocks clusterLocks = null;
     ClaimBatch claims = batch;
     if (!(service && policy.serviceBypassesCaps()) && !policy.caps().isEmpty()) {
-      boolean decidedInStore =
-          run.ctx().clustered() && run.ctx().store() instanceof PlayerLocks;
-      locked.add(new Caps(run.ctx().store(), run.pending(), run.request(), run.category(),
-          decidedInStore));
-      if (decidedInStore && run.ctx().store() instanceof PlayerLocks shared) {
+      if (run.ctx().clustered() && run.ctx().store() instanceof PlayerLocks shared) {
         clusterLocks = shared;
         claims = null; // the claim is written under the cluster lock, with the cap check
       }
+      locked.add(new Caps(run.ctx().store(), run.pending(), run.request(), run.category(),
+          clusterLocks != null));
     }
     if (!(service && policy.serviceBypassesQuietHours()) && policy.quietHours().isPresent()) {
       locked.add(new Quiet(policy.quietHours().get()));

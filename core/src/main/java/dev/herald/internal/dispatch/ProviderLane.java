@@ -190,19 +190,15 @@ public final class ProviderLane {
       return;
     }
     CompletableFuture<SendResult> original = f;
-    // A timeout cancels the call: that frees the slot, and the provider cancels its request.
+    // A timeout cancels the call (the provider cancels its request) and is its outcome.
     CompletableFuture<SendResult> bounded =
         Deadline.within(original, deadline, timeouts, () -> original.cancel(true));
-    if (original.isDone()) { // answered at once, on this thread: nothing to hop from
-      release();
-      bounded.whenComplete(call::finished);
-      return;
-    }
     // An answer that arrives on another thread is the provider's (a Netty event loop for APNs
     // and FCM): the outcome (store writes, listeners) and the calls the freed slot starts run on
     // Herald's executor instead, so they never hold up the provider's I/O. Calls start only on
     // Herald's threads, the drivers and the scheduler, never on a provider's: an answer given on
-    // the thread that made the call (a test completing a future by hand) is handled there.
+    // the thread that made the call (answered at once, or a test completing a future by hand)
+    // is handled there.
     //
     // The slot is freed once the outcome is recorded, not when the answer arrives: the calls a
     // run has started and not yet settled stay within the bound, which on a cluster is what a
