@@ -14,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Delivery implements ProviderLane.Call {
   final DeliveryRecord record;
+  /** {@code record.key()}, built once: the ledger looks the delivery up by it several times. */
+  final String key;
   final String addressKey;
   final Notification notification;
   final CompletableFuture<Boolean> done = new CompletableFuture<>();
@@ -36,6 +38,7 @@ final class Delivery implements ProviderLane.Call {
   Delivery(DeliveryRecord record, String addressKey, Notification notification,
       Attempts attempts) {
     this.record = record;
+    this.key = record.key();
     this.addressKey = addressKey;
     this.notification = notification;
     this.attempts = attempts;

@@ -184,7 +184,7 @@ final class DeliveryLedger {
   void markSending(List<Delivery> ds, Instant now) {
     List<String> keys = new ArrayList<>(ds.size());
     for (Delivery d : ds) {
-      keys.add(d.record.key());
+      keys.add(d.key);
     }
     Set<String> marked = new HashSet<>(keys.size() * 2);
     for (DeliveryRecord r : fenced(() -> store.modifyAll(keys,
@@ -192,7 +192,7 @@ final class DeliveryLedger {
       marked.add(r.key());
     }
     for (Delivery d : ds) {
-      d.markedSending = marked.contains(d.record.key());
+      d.markedSending = marked.contains(d.key);
     }
   }
 
@@ -215,7 +215,7 @@ final class DeliveryLedger {
       int status, String messageId, EventType event) {
     Instant now = clock.instant();
     // From the stored record, not the claimed one: a click may have landed while SENDING.
-    writeBehind(new Settlement(d.record.key(), current -> current.withOutcome(state, reason,
+    writeBehind(new Settlement(d.key, current -> current.withOutcome(state, reason,
             detail, now, attempts, status, messageId),
         settled -> recorded(DeliveryEvent.of(event, now, settled, reason, detail, status))));
   }
@@ -228,10 +228,10 @@ final class DeliveryLedger {
   void settleWithoutCall(Delivery d, String reason, String detail) {
     if (d.attempt == 1) {
       Instant now = clock.instant();
-      DeliveryRecord suppressed = fenced(() -> store.modify(d.record.key(),
+      DeliveryRecord suppressed = fenced(() -> store.modify(d.key,
               current -> current.withState(DeliveryState.SUPPRESSED, reason, detail, now)))
           .orElseThrow(() -> new IllegalStateException(
-              "delivery " + d.record.key() + " is no longer in the delivery store"));
+              "delivery " + d.key + " is no longer in the delivery store"));
       record(DeliveryEvent.of(EventType.PUSH_SUPPRESSED, now, suppressed, reason, detail, 0));
       listener.suppressed(suppressed);
     } else {
@@ -245,7 +245,7 @@ final class DeliveryLedger {
    * step (a stop): back to CLAIMED, so that run sends it rather than reporting it UNKNOWN.
    */
   void unmark(Delivery d) {
-    writeBehind(new Settlement(d.record.key(), current -> current.state() == DeliveryState.SENDING
+    writeBehind(new Settlement(d.key, current -> current.state() == DeliveryState.SENDING
         ? current.withState(DeliveryState.CLAIMED, "", "", current.updatedAt()) : current,
         unmarked -> {}));
   }
