@@ -110,6 +110,16 @@ public final class Renderer {
     private final List<Template[]> actions = new ArrayList<>();
     private final Map<String, Template> data = new LinkedHashMap<>();
     private final Notification constant;
+    private final boolean iconVaries;
+    private final boolean imageVaries;
+    private final boolean deepLinkVaries;
+    /**
+     * For a visible notification with a title, what every render shares (kind, type, TTL,
+     * urgency, category, badge, sound and the links without placeholders, validated once), with a
+     * stand-in title that each render replaces; null otherwise. Parsing a constant link again for
+     * every player was the largest cost of a personalised render.
+     */
+    private final Notification prototype;
 
     Compiled(MessageTemplate t) {
       this.source = t;
@@ -132,14 +142,35 @@ public final class Renderer {
           COMPILER.compile(a.title()), a.link().map(COMPILER::compile).orElse(null)});
       }
       t.data().forEach((k, v) -> data.put(k, COMPILER.compile(v)));
+      this.iconVaries = t.icon().map(Compiled::hasTag).orElse(false);
+      this.imageVaries = t.image().map(Compiled::hasTag).orElse(false);
+      this.deepLinkVaries = t.deepLink().map(Compiled::hasTag).orElse(false);
+      this.prototype = hasTags && title != null && t.kind() == ContentKind.VISIBLE
+          ? prototype() : null;
       this.constant = hasTags ? null : render(new Context("", null, Map.of(), Map.of()));
     }
 
-    private static boolean hasTag(String text) {
-      return text.contains("{{");
+    private Notification prototype() {
+      Notification.Builder b = shared().title("-");
+      Context none = new Context("", null, Map.of(), Map.of());
+      if (!iconVaries) {
+        optional(icon, none, b::icon);
+      }
+      if (!imageVaries) {
+        optional(image, none, b::image);
+      }
+      if (!deepLinkVaries) {
+        optional(deepLink, none, b::deepLink);
+      }
+      try {
+        return b.build();
+      } catch (InvalidInputException e) {
+        return null; // each render builds from scratch and reports the problem
+      }
     }
 
-    Notification render(Context ctx) {
+    /** A builder with the fields that never have placeholders. */
+    private Notification.Builder shared() {
       Notification.Builder b = Notification.builder()
           .kind(source.kind())
           .type(source.type())
@@ -149,6 +180,15 @@ public final class Renderer {
       source.category().ifPresent(b::category);
       source.badge().ifPresent(b::badge);
       source.sound().ifPresent(b::sound);
+      return b;
+    }
+
+    private static boolean hasTag(String text) {
+      return text.contains("{{");
+    }
+
+    Notification render(Context ctx) {
+      Notification.Builder b = prototype != null ? prototype.toBuilder() : shared();
       boolean titled = title != null;
       if (titled && source.kind() == ContentKind.LIVE_ACTIVITY) {
         // A Live Activity's alert is optional: one that renders empty is left out, not fatal.
@@ -166,9 +206,15 @@ public final class Renderer {
           b.body(limit(text, Notification.MAX_BODY_CHARS, "body"));
         }
       }
-      optional(icon, ctx, b::icon);
-      optional(image, ctx, b::image);
-      optional(deepLink, ctx, b::deepLink);
+      if (prototype == null || iconVaries) {
+        optional(icon, ctx, b::icon);
+      }
+      if (prototype == null || imageVaries) {
+        optional(image, ctx, b::image);
+      }
+      if (prototype == null || deepLinkVaries) {
+        optional(deepLink, ctx, b::deepLink);
+      }
       optional(collapseKey, ctx, b::collapseKey);
       for (int i = 0; i < actions.size(); i++) {
         String id = source.actions().get(i).id();
