@@ -10,10 +10,10 @@ import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.util.BigIntegers;
 
 /**
- * P-256 on BouncyCastle's specialised {@code SecP256R1} field arithmetic, used directly, never
- * through a JCA provider, so nothing is registered globally. BouncyCastle decodes and validates
- * the peer's point; the scalar multiplications are {@link P256Points}', which allocate nothing per
- * point operation.
+ * P-256 with BouncyCastle's lightweight API, never through a JCA provider, so nothing is
+ * registered globally: BouncyCastle decodes and validates the peer's point and inverts field
+ * elements; the scalar multiplications are {@link P256Points}' on {@link P256Field}, branch-free
+ * and allocating nothing per point operation.
  */
 public final class BouncyCastleP256 implements P256Engine {
   /** The shared instance. */
