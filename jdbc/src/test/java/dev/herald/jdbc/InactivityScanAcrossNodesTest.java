@@ -14,7 +14,6 @@ import dev.herald.testing.MutableClock;
 import dev.herald.trigger.PlayerEventType;
 import dev.herald.trigger.TriggerRule;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -23,10 +22,12 @@ import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -138,27 +139,32 @@ class InactivityScanAcrossNodesTest {
     Duration period = Duration.ofHours(1);
     ManualScheduler aScheduler = new ManualScheduler(clock);
     ManualScheduler bScheduler = new ManualScheduler(clock);
-    Herald a = node("node-a", aScheduler, cluster.directory, Runnable::run);
-    Herald b = node("node-b", bScheduler, cluster.directory, Runnable::run);
+    PausingDirectory aDirectory = new PausingDirectory(cluster.directory, -1, List.of());
+    PausingDirectory bDirectory = new PausingDirectory(cluster.directory, -1, List.of());
+    Herald a = node("node-a", aScheduler, aDirectory, Runnable::run);
+    Herald b = node("node-b", bScheduler, bDirectory, Runnable::run);
     List<String> first = inactivePlayers(a, "p", 10);
     a.triggers().scheduleInactivityScans(period);
     b.triggers().scheduleInactivityScans(period);
 
     aScheduler.advance(period);  // A's timer: A scans and keeps the lease for the period
     bScheduler.runDue();          // B's timer of the same period: held, so B skips
+    assertThat(aDirectory.scans()).isEqualTo(1);
+    assertThat(bDirectory.scans()).as("B did not scan in A's period").isZero();
     assertThat(fcm.sendsPerPlayer()).containsOnlyKeys(first);
 
     List<String> second = inactivePlayers(a, "q", 5);
-    bScheduler.runDue();
-    assertThat(fcm.sends()).as("still this period: nobody scans again").hasSize(10);
     aScheduler.advance(period);  // the next period: A's timer takes its own lease again
     bScheduler.runDue();
+    assertThat(aDirectory.scans()).isEqualTo(2);
+    assertThat(bDirectory.scans()).isZero();
     assertThat(fcm.sends()).hasSize(15);
     assertThat(fcm.sendsPerPlayer()).containsKeys(second.toArray(String[]::new));
 
-    // A stops (its scheduler is never advanced again): after the period it held, B scans
+    // A stops (its scheduler is never advanced again): once the period it held is over, B scans
     List<String> third = inactivePlayers(a, "r", 3);
     bScheduler.advance(period);
+    assertThat(bDirectory.scans()).isEqualTo(1);
     assertThat(fcm.sends()).hasSize(18);
     assertThat(fcm.sendsPerPlayer()).containsKeys(third.toArray(String[]::new))
         .allSatisfy((player, n) -> assertThat(n).as(player).isEqualTo(1));
@@ -171,7 +177,7 @@ class InactivityScanAcrossNodesTest {
   }
 
   private Herald node(String id, ManualScheduler scheduler, PlayerDirectory directory,
-      java.util.concurrent.Executor executor) {
+      Executor executor) {
     Consumer<Herald.Builder> configure = b -> {
       b.nodeId(id)
           .scheduler(scheduler)
@@ -223,8 +229,9 @@ class InactivityScanAcrossNodesTest {
   }
 
   /**
-   * A node's view of the directory that stops after {@code pauseAfter} players until resumed
-   * (a scan stalled mid-way: a GC pause), then goes on and ends with {@code extra} players.
+   * A node's view of the directory that stops after {@code pauseAfter} players (-1: never) until
+   * resumed (a scan stalled mid-way: a GC pause), then goes on and ends with {@code extra}
+   * players. It counts the scans that read it.
    */
   private static final class PausingDirectory implements PlayerDirectory {
     private final PlayerDirectory shared;
@@ -232,6 +239,7 @@ class InactivityScanAcrossNodesTest {
     private final List<PlayerProfile> extra;
     private final CountDownLatch paused = new CountDownLatch(1);
     private final CountDownLatch resumed = new CountDownLatch(1);
+    private final AtomicInteger scans = new AtomicInteger();
 
     PausingDirectory(PlayerDirectory shared, int pauseAfter, List<PlayerProfile> extra) {
       this.shared = shared;
@@ -257,8 +265,13 @@ class InactivityScanAcrossNodesTest {
           .filter(p -> p.playerId().equals(playerId)).findFirst());
     }
 
+    int scans() {
+      return scans.get();
+    }
+
     @Override
     public Stream<PlayerProfile> all() {
+      scans.incrementAndGet();
       List<PlayerProfile> everyone = new ArrayList<>(shared.all().toList());
       everyone.addAll(extra);
       Iterator<PlayerProfile> players = everyone.iterator();
