@@ -79,14 +79,15 @@ public interface Triggers {
    * dormant players therefore never queues them all. Do not call it on a thread those sends need,
    * such as the thread of the {@code Scheduler} that runs their retries.
    *
-   * <p>A scan holds a lease ({@code Herald.Builder.leases}): with shared leases, one node of a
+   * <p>One scan runs at a time: a scan called while another runs on this node returns 0 at once.
+   * A scan holds a lease ({@code Herald.Builder.leases}): with shared leases, one node of a
    * cluster scans at a time, and a scan called while another node holds the lease returns 0 at
    * once without reading anything. The lease is renewed by heartbeat while the scan goes on, and
    * in each player's decision: a node whose lease was taken over (it stalled past the expiry)
    * records no entry and starts no message from then on; its scan stops and returns what it had
    * handed to dispatch. See docs/scaling.md.
    *
-   * @return how many messages were handed to dispatch (0 when another node scans)
+   * @return how many messages were handed to dispatch (0 when another scan runs)
    */
   int scanInactivity();
 

@@ -84,6 +84,7 @@ public final class TriggerService implements Triggers {
   private final ReentrantLock[] playerLocks = new ReentrantLock[64];
   private final Map<String, TriggerRule> rules = new ConcurrentHashMap<>();
   private volatile Index index = new Index(Map.of(), Set.of(), List.of());
+  private final AtomicBoolean scanning = new AtomicBoolean();
 
   /** Rules by event type, the event types that cancel something, and the inactivity rules. */
   private record Index(Map<String, List<TriggerRule>> byEvent, Set<String> cancelling,
@@ -416,17 +417,30 @@ public final class TriggerService implements Triggers {
     if (inactivity.isEmpty()) {
       return 0;
     }
-    Optional<Lease> granted = ownership.acquire(SCAN_LEASE);
-    if (granted.isEmpty()) {
-      log.debug("another node holds the inactivity scan's lease; not scanning here");
+    // One scan per node at a time, too: a second take of the lease by this node would raise
+    // the token and fence the scan in progress.
+    if (!scanning.compareAndSet(false, true)) {
+      log.debug("an inactivity scan is running on this node already; not starting another");
       return 0;
     }
-    Lease lease = granted.get();
+    try {
+      Optional<Lease> granted = ownership.acquire(SCAN_LEASE);
+      if (granted.isEmpty()) {
+        log.debug("another node holds the inactivity scan's lease; not scanning here");
+        return 0;
+      }
+      return scanHolding(inactivity, granted.get(), holdFor);
+    } finally {
+      scanning.set(false);
+    }
+  }
+
+  private int scanHolding(List<TriggerRule> inactivity, Lease lease, Duration holdFor) {
     AtomicBoolean lost = new AtomicBoolean();
     Ownership.Heartbeat heartbeat = ownership.keep(lease, () -> lost.set(true));
     boolean done = false;
     try {
-      int sent = scan(inactivity, lease, lost);
+      int sent = scanPlayers(inactivity, lease, lost);
       done = !lost.get();
       return sent;
     } finally {
@@ -442,7 +456,7 @@ public final class TriggerService implements Triggers {
     }
   }
 
-  private int scan(List<TriggerRule> inactivity, Lease lease, AtomicBoolean lost) {
+  private int scanPlayers(List<TriggerRule> inactivity, Lease lease, AtomicBoolean lost) {
     Instant now = clock.instant();
     int sent = 0;
     // Back-pressure comes from the dispatcher: each one-player send waits while a provider's
