@@ -7,13 +7,12 @@ import dev.herald.spi.SubscriptionStore;
 import dev.herald.subscription.AddressOwner;
 import dev.herald.subscription.Device;
 import dev.herald.subscription.PushPreferences;
-import dev.herald.subscription.StatusChange;
 import dev.herald.testing.ForwardingDeliveryStore;
+import dev.herald.testing.ForwardingSubscriptionStore;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -52,45 +51,20 @@ final class OneRowAtATime {
   }
 
   static SubscriptionStore subscriptions(SubscriptionStore real) {
-    return new SubscriptionStore() {
+    return new ForwardingSubscriptionStore(real) {
       @Override
-      public Optional<Device> findDevice(String playerId, String deviceId) {
-        return real.findDevice(playerId, deviceId);
+      public Map<String, List<Device>> devicesOfAll(Collection<String> playerIds) {
+        return defaultDevicesOfAll(playerIds);
       }
 
       @Override
-      public List<Device> devicesOf(String playerId) {
-        return real.devicesOf(playerId);
+      public Map<String, PushPreferences> preferencesOfAll(Collection<String> playerIds) {
+        return defaultPreferencesOfAll(playerIds);
       }
 
       @Override
-      public boolean saveDevice(Device next, long expectedVersion, Optional<StatusChange> change) {
-        return real.saveDevice(next, expectedVersion, change);
-      }
-
-      @Override
-      public Optional<AddressOwner> ownerOf(String addressKey) {
-        return real.ownerOf(addressKey);
-      }
-
-      @Override
-      public boolean compareAndSetOwner(long expectedEpoch, AddressOwner next) {
-        return real.compareAndSetOwner(expectedEpoch, next);
-      }
-
-      @Override
-      public List<StatusChange> history(String playerId, String deviceId) {
-        return real.history(playerId, deviceId);
-      }
-
-      @Override
-      public Optional<PushPreferences> preferences(String playerId) {
-        return real.preferences(playerId);
-      }
-
-      @Override
-      public void savePreferences(PushPreferences preferences) {
-        real.savePreferences(preferences);
+      public Map<String, AddressOwner> ownersOfAll(Collection<String> addressKeys) {
+        return defaultOwnersOfAll(addressKeys);
       }
     };
   }

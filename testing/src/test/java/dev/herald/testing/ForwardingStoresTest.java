@@ -6,7 +6,9 @@ import dev.herald.analytics.DeliveryRecord;
 import dev.herald.analytics.DeliveryState;
 import dev.herald.content.NotificationType;
 import dev.herald.embedded.InMemoryDeliveryStore;
+import dev.herald.embedded.InMemorySubscriptionStore;
 import dev.herald.spi.DeliveryStore;
+import dev.herald.spi.SubscriptionStore;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,14 +18,23 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** Everything reaches the delegate; the {@code default…} helpers go through the overrides. */
-class ForwardingDeliveryStoreTest {
+class ForwardingStoresTest {
 
   /** A store that only forwards keeps the whole contract of the store it forwards to. */
   @Nested
-  class ForwardingAnInMemoryStore extends DeliveryStoreContract {
+  class ForwardingAnInMemoryDeliveryStore extends DeliveryStoreContract {
     @Override
     protected DeliveryStore newStore() {
       return new ForwardingDeliveryStore(new InMemoryDeliveryStore());
+    }
+  }
+
+  /** The same for subscriptions. */
+  @Nested
+  class ForwardingAnInMemorySubscriptionStore extends SubscriptionStoreContract {
+    @Override
+    protected SubscriptionStore newStore() {
+      return new ForwardingSubscriptionStore(new InMemorySubscriptionStore());
     }
   }
 
