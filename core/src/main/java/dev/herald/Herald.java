@@ -139,7 +139,7 @@ public final class Herald implements AutoCloseable {
         engine, timers);
     this.triggerStore = b.triggerStore != null ? b.triggerStore : new InMemoryTriggerStore();
     this.triggers = new TriggerService(triggerStore, dispatcher, engine,
-        analytics, timers);
+        analytics, timers, ownership);
     this.transactional = new TransactionalService(dispatcher);
     timers.start(); // a DurableScheduler runs what is due from now on, on this node too
   }

@@ -63,8 +63,9 @@ public interface Triggers {
    * report of the same event id sends nothing twice. Thread-safe: events of one player reported
    * at once are decided one after the other, so entry limits hold. It waits (back-pressure) while
    * a provider has {@code DispatchSettings.maxQueuedSendsPerProvider} calls waiting. Across several Herald
-   * instances sharing stores, route each player's events to one instance (a partition by player
-   * id), as the stores offer no lock across instances.
+   * instances sharing stores, one player's decisions are serialised by the delivery store's
+   * player lock when it has one ({@code dev.herald.spi.PlayerLocks}, as the JDBC store does);
+   * without it, route each player's events to one instance (a partition by player id).
    *
    * @param event what happened
    * @return what each matching rule did
@@ -78,13 +79,24 @@ public interface Triggers {
    * dormant players therefore never queues them all. Do not call it on a thread those sends need,
    * such as the thread of the {@code Scheduler} that runs their retries.
    *
-   * @return how many messages were handed to dispatch
+   * <p>One scan runs at a time: a scan called while another runs on this node returns 0 at once.
+   * A scan holds a lease ({@code Herald.Builder.leases}): with shared leases, one node of a
+   * cluster scans at a time, and a scan called while another node holds the lease returns 0 at
+   * once without reading anything. The lease is renewed by heartbeat while the scan goes on, and
+   * in each player's decision: a node whose lease was taken over (it stalled past the expiry)
+   * records no entry and starts no message from then on; its scan stops and returns what it had
+   * handed to dispatch. See docs/scaling.md.
+   *
+   * @return how many messages were handed to dispatch (0 when another scan runs)
    */
   int scanInactivity();
 
   /**
    * Runs {@link #scanInactivity()} every {@code every}: the scheduler starts each scan and the
-   * dispatch executor runs it.
+   * dispatch executor runs it. With shared leases, a node whose scan completed keeps the scan's
+   * lease for {@code every}, so that the scans the other nodes' timers start within that period
+   * skip: the cluster scans about once per period, and when the scanning node dies, another
+   * takes the next period over.
    *
    * @param every the period, at least one minute
    * @return a handle that stops the scans

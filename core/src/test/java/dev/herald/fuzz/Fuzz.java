@@ -11,7 +11,8 @@ import java.util.Random;
  * (300 cases) unless {@code herald.fuzz.cases} says otherwise; {@code mvn verify -Pfuzz} a
  * long one with a fresh seed; a
  * failure names the case, the seed and an excerpt of the input, and
- * {@code -Dherald.fuzz.seed=N} replays a run.
+ * {@code -Dherald.fuzz.seed=N} replays a run. Core's tests jar ships it to segmentation's tests,
+ * which herald-testing's {@code InputFuzzer} cannot reach: herald-testing depends on segmentation.
  */
 public final class Fuzz {
   /** How many inputs each fuzz test tries. */

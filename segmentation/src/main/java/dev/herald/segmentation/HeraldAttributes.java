@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The attributes Herald itself knows about every player, all under {@code push.}, and how they
@@ -26,6 +28,9 @@ import java.util.Optional;
  *   <tr><td>{@code push.devices}</td><td>number</td><td>ALLOWED devices on all platforms</td></tr>
  *   <tr><td>{@code push.devices.web_push}, {@code .apns}, {@code .fcm}</td><td>number</td>
  *       <td>ALLOWED devices on that platform</td></tr>
+ *   <tr><td>{@code push.brands}</td><td>set of strings</td>
+ *       <td>the {@link dev.herald.subscription.Brand brand} ids of the ALLOWED devices (a player
+ *       reachable in the brand: {@code push.brands contains "golden-reels"})</td></tr>
  *   <tr><td>{@code push.categories} (alias {@code categories})</td><td>set of strings</td>
  *       <td>categories opted into, lower case</td></tr>
  *   <tr><td>{@code push.marketing_consent}</td><td>boolean</td>
@@ -51,6 +56,8 @@ public final class HeraldAttributes {
   public static final String PUSH_DEVICES_APNS = "push.devices.apns";
   /** How many ALLOWED FCM devices (Android apps) the player has. */
   public static final String PUSH_DEVICES_FCM = "push.devices.fcm";
+  /** The brand ids of the player's ALLOWED devices ({@code default} for a single brand). */
+  public static final String PUSH_BRANDS = "push.brands";
   /** The push categories the player opted into, lower case. */
   public static final String PUSH_CATEGORIES = "push.categories";
   /** The short alias of {@link #PUSH_CATEGORIES} in rules. */
@@ -74,6 +81,7 @@ public final class HeraldAttributes {
       herald(PUSH_DEVICES_WEB_PUSH, AttributeType.NUMBER, "ALLOWED Web Push devices"),
       herald(PUSH_DEVICES_APNS, AttributeType.NUMBER, "ALLOWED APNs devices"),
       herald(PUSH_DEVICES_FCM, AttributeType.NUMBER, "ALLOWED FCM devices"),
+      herald(PUSH_BRANDS, AttributeType.STRING_SET, "brand ids of the ALLOWED devices"),
       herald(PUSH_CATEGORIES, AttributeType.STRING_SET, "categories opted into, lower case"),
       herald(PUSH_MARKETING_CONSENT, AttributeType.BOOLEAN, "agreed to marketing pushes"),
       herald(PUSH_LAST_RECEIVED_AT, AttributeType.TIMESTAMP, "last push delivered"),
@@ -99,8 +107,10 @@ public final class HeraldAttributes {
     long web = 0;
     long apns = 0;
     long fcm = 0;
+    Set<String> brands = new TreeSet<>();
     for (Device device : state.devices()) {
       if (device.isSendable()) {
+        brands.add(device.brand().id());
         if (device.platform() == Platform.WEB_PUSH) {
           web++;
         } else if (device.platform() == Platform.APNS) {
@@ -116,6 +126,7 @@ public final class HeraldAttributes {
     values.put(PUSH_DEVICES_WEB_PUSH, web);
     values.put(PUSH_DEVICES_APNS, apns);
     values.put(PUSH_DEVICES_FCM, fcm);
+    values.put(PUSH_BRANDS, brands);
     values.put(PUSH_CATEGORIES, state.preferences().categories());
     values.put(PUSH_MARKETING_CONSENT, state.preferences().marketingConsent());
     String player = state.playerId();

@@ -12,7 +12,7 @@ class AttributeCatalogueTest {
     AttributeCatalogue c = AttributeCatalogue.casino();
     assertThat(c.attributes()).extracting(Attribute::name).contains(
         "push.enabled", "push.status", "push.devices.web_push", "push.devices.apns",
-        "push.devices.fcm", "push.categories", "push.marketing_consent",
+        "push.devices.fcm", "push.brands", "push.categories", "push.marketing_consent",
         "push.last_received_at", "push.last_clicked_at", "vip_level", "country", "language",
         "balance", "deposit_count", "deposit_sum", "registered_at", "last_login_at",
         "last_deposit_at", "rg.self_excluded", "rg.self_excluded_until", "rg.cooling_off", "rg.cooling_off_until",

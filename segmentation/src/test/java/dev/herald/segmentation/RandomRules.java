@@ -18,7 +18,7 @@ final class RandomRules {
   static final String[] STRINGS = {"country", "language", "push.status"};
   static final String[] TIMES = {"last_login_at", "registered_at", "last_deposit_at"};
   static final String[] BOOLEANS = {"push.enabled", "rg.self_excluded"};
-  static final String[] SETS = {"push.categories", "tags"};
+  static final String[] SETS = {"push.categories", "push.brands", "tags"};
   static final String[] COUNTRIES = {"DE", "AT", "CH", "GB", "", "DEU", "de"};
   static final String[] ELEMENTS = {"tournaments", "promotions", "cashback", "vip"};
   static final double[] AMOUNTS = {0, -0.0, 0.5, 3, 10, 99.99, 100, 250.5, -3};

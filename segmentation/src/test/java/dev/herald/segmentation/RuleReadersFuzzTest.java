@@ -3,6 +3,7 @@ package dev.herald.segmentation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.InvalidInputException;
+import dev.herald.fuzz.Fuzz;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

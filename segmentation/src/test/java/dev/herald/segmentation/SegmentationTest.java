@@ -11,6 +11,7 @@ import dev.herald.spi.AudienceResolver;
 import dev.herald.spi.PlayerDirectory;
 import dev.herald.spi.PlayerProfile;
 import dev.herald.subscription.ApnsAddress;
+import dev.herald.subscription.Brand;
 import dev.herald.subscription.FcmAddress;
 import dev.herald.subscription.Platform;
 import dev.herald.subscription.Subscriptions;
@@ -171,6 +172,32 @@ class SegmentationTest {
     assertThat(segmentation.preview("push.status is missing")).isEqualTo(2); // dave, erin
     assertThat(segmentation.preview("push.last_clicked_at within 1d")).isEqualTo(1);
     assertThat(segmentation.preview("not push.last_clicked_at within 1d")).isZero();
+  }
+
+  @Test
+  void theBrandsOfAPlayersAllowedDevicesAreSegmentable() {
+    Brand golden = Brand.of("golden-reels");
+    Brand lucky = Brand.of("lucky-spins");
+    Subscriptions subs = herald.subscriptions();
+    // dave: a Golden Reels app, allowed, and a Lucky Spins browser that said no
+    subs.permissionGranted(golden, "dave", "iphone", ApnsAddress.production("d".repeat(64),
+        "com.goldenreels"));
+    subs.registerDevice(lucky, "dave", "browser", Platform.WEB_PUSH, true);
+    subs.permissionDenied("dave", "browser", Platform.WEB_PUSH);
+
+    assertThat(segmentation.attributesOf("dave").orElseThrow().value("push.brands"))
+        .isEqualTo(Set.of("golden-reels"));
+    assertThat(segmentation.attributesOf("alice").orElseThrow().value("push.brands"))
+        .as("a device registered without a brand").isEqualTo(Set.of("default"));
+    assertThat(segmentation.attributesOf("bob").orElseThrow().value("push.brands"))
+        .as("no ALLOWED device").isEqualTo(Set.of());
+    assertThat(segmentation.preview("push.brands contains \"golden-reels\"")).isEqualTo(1);
+    assertThat(segmentation.preview("push.brands contains \"lucky-spins\"")).isZero();
+    assertThat(segmentation.preview("push.brands contains \"default\"")).isEqualTo(2);
+    segmentation.segments().define("golden-reels-players",
+        "push.brands contains \"golden-reels\" and vip_level >= 1");
+    assertThat(segmentation.matches("golden-reels-players", "dave")).isTrue();
+    assertThat(segmentation.matches("golden-reels-players", "alice")).isFalse();
   }
 
   @Test

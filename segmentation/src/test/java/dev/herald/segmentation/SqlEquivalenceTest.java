@@ -87,6 +87,7 @@ class SqlEquivalenceTest {
         "last_deposit_at before now - 7d and push.enabled and push.devices >= 1",
         "last_login_at between \"2026-03-14T12:00:00.123Z\" and now",
         "push.categories contains \"tournaments\" and push.status = \"DE\"",
+        "push.brands contains \"vip\" and not push.brands contains \"cashback\"",
         "language starts with \"x1\" or language starts with \"\"")) {
       assertSame(parser.parse(text));
     }

@@ -90,7 +90,37 @@ public final class Ownership {
    * @return the lease, or empty when a live node holds it
    */
   Optional<Lease> acquire(String sourceId, String step) {
-    return leases.acquire(leaseName(sourceId, step), nodeId, clock.instant(), expiry);
+    return acquire(leaseName(sourceId, step));
+  }
+
+  /**
+   * Takes a lease for this node by its full name: work that is not a dispatch step, such as the
+   * inactivity scan.
+   *
+   * @param name the lease's name
+   * @return the lease, or empty when a live node holds it
+   */
+  public Optional<Lease> acquire(String name) {
+    return leases.acquire(name, nodeId, clock.instant(), expiry);
+  }
+
+  /**
+   * Renews a held lease now, for {@code expiry} from now. Called inside a decision's
+   * transaction (under a player lock of a store over the same database), it is that decision's
+   * fence: the renewal locks the lease row until the decision commits, so a takeover waits for
+   * it, and a lease taken over already is not renewed.
+   *
+   * @param lease the lease as granted
+   * @param expiry how long from now the lease lasts
+   * @return whether the lease is still this node's
+   */
+  public boolean renew(Lease lease, Duration expiry) {
+    return !lease.expires() || leases.renew(lease, clock.instant(), expiry).isPresent();
+  }
+
+  /** @return how long a lease lasts without a renewal */
+  public Duration expiry() {
+    return expiry;
   }
 
   /**
@@ -101,7 +131,7 @@ public final class Ownership {
    *     could not be renewed before it expired
    * @return the heartbeat, to stop when the run ends
    */
-  Heartbeat keep(Lease lease, Runnable onLost) {
+  public Heartbeat keep(Lease lease, Runnable onLost) {
     Heartbeat h = new Heartbeat(lease, onLost);
     if (lease.expires()) {
       h.next();
@@ -110,7 +140,7 @@ public final class Ownership {
   }
 
   /** The renewals of one lease. */
-  final class Heartbeat {
+  public final class Heartbeat {
     private volatile Lease lease;
     private final Runnable onLost;
     private volatile boolean stopped;
@@ -172,7 +202,7 @@ public final class Ownership {
      *
      * @param release whether another node may take the lease at once
      */
-    void stop(boolean release) {
+    public void stop(boolean release) {
       stopped = true;
       Scheduler.ScheduledTask t = task;
       if (t != null) {

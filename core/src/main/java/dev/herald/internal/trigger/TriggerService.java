@@ -14,8 +14,10 @@ import dev.herald.internal.Checks;
 import dev.herald.internal.Timers;
 import dev.herald.internal.dispatch.Dispatcher;
 import dev.herald.internal.dispatch.EngineContext;
+import dev.herald.internal.dispatch.Ownership;
 import dev.herald.spi.AudienceResolver;
 import dev.herald.spi.DeliveryStore;
+import dev.herald.spi.Lease;
 import dev.herald.spi.PendingTrigger;
 import dev.herald.spi.PlayerDirectory;
 import dev.herald.spi.PlayerLocks;
@@ -62,6 +64,8 @@ public final class TriggerService implements Triggers {
   private static final Logger log = LoggerFactory.getLogger(TriggerService.class);
   /** The timer kind of a delayed send; its id is the {@link PendingTrigger#id()}. */
   static final String SEND = "trigger-send";
+  /** The lease of the inactivity scan: on a cluster, one node scans at a time. */
+  static final String SCAN_LEASE = "scan:inactivity";
   private static final PlayerLocks.Held NOT_SHARED = () -> { };
 
   private final TriggerStore store;
@@ -74,11 +78,13 @@ public final class TriggerService implements Triggers {
   private final PlayerLocks clusterLocks;
   private final Executor executor;
   private final Clock clock;
+  private final Ownership ownership;
   private final HeraldListener listener;
   private final Analytics analytics;
   private final ReentrantLock[] playerLocks = new ReentrantLock[64];
   private final Map<String, TriggerRule> rules = new ConcurrentHashMap<>();
   private volatile Index index = new Index(Map.of(), Set.of(), List.of());
+  private final AtomicBoolean scanning = new AtomicBoolean();
 
   /** Rules by event type, the event types that cancel something, and the inactivity rules. */
   private record Index(Map<String, List<TriggerRule>> byEvent, Set<String> cancelling,
@@ -95,9 +101,10 @@ public final class TriggerService implements Triggers {
    *     retries that make room need it), clock and contained listener
    * @param analytics statistics
    * @param timers delayed sends (kind {@value #SEND}); the handler is registered here
+   * @param ownership the inactivity scan's lease ({@value #SCAN_LEASE})
    */
   public TriggerService(TriggerStore store, Dispatcher dispatcher, EngineContext engine,
-      Analytics analytics, Timers timers) {
+      Analytics analytics, Timers timers, Ownership ownership) {
     this.store = store;
     this.dispatcher = dispatcher;
     this.deliveries = engine.store();
@@ -108,6 +115,7 @@ public final class TriggerService implements Triggers {
     this.clusterLocks = deliveries instanceof PlayerLocks locks ? locks : null;
     this.executor = engine.driverExecutor();
     this.clock = engine.clock();
+    this.ownership = ownership;
     this.listener = engine.listener();
     this.analytics = analytics;
     for (int i = 0; i < playerLocks.length; i++) {
@@ -391,16 +399,73 @@ public final class TriggerService implements Triggers {
 
   @Override
   public int scanInactivity() {
+    return scan(null);
+  }
+
+  /**
+   * Runs one scan while holding its lease ({@value #SCAN_LEASE}): on a cluster, one node scans at
+   * a time, a heartbeat keeps the lease while it scans, and each player's decision is fenced by
+   * it (see {@link #enter}).
+   *
+   * @param holdFor for a scheduled scan, how long this node keeps the lease once the scan is
+   *     done (its period: the other nodes' timers of the same period find it held and skip);
+   *     null: it is given back at once
+   * @return how many messages were handed to dispatch
+   */
+  private int scan(Duration holdFor) {
     List<TriggerRule> inactivity = index.inactivity;
     if (inactivity.isEmpty()) {
       return 0;
     }
+    // One scan per node at a time, too: a second take of the lease by this node would raise
+    // the token and fence the scan in progress.
+    if (!scanning.compareAndSet(false, true)) {
+      log.debug("an inactivity scan is running on this node already; not starting another");
+      return 0;
+    }
+    try {
+      Optional<Lease> granted = ownership.acquire(SCAN_LEASE);
+      if (granted.isEmpty()) {
+        log.debug("another node holds the inactivity scan's lease; not scanning here");
+        return 0;
+      }
+      return scanHolding(inactivity, granted.get(), holdFor);
+    } finally {
+      scanning.set(false);
+    }
+  }
+
+  private int scanHolding(List<TriggerRule> inactivity, Lease lease, Duration holdFor) {
+    AtomicBoolean lost = new AtomicBoolean();
+    Ownership.Heartbeat heartbeat = ownership.keep(lease, () -> lost.set(true));
+    boolean done = false;
+    try {
+      int sent = scanPlayers(inactivity, lease, lost);
+      done = !lost.get();
+      return sent;
+    } finally {
+      boolean keep = done && holdFor != null && lease.expires();
+      heartbeat.stop(!keep && !lost.get());
+      if (keep) {
+        try {
+          ownership.renew(lease, holdFor);
+        } catch (RuntimeException e) {
+          log.debug("could not keep the inactivity scan's lease for its period", e);
+        }
+      }
+    }
+  }
+
+  private int scanPlayers(List<TriggerRule> inactivity, Lease lease, AtomicBoolean lost) {
     Instant now = clock.instant();
     int sent = 0;
     // Back-pressure comes from the dispatcher: each one-player send waits while a provider's
     // queue is full, so a scan that finds a million dormant players streams through them.
     try (Stream<PlayerProfile> players = directory.all()) {
       for (PlayerProfile p : (Iterable<PlayerProfile>) players::iterator) {
+        if (lost.get()) {
+          break;
+        }
         for (TriggerRule rule : inactivity) {
           Optional<Instant> last = lastActivity(rule, p);
           if (last.isEmpty() || now.isBefore(last.get().plus(rule.inactiveFor().orElseThrow()))) {
@@ -415,15 +480,13 @@ public final class TriggerService implements Triggers {
           if (deliveries.progress(rule.sourceId(), step).isPresent()) {
             continue;
           }
-          ReentrantLock lock = lockFor(p.playerId()); // the same decision locks as report()
-          lock.lock();
-          try (PlayerLocks.Held cluster = clusterLock(p.playerId())) {
-            if (!rule.entryMode().allows(store.lastEntry(rule.id(), p.playerId()), now)) {
-              continue;
-            }
-            store.recordEntry(rule.id(), p.playerId(), now);
-          } finally {
-            lock.unlock();
+          Entry entry = enter(rule, p, lease, now);
+          if (entry == Entry.LEASE_LOST) {
+            lost.set(true);
+            break;
+          }
+          if (entry == Entry.REFUSED) {
+            continue;
           }
           send(rule, p.playerId(), step, Map.of("last_activity_at", last.get().toString()));
           sent++;
@@ -431,7 +494,39 @@ public final class TriggerService implements Triggers {
         }
       }
     }
+    if (lost.get()) {
+      log.warn("another node took over the inactivity scan (lease {}); this node stopped "
+          + "scanning after {} messages", lease.name(), sent);
+    }
     return sent;
+  }
+
+  /** An inactive player's entry into a rule. */
+  private enum Entry { ENTERED, REFUSED, LEASE_LOST }
+
+  /**
+   * Decides whether an inactive player enters a rule, under the same locks as {@link #report}.
+   * First, in the decision's transaction, the scan's lease is renewed: a node whose lease was
+   * taken over records no entry (and sends nothing), and a takeover waits for a decision in
+   * progress to commit.
+   *
+   * @return what was decided
+   */
+  private Entry enter(TriggerRule rule, PlayerProfile p, Lease lease, Instant now) {
+    ReentrantLock lock = lockFor(p.playerId());
+    lock.lock();
+    try (PlayerLocks.Held cluster = clusterLock(p.playerId())) {
+      if (!ownership.renew(lease, ownership.expiry())) {
+        return Entry.LEASE_LOST;
+      }
+      if (!rule.entryMode().allows(store.lastEntry(rule.id(), p.playerId()), now)) {
+        return Entry.REFUSED;
+      }
+      store.recordEntry(rule.id(), p.playerId(), now);
+      return Entry.ENTERED;
+    } finally {
+      lock.unlock();
+    }
   }
 
   private Optional<Instant> lastActivity(TriggerRule rule, PlayerProfile profile) {
@@ -461,7 +556,7 @@ public final class TriggerService implements Triggers {
       }
       Runnable scan = () -> {
         try {
-          int sent = scanInactivity();
+          int sent = scan(period);
           log.debug("inactivity scan handed {} messages to dispatch", sent);
         } catch (RuntimeException e) {
           log.error("inactivity scan failed", e);

@@ -17,6 +17,7 @@ import dev.herald.spi.AudienceResolver;
 import dev.herald.spi.CampaignStore;
 import dev.herald.spi.ComplianceGuard;
 import dev.herald.spi.DeliveryStore;
+import dev.herald.spi.Leases;
 import dev.herald.spi.PlayerDirectory;
 import dev.herald.spi.PushProvider;
 import dev.herald.spi.Scheduler;
@@ -62,7 +63,9 @@ import org.springframework.context.annotation.Configuration;
  * </ul>
  * Every bean backs off when the application defines one of its type (or, for the health
  * contributor, its name). The application's {@link AudienceResolver}, {@link ComplianceGuard},
- * {@link Scheduler}, {@link Clock} and {@link HeraldListener} beans are used when present.
+ * {@link Scheduler}, {@link Clock}, {@link Leases} and {@link HeraldListener} beans are used when
+ * present; with {@code herald.cluster.enabled=true} (see {@link HeraldClusterProperties}),
+ * {@link HeraldJdbcAutoConfiguration} supplies the leases and the scheduler.
  */
 @AutoConfiguration(afterName = {
     // a MeterRegistry bean exists by then (Boot 3.x, then Boot 4.x names)
@@ -75,7 +78,7 @@ import org.springframework.context.annotation.Configuration;
     "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration"})
 @ConditionalOnClass(Herald.class)
 @ConditionalOnProperty(prefix = "herald", name = "enabled", matchIfMissing = true)
-@EnableConfigurationProperties(HeraldProperties.class)
+@EnableConfigurationProperties({HeraldProperties.class, HeraldClusterProperties.class})
 public class HeraldAutoConfiguration {
 
   /** Created by Spring Boot. */
@@ -167,6 +170,8 @@ public class HeraldAutoConfiguration {
    * @param complianceGuard the application's compliance guard, if any
    * @param scheduler the application's scheduler, if any
    * @param clock the application's clock, if any
+   * @param cluster the {@code herald.cluster.*} properties
+   * @param leases the leases ({@code JdbcLeases} with {@code herald.cluster.enabled}), if any
    * @return the Herald; closed by {@link HeraldLifecycle}, and on context close
    */
   @Bean
@@ -177,7 +182,8 @@ public class HeraldAutoConfiguration {
       DispatchSettings dispatchSettings, ObjectProvider<HeraldListener> listeners,
       ObjectProvider<AudienceResolver> audienceResolver,
       ObjectProvider<ComplianceGuard> complianceGuard, ObjectProvider<Scheduler> scheduler,
-      ObjectProvider<Clock> clock) {
+      ObjectProvider<Clock> clock, HeraldClusterProperties cluster,
+      ObjectProvider<Leases> leases) {
     Herald.Builder b = Herald.builder()
         .clock(clock.getIfUnique(Clock::systemUTC))
         .subscriptionStore(subscriptionStore)
@@ -191,6 +197,7 @@ public class HeraldAutoConfiguration {
     audienceResolver.ifUnique(b::audienceResolver);
     complianceGuard.ifUnique(b::complianceGuard);
     scheduler.ifUnique(b::scheduler);
+    PropertyMapper.cluster(cluster, leases.getIfUnique(), b);
     providers.orderedStream().forEach(b::provider);
     return b.build();
   }

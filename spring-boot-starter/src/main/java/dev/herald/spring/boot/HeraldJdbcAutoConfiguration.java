@@ -2,12 +2,17 @@ package dev.herald.spring.boot;
 
 import dev.herald.jdbc.JdbcCampaignStore;
 import dev.herald.jdbc.JdbcDeliveryStore;
+import dev.herald.jdbc.JdbcLeases;
+import dev.herald.jdbc.JdbcScheduler;
 import dev.herald.jdbc.JdbcSubscriptionStore;
 import dev.herald.jdbc.JdbcTriggerStore;
 import dev.herald.spi.CampaignStore;
 import dev.herald.spi.DeliveryStore;
+import dev.herald.spi.Leases;
+import dev.herald.spi.Scheduler;
 import dev.herald.spi.SubscriptionStore;
 import dev.herald.spi.TriggerStore;
+import java.time.Clock;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -18,6 +23,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandi
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * herald-jdbc's PostgreSQL stores over the application's {@link DataSource}, when
@@ -32,6 +38,9 @@ import org.springframework.context.annotation.Bean;
  * {@code classpath:db/herald/migration} to {@code spring.flyway.locations}, and each store checks
  * on creation that the schema is there. The store beans depend on database initialization, so
  * Boot's Flyway (or SQL initialization) runs before they are built.
+ *
+ * <p>With {@code herald.cluster.enabled=true}, {@link ClusterConfiguration} adds
+ * {@link JdbcLeases} and a {@link JdbcScheduler}, for several instances on one database.
  */
 @AutoConfiguration(before = HeraldAutoConfiguration.class, afterName = {
     // the DataSource bean and the application's own Flyway migrations (Boot 3.x, then 4.x names)
@@ -118,6 +127,65 @@ public class HeraldJdbcAutoConfiguration {
   public JdbcTriggerStore heraldTriggerStore(DataSource dataSource,
       HeraldJdbcProperties properties, ObjectProvider<HeraldJdbcSchemaMigration> migration) {
     return new JdbcTriggerStore(dataSource, schema(properties, migration));
+  }
+
+  /**
+   * Leases and the cluster-safe scheduler, with {@code herald.cluster.enabled=true}: several
+   * instances of the application share Herald's work on this database (see
+   * {@link HeraldClusterProperties}). Each bean backs off when the application defines a bean of
+   * its SPI type.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnProperty(prefix = "herald.cluster", name = "enabled", havingValue = "true")
+  @EnableConfigurationProperties(HeraldClusterProperties.class)
+  public static class ClusterConfiguration {
+    /** Created by Spring. */
+    public ClusterConfiguration() {}
+
+    /**
+     * @param dataSource the application's database
+     * @param properties the properties
+     * @param migration the migration, when it runs here: the leases are built after it
+     * @return the leases in {@code herald_lease}, unless the application defines {@link Leases}
+     */
+    @Bean
+    @DependsOnDatabaseInitialization
+    @ConditionalOnMissingBean(Leases.class)
+    public JdbcLeases heraldLeases(DataSource dataSource, HeraldJdbcProperties properties,
+        ObjectProvider<HeraldJdbcSchemaMigration> migration) {
+      return new JdbcLeases(dataSource, schema(properties, migration));
+    }
+
+    /**
+     * A db-scheduler scheduler: timers that survive restarts and fire once across the nodes,
+     * and the count of live nodes that rate budgets are split by. Herald starts it when built;
+     * it is stopped when the context closes.
+     *
+     * @param dataSource the application's database
+     * @param properties the properties
+     * @param cluster the {@code herald.cluster.*} properties
+     * @param migration the migration, when it runs here: the scheduler is built after it
+     * @param clock the application's clock, if any (Herald's too)
+     * @return the scheduler, unless the application defines a {@link Scheduler}
+     */
+    @Bean
+    @DependsOnDatabaseInitialization
+    @ConditionalOnMissingBean(Scheduler.class)
+    public JdbcScheduler heraldScheduler(DataSource dataSource, HeraldJdbcProperties properties,
+        HeraldClusterProperties cluster, ObjectProvider<HeraldJdbcSchemaMigration> migration,
+        ObjectProvider<Clock> clock) {
+      JdbcScheduler.Builder b = JdbcScheduler.builder(dataSource)
+          .schema(schema(properties, migration))
+          .clock(clock.getIfUnique(Clock::systemUTC));
+      PropertyMapper.apply("herald.cluster.scheduler-polling-interval",
+          cluster.schedulerPollingInterval(),
+          () -> b.pollingInterval(cluster.schedulerPollingInterval()));
+      if (cluster.nodeIdIfSet() != null) {
+        PropertyMapper.apply("herald.cluster.node-id", cluster.nodeIdIfSet(),
+            () -> b.nodeName(cluster.nodeIdIfSet()));
+      }
+      return b.build();
+    }
   }
 
   /** Runs the migration first when it is a bean here, then names the schema the stores use. */

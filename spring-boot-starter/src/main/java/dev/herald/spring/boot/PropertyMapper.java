@@ -1,5 +1,6 @@
 package dev.herald.spring.boot;
 
+import dev.herald.Herald;
 import dev.herald.InvalidInputException;
 import dev.herald.apns.ApnsProvider;
 import dev.herald.apns.ApnsSigningKey;
@@ -11,6 +12,7 @@ import dev.herald.dispatch.QuietHours;
 import dev.herald.dispatch.RetryPolicy;
 import dev.herald.fcm.FcmProvider;
 import dev.herald.fcm.ServiceAccount;
+import dev.herald.spi.Leases;
 import dev.herald.webpush.VapidKeys;
 import dev.herald.webpush.WebPushProvider;
 import java.io.IOException;
@@ -254,13 +256,40 @@ final class PropertyMapper {
     }
   }
 
+  /**
+   * The node id and lease times from {@code herald.cluster.*}, and the leases.
+   *
+   * @param leases the leases bean, or null
+   * @throws InvalidConfigurationPropertyValueException when the cluster is enabled without leases
+   */
+  static void cluster(HeraldClusterProperties p, Leases leases, Herald.Builder b) {
+    if (p.enabled() && leases == null) {
+      throw new InvalidConfigurationPropertyValueException("herald.cluster.enabled", true,
+          "a cluster needs leases shared by its nodes: add herald-jdbc and a single DataSource"
+          + " bean (the starter then registers JdbcLeases and JdbcScheduler; herald.jdbc.enabled"
+          + " must not be false), or define a Leases bean");
+    }
+    if (leases != null) {
+      b.leases(leases);
+      try {
+        b.leaseTimes(p.leaseHeartbeat(), p.leaseExpiry());
+      } catch (InvalidInputException e) {
+        boolean heartbeat = e.field().equals("leaseHeartbeatInterval");
+        throw new InvalidConfigurationPropertyValueException(
+            heartbeat ? "herald.cluster.lease-heartbeat" : "herald.cluster.lease-expiry",
+            heartbeat ? p.leaseHeartbeat() : p.leaseExpiry(), e.getMessage());
+      }
+    }
+    set(p.nodeIdIfSet(), "herald.cluster.node-id", b::nodeId);
+  }
+
   private static <T> void set(T value, String property, Consumer<T> setter) {
     if (value != null) {
       apply(property, value, () -> setter.accept(value));
     }
   }
 
-  private static void apply(String property, Object value, Runnable setter) {
+  static void apply(String property, Object value, Runnable setter) {
     try {
       setter.run();
     } catch (InvalidInputException e) {

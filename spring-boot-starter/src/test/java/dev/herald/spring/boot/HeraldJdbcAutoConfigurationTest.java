@@ -3,6 +3,13 @@ package dev.herald.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.Herald;
+import dev.herald.content.Content;
+import dev.herald.content.MessageTemplate;
+import dev.herald.content.NotificationType;
+import dev.herald.dispatch.Audience;
+import dev.herald.dispatch.DispatchReport;
+import dev.herald.dispatch.DispatchRequest;
+import dev.herald.embedded.LocalLeases;
 import dev.herald.embedded.InMemoryCampaignStore;
 import dev.herald.embedded.InMemoryDeliveryStore;
 import dev.herald.embedded.InMemorySubscriptionStore;
@@ -11,9 +18,15 @@ import dev.herald.jdbc.HeraldSchema;
 import dev.herald.jdbc.HeraldStorageException;
 import dev.herald.jdbc.JdbcCampaignStore;
 import dev.herald.jdbc.JdbcDeliveryStore;
+import dev.herald.jdbc.JdbcLeases;
+import dev.herald.jdbc.JdbcScheduler;
 import dev.herald.jdbc.JdbcSubscriptionStore;
 import dev.herald.jdbc.JdbcTriggerStore;
 import dev.herald.spi.DeliveryStore;
+import dev.herald.spi.Leases;
+import dev.herald.spi.Scheduler;
+import dev.herald.testing.ManualScheduler;
+import dev.herald.testing.MutableClock;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,12 +34,20 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -247,7 +268,109 @@ class HeraldJdbcAutoConfigurationTest {
         });
   }
 
-  /** The bean docs/scaling.md shows. */
+  /** {@code herald.cluster.*}: leases, the db-scheduler scheduler, the node id, lease times. */
+  @Nested
+  class Cluster {
+    private final Instant now = Instant.parse("2026-12-07T10:00:00Z");
+
+    @Test
+    void offByDefault() {
+      runner.withPropertyValues("herald.jdbc.schema=" + freshSchema()).run(context -> {
+        assertThat(context).hasNotFailed().hasSingleBean(JdbcDeliveryStore.class)
+            .doesNotHaveBean(Leases.class)
+            .doesNotHaveBean(JdbcScheduler.class);
+        assertThat(context.getBean(Herald.class).scheduler())
+            .isNotInstanceOf(JdbcScheduler.class);
+      });
+    }
+
+    @Test
+    void enabledBuildsHeraldWithJdbcLeasesTheJdbcSchedulerTheNodeIdAndTheLeaseTimes() {
+      String schema = freshSchema();
+      runner.withPropertyValues("herald.jdbc.schema=" + schema, "herald.cluster.enabled=true",
+              "herald.cluster.node-id=node-7", "herald.cluster.lease-heartbeat=2s",
+              "herald.cluster.lease-expiry=7s")
+          .withBean(Clock.class, () -> Clock.fixed(now, ZoneOffset.UTC))
+          .run(context -> {
+            assertThat(context).hasNotFailed()
+                .hasSingleBean(JdbcLeases.class)
+                .hasSingleBean(JdbcScheduler.class);
+            Herald herald = context.getBean(Herald.class);
+            assertThat(herald.nodeId()).isEqualTo("node-7");
+            assertThat(herald.scheduler()).isSameAs(context.getBean(JdbcScheduler.class));
+            assertThat(strings("SELECT name FROM " + schema + ".herald_node"))
+                .as("the scheduler, started by Herald, under the node id").containsExactly("node-7");
+
+            // a run takes its lease in herald_lease, for the configured expiry, as node-7
+            DispatchReport report = herald.dispatch(DispatchRequest.builder("promo",
+                    Audience.players(List.of("nobody")))
+                .content(Content.of(MessageTemplate.builder().type(NotificationType.PROMOTIONAL)
+                    .title("Hi").build()))
+                .build()).completion().get(60, TimeUnit.SECONDS);
+            assertThat(report.status()).isEqualTo(DispatchReport.Status.COMPLETED);
+            assertThat(strings("SELECT owner || ' ' || (expires_at = timestamptz '"
+                + now.plusSeconds(7) + "') FROM " + schema + ".herald_lease"))
+                .containsExactly("node-7 true");
+          });
+    }
+
+    @Test
+    void enabledWithoutADataSourceFailsTheStartNamingTheProperty() {
+      new ApplicationContextRunner()
+          .withConfiguration(AutoConfigurations.of(
+              HeraldJdbcAutoConfiguration.class, HeraldAutoConfiguration.class))
+          .withPropertyValues("herald.cluster.enabled=true")
+          .run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                .isInstanceOf(InvalidConfigurationPropertyValueException.class)
+                .hasMessageContaining("herald.cluster.enabled")
+                .hasMessageContaining("herald-jdbc and a single DataSource");
+          });
+    }
+
+    @Test
+    void anExpiryBelowTwoHeartbeatsFailsTheStartNamingTheProperty() {
+      runner.withPropertyValues("herald.jdbc.schema=" + freshSchema(),
+              "herald.cluster.enabled=true", "herald.cluster.lease-heartbeat=10s",
+              "herald.cluster.lease-expiry=15s")
+          .run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                .isInstanceOf(InvalidConfigurationPropertyValueException.class)
+                .hasMessageContaining("herald.cluster.lease-expiry");
+          });
+    }
+
+    @Test
+    void theApplicationsLeasesAndSchedulerWin() {
+      runner.withPropertyValues("herald.jdbc.schema=" + freshSchema(),
+              "herald.cluster.enabled=true")
+          .withBean("ownLeases", Leases.class, LocalLeases::new)
+          .withBean("ownScheduler", Scheduler.class, () -> new ManualScheduler(
+              MutableClock.at("2026-12-07T10:00:00Z")))
+          .run(context -> {
+            assertThat(context).hasNotFailed()
+                .doesNotHaveBean(JdbcLeases.class)
+                .doesNotHaveBean(JdbcScheduler.class);
+            assertThat(context.getBean(Herald.class).scheduler())
+                .isSameAs(context.getBean("ownScheduler"));
+          });
+    }
+
+    private List<String> strings(String query) throws SQLException {
+      List<String> rows = new ArrayList<>();
+      try (Connection c = database().getConnection(); Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery(query)) {
+        while (rs.next()) {
+          rows.add(rs.getString(1));
+        }
+      }
+      return rows;
+    }
+  }
+
+  /** A scheduler bean of the application's own, in the starter's schema. */
   @Configuration(proxyBeanMethods = false)
   static class ClusterScheduler {
     @Bean
