@@ -88,6 +88,8 @@ public final class JdbcDispatchHarness {
     int naive = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
     try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
         .setServerConfig("synchronous_commit", "on")
+        .setServerConfig("shared_preload_libraries", "pg_stat_statements")
+        .setServerConfig("pg_stat_statements.track", "all")
         .start()) {
       HikariConfig config = new HikariConfig();
       config.setDataSource(postgres.getPostgresDatabase());
@@ -157,14 +159,21 @@ public final class JdbcDispatchHarness {
       double pgCpuBefore = cpu.postgresSeconds();
       counter.executions.set(0);
       counter.bySql.clear();
+      ServerTime serverTime = new ServerTime(pool);
+      serverTime.reset();
       Sampler sampler = new Sampler(pool);
       sampler.start();
+      jdk.jfr.Recording profile = profile();
       long start = System.nanoTime();
       herald.campaigns().schedule(id);
       DispatchReport report = finished.get(4, TimeUnit.HOURS);
       double seconds = (System.nanoTime() - start) / 1e9;
       sampler.interrupt();
       sampler.join();
+      if (profile != null) {
+        profile.stop();
+        profile.close();
+      }
       double jvmCpu = cpu.jvmSeconds() - jvmCpuBefore;
       double pgCpu = cpu.postgresSeconds() - pgCpuBefore;
       long statements = counter.executions.get();
@@ -192,7 +201,25 @@ public final class JdbcDispatchHarness {
           .sorted((a, b) -> Long.compare(b.getValue().sum(), a.getValue().sum()))
           .forEach(e -> System.out.printf(Locale.ROOT, "#   %,9d  %s%n", e.getValue().sum(),
               e.getKey().replace('\n', ' ')));
+      serverTime.print(name, delivered);
     }
+  }
+
+  /**
+   * With {@code -Dharness.jfr=FILE}, a Java Flight Recording of the campaign alone (the load
+   * left out), sampling every thread's stack every millisecond.
+   */
+  private static jdk.jfr.Recording profile() throws java.io.IOException {
+    String file = System.getProperty("harness.jfr");
+    if (file == null) {
+      return null;
+    }
+    jdk.jfr.Recording recording = new jdk.jfr.Recording();
+    recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(1)).withStackTrace();
+    recording.enable("jdk.NativeMethodSample").withPeriod(Duration.ofMillis(1)).withStackTrace();
+    recording.setDestination(java.nio.file.Path.of(file));
+    recording.start();
+    return recording;
   }
 
   /** One Android device, its address ownership and marketing consent per player, by COPY. */
@@ -343,6 +370,43 @@ public final class JdbcDispatchHarness {
         return line.substring(line.lastIndexOf(')') + 2).split(" ");
       } catch (java.io.IOException | RuntimeException gone) {
         return null;
+      }
+    }
+  }
+
+  /**
+   * Where PostgreSQL spends its time, from {@code pg_stat_statements} (loaded by the harness's
+   * server): execution time per statement (planning, parsing and the protocol are not in it, so
+   * it sums to less than the processes' CPU time).
+   */
+  private static final class ServerTime {
+    private final HikariDataSource pool;
+
+    ServerTime(HikariDataSource pool) throws Exception {
+      this.pool = pool;
+      try (Connection c = pool.getConnection(); var st = c.createStatement()) {
+        st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements SCHEMA public");
+      }
+    }
+
+    void reset() throws Exception {
+      try (Connection c = pool.getConnection(); var st = c.createStatement()) {
+        st.execute("SELECT public.pg_stat_statements_reset()");
+      }
+    }
+
+    void print(String name, long delivered) throws Exception {
+      try (Connection c = pool.getConnection(); var st = c.createStatement();
+          var rs = st.executeQuery("SELECT calls, rows, total_exec_time, wal_bytes, query"
+              + " FROM public.pg_stat_statements ORDER BY total_exec_time DESC LIMIT 12")) {
+        System.out.printf(Locale.ROOT, "# %s: PostgreSQL execution time by statement"
+            + " (µs per delivery, calls, rows, WAL bytes per delivery):%n", name);
+        while (rs.next()) {
+          String query = rs.getString(5).replaceAll("\\s+", " ");
+          System.out.printf(Locale.ROOT, "#   %7.1f µs %,8d calls %,10d rows %7.0f B  %s%n",
+              rs.getDouble(3) * 1000 / delivered, rs.getLong(1), rs.getLong(2),
+              rs.getDouble(4) / delivered, query.substring(0, Math.min(query.length(), 90)));
+        }
       }
     }
   }
