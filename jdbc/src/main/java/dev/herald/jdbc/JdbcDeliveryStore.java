@@ -234,10 +234,7 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
         }
       }
       DeliveryRecord changed = changed(key, current, change);
-      try (PreparedStatement ps = c.prepareStatement(sql.update)) {
-        bindUpdate(ps, changed);
-        ps.executeUpdate();
-      }
+      writeChanges(c, List.of(current), List.of(changed));
       return Optional.of(changed);
     });
   }
@@ -255,26 +252,22 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
       // Per chunk: lock the rows (in key order), change them, write them back, commit.
       jdbc.inTransaction("modifying " + chunk.size() + " deliveries", c -> {
         checkFence(c);
+        List<DeliveryRecord> current = new ArrayList<>(chunk.size());
         List<DeliveryRecord> changed = new ArrayList<>(chunk.size());
         Array array = c.createArrayOf("text", chunk.toArray());
         try (PreparedStatement ps = c.prepareStatement(sql.findAllForUpdate)) {
           ps.setArray(1, array);
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-              DeliveryRecord current = record(rs);
-              changed.add(changed(current.key(), current, change));
+              DeliveryRecord before = record(rs);
+              current.add(before);
+              changed.add(changed(before.key(), before, change));
             }
           }
         } finally {
           array.free();
         }
-        try (PreparedStatement ps = c.prepareStatement(sql.update)) {
-          for (DeliveryRecord r : changed) {
-            bindUpdate(ps, r);
-            ps.addBatch();
-          }
-          ps.executeBatch();
-        }
+        writeChanges(c, current, changed);
         for (DeliveryRecord r : changed) {
           written.put(r.key(), r);
         }
@@ -289,6 +282,89 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
       }
     }
     return result;
+  }
+
+  /**
+   * Writes the changed rows of a batch, locked by the caller: the rows whose change kept what a
+   * claim fixed (every change Herald makes) in one {@link DeliverySql#changeAll} statement, any
+   * other as a full-row update; unchanged rows not at all.
+   */
+  private void writeChanges(Connection c, List<DeliveryRecord> current,
+      List<DeliveryRecord> changed) throws SQLException {
+    List<DeliveryRecord> narrow = new ArrayList<>(changed.size());
+    List<DeliveryRecord> wide = new ArrayList<>();
+    for (int i = 0; i < changed.size(); i++) {
+      DeliveryRecord before = current.get(i);
+      DeliveryRecord after = changed.get(i);
+      if (after.equals(before)) {
+        continue;
+      }
+      (sameClaim(before, after) ? narrow : wide).add(after);
+    }
+    if (!narrow.isEmpty()) {
+      int n = narrow.size();
+      String[] keys = new String[n];
+      String[] states = new String[n];
+      String[] reasons = new String[n];
+      String[] details = new String[n];
+      String[] updated = new String[n];
+      Integer[] attempts = new Integer[n];
+      Integer[] statuses = new Integer[n];
+      String[] messageIds = new String[n];
+      String[] clicked = new String[n];
+      Integer[] conversions = new Integer[n];
+      String[] values = new String[n];
+      for (int i = 0; i < n; i++) {
+        DeliveryRecord r = narrow.get(i);
+        keys[i] = r.key();
+        states[i] = r.state().name();
+        reasons[i] = r.reason();
+        details[i] = r.detail();
+        updated[i] = Jdbc.text(r.updatedAt());
+        attempts[i] = r.attempts();
+        statuses[i] = r.httpStatus();
+        messageIds[i] = r.messageId().orElse(null);
+        clicked[i] = r.clickedAt().map(Jdbc::text).orElse(null);
+        conversions[i] = r.conversions();
+        values[i] = r.conversionValue().toPlainString();
+      }
+      try (PreparedStatement ps = c.prepareStatement(sql.changeAll)) {
+        List<Array> arrays = List.of(c.createArrayOf("text", keys),
+            c.createArrayOf("text", states), c.createArrayOf("text", reasons),
+            c.createArrayOf("text", details), c.createArrayOf("text", updated),
+            c.createArrayOf("int4", attempts), c.createArrayOf("int4", statuses),
+            c.createArrayOf("text", messageIds), c.createArrayOf("text", clicked),
+            c.createArrayOf("int4", conversions), c.createArrayOf("text", values));
+        try {
+          for (int i = 0; i < arrays.size(); i++) {
+            ps.setArray(i + 1, arrays.get(i));
+          }
+          ps.executeUpdate();
+        } finally {
+          for (Array a : arrays) {
+            a.free();
+          }
+        }
+      }
+    }
+    if (!wide.isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement(sql.update)) {
+        for (DeliveryRecord r : wide) {
+          bindUpdate(ps, r);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    }
+  }
+
+  /** Whether a change kept every column {@link DeliverySql#changeAll} does not write. */
+  private static boolean sameClaim(DeliveryRecord a, DeliveryRecord b) {
+    return a.deliveryId().equals(b.deliveryId()) && a.sourceId().equals(b.sourceId())
+        && a.step().equals(b.step()) && a.playerId().equals(b.playerId())
+        && a.deviceId().equals(b.deviceId()) && a.platform().equals(b.platform())
+        && a.brand().equals(b.brand()) && a.variant().equals(b.variant())
+        && a.type().equals(b.type()) && a.category().equals(b.category()) && a.createdAt().equals(b.createdAt());
   }
 
   private static DeliveryRecord changed(

@@ -25,6 +25,13 @@ public final class DeliverySql {
   public final String claim;
   /** Replace every column but the key, by key. */
   public final String update;
+  /**
+   * Writes a batch of state changes in one statement: the columns a delivery's life changes
+   * (state, outcome, attempts, click, conversions), from parallel arrays joined by key. The
+   * columns it leaves alone include every indexed one, so PostgreSQL can make each row's new
+   * version a heap-only tuple (no index entry written).
+   */
+  public final String changeAll;
   /** One row by key. */
   public final String find;
   /** One row by key, locked until the transaction ends. */
@@ -82,6 +89,14 @@ public final class DeliverySql {
         + " reason = ?, detail = ?, created_at = ?, updated_at = ?, attempts = ?,"
         + " http_status = ?, message_id = ?, clicked_at = ?, conversions = ?,"
         + " conversion_value = ?, type_shared_caps = ?, brand = ? WHERE key = ?";
+    changeAll = "UPDATE " + d + " AS d SET state = u.state, reason = u.reason,"
+        + " detail = u.detail, updated_at = u.updated_at, attempts = u.attempts,"
+        + " http_status = u.http_status, message_id = u.message_id, clicked_at = u.clicked_at,"
+        + " conversions = u.conversions, conversion_value = u.conversion_value"
+        + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::int[],"
+        + " ?::int[], ?::text[], ?::timestamptz[], ?::int[], ?::numeric[])"
+        + " AS u(key, state, reason, detail, updated_at, attempts, http_status, message_id,"
+        + " clicked_at, conversions, conversion_value) WHERE d.key = u.key";
     find = "SELECT " + COLUMNS + " FROM " + d + " WHERE key = ?";
     findForUpdate = find + " FOR UPDATE";
     findAllForUpdate = "SELECT " + COLUMNS + " FROM " + d + " WHERE key = ANY(?) ORDER BY key"

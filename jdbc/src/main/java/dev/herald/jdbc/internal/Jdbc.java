@@ -279,6 +279,17 @@ public final class Jdbc {
   }
 
   /**
+   * An instant as PostgreSQL reads a {@code timestamptz} from text (ISO 8601, UTC), truncated to
+   * microseconds: for array parameters.
+   *
+   * @param instant an instant
+   * @return its text
+   */
+  public static String text(Instant instant) {
+    return micros(instant).toString();
+  }
+
+  /**
    * Reads an instant.
    *
    * @param rs the row
