@@ -59,8 +59,11 @@ import javax.sql.DataSource;
  * {@link JdbcLeases}) under {@code FOR SHARE} and writes only if its token is still the run's.
  */
 public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
-  /** Rows per multi-row statement: 23 parameters a row stays well under PostgreSQL's 32767. */
-  static final int BATCH = 500;
+  /**
+   * Rows per statement (and per transaction of {@link #modifyAll}): a batch goes as one array per
+   * column, so no parameter limit applies; this bounds a statement's size.
+   */
+  static final int BATCH = 1000;
 
   private final Jdbc jdbc;
   private final DeliverySql sql;
@@ -179,15 +182,14 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
       checkFence(c);
       for (int from = 0; from < sorted.size(); from += BATCH) {
         List<DeliveryRecord> chunk = sorted.subList(from, Math.min(sorted.size(), from + BATCH));
-        try (PreparedStatement ps = c.prepareStatement(sql.claimRows(chunk.size()))) {
-          int index = 1;
-          for (DeliveryRecord r : chunk) {
-            index = bind(ps, index, r);
-          }
+        try (PreparedStatement ps = c.prepareStatement(sql.claimAll)) {
+          Array[] arrays = Jdbc.setArrays(c, ps, columns(chunk));
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
               inserted.add(rs.getString(1));
             }
+          } finally {
+            Jdbc.free(arrays);
           }
         }
       }
@@ -329,21 +331,12 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
         values[i] = r.conversionValue().toPlainString();
       }
       try (PreparedStatement ps = c.prepareStatement(sql.changeAll)) {
-        List<Array> arrays = List.of(c.createArrayOf("text", keys),
-            c.createArrayOf("text", states), c.createArrayOf("text", reasons),
-            c.createArrayOf("text", details), c.createArrayOf("text", updated),
-            c.createArrayOf("int4", attempts), c.createArrayOf("int4", statuses),
-            c.createArrayOf("text", messageIds), c.createArrayOf("text", clicked),
-            c.createArrayOf("int4", conversions), c.createArrayOf("text", values));
+        Array[] arrays = Jdbc.setArrays(c, ps, keys, states, reasons, details, updated, attempts,
+            statuses, messageIds, clicked, conversions, values);
         try {
-          for (int i = 0; i < arrays.size(); i++) {
-            ps.setArray(i + 1, arrays.get(i));
-          }
           ps.executeUpdate();
         } finally {
-          for (Array a : arrays) {
-            a.free();
-          }
+          Jdbc.free(arrays);
         }
       }
     }
@@ -500,29 +493,13 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
       checkFence(c);
       for (int from = 0; from < events.size(); from += BATCH) {
         List<DeliveryEvent> chunk = events.subList(from, Math.min(events.size(), from + BATCH));
-        try (PreparedStatement ps = c.prepareStatement(sql.appendRows(chunk.size()))) {
-          int i = 1;
-          for (DeliveryEvent e : chunk) {
-            Checks.required(e, "events[]");
-            ps.setString(i++, e.type().name());
-            Jdbc.setInstant(ps, i++, e.at());
-            ps.setString(i++, e.sourceId());
-            ps.setString(i++, e.step());
-            Jdbc.setText(ps, i++, e.deliveryId().orElse(null));
-            Jdbc.setText(ps, i++, e.playerId().orElse(null));
-            Jdbc.setText(ps, i++, e.deviceId().orElse(null));
-            Jdbc.setText(ps, i++, e.platform().map(Enum::name).orElse(null));
-            Jdbc.setText(ps, i++, e.variant().orElse(null));
-            ps.setString(i++, e.reason());
-            ps.setString(i++, e.detail());
-            ps.setInt(i++, e.httpStatus());
-            if (e.value().isPresent()) {
-              ps.setBigDecimal(i++, e.value().get());
-            } else {
-              ps.setNull(i++, Types.NUMERIC);
-            }
+        try (PreparedStatement ps = c.prepareStatement(sql.appendAll)) {
+          Array[] arrays = Jdbc.setArrays(c, ps, eventColumns(chunk));
+          try {
+            ps.executeUpdate();
+          } finally {
+            Jdbc.free(arrays);
           }
-          ps.executeUpdate();
         }
       }
       return null;
@@ -664,6 +641,79 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
   }
 
   // Rows ---------------------------------------------------------------------------------------
+
+  /** Rows as one array per column, in {@link DeliverySql#COLUMNS} order, for claimAll. */
+  private static Object[][] columns(List<DeliveryRecord> rows) {
+    int n = rows.size();
+    String[][] text = new String[15][n];
+    String[] created = new String[n];
+    String[] updated = new String[n];
+    Integer[] attempts = new Integer[n];
+    Integer[] statuses = new Integer[n];
+    String[] messageIds = new String[n];
+    String[] clicked = new String[n];
+    Integer[] conversions = new Integer[n];
+    String[] values = new String[n];
+    Boolean[] sharedCaps = new Boolean[n];
+    String[] brands = new String[n];
+    for (int i = 0; i < n; i++) {
+      DeliveryRecord r = Checks.required(rows.get(i), "records[]");
+      text[0][i] = r.key();
+      text[1][i] = r.deliveryId();
+      text[2][i] = r.sourceId();
+      text[3][i] = r.step();
+      text[4][i] = r.playerId();
+      text[5][i] = r.deviceId().orElse(null);
+      text[6][i] = r.platform().map(Enum::name).orElse(null);
+      text[7][i] = r.variant();
+      text[8][i] = r.type().name();
+      text[9][i] = r.type().purpose().name();
+      text[10][i] = r.type().category();
+      text[11][i] = r.category();
+      text[12][i] = r.state().name();
+      text[13][i] = r.reason();
+      text[14][i] = r.detail();
+      created[i] = Jdbc.text(r.createdAt());
+      updated[i] = Jdbc.text(r.updatedAt());
+      attempts[i] = r.attempts();
+      statuses[i] = r.httpStatus();
+      messageIds[i] = r.messageId().orElse(null);
+      clicked[i] = r.clickedAt().map(Jdbc::text).orElse(null);
+      conversions[i] = r.conversions();
+      values[i] = r.conversionValue().toPlainString();
+      sharedCaps[i] = r.type().sharedCaps();
+      brands[i] = r.brand().map(Brand::id).orElse(null);
+    }
+    return new Object[][] {text[0], text[1], text[2], text[3], text[4], text[5], text[6],
+        text[7], text[8], text[9], text[10], text[11], text[12], text[13], text[14], created,
+        updated, attempts, statuses, messageIds, clicked, conversions, values, sharedCaps, brands};
+  }
+
+  /** Events as one array per column, in {@link DeliverySql#EVENT_COLUMNS} order. */
+  private static Object[][] eventColumns(List<DeliveryEvent> events) {
+    int n = events.size();
+    String[][] text = new String[11][n];
+    Integer[] statuses = new Integer[n];
+    String[] values = new String[n];
+    for (int i = 0; i < n; i++) {
+      DeliveryEvent e = Checks.required(events.get(i), "events[]");
+      text[0][i] = e.type().name();
+      text[1][i] = Jdbc.text(e.at());
+      text[2][i] = e.sourceId();
+      text[3][i] = e.step();
+      text[4][i] = e.deliveryId().orElse(null);
+      text[5][i] = e.playerId().orElse(null);
+      text[6][i] = e.deviceId().orElse(null);
+      text[7][i] = e.platform().map(Enum::name).orElse(null);
+      text[8][i] = e.variant().orElse(null);
+      text[9][i] = e.reason();
+      text[10][i] = e.detail();
+      statuses[i] = e.httpStatus();
+      values[i] = e.value().map(BigDecimal::toPlainString).orElse(null);
+    }
+    return new Object[][] {text[0], text[1], text[2], text[3], text[4], text[5], text[6],
+        text[7], text[8], text[9], text[10], statuses, values};
+  }
 
   private static int bind(PreparedStatement ps, int i, DeliveryRecord r) throws SQLException {
     ps.setString(i++, r.key());

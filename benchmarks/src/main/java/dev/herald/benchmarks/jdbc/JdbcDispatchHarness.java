@@ -201,7 +201,7 @@ public final class JdbcDispatchHarness {
           .sorted((a, b) -> Long.compare(b.getValue().sum(), a.getValue().sum()))
           .forEach(e -> System.out.printf(Locale.ROOT, "#   %,9d  %s%n", e.getValue().sum(),
               e.getKey().replace('\n', ' ')));
-      serverTime.print(name, delivered);
+      serverTime.print(name, schema, delivered);
     }
   }
 
@@ -395,7 +395,7 @@ public final class JdbcDispatchHarness {
       }
     }
 
-    void print(String name, long delivered) throws Exception {
+    void print(String name, String schema, long delivered) throws Exception {
       try (Connection c = pool.getConnection(); var st = c.createStatement();
           var rs = st.executeQuery("SELECT calls, rows, total_exec_time, wal_bytes, query"
               + " FROM public.pg_stat_statements ORDER BY total_exec_time DESC LIMIT 12")) {
@@ -406,6 +406,16 @@ public final class JdbcDispatchHarness {
           System.out.printf(Locale.ROOT, "#   %7.1f µs %,8d calls %,10d rows %7.0f B  %s%n",
               rs.getDouble(3) * 1000 / delivered, rs.getLong(1), rs.getLong(2),
               rs.getDouble(4) / delivered, query.substring(0, Math.min(query.length(), 90)));
+        }
+      }
+      try (Connection c = pool.getConnection(); var st = c.createStatement();
+          var rs = st.executeQuery("SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd"
+              + " FROM pg_stat_user_tables WHERE schemaname = '" + schema + "'"
+              + " AND relname IN ('herald_delivery', 'herald_delivery_event') ORDER BY relname")) {
+        while (rs.next()) {
+          System.out.printf(Locale.ROOT, "# %s: %s: %,d rows inserted, %,d updated, %,d of them"
+              + " heap-only (HOT)%n", name, rs.getString(1), rs.getLong(2), rs.getLong(3),
+              rs.getLong(4));
         }
       }
     }

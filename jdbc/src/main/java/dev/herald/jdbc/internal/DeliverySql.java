@@ -17,12 +17,17 @@ public final class DeliverySql {
   /** The event columns, in the order every insert binds them (seq is generated). */
   public static final String EVENT_COLUMNS = "type, at, source_id, step, delivery_id, player_id,"
       + " device_id, platform, variant, reason, detail, http_status, value";
-  /** How many columns {@link #EVENT_COLUMNS} names. */
-  public static final int EVENT_COLUMN_COUNT = 13;
 
   private final String p;
   /** Insert one row unless its key exists; returns the key when inserted. */
   public final String claim;
+  /**
+   * Insert rows, given as one array per column in {@link #COLUMNS} order, skipping existing keys;
+   * returns the inserted keys.
+   */
+  public final String claimAll;
+  /** Append events, given as one array per column in {@link #EVENT_COLUMNS} order, in order. */
+  public final String appendAll;
   /** Replace every column but the key, by key. */
   public final String update;
   /**
@@ -81,8 +86,19 @@ public final class DeliverySql {
     this.p = prefix;
     String d = p + "herald_delivery";
     String e = p + "herald_delivery_event";
-    claim = "INSERT INTO " + d + " (" + COLUMNS + ") VALUES " + placeholders(COLUMN_COUNT, 1)
-        + " ON CONFLICT (key) DO NOTHING RETURNING key";
+    claim = "INSERT INTO " + d + " (" + COLUMNS + ") VALUES ("
+        + String.join(", ", Collections.nCopies(COLUMN_COUNT, "?"))
+        + ") ON CONFLICT (key) DO NOTHING RETURNING key";
+    claimAll = "INSERT INTO " + d + " (" + COLUMNS + ") SELECT * FROM unnest("
+        + arrays("text", 15) + ", " + arrays("timestamptz", 2) + ", " + arrays("int", 2) + ", "
+        + arrays("text", 1) + ", " + arrays("timestamptz", 1) + ", " + arrays("int", 1) + ", "
+        + arrays("numeric", 1) + ", " + arrays("boolean", 1) + ", " + arrays("text", 1)
+        + ") ON CONFLICT (key) DO NOTHING RETURNING key";
+    // WITH ORDINALITY … ORDER BY: the sequence numbers follow the order of the arrays.
+    appendAll = "INSERT INTO " + e + " (" + EVENT_COLUMNS + ") SELECT " + EVENT_COLUMNS
+        + " FROM unnest(" + arrays("text", 1) + ", " + arrays("timestamptz", 1) + ", "
+        + arrays("text", 9) + ", " + arrays("int", 1) + ", " + arrays("numeric", 1)
+        + ") WITH ORDINALITY AS u(" + EVENT_COLUMNS + ", n) ORDER BY n";
     update = "UPDATE " + d + " SET delivery_id = ?, source_id = ?, step = ?, player_id = ?,"
         + " device_id = ?, platform = ?, variant = ?, type = ?, type_purpose = ?, type_category = ?,"
         + " category = ?, state = ?,"
@@ -93,8 +109,9 @@ public final class DeliverySql {
         + " detail = u.detail, updated_at = u.updated_at, attempts = u.attempts,"
         + " http_status = u.http_status, message_id = u.message_id, clicked_at = u.clicked_at,"
         + " conversions = u.conversions, conversion_value = u.conversion_value"
-        + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::int[],"
-        + " ?::int[], ?::text[], ?::timestamptz[], ?::int[], ?::numeric[])"
+        + " FROM unnest(" + arrays("text", 4) + ", " + arrays("timestamptz", 1) + ", "
+        + arrays("int", 2) + ", " + arrays("text", 1) + ", " + arrays("timestamptz", 1) + ", "
+        + arrays("int", 1) + ", " + arrays("numeric", 1) + ")"
         + " AS u(key, state, reason, detail, updated_at, attempts, http_status, message_id,"
         + " clicked_at, conversions, conversion_value) WHERE d.key = u.key";
     find = "SELECT " + COLUMNS + " FROM " + d + " WHERE key = ?";
@@ -137,30 +154,8 @@ public final class DeliverySql {
     fence = "SELECT token FROM " + p + "herald_lease WHERE name = ? FOR SHARE";
   }
 
-  /**
-   * A multi-row insert of deliveries that skips existing keys and returns the inserted ones.
-   *
-   * @param rows how many rows
-   * @return the statement
-   */
-  public String claimRows(int rows) {
-    return "INSERT INTO " + p + "herald_delivery (" + COLUMNS + ") VALUES "
-        + placeholders(COLUMN_COUNT, rows) + " ON CONFLICT (key) DO NOTHING RETURNING key";
-  }
-
-  /**
-   * A multi-row insert of events, in order.
-   *
-   * @param rows how many rows
-   * @return the statement
-   */
-  public String appendRows(int rows) {
-    return "INSERT INTO " + p + "herald_delivery_event (" + EVENT_COLUMNS + ") VALUES "
-        + placeholders(EVENT_COLUMN_COUNT, rows);
-  }
-
-  private static String placeholders(int columns, int rows) {
-    String row = "(" + String.join(", ", Collections.nCopies(columns, "?")) + ")";
-    return String.join(", ", Collections.nCopies(rows, row));
+  /** {@code n} array parameters of an element type: {@code ?::type[], …}. */
+  private static String arrays(String type, int n) {
+    return String.join(", ", Collections.nCopies(n, "?::" + type + "[]"));
   }
 }

@@ -2,6 +2,7 @@ package dev.herald.jdbc.internal;
 
 import dev.herald.jdbc.HeraldStorageException;
 import dev.herald.spi.PlayerLocks;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -275,6 +276,51 @@ public final class Jdbc {
       ps.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
     } else {
       ps.setObject(index, OffsetDateTime.ofInstant(micros(instant), ZoneOffset.UTC));
+    }
+  }
+
+  /**
+   * Binds columns of a batch as array parameters, from the first on, for a statement that joins
+   * or inserts them with {@code unnest}: one parameter for the whole batch per column rather than
+   * one per value. A {@code String[]} is bound as {@code text[]}, an {@code Integer[]} as
+   * {@code int4[]}, a {@code Boolean[]} as {@code bool[]}; the statement casts a text array to its
+   * column's type where that is another ({@code ?::timestamptz[]}, {@code ?::numeric[]}).
+   *
+   * @param c the statement's connection
+   * @param ps the statement
+   * @param columns the columns, each an array of one value per row (null for SQL NULL)
+   * @return the arrays, to {@link #free} once the statement ran
+   * @throws SQLException from the driver
+   */
+  public static Array[] setArrays(Connection c, PreparedStatement ps, Object[]... columns)
+      throws SQLException {
+    Array[] arrays = new Array[columns.length];
+    try {
+      for (int i = 0; i < columns.length; i++) {
+        Object[] column = columns[i];
+        String type = column instanceof Integer[] ? "int4"
+            : column instanceof Boolean[] ? "bool" : "text";
+        arrays[i] = c.createArrayOf(type, column);
+        ps.setArray(i + 1, arrays[i]);
+      }
+      return arrays;
+    } catch (SQLException | RuntimeException e) {
+      free(arrays);
+      throw e;
+    }
+  }
+
+  /**
+   * Frees arrays made by {@link #setArrays} (a null entry is skipped).
+   *
+   * @param arrays the arrays
+   * @throws SQLException from the driver
+   */
+  public static void free(Array[] arrays) throws SQLException {
+    for (Array a : arrays) {
+      if (a != null) {
+        a.free();
+      }
     }
   }
 
