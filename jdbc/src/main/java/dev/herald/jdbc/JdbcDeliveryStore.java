@@ -171,17 +171,21 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
     }
     Set<String> inserted = new HashSet<>(records.size() * 2);
     // Inserted in key order: two nodes claiming overlapping batches wait on each other's unique
-    // index entries in the same order, so they cannot deadlock.
-    List<DeliveryRecord> sorted = new ArrayList<>(records);
-    for (DeliveryRecord r : sorted) {
-      Checks.required(r, "records[]");
+    // index entries in the same order, so they cannot deadlock. Each key is built once.
+    List<Keyed> sorted = new ArrayList<>(records.size());
+    for (DeliveryRecord r : records) {
+      sorted.add(new Keyed(Checks.required(r, "records[]").key(), r));
     }
-    sorted.sort(Comparator.comparing(DeliveryRecord::key));
+    List<String> keys = new ArrayList<>(records.size());
+    for (Keyed k : sorted) {
+      keys.add(k.key());
+    }
+    sorted.sort(Comparator.comparing(Keyed::key));
     // One transaction for the whole batch: one commit (one WAL flush) however many chunks.
     jdbc.inTransaction("claiming " + records.size() + " deliveries", c -> {
       checkFence(c);
       for (int from = 0; from < sorted.size(); from += BATCH) {
-        List<DeliveryRecord> chunk = sorted.subList(from, Math.min(sorted.size(), from + BATCH));
+        List<Keyed> chunk = sorted.subList(from, Math.min(sorted.size(), from + BATCH));
         try (PreparedStatement ps = c.prepareStatement(sql.claimAll)) {
           Array[] arrays = Jdbc.setArrays(c, ps, columns(chunk));
           try (ResultSet rs = ps.executeQuery()) {
@@ -196,11 +200,14 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
       return null;
     });
     List<Boolean> result = new ArrayList<>(records.size());
-    for (DeliveryRecord r : records) {
-      result.add(inserted.contains(r.key()));
+    for (String key : keys) {
+      result.add(inserted.contains(key));
     }
     return result;
   }
+
+  /** A record with its key, built once. */
+  private record Keyed(String key, DeliveryRecord record) {}
 
   @Override
   public void update(DeliveryRecord record) {
@@ -236,7 +243,7 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
         }
       }
       DeliveryRecord changed = changed(key, current, change);
-      writeChanges(c, List.of(current), List.of(changed));
+      writeChanges(c, List.of(key), List.of(current), List.of(changed));
       return Optional.of(changed);
     });
   }
@@ -254,6 +261,7 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
       // Per chunk: lock the rows (in key order), change them, write them back, commit.
       jdbc.inTransaction("modifying " + chunk.size() + " deliveries", c -> {
         checkFence(c);
+        List<String> found = new ArrayList<>(chunk.size());
         List<DeliveryRecord> current = new ArrayList<>(chunk.size());
         List<DeliveryRecord> changed = new ArrayList<>(chunk.size());
         Array array = c.createArrayOf("text", chunk.toArray());
@@ -261,17 +269,19 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
           ps.setArray(1, array);
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
+              String key = rs.getString(1);
               DeliveryRecord before = record(rs);
+              found.add(key);
               current.add(before);
-              changed.add(changed(before.key(), before, change));
+              changed.add(changed(key, before, change));
             }
           }
         } finally {
           array.free();
         }
-        writeChanges(c, current, changed);
-        for (DeliveryRecord r : changed) {
-          written.put(r.key(), r);
+        writeChanges(c, found, current, changed);
+        for (int i = 0; i < found.size(); i++) {
+          written.put(found.get(i), changed.get(i));
         }
         return null;
       });
@@ -291,9 +301,10 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
    * claim fixed (every change Herald makes) in one {@link DeliverySql#changeAll} statement, any
    * other as a full-row update; unchanged rows not at all.
    */
-  private void writeChanges(Connection c, List<DeliveryRecord> current,
+  private void writeChanges(Connection c, List<String> rowKeys, List<DeliveryRecord> current,
       List<DeliveryRecord> changed) throws SQLException {
     List<DeliveryRecord> narrow = new ArrayList<>(changed.size());
+    List<String> narrowKeys = new ArrayList<>(changed.size());
     List<DeliveryRecord> wide = new ArrayList<>();
     for (int i = 0; i < changed.size(); i++) {
       DeliveryRecord before = current.get(i);
@@ -301,7 +312,12 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
       if (after.equals(before)) {
         continue;
       }
-      (sameClaim(before, after) ? narrow : wide).add(after);
+      if (sameClaim(before, after)) {
+        narrow.add(after);
+        narrowKeys.add(rowKeys.get(i));
+      } else {
+        wide.add(after);
+      }
     }
     if (!narrow.isEmpty()) {
       int n = narrow.size();
@@ -318,7 +334,7 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
       String[] values = new String[n];
       for (int i = 0; i < n; i++) {
         DeliveryRecord r = narrow.get(i);
-        keys[i] = r.key();
+        keys[i] = narrowKeys.get(i);
         states[i] = r.state().name();
         reasons[i] = r.reason();
         details[i] = r.detail();
@@ -363,7 +379,11 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
   private static DeliveryRecord changed(
       String key, DeliveryRecord current, UnaryOperator<DeliveryRecord> change) {
     DeliveryRecord changed = Checks.required(change.apply(current), "change result");
-    if (!changed.key().equals(key)) {
+    // The key's parts compared, not the key (built anew on every call of key()).
+    boolean sameKey = changed.sourceId().equals(current.sourceId())
+        && changed.step().equals(current.step()) && changed.playerId().equals(current.playerId())
+        && changed.deviceId().equals(current.deviceId());
+    if (!sameKey) {
       throw new IllegalArgumentException(
           "change: must keep the key " + key + ", gave " + changed.key());
     }
@@ -643,7 +663,7 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
   // Rows ---------------------------------------------------------------------------------------
 
   /** Rows as one array per column, in {@link DeliverySql#COLUMNS} order, for claimAll. */
-  private static Object[][] columns(List<DeliveryRecord> rows) {
+  private static Object[][] columns(List<Keyed> rows) {
     int n = rows.size();
     String[][] text = new String[15][n];
     String[] created = new String[n];
@@ -657,8 +677,8 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
     Boolean[] sharedCaps = new Boolean[n];
     String[] brands = new String[n];
     for (int i = 0; i < n; i++) {
-      DeliveryRecord r = Checks.required(rows.get(i), "records[]");
-      text[0][i] = r.key();
+      DeliveryRecord r = rows.get(i).record();
+      text[0][i] = rows.get(i).key();
       text[1][i] = r.deliveryId();
       text[2][i] = r.sourceId();
       text[3][i] = r.step();
@@ -765,33 +785,31 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
     return result;
   }
 
+  /** A row of {@link DeliverySql#COLUMNS}, read by position (every delivery read selects them). */
   private static DeliveryRecord record(ResultSet rs) throws SQLException {
-    String platform = rs.getString("platform");
-    String brand = rs.getString("brand");
-    BigDecimal value = rs.getBigDecimal("conversion_value");
-    return new DeliveryRecord(rs.getString("source_id"), rs.getString("step"),
-        rs.getString("player_id"), Optional.ofNullable(rs.getString("device_id")),
+    String platform = rs.getString(7);
+    String brand = rs.getString(25);
+    return new DeliveryRecord(rs.getString(3), rs.getString(4), rs.getString(5),
+        Optional.ofNullable(rs.getString(6)),
         platform == null ? Optional.empty() : Optional.of(Platform.valueOf(platform)),
         brand == null ? Optional.empty() : Optional.of(Brand.of(brand)),
-        rs.getString("delivery_id"), rs.getString("variant"),
-        type(rs), rs.getString("category"),
-        DeliveryState.valueOf(rs.getString("state")), rs.getString("reason"),
-        rs.getString("detail"), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"),
-        rs.getInt("attempts"), rs.getInt("http_status"),
-        Optional.ofNullable(rs.getString("message_id")), Jdbc.optionalInstant(rs, "clicked_at"),
-        rs.getInt("conversions"), value);
+        rs.getString(2), rs.getString(8), type(rs), rs.getString(12),
+        DeliveryState.valueOf(rs.getString(13)), rs.getString(14), rs.getString(15),
+        Jdbc.instant(rs, 16), Jdbc.instant(rs, 17), rs.getInt(18), rs.getInt(19),
+        Optional.ofNullable(rs.getString(20)), Optional.ofNullable(Jdbc.instant(rs, 21)),
+        rs.getInt(22), rs.getBigDecimal(23));
   }
 
   private static NotificationType type(ResultSet rs) throws SQLException {
-    String name = rs.getString("type");
+    String name = rs.getString(9);
     for (NotificationType builtIn : NotificationType.builtIns()) {
       if (builtIn.name().equals(name)) {
         return builtIn;
       }
     }
     NotificationType custom = NotificationType.custom(name,
-        Purpose.valueOf(rs.getString("type_purpose")), rs.getString("type_category"));
-    return rs.getBoolean("type_shared_caps") ? custom : custom.withoutSharedCaps();
+        Purpose.valueOf(rs.getString(10)), rs.getString(11));
+    return rs.getBoolean(24) ? custom : custom.withoutSharedCaps();
   }
 
   private static DeliveryEvent event(ResultSet rs) throws SQLException {
