@@ -415,32 +415,41 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
   @Override
   public Stream<DeliveryRecord> deliveriesOf(String sourceId) {
     Checks.required(sourceId, "sourceId");
-    return Pages.<DeliveryRecord, DeliveryRecord>stream((after, limit) ->
-        jdbc.read("reading the deliveries of a source", c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql.pageOfSource)) {
-            ps.setString(1, sourceId);
-            ps.setString(2, after == null ? "" : after.step());
-            ps.setString(3, after == null ? "" : after.key());
-            ps.setInt(4, limit);
-            return records(ps);
-          }
-        }), r -> r);
+    return keyRange("reading the deliveries of a source", sql.pageOfSource,
+        DeliverySql.keyPrefix(sourceId, null), sourceId, null);
   }
 
   @Override
   public Stream<DeliveryRecord> deliveriesOf(String sourceId, String step) {
     Checks.required(sourceId, "sourceId");
     Checks.required(step, "step");
-    return Pages.<DeliveryRecord, String>stream((after, limit) ->
-        jdbc.read("reading the deliveries of a step", c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql.pageOfStep)) {
-            ps.setString(1, sourceId);
-            ps.setString(2, step);
-            ps.setString(3, after == null ? "" : after);
-            ps.setInt(4, limit);
-            return records(ps);
+    return keyRange("reading the deliveries of a step", sql.pageOfStep,
+        DeliverySql.keyPrefix(sourceId, step), sourceId, step);
+  }
+
+  /** The rows whose keys begin with a prefix, by pages of the primary key, in key order. */
+  private Stream<DeliveryRecord> keyRange(String what, String query, String prefix,
+      String sourceId, String step) {
+    String bound = DeliverySql.keyBound(prefix);
+    return Pages.<Keyed, String>stream((after, limit) -> jdbc.read(what, c -> {
+      try (PreparedStatement ps = c.prepareStatement(query)) {
+        int i = 1;
+        ps.setString(i++, after == null ? prefix : after);
+        ps.setString(i++, bound);
+        ps.setString(i++, sourceId);
+        if (step != null) {
+          ps.setString(i++, step);
+        }
+        ps.setInt(i, limit);
+        List<Keyed> page = new ArrayList<>(limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            page.add(new Keyed(rs.getString(1), record(rs)));
           }
-        }), DeliveryRecord::key);
+        }
+        return page;
+      }
+    }), Keyed::key).map(Keyed::record);
   }
 
   @Override

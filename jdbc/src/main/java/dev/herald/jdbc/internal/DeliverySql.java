@@ -1,5 +1,6 @@
 package dev.herald.jdbc.internal;
 
+import dev.herald.analytics.DeliveryRecord;
 import java.util.Collections;
 
 /**
@@ -45,9 +46,12 @@ public final class DeliverySql {
   public final String findAllForUpdate;
   /** One row by delivery id. */
   public final String findById;
-  /** A page of a source's rows, all steps, after (step, key). */
+  /**
+   * A page of a source's rows, all steps, after a key and below a bound: a range of the primary
+   * key, as every key of a source begins with the same prefix ({@link #keyPrefix}).
+   */
   public final String pageOfSource;
-  /** A page of one step's rows, after key. */
+  /** A page of one step's rows, after a key and below a bound, as {@link #pageOfSource}. */
   public final String pageOfStep;
   /** A player's rows created at or after an instant, oldest first. */
   public final String ofPlayerSince;
@@ -119,10 +123,10 @@ public final class DeliverySql {
     findAllForUpdate = "SELECT " + COLUMNS + " FROM " + d + " WHERE key = ANY(?) ORDER BY key"
         + " FOR UPDATE";
     findById = "SELECT " + COLUMNS + " FROM " + d + " WHERE delivery_id = ?";
-    pageOfSource = "SELECT " + COLUMNS + " FROM " + d + " WHERE source_id = ?"
-        + " AND (step, key) > (?, ?) ORDER BY step, key LIMIT ?";
-    pageOfStep = "SELECT " + COLUMNS + " FROM " + d + " WHERE source_id = ? AND step = ?"
-        + " AND key > ? ORDER BY key LIMIT ?";
+    pageOfSource = "SELECT " + COLUMNS + " FROM " + d + " WHERE key > ? AND key < ?"
+        + " AND source_id = ? ORDER BY key LIMIT ?";
+    pageOfStep = "SELECT " + COLUMNS + " FROM " + d + " WHERE key > ? AND key < ?"
+        + " AND source_id = ? AND step = ? ORDER BY key LIMIT ?";
     ofPlayerSince = "SELECT " + COLUMNS + " FROM " + d + " WHERE player_id = ?"
         + " AND created_at >= ? ORDER BY created_at, key";
     ofPlayersSince = "SELECT " + COLUMNS + " FROM " + d + " WHERE player_id = ANY(?)"
@@ -152,6 +156,33 @@ public final class DeliverySql {
     deleteDeliveriesBefore = "DELETE FROM " + d + " WHERE key IN (SELECT key FROM " + d
         + " WHERE created_at < ? LIMIT ? FOR UPDATE SKIP LOCKED)";
     fence = "SELECT token FROM " + p + "herald_lease WHERE name = ? FOR SHARE";
+  }
+
+  /**
+   * What every key of a source's deliveries begins with, or of one of its steps. A key is the
+   * source, step, player and device, each escaped (a backslash or '|' gets a backslash before it)
+   * and joined by '|' ({@link DeliveryRecord#key(String, String, String, String)}), so the
+   * escaped source (and step) followed by '|' begins the keys of that source (and step) and of
+   * no other.
+   *
+   * @param sourceId the source
+   * @param step the step, or null for every step of the source
+   * @return the prefix, ending with '|'
+   */
+  public static String keyPrefix(String sourceId, String step) {
+    String key = DeliveryRecord.key(sourceId, step == null ? "" : step, "", "");
+    return key.substring(0, key.length() - (step == null ? 2 : 1));
+  }
+
+  /**
+   * The least string above every string that begins with a prefix ending with '|' (in byte
+   * order, the keys' collation "C"): the prefix with its '|' made the next character, '}'.
+   *
+   * @param prefix a {@link #keyPrefix}
+   * @return the bound
+   */
+  public static String keyBound(String prefix) {
+    return prefix.substring(0, prefix.length() - 1) + '}';
   }
 
   /** {@code n} array parameters of an element type: {@code ?::type[], …}. */
