@@ -322,7 +322,8 @@ public final class JdbcDispatchHarness {
 
   /**
    * CPU time used so far by this JVM and by the embedded PostgreSQL (its postmaster and every
-   * process it started, from /proc): a figure the other loads of a shared machine do not inflate.
+   * process it started, running or ended, from /proc): a figure the other loads of a shared
+   * machine inflate far less than the wall clock.
    */
   private static final class CpuTime {
     private final long postmaster;
@@ -353,8 +354,12 @@ public final class JdbcDispatchHarness {
           if (stat == null) {
             continue;
           }
-          if (Long.parseLong(pid) == postmaster || Long.parseLong(stat[1]) == postmaster) {
-            ticks += Long.parseLong(stat[11]) + Long.parseLong(stat[12]); // utime, stime
+          if (Long.parseLong(pid) == postmaster) {
+            // its own, and that of its children that ended (autovacuum workers, closed backends)
+            ticks += Long.parseLong(stat[11]) + Long.parseLong(stat[12]) // utime, stime
+                + Long.parseLong(stat[13]) + Long.parseLong(stat[14]); // cutime, cstime
+          } else if (Long.parseLong(stat[1]) == postmaster) {
+            ticks += Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
           }
         }
       }
