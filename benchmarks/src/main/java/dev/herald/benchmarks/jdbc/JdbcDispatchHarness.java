@@ -156,6 +156,7 @@ public final class JdbcDispatchHarness {
       long commitsBefore = StatementCounter.commits(pool);
       CpuTime cpu = new CpuTime(pool);
       double jvmCpuBefore = cpu.jvmSeconds();
+      java.util.Map<String, Double> jvmThreadsBefore = CpuTime.jvmThreads();
       double pgCpuBefore = cpu.postgresSeconds();
       counter.executions.set(0);
       counter.bySql.clear();
@@ -175,6 +176,8 @@ public final class JdbcDispatchHarness {
         profile.close();
       }
       double jvmCpu = cpu.jvmSeconds() - jvmCpuBefore;
+      java.util.Map<String, Double> jvmThreads = CpuTime.jvmThreads();
+      jvmThreads.replaceAll((kind, used) -> used - jvmThreadsBefore.getOrDefault(kind, 0.0));
       double pgCpu = cpu.postgresSeconds() - pgCpuBefore;
       long statements = counter.executions.get();
       long transactions = StatementCounter.commits(pool) - commitsBefore - 1; // minus its own
@@ -195,6 +198,9 @@ public final class JdbcDispatchHarness {
           + " per delivery: %,.0f deliveries per CPU-second (2 cores to itself: about %,.0f/s)%n",
           name, jvmCpu, pgCpu, (jvmCpu + pgCpu) * 1e6 / delivered,
           delivered / (jvmCpu + pgCpu), 2 * delivered / (jvmCpu + pgCpu));
+      System.out.printf(Locale.ROOT, "# %s: JVM CPU by thread kind (µs per delivery): %s%n", name,
+          jvmThreads.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.0f",
+              e.getKey(), e.getValue() * 1e6 / delivered)).toList());
       System.out.printf(Locale.ROOT, "# %s: suppressed %,d (%s)%n", name, stats.suppressed(),
           stats.suppressedByReason());
       counter.bySql.entrySet().stream()
@@ -364,6 +370,34 @@ public final class JdbcDispatchHarness {
         }
       }
       return ticks / (double) ticksPerSecond;
+    }
+
+    /**
+     * CPU seconds of this JVM's live threads by kind, from /proc/self/task: the JIT compilers and
+     * the garbage collector apart from the rest (Herald, the driver, the pool), as the first two
+     * are a start-up cost and a heap-size choice more than a cost per delivery.
+     */
+    static java.util.Map<String, Double> jvmThreads() throws Exception {
+      java.util.Map<String, Double> byKind = new java.util.TreeMap<>();
+      try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+        for (var dir : (Iterable<java.nio.file.Path>) tasks::iterator) {
+          String[] stat = stat(dir);
+          String comm;
+          try {
+            comm = java.nio.file.Files.readString(dir.resolve("comm")).trim();
+          } catch (java.io.IOException gone) {
+            continue;
+          }
+          if (stat == null) {
+            continue;
+          }
+          String kind = comm.contains("CompilerThre") ? "jit"
+              : comm.startsWith("GC Thread") || comm.startsWith("G1 ") ? "gc" : "other";
+          byKind.merge(kind, (Long.parseLong(stat[11]) + Long.parseLong(stat[12])) / 100.0,
+              Double::sum);
+        }
+      }
+      return byKind;
     }
 
     private static long parentOf(long pid) throws Exception {
