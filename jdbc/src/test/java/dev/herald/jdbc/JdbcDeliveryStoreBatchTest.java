@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 @org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS)
 class JdbcDeliveryStoreBatchTest {
   private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
-  private static final int N = 1_200; // three chunks of at most 500
+  private static final int N = 2 * JdbcDeliveryStore.BATCH + 200; // three chunks
 
   private final String schema = TestDatabase.freshSchema("batches");
   private CountingDataSource counting;
@@ -49,7 +49,7 @@ class JdbcDeliveryStoreBatchTest {
   }
 
   @Test
-  void claimAllIsOneTransactionOfAStatementPer500Rows() {
+  void claimAllIsOneTransactionOfAStatementPerChunk() {
     List<DeliveryRecord> records = records("c");
     store.claim(records.get(7));
     counting.reset();
@@ -64,7 +64,7 @@ class JdbcDeliveryStoreBatchTest {
   }
 
   @Test
-  void modifyAllLocksAndWritesEach500RowsInOneTransaction() {
+  void modifyAllLocksAndWritesEachChunkInOneTransaction() {
     List<DeliveryRecord> records = records("m");
     store.claimAll(records);
     counting.reset();
@@ -75,7 +75,7 @@ class JdbcDeliveryStoreBatchTest {
 
     assertThat(written).hasSize(N).allMatch(r -> r.state() == DeliveryState.DELIVERED);
     assertThat(counting.commits.get()).isEqualTo(3);
-    assertThat(counting.executions.get()).as("a SELECT FOR UPDATE and a batch per chunk")
+    assertThat(counting.executions.get()).as("a SELECT FOR UPDATE and an UPDATE … FROM unnest per chunk")
         .isEqualTo(6);
     try (Stream<DeliveryRecord> stored = store.deliveriesOf("m")) {
       assertThat(stored).hasSize(N).allMatch(r -> r.messageId().equals(Optional.of("m")));
@@ -83,7 +83,7 @@ class JdbcDeliveryStoreBatchTest {
   }
 
   @Test
-  void appendAllIsOneTransactionOfAStatementPer500Events() {
+  void appendAllIsOneTransactionOfAStatementPerChunk() {
     List<DeliveryEvent> events = records("e").stream()
         .map(r -> DeliveryEvent.of(EventType.PUSH_SENT, T0, r, "", "", 0)).toList();
 
@@ -104,7 +104,7 @@ class JdbcDeliveryStoreBatchTest {
       assertThat(stream.count()).isEqualTo(N);
     }
     assertThat(counting.connections.get()).as("one short connection per page of 1000")
-        .isEqualTo(2);
+        .isEqualTo((N + 999) / 1000);
   }
 
   @Test

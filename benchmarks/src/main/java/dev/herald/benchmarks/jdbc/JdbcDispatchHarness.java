@@ -88,6 +88,8 @@ public final class JdbcDispatchHarness {
     int naive = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
     try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
         .setServerConfig("synchronous_commit", "on")
+        .setServerConfig("shared_preload_libraries", "pg_stat_statements")
+        .setServerConfig("pg_stat_statements.track", "all")
         .start()) {
       HikariConfig config = new HikariConfig();
       config.setDataSource(postgres.getPostgresDatabase());
@@ -154,18 +156,28 @@ public final class JdbcDispatchHarness {
       long commitsBefore = StatementCounter.commits(pool);
       CpuTime cpu = new CpuTime(pool);
       double jvmCpuBefore = cpu.jvmSeconds();
+      java.util.Map<String, Double> jvmThreadsBefore = CpuTime.jvmThreads();
       double pgCpuBefore = cpu.postgresSeconds();
       counter.executions.set(0);
       counter.bySql.clear();
+      ServerTime serverTime = new ServerTime(pool);
+      serverTime.reset();
       Sampler sampler = new Sampler(pool);
       sampler.start();
+      jdk.jfr.Recording profile = profile();
       long start = System.nanoTime();
       herald.campaigns().schedule(id);
       DispatchReport report = finished.get(4, TimeUnit.HOURS);
       double seconds = (System.nanoTime() - start) / 1e9;
       sampler.interrupt();
       sampler.join();
+      if (profile != null) {
+        profile.stop();
+        profile.close();
+      }
       double jvmCpu = cpu.jvmSeconds() - jvmCpuBefore;
+      java.util.Map<String, Double> jvmThreads = CpuTime.jvmThreads();
+      jvmThreads.replaceAll((kind, used) -> used - jvmThreadsBefore.getOrDefault(kind, 0.0));
       double pgCpu = cpu.postgresSeconds() - pgCpuBefore;
       long statements = counter.executions.get();
       long transactions = StatementCounter.commits(pool) - commitsBefore - 1; // minus its own
@@ -186,13 +198,34 @@ public final class JdbcDispatchHarness {
           + " per delivery: %,.0f deliveries per CPU-second (2 cores to itself: about %,.0f/s)%n",
           name, jvmCpu, pgCpu, (jvmCpu + pgCpu) * 1e6 / delivered,
           delivered / (jvmCpu + pgCpu), 2 * delivered / (jvmCpu + pgCpu));
+      System.out.printf(Locale.ROOT, "# %s: JVM CPU by thread kind (µs per delivery): %s%n", name,
+          jvmThreads.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.0f",
+              e.getKey(), e.getValue() * 1e6 / delivered)).toList());
       System.out.printf(Locale.ROOT, "# %s: suppressed %,d (%s)%n", name, stats.suppressed(),
           stats.suppressedByReason());
       counter.bySql.entrySet().stream()
           .sorted((a, b) -> Long.compare(b.getValue().sum(), a.getValue().sum()))
           .forEach(e -> System.out.printf(Locale.ROOT, "#   %,9d  %s%n", e.getValue().sum(),
               e.getKey().replace('\n', ' ')));
+      serverTime.print(name, schema, delivered);
     }
+  }
+
+  /**
+   * With {@code -Dharness.jfr=FILE}, a Java Flight Recording of the campaign alone (the load
+   * left out), sampling every thread's stack every millisecond.
+   */
+  private static jdk.jfr.Recording profile() throws java.io.IOException {
+    String file = System.getProperty("harness.jfr");
+    if (file == null) {
+      return null;
+    }
+    jdk.jfr.Recording recording = new jdk.jfr.Recording();
+    recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(1)).withStackTrace();
+    recording.enable("jdk.NativeMethodSample").withPeriod(Duration.ofMillis(1)).withStackTrace();
+    recording.setDestination(java.nio.file.Path.of(file));
+    recording.start();
+    return recording;
   }
 
   /** One Android device, its address ownership and marketing consent per player, by COPY. */
@@ -233,8 +266,10 @@ public final class JdbcDispatchHarness {
     }
   }
 
+  /** {@code p} and seven digits: cheap, as a host's own player ids are to it (no Formatter). */
   private static String playerId(int i) {
-    return String.format(Locale.ROOT, "p%07d", i);
+    String digits = Integer.toString(i);
+    return "p" + "0000000".substring(Math.min(7, digits.length())) + digits;
   }
 
   /**
@@ -293,7 +328,8 @@ public final class JdbcDispatchHarness {
 
   /**
    * CPU time used so far by this JVM and by the embedded PostgreSQL (its postmaster and every
-   * process it started, from /proc): a figure the other loads of a shared machine do not inflate.
+   * process it started, running or ended, from /proc): a figure the other loads of a shared
+   * machine inflate far less than the wall clock.
    */
   private static final class CpuTime {
     private final long postmaster;
@@ -324,12 +360,44 @@ public final class JdbcDispatchHarness {
           if (stat == null) {
             continue;
           }
-          if (Long.parseLong(pid) == postmaster || Long.parseLong(stat[1]) == postmaster) {
-            ticks += Long.parseLong(stat[11]) + Long.parseLong(stat[12]); // utime, stime
+          if (Long.parseLong(pid) == postmaster) {
+            // its own, and that of its children that ended (autovacuum workers, closed backends)
+            ticks += Long.parseLong(stat[11]) + Long.parseLong(stat[12]) // utime, stime
+                + Long.parseLong(stat[13]) + Long.parseLong(stat[14]); // cutime, cstime
+          } else if (Long.parseLong(stat[1]) == postmaster) {
+            ticks += Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
           }
         }
       }
       return ticks / (double) ticksPerSecond;
+    }
+
+    /**
+     * CPU seconds of this JVM's live threads by kind, from /proc/self/task: the JIT compilers and
+     * the garbage collector apart from the rest (Herald, the driver, the pool), as the first two
+     * are a start-up cost and a heap-size choice more than a cost per delivery.
+     */
+    static java.util.Map<String, Double> jvmThreads() throws Exception {
+      java.util.Map<String, Double> byKind = new java.util.TreeMap<>();
+      try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+        for (var dir : (Iterable<java.nio.file.Path>) tasks::iterator) {
+          String[] stat = stat(dir);
+          String comm;
+          try {
+            comm = java.nio.file.Files.readString(dir.resolve("comm")).trim();
+          } catch (java.io.IOException gone) {
+            continue;
+          }
+          if (stat == null) {
+            continue;
+          }
+          String kind = comm.contains("CompilerThre") ? "jit"
+              : comm.startsWith("GC Thread") || comm.startsWith("G1 ") ? "gc" : "other";
+          byKind.merge(kind, (Long.parseLong(stat[11]) + Long.parseLong(stat[12])) / 100.0,
+              Double::sum);
+        }
+      }
+      return byKind;
     }
 
     private static long parentOf(long pid) throws Exception {
@@ -343,6 +411,53 @@ public final class JdbcDispatchHarness {
         return line.substring(line.lastIndexOf(')') + 2).split(" ");
       } catch (java.io.IOException | RuntimeException gone) {
         return null;
+      }
+    }
+  }
+
+  /**
+   * Where PostgreSQL spends its time, from {@code pg_stat_statements} (loaded by the harness's
+   * server): execution time per statement (planning, parsing and the protocol are not in it, so
+   * it sums to less than the processes' CPU time).
+   */
+  private static final class ServerTime {
+    private final HikariDataSource pool;
+
+    ServerTime(HikariDataSource pool) throws Exception {
+      this.pool = pool;
+      try (Connection c = pool.getConnection(); var st = c.createStatement()) {
+        st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements SCHEMA public");
+      }
+    }
+
+    void reset() throws Exception {
+      try (Connection c = pool.getConnection(); var st = c.createStatement()) {
+        st.execute("SELECT public.pg_stat_statements_reset()");
+      }
+    }
+
+    void print(String name, String schema, long delivered) throws Exception {
+      try (Connection c = pool.getConnection(); var st = c.createStatement();
+          var rs = st.executeQuery("SELECT calls, rows, total_exec_time, wal_bytes, query"
+              + " FROM public.pg_stat_statements ORDER BY total_exec_time DESC LIMIT 12")) {
+        System.out.printf(Locale.ROOT, "# %s: PostgreSQL execution time by statement"
+            + " (µs per delivery, calls, rows, WAL bytes per delivery):%n", name);
+        while (rs.next()) {
+          String query = rs.getString(5).replaceAll("\\s+", " ");
+          System.out.printf(Locale.ROOT, "#   %7.1f µs %,8d calls %,10d rows %7.0f B  %s%n",
+              rs.getDouble(3) * 1000 / delivered, rs.getLong(1), rs.getLong(2),
+              rs.getDouble(4) / delivered, query.substring(0, Math.min(query.length(), 90)));
+        }
+      }
+      try (Connection c = pool.getConnection(); var st = c.createStatement();
+          var rs = st.executeQuery("SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd"
+              + " FROM pg_stat_user_tables WHERE schemaname = '" + schema + "'"
+              + " AND relname IN ('herald_delivery', 'herald_delivery_event') ORDER BY relname")) {
+        while (rs.next()) {
+          System.out.printf(Locale.ROOT, "# %s: %s: %,d rows inserted, %,d updated, %,d of them"
+              + " heap-only (HOT)%n", name, rs.getString(1), rs.getLong(2), rs.getLong(3),
+              rs.getLong(4));
+        }
       }
     }
   }

@@ -1,5 +1,6 @@
 package dev.herald.jdbc.internal;
 
+import dev.herald.analytics.DeliveryRecord;
 import java.util.Collections;
 
 /**
@@ -17,14 +18,26 @@ public final class DeliverySql {
   /** The event columns, in the order every insert binds them (seq is generated). */
   public static final String EVENT_COLUMNS = "type, at, source_id, step, delivery_id, player_id,"
       + " device_id, platform, variant, reason, detail, http_status, value";
-  /** How many columns {@link #EVENT_COLUMNS} names. */
-  public static final int EVENT_COLUMN_COUNT = 13;
 
   private final String p;
   /** Insert one row unless its key exists; returns the key when inserted. */
   public final String claim;
+  /**
+   * Insert rows, given as one array per column in {@link #COLUMNS} order, skipping existing keys;
+   * returns the inserted keys.
+   */
+  public final String claimAll;
+  /** Append events, given as one array per column in {@link #EVENT_COLUMNS} order, in order. */
+  public final String appendAll;
   /** Replace every column but the key, by key. */
   public final String update;
+  /**
+   * Writes a batch of state changes in one statement: the columns a delivery's life changes
+   * (state, outcome, attempts, click, conversions), from parallel arrays joined by key. The
+   * columns it leaves alone include every indexed one, so PostgreSQL can make each row's new
+   * version a heap-only tuple (no index entry written).
+   */
+  public final String changeAll;
   /** One row by key. */
   public final String find;
   /** One row by key, locked until the transaction ends. */
@@ -33,9 +46,12 @@ public final class DeliverySql {
   public final String findAllForUpdate;
   /** One row by delivery id. */
   public final String findById;
-  /** A page of a source's rows, all steps, after (step, key). */
+  /**
+   * A page of a source's rows, all steps, after a key and below a bound: a range of the primary
+   * key, as every key of a source begins with the same prefix ({@link #keyPrefix}).
+   */
   public final String pageOfSource;
-  /** A page of one step's rows, after key. */
+  /** A page of one step's rows, after a key and below a bound, as {@link #pageOfSource}. */
   public final String pageOfStep;
   /** A player's rows created at or after an instant, oldest first. */
   public final String ofPlayerSince;
@@ -74,23 +90,43 @@ public final class DeliverySql {
     this.p = prefix;
     String d = p + "herald_delivery";
     String e = p + "herald_delivery_event";
-    claim = "INSERT INTO " + d + " (" + COLUMNS + ") VALUES " + placeholders(COLUMN_COUNT, 1)
-        + " ON CONFLICT (key) DO NOTHING RETURNING key";
+    claim = "INSERT INTO " + d + " (" + COLUMNS + ") VALUES ("
+        + String.join(", ", Collections.nCopies(COLUMN_COUNT, "?"))
+        + ") ON CONFLICT (key) DO NOTHING RETURNING key";
+    claimAll = "INSERT INTO " + d + " (" + COLUMNS + ") SELECT * FROM unnest("
+        + arrays("text", 15) + ", " + arrays("timestamptz", 2) + ", " + arrays("int", 2) + ", "
+        + arrays("text", 1) + ", " + arrays("timestamptz", 1) + ", " + arrays("int", 1) + ", "
+        + arrays("numeric", 1) + ", " + arrays("boolean", 1) + ", " + arrays("text", 1)
+        + ") ON CONFLICT (key) DO NOTHING RETURNING key";
+    // WITH ORDINALITY … ORDER BY: the sequence numbers follow the order of the arrays.
+    appendAll = "INSERT INTO " + e + " (" + EVENT_COLUMNS + ") SELECT " + EVENT_COLUMNS
+        + " FROM unnest(" + arrays("text", 1) + ", " + arrays("timestamptz", 1) + ", "
+        + arrays("text", 9) + ", " + arrays("int", 1) + ", " + arrays("numeric", 1)
+        + ") WITH ORDINALITY AS u(" + EVENT_COLUMNS + ", n) ORDER BY n";
     update = "UPDATE " + d + " SET delivery_id = ?, source_id = ?, step = ?, player_id = ?,"
         + " device_id = ?, platform = ?, variant = ?, type = ?, type_purpose = ?, type_category = ?,"
         + " category = ?, state = ?,"
         + " reason = ?, detail = ?, created_at = ?, updated_at = ?, attempts = ?,"
         + " http_status = ?, message_id = ?, clicked_at = ?, conversions = ?,"
         + " conversion_value = ?, type_shared_caps = ?, brand = ? WHERE key = ?";
+    changeAll = "UPDATE " + d + " AS d SET state = u.state, reason = u.reason,"
+        + " detail = u.detail, updated_at = u.updated_at, attempts = u.attempts,"
+        + " http_status = u.http_status, message_id = u.message_id, clicked_at = u.clicked_at,"
+        + " conversions = u.conversions, conversion_value = u.conversion_value"
+        + " FROM unnest(" + arrays("text", 4) + ", " + arrays("timestamptz", 1) + ", "
+        + arrays("int", 2) + ", " + arrays("text", 1) + ", " + arrays("timestamptz", 1) + ", "
+        + arrays("int", 1) + ", " + arrays("numeric", 1) + ")"
+        + " AS u(key, state, reason, detail, updated_at, attempts, http_status, message_id,"
+        + " clicked_at, conversions, conversion_value) WHERE d.key = u.key";
     find = "SELECT " + COLUMNS + " FROM " + d + " WHERE key = ?";
     findForUpdate = find + " FOR UPDATE";
     findAllForUpdate = "SELECT " + COLUMNS + " FROM " + d + " WHERE key = ANY(?) ORDER BY key"
         + " FOR UPDATE";
     findById = "SELECT " + COLUMNS + " FROM " + d + " WHERE delivery_id = ?";
-    pageOfSource = "SELECT " + COLUMNS + " FROM " + d + " WHERE source_id = ?"
-        + " AND (step, key) > (?, ?) ORDER BY step, key LIMIT ?";
-    pageOfStep = "SELECT " + COLUMNS + " FROM " + d + " WHERE source_id = ? AND step = ?"
-        + " AND key > ? ORDER BY key LIMIT ?";
+    pageOfSource = "SELECT " + COLUMNS + " FROM " + d + " WHERE key > ? AND key < ?"
+        + " AND source_id = ? ORDER BY key LIMIT ?";
+    pageOfStep = "SELECT " + COLUMNS + " FROM " + d + " WHERE key > ? AND key < ?"
+        + " AND source_id = ? AND step = ? ORDER BY key LIMIT ?";
     ofPlayerSince = "SELECT " + COLUMNS + " FROM " + d + " WHERE player_id = ?"
         + " AND created_at >= ? ORDER BY created_at, key";
     ofPlayersSince = "SELECT " + COLUMNS + " FROM " + d + " WHERE player_id = ANY(?)"
@@ -123,29 +159,34 @@ public final class DeliverySql {
   }
 
   /**
-   * A multi-row insert of deliveries that skips existing keys and returns the inserted ones.
+   * What every key of a source's deliveries begins with, or of one of its steps. A key is the
+   * source, step, player and device, each escaped (a backslash or '|' gets a backslash before it)
+   * and joined by '|' ({@link DeliveryRecord#key(String, String, String, String)}), so the
+   * escaped source (and step) followed by '|' begins the keys of that source (and step) and of
+   * no other.
    *
-   * @param rows how many rows
-   * @return the statement
+   * @param sourceId the source
+   * @param step the step, or null for every step of the source
+   * @return the prefix, ending with '|'
    */
-  public String claimRows(int rows) {
-    return "INSERT INTO " + p + "herald_delivery (" + COLUMNS + ") VALUES "
-        + placeholders(COLUMN_COUNT, rows) + " ON CONFLICT (key) DO NOTHING RETURNING key";
+  public static String keyPrefix(String sourceId, String step) {
+    String key = DeliveryRecord.key(sourceId, step == null ? "" : step, "", "");
+    return key.substring(0, key.length() - (step == null ? 2 : 1));
   }
 
   /**
-   * A multi-row insert of events, in order.
+   * The least string above every string that begins with a prefix ending with '|' (in byte
+   * order, the keys' collation "C"): the prefix with its '|' made the next character, '}'.
    *
-   * @param rows how many rows
-   * @return the statement
+   * @param prefix a {@link #keyPrefix}
+   * @return the bound
    */
-  public String appendRows(int rows) {
-    return "INSERT INTO " + p + "herald_delivery_event (" + EVENT_COLUMNS + ") VALUES "
-        + placeholders(EVENT_COLUMN_COUNT, rows);
+  public static String keyBound(String prefix) {
+    return prefix.substring(0, prefix.length() - 1) + '}';
   }
 
-  private static String placeholders(int columns, int rows) {
-    String row = "(" + String.join(", ", Collections.nCopies(columns, "?")) + ")";
-    return String.join(", ", Collections.nCopies(rows, row));
+  /** {@code n} array parameters of an element type: {@code ?::type[], …}. */
+  private static String arrays(String type, int n) {
+    return String.join(", ", Collections.nCopies(n, "?::" + type + "[]"));
   }
 }
