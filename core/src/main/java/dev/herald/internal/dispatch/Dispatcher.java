@@ -9,6 +9,7 @@ import dev.herald.dispatch.DispatchHandle;
 import dev.herald.dispatch.DispatchReport;
 import dev.herald.dispatch.DispatchRequest;
 import dev.herald.dispatch.DispatchSettings;
+import dev.herald.spi.AudienceChunks;
 import dev.herald.spi.Lease;
 import dev.herald.subscription.Platform;
 import java.time.Instant;
@@ -138,8 +139,51 @@ public final class Dispatcher {
     return start(request, java.util.Objects.requireNonNull(release, "release"), false, false);
   }
 
+  /**
+   * Starts one of several runs of a step that go on at the same time (a chunk of its audience),
+   * under a lease taken already (the chunk's claim).
+   *
+   * @param request what to send
+   * @param release the players this run releases, and where its progress is kept
+   * @param lease the lease the run holds and its writes are fenced by
+   * @return the handle
+   */
+  DispatchHandle start(DispatchRequest request, Release release, Lease lease) {
+    return start(request, java.util.Objects.requireNonNull(release, "release"), false, false,
+        java.util.Objects.requireNonNull(lease, "lease"));
+  }
+
+  /**
+   * Starts this node's share of a step whose audience is cut into chunks that the nodes sharing
+   * the {@link AudienceChunks} claim one at a time (see {@link ChunkedDispatch}).
+   *
+   * @param request what to send
+   * @param chunks where the chunks are kept
+   * @param playersPerChunk how many players a chunk holds when the step's audience is cut
+   * @return the handle of this node's share
+   */
+  public DispatchHandle startChunked(DispatchRequest request, AudienceChunks chunks,
+      int playersPerChunk) {
+    if (stopped) {
+      throw new HeraldException("this Herald is closed; it starts no new dispatch");
+    }
+    if (request.audience() instanceof Audience.Segment && ctx.resolver() == null) {
+      throw new InvalidInputException("audience", "a segment audience needs an AudienceResolver "
+          + "on the Herald builder (add herald-segmentation)");
+    }
+    ChunkedDispatch share = new ChunkedDispatch(ctx, this, ownership, chunks, request,
+        playersPerChunk);
+    share.begin();
+    return share;
+  }
+
   private DispatchHandle start(DispatchRequest request, Release release, boolean oneShot,
       boolean announce) {
+    return start(request, release, oneShot, announce, null);
+  }
+
+  private DispatchHandle start(DispatchRequest request, Release release, boolean oneShot,
+      boolean announce, Lease claimed) {
     if (stopped) {
       throw new HeraldException("this Herald is closed; it starts no new dispatch");
     }
@@ -160,8 +204,8 @@ public final class Dispatcher {
     // The lease is taken under the map's lock for the key: two starts of one step on this node
     // take it once (a second take would raise the token and fence the first run).
     DispatchHandle run = active.computeIfAbsent(key, k -> {
-      Lease lease = null;
-      if (!oneShot) {
+      Lease lease = claimed;
+      if (!oneShot && lease == null) {
         Optional<Lease> granted = ownership.acquire(request.sourceId(), progressStep);
         if (granted.isEmpty()) {
           return null;
@@ -279,6 +323,11 @@ public final class Dispatcher {
     }
     timeouts.shutdown(); // what is queued still runs; idle threads end
     lanes.values().forEach(ProviderLane::close); // callers waiting for room see the close
+  }
+
+  /** @return whether {@link #stopAll} ran: Herald is closing */
+  boolean closed() {
+    return stopped;
   }
 
   /**
