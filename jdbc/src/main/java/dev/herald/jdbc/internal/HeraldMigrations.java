@@ -17,7 +17,7 @@ public final class HeraldMigrations {
   /** The Flyway location of the migrations in this jar. */
   public static final String LOCATION = "classpath:db/herald/migration";
   /** The schema version this jar's stores read and write. */
-  public static final int VERSION = 5;
+  public static final int VERSION = 6;
 
   private static final Pattern SCHEMA_NAME = Pattern.compile("[a-z_][a-z0-9_$]{0,62}");
 
