@@ -254,6 +254,20 @@ final class ChunkedDispatch implements DispatchHandle {
     completion.complete(report);
   }
 
+  /**
+   * Herald is closing: a share between chunks ends now; one sending a chunk ends when that
+   * chunk's run, stopped by the dispatcher, has recorded its calls on the wire.
+   */
+  void stop() {
+    boolean idle;
+    synchronized (lock) {
+      idle = current == null;
+    }
+    if (idle) {
+      end(DispatchReport.Status.STOPPED, "this Herald is closed");
+    }
+  }
+
   // ------------------------------------------------------------------ handle
 
   @Override

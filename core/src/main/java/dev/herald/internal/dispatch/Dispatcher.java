@@ -17,6 +17,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,6 +57,7 @@ public final class Dispatcher {
   private final Map<Platform, ProviderLane> lanes = new EnumMap<>(Platform.class);
   private final Map<Platform, RateLimiter> providerLimits = new EnumMap<>(Platform.class);
   private final Map<String, Run> active = new ConcurrentHashMap<>();
+  private final Set<ChunkedDispatch> shares = ConcurrentHashMap.newKeySet();
   private final ReentrantLock[] playerLocks = new ReentrantLock[256];
   private final PendingClaims pendingClaims = new PendingClaims();
   private final SplittableRandom jitterSeed = new SplittableRandom();
@@ -173,7 +175,13 @@ public final class Dispatcher {
     }
     ChunkedDispatch share = new ChunkedDispatch(ctx, this, ownership, chunks, request,
         playersPerChunk);
-    share.begin();
+    shares.add(share);
+    share.completion().whenComplete((r, e) -> shares.remove(share));
+    if (stopped) {
+      share.stop(); // stopAll() took its list before this one was added
+    } else {
+      share.begin();
+    }
     return share;
   }
 
@@ -320,6 +328,9 @@ public final class Dispatcher {
     stopped = true;
     for (Run run : List.copyOf(active.values())) {
       run.stop();
+    }
+    for (ChunkedDispatch share : List.copyOf(shares)) {
+      share.stop(); // one between chunks, or paused, has no run to stop
     }
     timeouts.shutdown(); // what is queued still runs; idle threads end
     lanes.values().forEach(ProviderLane::close); // callers waiting for room see the close
