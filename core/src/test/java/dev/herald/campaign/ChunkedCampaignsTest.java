@@ -88,7 +88,36 @@ class ChunkedCampaignsTest extends DispatchFixture {
   }
 
   @Test
-  void asecondNodeSendsTheChunksTheFirstDoesNotHoldAndTheLastChunkDoneCompletesTheCampaign() {
+  void aCancelledCampaignRecordsTheChunksNotSentAsCancelledAndCompletesOnce() {
+    List<CompletableFuture<SendResult>> held = new CopyOnWriteArrayList<>();
+    List<PushMessage> heldMessages = new CopyOnWriteArrayList<>();
+    web.answer = m -> {
+      CompletableFuture<SendResult> answer = new CompletableFuture<>();
+      held.add(answer);
+      heldMessages.add(m);
+      return answer;
+    };
+    createAndSchedule("cancelled", players);
+    scheduler.advance(Duration.ZERO);
+    assertThat(held).as("the first chunk on the wire").hasSize(10);
+    herald.campaigns().cancel("cancelled");
+    for (int i = 0; i < held.size(); i++) {
+      held.get(i).complete(SendResult.accepted(heldMessages.get(i).deliveryId(), 201));
+    }
+    assertThat(web.sent()).as("no chunk sent after the cancel").hasSize(10);
+    var stats = herald.analytics().stats("cancelled").total();
+    assertThat(stats.delivered()).isEqualTo(10);
+    assertThat(stats.suppressed()).as("the other chunks' players, CANCELLED")
+        .isEqualTo(PLAYERS - 10);
+    assertThat(herald.analytics().events("cancelled")).filteredOn(
+        e -> e.type() == EventType.CAMPAIGN_COMPLETED).singleElement()
+        .satisfies(e -> assertThat(e.detail()).isEqualTo("cancelled"));
+    assertThat(herald.campaigns().find("cancelled").orElseThrow().state())
+        .isEqualTo(CampaignState.CANCELLED);
+  }
+
+  @Test
+  void aSecondNodeSendsTheChunksTheFirstDoesNotHoldAndTheLastChunkDoneCompletesTheCampaign() {
     // The first node's sends to the first chunk (p00..p09) hang until released
     List<CompletableFuture<SendResult>> held = new CopyOnWriteArrayList<>();
     List<PushMessage> heldMessages = new CopyOnWriteArrayList<>();

@@ -78,6 +78,8 @@ class ClusterTest {
   private final DataSource db = TestDatabase.dataSource();
   private final String campaign = "jackpot-" + CAMPAIGNS.incrementAndGet();
   private final List<Node> nodes = new ArrayList<>();
+  /** The nodes' {@code audienceChunks} size; 0: none. */
+  private int playersPerChunk = PLAYERS_PER_CHUNK;
   private long startedNanos;
   @TempDir
   Path dir;
@@ -150,6 +152,29 @@ class ClusterTest {
     }
     System.out.printf("three nodes: %s%n",
         nodes.stream().map(n -> n.id + " sent " + n.sends().size()).toList());
+    for (Node n : List.of(a, b, c)) {
+      n.close();
+    }
+  }
+
+  @Test
+  void withoutChunksTwoNodesRecoveringAtOnceDuringALiveRunTakeNothingFromTheLiveOwner()
+      throws Exception {
+    playersPerChunk = 0; // each run on one node, under the run's lease
+    scheduleCampaign();
+    Node a = start("a");
+    a.recover();
+    awaitSends(DEVICES / 10);
+    Node b = start("b");
+    Node c = start("c");
+    b.command("recover"); // at the same moment, while a runs the campaign
+    c.command("recover");
+    assertThat(b.await("RECOVERED")).isEqualTo("RECOVERED 0");
+    assertThat(c.await("RECOVERED")).isEqualTo("RECOVERED 0");
+    awaitCompleted();
+    assertThat(b.sends()).as("b took nothing over from a live node").isEmpty();
+    assertThat(c.sends()).isEmpty();
+    assertEveryDeviceOnce(0);
     for (Node n : List.of(a, b, c)) {
       n.close();
     }
@@ -252,7 +277,7 @@ class ClusterTest {
         ClusterNode.class.getName(),
         TestDatabase.jdbcUrl(), schema, campaign, id, log.toString(), String.valueOf(DEVICES),
         String.valueOf(IN_FLIGHT), String.valueOf(HEARTBEAT_MS), String.valueOf(EXPIRY_MS),
-        String.valueOf(PLAYERS_PER_CHUNK));
+        String.valueOf(playersPerChunk));
     pb.redirectError(dir.resolve(id + ".err").toFile());
     Node node = new Node(id, pb.start(), log, dir.resolve(id + ".err").toFile());
     nodes.add(node);
@@ -362,6 +387,9 @@ class ClusterTest {
     try (Stream<DeliveryEvent> events = store.eventsOf(campaign)) {
       assertThat(events.filter(e -> e.type() == EventType.CAMPAIGN_COMPLETED))
           .as("the campaign completed once").hasSize(1);
+    }
+    if (playersPerChunk == 0) {
+      return unknown.size();
     }
     try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
         "SELECT p.finished, count(*) FILTER (WHERE ch.done), count(*) FROM " + schema

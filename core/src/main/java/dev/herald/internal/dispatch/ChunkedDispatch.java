@@ -97,16 +97,21 @@ final class ChunkedDispatch implements DispatchHandle {
         return;
       }
       chunk = claimed.get();
-      DispatchHandle run = dispatcher.start(request, new ChunkRelease(chunk), chunk.lease());
+      boolean startCancelled;
+      synchronized (lock) {
+        startCancelled = cancelled;
+      }
+      DispatchHandle run = dispatcher.start(request, new ChunkRelease(chunk), chunk.lease(),
+          startCancelled);
       boolean cancelNow;
       boolean pauseNow;
       synchronized (lock) {
         current = run;
-        cancelNow = cancelled;
+        cancelNow = cancelled && !startCancelled;
         pauseNow = paused;
       }
       if (cancelNow) {
-        run.cancel();
+        run.cancel(); // cancelled while it started
       } else if (pauseNow) {
         run.pause();
       }

@@ -148,11 +148,13 @@ public final class Dispatcher {
    * @param request what to send
    * @param release the players this run releases, and where its progress is kept
    * @param lease the lease the run holds and its writes are fenced by
+   * @param cancelled whether the run starts cancelled: it records its players as CANCELLED
    * @return the handle
    */
-  DispatchHandle start(DispatchRequest request, Release release, Lease lease) {
+  DispatchHandle start(DispatchRequest request, Release release, Lease lease,
+      boolean cancelled) {
     return start(request, java.util.Objects.requireNonNull(release, "release"), false, false,
-        java.util.Objects.requireNonNull(lease, "lease"));
+        java.util.Objects.requireNonNull(lease, "lease"), cancelled);
   }
 
   /**
@@ -187,11 +189,11 @@ public final class Dispatcher {
 
   private DispatchHandle start(DispatchRequest request, Release release, boolean oneShot,
       boolean announce) {
-    return start(request, release, oneShot, announce, null);
+    return start(request, release, oneShot, announce, null, false);
   }
 
   private DispatchHandle start(DispatchRequest request, Release release, boolean oneShot,
-      boolean announce, Lease claimed) {
+      boolean announce, Lease claimed, boolean cancelled) {
     if (stopped) {
       throw new HeraldException("this Herald is closed; it starts no new dispatch");
     }
@@ -229,6 +231,8 @@ public final class Dispatcher {
       Run mine = created[0];
       if (stopped) {
         mine.stop(); // stopAll() took its list of runs before this one was added
+      } else if (cancelled) {
+        mine.cancel(); // before its driver reads anyone
       }
       if (oneShot) {
         mine.drive();

@@ -475,8 +475,14 @@ final class Run implements DispatchHandle {
         inOrder &= last == null || id.compareTo(last) > 0;
       }
       last = id;
-      boolean behindCursor = inOrder && resumeAfter != null && id.compareTo(resumeAfter) <= 0;
-      if (!behindCursor && (release == null || release.place(id) == Release.Place.NOW)
+      if (inOrder && resumeAfter != null && id.compareTo(resumeAfter) <= 0) {
+        continue; // behind the cursor: settled by an earlier run
+      }
+      Release.Place place = release == null ? Release.Place.NOW : release.place(id);
+      if (place == Release.Place.LATER && inOrder && chunk()) {
+        break; // past this chunk's range
+      }
+      if (place == Release.Place.NOW
           && !(resuming && hasRecords(id))) {
         batch.add(ledger.newRecord(id, null, variants.assign(id).variant(),
             DeliveryState.SUPPRESSED, Suppression.CANCELLED, "cancelled before the player was "
