@@ -127,6 +127,7 @@ public final class InMemoryAudienceChunks implements AudienceChunks {
       return false;
     }
     plan.finished = true;
+    plan.slots.clear(); // their bounds are player ids
     return true;
   }
 }

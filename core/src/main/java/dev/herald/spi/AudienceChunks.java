@@ -71,7 +71,8 @@ public interface AudienceChunks {
 
   /**
    * Records that the step is finished, once: true for the one call that finds every chunk done
-   * and the step not finished before.
+   * and the step not finished before. The step's chunks (whose bounds are player ids) may then be
+   * forgotten; it stays {@link #planned}, with nothing left to claim.
    *
    * @param sourceId the campaign
    * @param step the step

@@ -34,8 +34,9 @@ import javax.sql.DataSource;
  * free or expired, {@code SELECT … FOR UPDATE SKIP LOCKED} (so that nodes claiming at once take
  * different chunks without waiting for each other), then the chunk's lease taken as
  * {@link JdbcLeases} takes one, raising its fencing token. Marking a chunk done reads its lease
- * {@code FOR SHARE} and writes only while the token is the caller's. Thread-safe; holds no
- * connection between calls.
+ * {@code FOR SHARE} and writes only while the token is the caller's. Finishing the step deletes
+ * its chunk rows (their bounds are player ids) and keeps the plan row, marked finished.
+ * Thread-safe; holds no connection between calls.
  */
 public final class JdbcAudienceChunks implements AudienceChunks {
   private final Jdbc jdbc;
@@ -47,6 +48,7 @@ public final class JdbcAudienceChunks implements AudienceChunks {
   private final String leaseToken;
   private final String markDone;
   private final String finish;
+  private final String deleteChunks;
 
   /**
    * Chunks in the connections' default schema ({@code search_path}).
@@ -89,6 +91,7 @@ public final class JdbcAudienceChunks implements AudienceChunks {
     this.finish = "UPDATE " + plans + " p SET finished = true WHERE p.source_id = ?"
         + " AND p.step = ? AND NOT p.finished AND NOT EXISTS (SELECT 1 FROM " + chunks
         + " c WHERE c.source_id = p.source_id AND c.step = p.step AND NOT c.done)";
+    this.deleteChunks = "DELETE FROM " + chunks + " WHERE source_id = ? AND step = ?";
     HeraldMigrations.check(jdbc, schema, "herald_chunk_plan", "herald_chunk", "herald_lease");
   }
 
@@ -205,12 +208,21 @@ public final class JdbcAudienceChunks implements AudienceChunks {
   public boolean finish(String sourceId, String step) {
     Checks.nonBlank(sourceId, "sourceId");
     Checks.required(step, "step");
-    return jdbc.read("finishing the chunks of " + sourceId, c -> {
+    return jdbc.inTransaction("finishing the chunks of " + sourceId, c -> {
       try (PreparedStatement ps = c.prepareStatement(finish)) {
         ps.setString(1, sourceId);
         ps.setString(2, step);
-        return ps.executeUpdate() == 1;
+        if (ps.executeUpdate() == 0) {
+          return false;
+        }
       }
+      // The chunks' bounds are player ids: kept no longer than the run needs them
+      try (PreparedStatement ps = c.prepareStatement(deleteChunks)) {
+        ps.setString(1, sourceId);
+        ps.setString(2, step);
+        ps.executeUpdate();
+      }
+      return true;
     });
   }
 }

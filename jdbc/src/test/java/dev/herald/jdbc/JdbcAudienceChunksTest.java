@@ -67,7 +67,8 @@ class JdbcAudienceChunksTest {
   }
 
   @Test
-  void aDeadNodesChunkIsClaimedAgainAfterItsLeaseExpiresAndTheOldHolderIsFencedOut() {
+  void aDeadNodesChunkIsClaimedAgainAfterItsLeaseExpiresAndTheOldHolderIsFencedOut()
+      throws Exception {
     chunks.plan("promo", "", List.of("p09"));
     AudienceChunk dead = chunks.claim("promo", "", "a", T0, EXPIRY).orElseThrow();
     chunks.markDone(chunks.claim("promo", "", "b", T0, EXPIRY).orElseThrow());
@@ -90,6 +91,13 @@ class JdbcAudienceChunksTest {
     assertThat(chunks.markDone(taken)).isTrue();
     assertThat(chunks.finish("promo", "")).isTrue();
     assertThat(chunks.finish("promo", "")).as("finished once").isFalse();
+    assertThat(chunks.planned("promo", "")).isTrue();
+    assertThat(chunks.claim("promo", "", "c", T0.plusSeconds(99), EXPIRY)).isEmpty();
+    try (Connection c = db.getConnection(); var rs = c.createStatement().executeQuery(
+        "SELECT count(*) FROM " + schema + ".herald_chunk")) {
+      rs.next();
+      assertThat(rs.getLong(1)).as("the bounds (player ids) are gone").isZero();
+    }
   }
 
   @Test

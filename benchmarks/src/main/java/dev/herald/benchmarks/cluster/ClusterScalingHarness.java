@@ -18,6 +18,7 @@ import dev.herald.jdbc.JdbcDeliveryStore;
 import dev.herald.jdbc.JdbcLeases;
 import dev.herald.jdbc.JdbcSubscriptionStore;
 import dev.herald.jdbc.JdbcTriggerStore;
+import dev.herald.spi.AudienceChunk;
 import dev.herald.spi.PlayerProfile;
 import dev.herald.spi.PushMessage;
 import dev.herald.spi.PushProvider;
@@ -31,11 +32,17 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -168,13 +175,33 @@ public final class ClusterScalingHarness {
         }
         Thread.sleep(20);
       }
-      return (System.nanoTime() - t0) / 1e9;
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      System.out.printf(Locale.ROOT, "%d node(s): %.1f s; chunks sent last by %s%n", nodes,
+          seconds, chunkOwners(db, campaign));
+      return seconds;
     } finally {
       processes.forEach(Process::destroy);
       for (Process p : processes) {
         p.waitFor(30, TimeUnit.SECONDS);
       }
     }
+  }
+
+  /** How many of the campaign's chunks each node held last (from their leases). */
+  private static Map<String, Integer> chunkOwners(DataSource db, String campaign)
+      throws SQLException {
+    Map<String, Integer> owners = new TreeMap<>();
+    try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "SELECT owner, count(*) FROM " + SCHEMA + ".herald_lease WHERE name LIKE ?"
+            + " GROUP BY owner")) {
+      ps.setString(1, AudienceChunk.leaseName(campaign, "", 0).replace("#chunk-0", "#chunk-%"));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          owners.put(rs.getString(1), rs.getInt(2));
+        }
+      }
+    }
+    return owners;
   }
 
   private static void await(Process p, String line) throws Exception {
