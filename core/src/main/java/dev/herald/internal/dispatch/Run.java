@@ -332,7 +332,7 @@ final class Run implements DispatchHandle {
         previous = id;
         if (release != null) {
           Release.Place place = release.place(id);
-          if (place == Release.Place.LATER && ordered && release.concurrent()) {
+          if (place == Release.Place.LATER && ordered && chunk()) {
             break; // past this chunk's range: the rest of the audience is other chunks'
           }
           if (place != Release.Place.NOW) {
@@ -482,8 +482,7 @@ final class Run implements DispatchHandle {
       if (place == Release.Place.LATER && inOrder && chunk()) {
         break; // past this chunk's range
       }
-      if (place == Release.Place.NOW
-          && !(resuming && hasRecords(id))) {
+      if (place == Release.Place.NOW && !(resuming && hasRecords(id))) {
         batch.add(ledger.newRecord(id, null, variants.assign(id).variant(),
             DeliveryState.SUPPRESSED, Suppression.CANCELLED, "cancelled before the player was "
                 + "reached"));
