@@ -117,6 +117,38 @@ class ChunkedCampaignsTest extends DispatchFixture {
   }
 
   @Test
+  void chunksSentAfterTheStepsTimeToLiveExpireFromTheStepsStartNotTheirOwn() {
+    List<CompletableFuture<SendResult>> held = new CopyOnWriteArrayList<>();
+    web.answer = m -> {
+      CompletableFuture<SendResult> answer = new CompletableFuture<>();
+      held.add(answer);
+      return answer; // the first chunk stays on the wire: its node sends nothing more
+    };
+    herald.campaigns().create(Campaign.builder("short", "Short-lived")
+        .audience(Audience.players(players))
+        .content(dev.herald.content.Content.of(dev.herald.content.MessageTemplate.builder()
+            .type(NotificationType.PROMOTIONAL).title("Happy hour").ttl(Duration.ofHours(1))
+            .build()))
+        .build());
+    herald.campaigns().schedule("short");
+    scheduler.advance(Duration.ZERO);
+    assertThat(web.sent()).hasSize(10);
+    clock.advance(Duration.ofHours(2)); // past the message's time to live
+    web.answer = m -> CompletableFuture.completedFuture(SendResult.accepted(m.deliveryId(), 201));
+    Herald second = newHerald(b -> b.audienceChunks(chunks, 10));
+    try {
+      second.recover(); // sends the other chunks, which start now
+      assertThat(web.sent()).as("nothing sent after the step's messages expired").hasSize(10);
+      var stats = second.analytics().stats("short").total();
+      String expired = dev.herald.analytics.Suppression.EXPIRED;
+      assertThat(stats.failedByReason().getOrDefault(expired, 0L)
+          + stats.suppressedByReason().getOrDefault(expired, 0L)).isEqualTo(PLAYERS - 10);
+    } finally {
+      second.close();
+    }
+  }
+
+  @Test
   void aSecondNodeSendsTheChunksTheFirstDoesNotHoldAndTheLastChunkDoneCompletesTheCampaign() {
     // The first node's sends to the first chunk (p00..p09) hang until released
     List<CompletableFuture<SendResult>> held = new CopyOnWriteArrayList<>();

@@ -161,6 +161,12 @@ final class ChunkedDispatch implements DispatchHandle {
     } else if (!bounds.isEmpty() && bounds.get(bounds.size() - 1).equals(previous)) {
       bounds.remove(bounds.size() - 1); // the last chunk would be empty
     }
+    if (ctx.store().progress(request.sourceId(), request.step()).isEmpty()) {
+      // When the step started: every chunk's messages expire from here (their TTL), and the
+      // report of the node finishing the step says so
+      ctx.store().saveProgress(new DispatchProgress(request.sourceId(), request.step(),
+          startedAt, Optional.empty(), Optional.empty()));
+    }
     if (chunks.plan(request.sourceId(), request.step(), bounds)) {
       log.info("dispatch {} step '{}': {} players cut into {} chunks", request.sourceId(),
           request.step(), n, bounds.size() + 1);

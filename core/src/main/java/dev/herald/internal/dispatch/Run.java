@@ -249,7 +249,11 @@ final class Run implements DispatchHandle {
         startedAt = prior.get().startedAt();
         return;
       }
-      startedAt = prior.map(DispatchProgress::startedAt).orElse(now);
+      // A chunk's messages expire with the step's start, not the chunk's (see ChunkedDispatch)
+      startedAt = prior.map(DispatchProgress::startedAt).orElseGet(() -> chunk()
+          ? ctx.store().progress(request.sourceId(), request.step())
+              .map(DispatchProgress::startedAt).orElse(now)
+          : now);
       String resumeAfter = prior.flatMap(DispatchProgress::cursor).orElse(null);
       cursor.start(startedAt, resumeAfter);
       if (prior.isEmpty()) {
