@@ -27,6 +27,7 @@ import dev.herald.internal.dispatch.EngineContext;
 import dev.herald.internal.dispatch.Ownership;
 import dev.herald.internal.dispatch.Providers;
 import dev.herald.internal.trigger.TriggerService;
+import dev.herald.spi.AudienceChunks;
 import dev.herald.spi.AudienceResolver;
 import dev.herald.spi.CampaignStore;
 import dev.herald.spi.ComplianceGuard;
@@ -136,7 +137,7 @@ public final class Herald implements AutoCloseable {
     this.timers = Timers.of(scheduler, engine.scheduler());
     this.campaigns = new CampaignService(
         b.campaignStore != null ? b.campaignStore : new InMemoryCampaignStore(), dispatcher,
-        engine, timers);
+        engine, timers, b.audienceChunks, b.playersPerChunk);
     this.triggerStore = b.triggerStore != null ? b.triggerStore : new InMemoryTriggerStore();
     this.triggers = new TriggerService(triggerStore, dispatcher, engine,
         analytics, timers, ownership);
@@ -462,6 +463,8 @@ public final class Herald implements AutoCloseable {
     private CampaignStore campaignStore;
     private TriggerStore triggerStore;
     private Leases leases;
+    private AudienceChunks audienceChunks;
+    private int playersPerChunk;
     private String nodeId;
     private Duration leaseHeartbeat = Duration.ofSeconds(10);
     private Duration leaseExpiry = Duration.ofSeconds(30);
@@ -508,6 +511,24 @@ public final class Herald implements AutoCloseable {
       this.leaseExpiry = Checks.range(expiry, "leaseExpiry", interval.multipliedBy(2),
           Duration.ofHours(1));
       this.leaseHeartbeat = interval;
+      return this;
+    }
+
+    /**
+     * Shares each campaign run among the nodes: its audience is cut into chunks of
+     * {@code playersPerChunk} players (ranges of player ids), which the nodes claim, send and
+     * mark done one at a time, so that every node sends part of one campaign
+     * ({@code dev.herald.jdbc.JdbcAudienceChunks} on PostgreSQL, with {@code JdbcLeases} over the
+     * same schema). Local-time campaigns still run each wave on one node. Without this, a
+     * campaign run is sent by one node at a time. See docs/scaling.md.
+     *
+     * @param value where the chunks are kept
+     * @param playersPerChunk how many players a chunk holds, 1 to 10,000,000
+     * @return this builder
+     */
+    public Builder audienceChunks(AudienceChunks value, int playersPerChunk) {
+      this.audienceChunks = Checks.required(value, "audienceChunks");
+      this.playersPerChunk = Checks.range(playersPerChunk, "playersPerChunk", 1, 10_000_000);
       return this;
     }
 

@@ -5,8 +5,10 @@ import dev.herald.jdbc.internal.HeraldMigrations;
 import dev.herald.jdbc.internal.Jdbc;
 import dev.herald.spi.Lease;
 import dev.herald.spi.Leases;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -78,19 +80,23 @@ public final class JdbcLeases implements Leases {
     Checks.nonBlank(owner, "owner");
     Checks.required(now, "now");
     Checks.required(expiry, "expiry");
+    return jdbc.read("taking lease " + name, c -> acquire(c, name, owner, now, expiry));
+  }
+
+  /** Takes a lease on a given connection: in the transaction of a chunk's claim, say. */
+  Optional<Lease> acquire(Connection c, String name, String owner, Instant now,
+      Duration expiry) throws SQLException {
     Instant expiresAt = Jdbc.micros(now.plus(expiry));
-    return jdbc.read("taking lease " + name, c -> {
-      try (PreparedStatement ps = c.prepareStatement(acquire)) {
-        ps.setString(1, name);
-        ps.setString(2, owner);
-        Jdbc.setInstant(ps, 3, expiresAt);
-        Jdbc.setInstant(ps, 4, now);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? Optional.of(new Lease(name, owner, rs.getLong(1), expiresAt))
-              : Optional.<Lease>empty();
-        }
+    try (PreparedStatement ps = c.prepareStatement(acquire)) {
+      ps.setString(1, name);
+      ps.setString(2, owner);
+      Jdbc.setInstant(ps, 3, expiresAt);
+      Jdbc.setInstant(ps, 4, now);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(new Lease(name, owner, rs.getLong(1), expiresAt))
+            : Optional.empty();
       }
-    });
+    }
   }
 
   @Override

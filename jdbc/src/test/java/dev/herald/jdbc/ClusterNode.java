@@ -31,8 +31,9 @@ import java.util.concurrent.TimeUnit;
  * after 20 ms. Each call is written to the node's send log before it is "on the wire" (an
  * unbuffered append, which survives a kill -9 of the process).
  *
- * <p>Arguments: JDBC URL, schema, the campaign's id, node id, send log, number of players, in-flight limit,
- * heartbeat and expiry in milliseconds. It prints {@code READY} once built, then obeys lines on
+ * <p>Arguments: JDBC URL, schema, the campaign's id, node id, send log, number of players,
+ * in-flight limit, heartbeat and expiry in milliseconds, players per chunk (0: no chunks, each
+ * campaign run on one node). It prints {@code READY} once built, then obeys lines on
  * standard input: {@code recover} (prints {@code RECOVERED n}) and {@code close} (closes
  * Herald, waits for its run to end, prints {@code CLOSED} and exits).
  */
@@ -54,6 +55,7 @@ public final class ClusterNode {
     int inFlight = Integer.parseInt(args[6]);
     Duration heartbeat = Duration.ofMillis(Long.parseLong(args[7]));
     Duration expiry = Duration.ofMillis(Long.parseLong(args[8]));
+    int playersPerChunk = Integer.parseInt(args[9]);
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
     config.setMaximumPoolSize(8);
@@ -64,7 +66,11 @@ public final class ClusterNode {
       directory.put(PlayerProfile.builder(ClusterTest.player(i)).build());
     }
     MockFcm fcm = new MockFcm(new FileOutputStream(args[4], true));
-    Herald herald = Herald.builder()
+    Herald.Builder builder = Herald.builder();
+    if (playersPerChunk > 0) {
+      builder.audienceChunks(new JdbcAudienceChunks(db, schema), playersPerChunk);
+    }
+    Herald herald = builder
         .nodeId(nodeId)
         .leases(new JdbcLeases(db, schema))
         .leaseTimes(heartbeat, expiry)

@@ -15,7 +15,8 @@ import dev.herald.content.Content;
 import dev.herald.content.MessageTemplate;
 import dev.herald.content.NotificationType;
 import dev.herald.dispatch.Audience;
-import dev.herald.internal.dispatch.Ownership;
+import dev.herald.spi.AudienceChunk;
+import dev.herald.spi.Lease;
 import dev.herald.subscription.FcmAddress;
 import dev.herald.testing.ManualScheduler;
 import dev.herald.testing.MutableClock;
@@ -54,9 +55,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 15 with several JVMs: Herald nodes as separate processes ({@link ClusterNode}) on one
- * embedded PostgreSQL, a mock FCM provider that answers after 20 ms, one campaign. The number of
- * devices is {@code -Dherald.cluster.devices} (5,000 by default, to keep the suite short; the
- * issue's 100,000 runs by hand with {@code -Dherald.cluster.devices=100000}).
+ * embedded PostgreSQL, a mock FCM provider that answers after 20 ms, one campaign whose audience
+ * is cut into 20 chunks ({@link JdbcAudienceChunks}) that the nodes share. The number of devices
+ * is {@code -Dherald.cluster.devices} (5,000 by default, to keep the suite short; the issue's
+ * 100,000 runs by hand with {@code -Dherald.cluster.devices=100000}).
  *
  * <p>What counts as "sent": each node logs every provider call before it starts it, so the logs
  * hold every call made, including those on the wire when a node was killed.
@@ -67,6 +69,7 @@ class ClusterTest {
   private static final long HEARTBEAT_MS = 500;
   private static final long EXPIRY_MS = 5_000;
   private static final long TIMEOUT_MINUTES = Math.max(5, DEVICES / 1_000);
+  private static final int PLAYERS_PER_CHUNK = Math.max(1, DEVICES / 20);
 
   /** One schema and one set of subscribed devices for the class; a campaign per test. */
   private static String schema;
@@ -75,6 +78,8 @@ class ClusterTest {
   private final DataSource db = TestDatabase.dataSource();
   private final String campaign = "jackpot-" + CAMPAIGNS.incrementAndGet();
   private final List<Node> nodes = new ArrayList<>();
+  /** The nodes' {@code audienceChunks} size; 0: none. */
+  private int playersPerChunk = PLAYERS_PER_CHUNK;
   private long startedNanos;
   @TempDir
   Path dir;
@@ -128,7 +133,34 @@ class ClusterTest {
   }
 
   @Test
-  void twoNodesRecoveringAtOnceDuringALiveRunSendNothingTwice() throws Exception {
+  void threeNodesShareOneCampaignAndTwoJoiningAtOnceSendNothingTwice() throws Exception {
+    scheduleCampaign();
+    Node a = start("a");
+    Node b = start("b");
+    Node c = start("c");
+    a.recover();
+    awaitSends(DEVICES / 20);
+    b.command("recover"); // at the same moment, while a runs the campaign
+    c.command("recover");
+    assertThat(b.await("RECOVERED")).isEqualTo("RECOVERED 1"); // each takes a share of it
+    assertThat(c.await("RECOVERED")).isEqualTo("RECOVERED 1");
+    awaitCompleted();
+    assertEveryDeviceOnce(0);
+    for (Node n : List.of(a, b, c)) {
+      assertThat(n.sends().size()).as("node %s's share of %d devices", n.id, DEVICES)
+          .isGreaterThanOrEqualTo(DEVICES * 15 / 100);
+    }
+    System.out.printf("three nodes: %s%n",
+        nodes.stream().map(n -> n.id + " sent " + n.sends().size()).toList());
+    for (Node n : List.of(a, b, c)) {
+      n.close();
+    }
+  }
+
+  @Test
+  void withoutChunksTwoNodesRecoveringAtOnceDuringALiveRunTakeNothingFromTheLiveOwner()
+      throws Exception {
+    playersPerChunk = 0; // each run on one node, under the run's lease
     scheduleCampaign();
     Node a = start("a");
     a.recover();
@@ -157,22 +189,32 @@ class ClusterTest {
       n.await("RECOVERED");
     }
     awaitSends(DEVICES / 3);
-    Node owner = owner(three);
-    owner.killed = true;
-    owner.process.destroyForcibly(); // kill -9: no shutdown hook, calls on the wire are lost
-    owner.process.waitFor();
-    int sentByVictim = owner.sends().size();
+    Node victim = three.get(1);
+    victim.killed = true;
+    victim.process.destroyForcibly(); // kill -9: no shutdown hook, calls on the wire are lost
+    victim.process.waitFor();
+    int sentByVictim = victim.sends().size();
+    Map<Integer, Long> leftBehind = unfinishedChunksOf(victim.id);
+    assertThat(leftBehind).as("the killed node was sending a chunk").isNotEmpty();
     awaitCompleted();
     int unknown = assertEveryDeviceOnce(IN_FLIGHT);
-    assertThat(sentByVictim).isLessThan(DEVICES);
+    assertThat(sentByVictim).isBetween(1, DEVICES - 1);
     // an UNKNOWN delivery was marked SENDING by the victim: its call may not have been made
-    assertThat(three.stream().filter(n -> n != owner).mapToInt(n -> n.sends().size()).sum())
-        .as("a surviving node took the campaign over")
+    assertThat(three.stream().filter(n -> n != victim).mapToInt(n -> n.sends().size()).sum())
+        .as("the surviving nodes sent everything else")
         .isBetween(DEVICES - sentByVictim - unknown, DEVICES - sentByVictim);
-    System.out.printf("kill -9: %d devices, %d sent by the killed node, %d UNKNOWN%n", DEVICES,
-        sentByVictim, unknown);
+    for (Map.Entry<Integer, Long> chunk : leftBehind.entrySet()) {
+      assertThat(chunkLease(chunk.getKey())).as("chunk %d, claimed again once its lease expired",
+          chunk.getKey()).satisfies(l -> {
+            assertThat(l.owner()).isNotEqualTo(victim.id);
+            assertThat(l.token()).isGreaterThan(chunk.getValue());
+          });
+    }
+    System.out.printf("kill -9: %d devices, %d sent by the killed node, %d UNKNOWN; chunks %s"
+        + " re-claimed; shares %s%n", DEVICES, sentByVictim, unknown, leftBehind.keySet(),
+        nodes.stream().map(n -> n.id + " sent " + n.sends().size()).toList());
     for (Node n : three) {
-      if (n != owner) {
+      if (n != victim) {
         n.close();
       }
     }
@@ -234,7 +276,8 @@ class ClusterTest {
         "-cp", System.getProperty("java.class.path"),
         ClusterNode.class.getName(),
         TestDatabase.jdbcUrl(), schema, campaign, id, log.toString(), String.valueOf(DEVICES),
-        String.valueOf(IN_FLIGHT), String.valueOf(HEARTBEAT_MS), String.valueOf(EXPIRY_MS));
+        String.valueOf(IN_FLIGHT), String.valueOf(HEARTBEAT_MS), String.valueOf(EXPIRY_MS),
+        String.valueOf(playersPerChunk));
     pb.redirectError(dir.resolve(id + ".err").toFile());
     Node node = new Node(id, pb.start(), log, dir.resolve(id + ".err").toFile());
     nodes.add(node);
@@ -269,15 +312,33 @@ class ClusterTest {
         + " included)%n", DEVICES, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos));
   }
 
-  /** The node that holds the campaign run's lease. */
-  private Node owner(List<Node> candidates) throws SQLException {
+  /** The chunks of this test's campaign that a node holds and has not done: index → token. */
+  private Map<Integer, Long> unfinishedChunksOf(String node) throws SQLException {
+    Map<Integer, Long> held = new HashMap<>();
     try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
-        "SELECT owner FROM " + schema + ".herald_lease WHERE name = ?")) {
-      ps.setString(1, Ownership.leaseName(campaign, ""));
+        "SELECT ch.idx, l.token FROM " + schema + ".herald_chunk ch JOIN " + schema
+            + ".herald_lease l ON l.name = ch.lease_name WHERE ch.source_id = ? AND NOT ch.done"
+            + " AND l.owner = ?")) {
+      ps.setString(1, campaign);
+      ps.setString(2, node);
       try (ResultSet rs = ps.executeQuery()) {
-        assertThat(rs.next()).as("a node holds the campaign's lease").isTrue();
-        String owner = rs.getString(1);
-        return candidates.stream().filter(n -> n.id.equals(owner)).findFirst().orElseThrow();
+        while (rs.next()) {
+          held.put(rs.getInt(1), rs.getLong(2));
+        }
+      }
+    }
+    return held;
+  }
+
+  /** The lease of a chunk of this test's campaign. */
+  private Lease chunkLease(int index) throws SQLException {
+    String name = AudienceChunk.leaseName(campaign, "", index);
+    try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "SELECT owner, token FROM " + schema + ".herald_lease WHERE name = ?")) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        return new Lease(name, rs.getString(1), rs.getLong(2), Instant.MAX);
       }
     }
   }
@@ -323,6 +384,23 @@ class ClusterTest {
     try (Stream<DeliveryEvent> events = store.eventsOf(campaign)) {
       assertThat(events.filter(e -> e.type() == EventType.CAMPAIGN_COMPLETED))
           .as("the campaign completed once").hasSize(1);
+    }
+    if (playersPerChunk == 0) {
+      return unknown.size();
+    }
+    try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "SELECT p.chunks, p.finished, (SELECT count(*) FROM " + schema + ".herald_chunk ch"
+            + " WHERE ch.source_id = p.source_id) FROM " + schema + ".herald_chunk_plan p"
+            + " WHERE p.source_id = ?")) {
+      ps.setString(1, campaign);
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).as("the audience was cut into chunks").isTrue();
+        assertThat(rs.getInt(1)).isEqualTo(20);
+        assertThat(rs.getBoolean(2)).as("the chunked run finished").isTrue();
+        assertThat(rs.getLong(3)).as("its chunks forgotten once finished").isZero();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
     }
     return unknown.size();
   }

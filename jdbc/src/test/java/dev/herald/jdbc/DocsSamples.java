@@ -59,6 +59,7 @@ final class DocsSamples {
         .scheduler(JdbcScheduler.builder(dataSource).build()) // started now, stopped by close()
         .leases(new JdbcLeases(dataSource))
         .leaseTimes(Duration.ofSeconds(10), Duration.ofSeconds(30))
+        .audienceChunks(new JdbcAudienceChunks(dataSource), 5_000) // every node sends each run
         .nodeId(System.getenv().getOrDefault("POD_NAME", "node-1"))
         .playerDirectory(crmDirectory)
         .provider(fcm)

@@ -16,6 +16,7 @@ import dev.herald.internal.Checks;
 import dev.herald.internal.Timers;
 import dev.herald.internal.dispatch.Dispatcher;
 import dev.herald.internal.dispatch.EngineContext;
+import dev.herald.spi.AudienceChunks;
 import dev.herald.spi.CampaignStore;
 import dev.herald.spi.DeliveryStore;
 import dev.herald.spi.PlayerDirectory;
@@ -49,6 +50,8 @@ public final class CampaignService implements Campaigns {
   private final Clock clock;
   private final boolean hasResolver;
   private final Map<String, DispatchHandle> runs = new ConcurrentHashMap<>();
+  private final AudienceChunks chunks;
+  private final int playersPerChunk;
 
   /**
    * Creates the service.
@@ -60,6 +63,24 @@ public final class CampaignService implements Campaigns {
    */
   public CampaignService(CampaignStore store, Dispatcher dispatcher, EngineContext engine,
       Timers timers) {
+    this(store, dispatcher, engine, timers, null, 0);
+  }
+
+  /**
+   * Creates the service; the runs of campaigns (but local-time ones, whose waves run on one
+   * node at a time) are shared by the nodes claiming chunks of their audience.
+   *
+   * @param store where campaigns are kept
+   * @param dispatcher runs the sends
+   * @param engine the delivery store (campaign events), clock, resolver
+   * @param timers arm runs (kind {@value #START}); the handler is registered here
+   * @param chunks where the chunks of runs are kept, or null: each run on one node
+   * @param playersPerChunk how many players a chunk holds
+   */
+  public CampaignService(CampaignStore store, Dispatcher dispatcher, EngineContext engine,
+      Timers timers, AudienceChunks chunks, int playersPerChunk) {
+    this.chunks = chunks;
+    this.playersPerChunk = playersPerChunk;
     this.store = store;
     this.dispatcher = dispatcher;
     this.deliveries = engine.store();
@@ -323,6 +344,8 @@ public final class CampaignService implements Campaigns {
       LocalWaves.Wave wave = LocalWaves.Wave.parse(step);
       release = new LocalWaves.WaveRelease(wave, local, directory);
       handle = dispatcher.start(campaign.toRequest(wave.step()), release);
+    } else if (chunks != null) {
+      handle = dispatcher.startChunked(campaign.toRequest(step), chunks, playersPerChunk);
     } else {
       handle = dispatcher.start(campaign.toRequest(step));
     }

@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -271,12 +272,14 @@ final class DeliveryLedger {
    * may or may not have them. They are settled as FAILED with reason UNKNOWN, never re-sent.
    * (CLAIMED ones never reached a provider: the resumed run sends them.)
    *
+   * @param ofPlayer which players' deliveries are this run's to settle (a chunk's, when other
+   *     chunks of the step are sending at the same time)
    * @return how many were settled here
    */
-  int settleUnknownCalls() {
+  int settleUnknownCalls(Predicate<String> ofPlayer) {
     List<String> keys;
     try (Stream<DeliveryRecord> records = store.deliveriesOf(sourceId, step)) {
-      keys = records.filter(r -> r.state() == DeliveryState.SENDING)
+      keys = records.filter(r -> r.state() == DeliveryState.SENDING && ofPlayer.test(r.playerId()))
           .map(DeliveryRecord::key).toList();
     }
     if (keys.isEmpty()) {

@@ -9,6 +9,7 @@ import dev.herald.dispatch.DispatchHandle;
 import dev.herald.dispatch.DispatchReport;
 import dev.herald.dispatch.DispatchRequest;
 import dev.herald.dispatch.DispatchSettings;
+import dev.herald.spi.AudienceChunks;
 import dev.herald.spi.Lease;
 import dev.herald.subscription.Platform;
 import java.time.Instant;
@@ -16,6 +17,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,6 +57,7 @@ public final class Dispatcher {
   private final Map<Platform, ProviderLane> lanes = new EnumMap<>(Platform.class);
   private final Map<Platform, RateLimiter> providerLimits = new EnumMap<>(Platform.class);
   private final Map<String, Run> active = new ConcurrentHashMap<>();
+  private final Set<ChunkedDispatch> shares = ConcurrentHashMap.newKeySet();
   private final ReentrantLock[] playerLocks = new ReentrantLock[256];
   private final PendingClaims pendingClaims = new PendingClaims();
   private final SplittableRandom jitterSeed = new SplittableRandom();
@@ -138,8 +141,59 @@ public final class Dispatcher {
     return start(request, java.util.Objects.requireNonNull(release, "release"), false, false);
   }
 
+  /**
+   * Starts one of several runs of a step that go on at the same time (a chunk of its audience),
+   * under a lease taken already (the chunk's claim).
+   *
+   * @param request what to send
+   * @param release the players this run releases, and where its progress is kept
+   * @param lease the lease the run holds and its writes are fenced by
+   * @param cancelled whether the run starts cancelled: it records its players as CANCELLED
+   * @return the handle
+   */
+  DispatchHandle start(DispatchRequest request, Release release, Lease lease,
+      boolean cancelled) {
+    return start(request, java.util.Objects.requireNonNull(release, "release"), false, false,
+        java.util.Objects.requireNonNull(lease, "lease"), cancelled);
+  }
+
+  /**
+   * Starts this node's share of a step whose audience is cut into chunks that the nodes sharing
+   * the {@link AudienceChunks} claim one at a time (see {@link ChunkedDispatch}).
+   *
+   * @param request what to send
+   * @param chunks where the chunks are kept
+   * @param playersPerChunk how many players a chunk holds when the step's audience is cut
+   * @return the handle of this node's share
+   */
+  public DispatchHandle startChunked(DispatchRequest request, AudienceChunks chunks,
+      int playersPerChunk) {
+    if (stopped) {
+      throw new HeraldException("this Herald is closed; it starts no new dispatch");
+    }
+    if (request.audience() instanceof Audience.Segment && ctx.resolver() == null) {
+      throw new InvalidInputException("audience", "a segment audience needs an AudienceResolver "
+          + "on the Herald builder (add herald-segmentation)");
+    }
+    ChunkedDispatch share = new ChunkedDispatch(ctx, this, ownership, chunks, request,
+        playersPerChunk);
+    shares.add(share);
+    share.completion().whenComplete((r, e) -> shares.remove(share));
+    if (stopped) {
+      share.stop(); // stopAll() took its list before this one was added
+    } else {
+      share.begin();
+    }
+    return share;
+  }
+
   private DispatchHandle start(DispatchRequest request, Release release, boolean oneShot,
       boolean announce) {
+    return start(request, release, oneShot, announce, null, false);
+  }
+
+  private DispatchHandle start(DispatchRequest request, Release release, boolean oneShot,
+      boolean announce, Lease claimed, boolean cancelled) {
     if (stopped) {
       throw new HeraldException("this Herald is closed; it starts no new dispatch");
     }
@@ -160,8 +214,8 @@ public final class Dispatcher {
     // The lease is taken under the map's lock for the key: two starts of one step on this node
     // take it once (a second take would raise the token and fence the first run).
     DispatchHandle run = active.computeIfAbsent(key, k -> {
-      Lease lease = null;
-      if (!oneShot) {
+      Lease lease = claimed;
+      if (!oneShot && lease == null) {
         Optional<Lease> granted = ownership.acquire(request.sourceId(), progressStep);
         if (granted.isEmpty()) {
           return null;
@@ -177,6 +231,8 @@ public final class Dispatcher {
       Run mine = created[0];
       if (stopped) {
         mine.stop(); // stopAll() took its list of runs before this one was added
+      } else if (cancelled) {
+        mine.cancel(); // before its driver reads anyone
       }
       if (oneShot) {
         mine.drive();
@@ -277,8 +333,16 @@ public final class Dispatcher {
     for (Run run : List.copyOf(active.values())) {
       run.stop();
     }
+    for (ChunkedDispatch share : List.copyOf(shares)) {
+      share.stop(); // one between chunks, or paused, has no run to stop
+    }
     timeouts.shutdown(); // what is queued still runs; idle threads end
     lanes.values().forEach(ProviderLane::close); // callers waiting for room see the close
+  }
+
+  /** @return whether {@link #stopAll} ran: Herald is closing */
+  boolean closed() {
+    return stopped;
   }
 
   /**

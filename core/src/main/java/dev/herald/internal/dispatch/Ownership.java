@@ -68,6 +68,11 @@ public final class Ownership {
     return heartbeatInterval;
   }
 
+  /** @return how long a lease lasts without a renewal */
+  public Duration expiry() {
+    return expiry;
+  }
+
   /** @return whether leases come from somewhere other than the single-node default */
   public boolean clustered() {
     return !(leases instanceof LocalLeases);

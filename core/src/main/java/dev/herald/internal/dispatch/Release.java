@@ -29,4 +29,17 @@ public interface Release {
    * @return whether an earlier run, this run or a later run releases them
    */
   Place place(String playerId);
+
+  /**
+   * Whether other runs of the step may go on at the same time, on this node or others (the
+   * chunks of a campaign shared by several nodes). Such a run releases one range of player ids
+   * (its pass ends at the first player placed {@link Place#LATER}, the audience being read in
+   * ascending order), settles only its own players' calls left unknown by an earlier run, and
+   * records nothing for the whole step: whoever finishes the step's last run does.
+   *
+   * @return false for runs that follow one another (waves); true for chunks
+   */
+  default boolean concurrent() {
+    return false;
+  }
 }

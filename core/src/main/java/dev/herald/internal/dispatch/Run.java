@@ -249,7 +249,11 @@ final class Run implements DispatchHandle {
         startedAt = prior.get().startedAt();
         return;
       }
-      startedAt = prior.map(DispatchProgress::startedAt).orElse(now);
+      // A chunk's messages expire with the step's start, not the chunk's (see ChunkedDispatch)
+      startedAt = prior.map(DispatchProgress::startedAt).orElseGet(() -> chunk()
+          ? ctx.store().progress(request.sourceId(), request.step())
+              .map(DispatchProgress::startedAt).orElse(now)
+          : now);
       String resumeAfter = prior.flatMap(DispatchProgress::cursor).orElse(null);
       cursor.start(startedAt, resumeAfter);
       if (prior.isEmpty()) {
@@ -262,10 +266,14 @@ final class Run implements DispatchHandle {
       Instant ttlEnd = startedAt.plus(
           request.variants().get(0).content().defaultTemplate().ttl());
       expiresAt = request.policy().deadline().filter(d -> d.isBefore(ttlEnd)).orElse(ttlEnd);
-      ctx.listener().dispatchStarted(request.sourceId(), request.step());
+      if (!chunk()) { // a chunked step is announced once, by ChunkedDispatch
+        ctx.listener().dispatchStarted(request.sourceId(), request.step());
+      }
       if (prior.isPresent()) {
         resuming = true;
-        ledger.settleUnknownCalls();
+        // Other chunks of the step may be sending now: settle only this run's own players
+        ledger.settleUnknownCalls(
+            chunk() ? id -> release.place(id) == Release.Place.NOW : id -> true);
       }
       if (claimBatch != null) {
         claimBatch.driverStarts();
@@ -326,8 +334,14 @@ final class Run implements DispatchHandle {
           ordered = false;
         }
         previous = id;
-        if (release != null && release.place(id) != Release.Place.NOW) {
-          continue; // another run of the step releases them
+        if (release != null) {
+          Release.Place place = release.place(id);
+          if (place == Release.Place.LATER && ordered && chunk()) {
+            break; // past this chunk's range: the rest of the audience is other chunks'
+          }
+          if (place != Release.Place.NOW) {
+            continue; // another run of the step releases them
+          }
         }
         if (ordered && resumeAfter != null && id.compareTo(resumeAfter) <= 0) {
           continue;
@@ -429,6 +443,11 @@ final class Run implements DispatchHandle {
   }
 
   private Stream<String> audience() {
+    return audienceOf(ctx, request);
+  }
+
+  /** @return the ids of a request's audience, in the order its source gives them */
+  static Stream<String> audienceOf(EngineContext ctx, DispatchRequest request) {
     Audience audience = request.audience();
     if (audience instanceof Audience.Segment s) {
       return ctx.resolver().members(s.segmentId());
@@ -460,9 +479,14 @@ final class Run implements DispatchHandle {
         inOrder &= last == null || id.compareTo(last) > 0;
       }
       last = id;
-      boolean behindCursor = inOrder && resumeAfter != null && id.compareTo(resumeAfter) <= 0;
-      if (!behindCursor && (release == null || release.place(id) == Release.Place.NOW)
-          && !(resuming && hasRecords(id))) {
+      if (inOrder && resumeAfter != null && id.compareTo(resumeAfter) <= 0) {
+        continue; // behind the cursor: settled by an earlier run
+      }
+      Release.Place place = release == null ? Release.Place.NOW : release.place(id);
+      if (place == Release.Place.LATER && inOrder && chunk()) {
+        break; // past this chunk's range
+      }
+      if (place == Release.Place.NOW && !(resuming && hasRecords(id))) {
         batch.add(ledger.newRecord(id, null, variants.assign(id).variant(),
             DeliveryState.SUPPRESSED, Suppression.CANCELLED, "cancelled before the player was "
                 + "reached"));
@@ -624,6 +648,24 @@ final class Run implements DispatchHandle {
     }
   }
 
+  /** @return whether this run is one chunk of a step that several runs send at once */
+  private boolean chunk() {
+    return release != null && release.concurrent();
+  }
+
+  private DeliveryStats stepStats() {
+    return stepStats(ctx, request.sourceId(), request.step());
+  }
+
+  /** @return the statistics of every delivery of a step, read from the store */
+  static DeliveryStats stepStats(EngineContext ctx, String sourceId, String step) {
+    try (Stream<DeliveryRecord> records = ctx.store().deliveriesOf(sourceId, step)) {
+      DeliveryStats.Accumulator acc = new DeliveryStats.Accumulator();
+      records.forEach(acc::add);
+      return acc.build();
+    }
+  }
+
   private void maybeFinish() {
     if (!driverDone || outstanding.get() != 0 || !finishing.compareAndSet(false, true)) {
       return;
@@ -647,7 +689,8 @@ final class Run implements DispatchHandle {
             progressStep);
         if (prior.flatMap(DispatchProgress::completedAt).isEmpty()) {
           // A step sent in several runs completes when its last run does (its owner records it).
-          if (!oneShot && (release == null || status == DispatchReport.Status.CANCELLED)) {
+          if (!oneShot && (release == null
+              || status == DispatchReport.Status.CANCELLED && !chunk())) {
             ledger.record(DeliveryEvent.ofSource(EventType.CAMPAIGN_COMPLETED, now,
                 request.sourceId(), request.step(),
                 status == DispatchReport.Status.CANCELLED ? "cancelled" : ""));
@@ -660,13 +703,9 @@ final class Run implements DispatchHandle {
       if (!ownedElsewhere) {
         ledger.flush();
       }
-      DeliveryStats stats;
-      try (Stream<DeliveryRecord> records = ctx.store().deliveriesOf(request.sourceId(),
-          request.step())) {
-        DeliveryStats.Accumulator acc = new DeliveryStats.Accumulator();
-        records.forEach(acc::add);
-        stats = acc.build();
-      }
+      // A chunk's report is the node's own business: the step's statistics are read once, by
+      // whoever finishes its last chunk (reading them per chunk would read the step N times).
+      DeliveryStats stats = chunk() ? new DeliveryStats.Accumulator().build() : stepStats();
       DispatchReport report = new DispatchReport(request.sourceId(), request.step(), status,
           stats, startedAt == null ? now : startedAt, now,
           Optional.<Throwable>ofNullable(driverError).or(() -> Optional.ofNullable(
@@ -678,7 +717,9 @@ final class Run implements DispatchHandle {
         heartbeat.stop(!fenced.get() && status == DispatchReport.Status.STOPPED);
       }
       retire.accept(this);
-      ctx.listener().dispatchFinished(report);
+      if (!chunk()) {
+        ctx.listener().dispatchFinished(report);
+      }
       completion.complete(report);
     } catch (RuntimeException e) {
       if (heartbeat != null) {
