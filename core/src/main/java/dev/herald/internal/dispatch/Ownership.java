@@ -123,11 +123,6 @@ public final class Ownership {
     return !lease.expires() || leases.renew(lease, clock.instant(), expiry).isPresent();
   }
 
-  /** @return how long a lease lasts without a renewal */
-  public Duration expiry() {
-    return expiry;
-  }
-
   /**
    * Starts renewing a lease every heartbeat interval.
    *
