@@ -104,7 +104,8 @@ public final class MockWebPushService implements AutoCloseable {
   private final AtomicLong requestCount = new AtomicLong();
   private final Map<Integer, AtomicLong> statusCounts = new ConcurrentHashMap<>();
   private final String endpointPrefix;
-  private volatile byte[] lastApplicationServerKey;
+  /** The senders' keys, shared by their subscriptions (a few senders, a million subscriptions). */
+  private final Map<java.nio.ByteBuffer, byte[]> applicationServerKeys = new ConcurrentHashMap<>();
   private final MockSubscription.KeyPairBytes[] keyPool;
   private final AtomicLong subscriptionCount = new AtomicLong();
 
@@ -197,12 +198,10 @@ public final class MockWebPushService implements AutoCloseable {
     RANDOM.nextBytes(random);
     String id = B64.encodeToString(random);
     if (applicationServerKey != null) {
-      byte[] last = lastApplicationServerKey;
-      if (Arrays.equals(last, applicationServerKey)) {
-        applicationServerKey = last; // a million subscriptions of one sender share one array
-      } else {
-        lastApplicationServerKey = applicationServerKey;
-      }
+      byte[] key = applicationServerKey;
+      applicationServerKey = applicationServerKeys.size() < 64
+          ? applicationServerKeys.computeIfAbsent(java.nio.ByteBuffer.wrap(key), k -> key)
+          : applicationServerKeys.getOrDefault(java.nio.ByteBuffer.wrap(key), key);
     }
     MockSubscription subscription = new MockSubscription(id, endpointPrefix, https,
         applicationServerKey, keyPool == null ? MockSubscription.KeyPairBytes.generate()
