@@ -40,7 +40,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * array holding the id, the preferences and every device with its address and packed status
  * history (instants as seconds and microseconds, statuses as bytes, APNs tokens as raw bytes,
  * brands, topics and Web Push endpoint prefixes as numbers in small dictionaries), found through
- * an open-address table rather than a map of objects. Address owners are rows of the same kind.
+ * an open-address table rather than a map of objects. The owner of an address that its owning
+ * device holds (nearly every owner) costs an epoch in that device's record and a slot in an
+ * open-address table of row numbers; other owners are kept whole.
  * Each read decodes fresh {@link Device}, {@link AddressOwner}, {@link PushPreferences} and
  * {@link StatusChange} values; the player id of a device read is the caller's own string.
  *
@@ -64,8 +66,18 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   /** One row per player: id, preferences, devices. */
   private final RowTable players = new RowTable();
-  /** One row per address owner: encoded address key, player id, device id, epoch. */
-  private final RowTable owners = new RowTable();
+  /**
+   * The owners of addresses that the owning device holds: an open-address table whose slots are
+   * 24 bits of the key's hash, the player's row + 1 (28 bits) and the device's position in the
+   * row (12 bits); the epoch is in the device's record. 0 is an empty slot.
+   */
+  private long[] ownerSlots = new long[64];
+  private int ownerCount;
+  /**
+   * The other owners: of an address claimed before its device stores it, of one the device has
+   * since given up, of a player or device not stored. Few: a claim is followed by its device.
+   */
+  private final Map<String, AddressOwner> looseOwners = new HashMap<>();
   private final Packed.Dictionary<Brand> brands = new Packed.Dictionary<>(DICTIONARY_CAPACITY);
   private final Packed.Dictionary<String> texts = new Packed.Dictionary<>(DICTIONARY_CAPACITY);
   private final Packed.Dictionary<Set<String>> categorySets =
@@ -234,15 +246,20 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
   }
 
   private Optional<AddressOwner> ownerLocked(String addressKey) {
-    int row = owners.find(ownerKey(addressKey, false));
-    if (row < 0) {
-      return Optional.empty();
+    int slot = findOwnerSlot(addressKey);
+    if (slot < 0) {
+      return Optional.ofNullable(looseOwners.get(addressKey));
     }
-    Packed.Reader in = new Packed.Reader(owners.row(row), 0);
-    in.skipBlob();
+    long value = ownerSlots[slot];
+    byte[] row = players.row(slotRow(value));
+    int start = new PlayerRow(row).start(slotDevice(value));
+    Packed.Reader in = new Packed.Reader(row, 0);
     String player = in.string();
+    in = new Packed.Reader(row, start);
+    in.unsigned();
+    in.unsigned();
     String device = DEVICE_IDS.intern(in.string());
-    return Optional.of(new AddressOwner(addressKey, player, device, in.unsigned()));
+    return Optional.of(new AddressOwner(addressKey, player, device, ownerEpochAt(row, start)));
   }
 
   // ----------------------------------------------------------------------------------- writes
@@ -267,8 +284,31 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
       if (stored != expectedVersion) {
         return false;
       }
-      byte[] record = encodeDevice(next, i < 0 ? null : row, i < 0 ? -1 : parsed.start(i),
-          change);
+      // the ownership this device holds stays with it while its address stays the same
+      String newKey = next.address().map(DeviceAddress::key).orElse(null);
+      long ownerEpoch = 0;
+      if (i >= 0) {
+        long held = ownerEpochAt(row, parsed.start(i));
+        String oldKey = addressKeyAt(row, parsed.start(i));
+        if (held > 0 && oldKey.equals(newKey)) {
+          ownerEpoch = held;
+        } else if (held > 0) {
+          removeOwnerSlot(findOwnerSlot(oldKey));
+          looseOwners.put(oldKey, new AddressOwner(oldKey, next.playerId(), next.deviceId(), held));
+        }
+      }
+      boolean attach = false;
+      int ordinal = i < 0 ? (parsed == null ? 0 : parsed.count) : i;
+      if (ownerEpoch == 0 && newKey != null && ordinal <= MAX_DEVICE_ORDINAL) {
+        AddressOwner loose = looseOwners.get(newKey);
+        if (loose != null && loose.is(next.playerId(), next.deviceId())) {
+          looseOwners.remove(newKey);
+          ownerEpoch = loose.epoch();
+          attach = true;
+        }
+      }
+      byte[] record = encodeDevice(next, ownerEpoch, i < 0 ? null : row,
+          i < 0 ? -1 : parsed.start(i), change);
       Packed.Writer out = scratch;
       out.reset();
       if (row == null) {
@@ -276,26 +316,36 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
         out.write(0); // no preferences
         out.unsigned(1);
         out.blob(record);
-        players.insert(out.toArray());
-        return true;
+        rowNumber = players.insert(out.toArray());
+      } else {
+        players.replace(rowNumber, withRecord(row, parsed, i, record));
       }
-      out.write(row, 0, parsed.devicesAt);
-      out.unsigned(i < 0 ? parsed.count + 1 : parsed.count);
-      for (int d = 0; d < parsed.count; d++) {
-        if (d == i) {
-          out.blob(record);
-        } else {
-          out.write(row, parsed.start(d), parsed.end(d) - parsed.start(d));
-        }
+      if (attach) {
+        insertOwnerSlot(ownerHash(newKey), rowNumber, ordinal);
       }
-      if (i < 0) {
-        out.blob(record);
-      }
-      players.replace(rowNumber, out.toArray());
       return true;
     } finally {
       lock.writeLock().unlock();
     }
+  }
+
+  /** The row with device {@code i}'s record replaced, or the record appended when i is -1. */
+  private byte[] withRecord(byte[] row, PlayerRow parsed, int i, byte[] record) {
+    Packed.Writer out = scratch;
+    out.reset();
+    out.write(row, 0, parsed.devicesAt);
+    out.unsigned(i < 0 ? parsed.count + 1 : parsed.count);
+    for (int d = 0; d < parsed.count; d++) {
+      if (d == i) {
+        out.blob(record);
+      } else {
+        out.write(row, parsed.start(d), parsed.end(d) - parsed.start(d));
+      }
+    }
+    if (i < 0) {
+      out.blob(record);
+    }
+    return out.toArray();
   }
 
   @Override
@@ -308,30 +358,41 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
     }
     lock.writeLock().lock();
     try {
-      byte[] key = ownerKey(next.addressKey(), true);
-      int row = owners.find(key);
-      long current = 0;
-      if (row >= 0) {
-        Packed.Reader in = new Packed.Reader(owners.row(row), 0);
-        in.skipBlob();
-        in.skipBlob();
-        in.skipBlob();
-        current = in.unsigned();
+      String key = next.addressKey();
+      int slot = findOwnerSlot(key);
+      long current;
+      if (slot >= 0) {
+        long value = ownerSlots[slot];
+        byte[] row = players.row(slotRow(value));
+        current = ownerEpochAt(row, new PlayerRow(row).start(slotDevice(value)));
+      } else {
+        AddressOwner loose = looseOwners.get(key);
+        current = loose == null ? 0 : loose.epoch();
       }
       if (current != expectedEpoch) {
         return false;
       }
-      Packed.Writer out = scratch;
-      out.reset();
-      out.write(key, 0, key.length);
-      out.string(next.playerId());
-      out.string(next.deviceId());
-      out.unsigned(next.epoch());
-      if (row < 0) {
-        owners.insert(out.toArray());
+      if (slot >= 0) {
+        long value = ownerSlots[slot];
+        removeOwnerSlot(slot);
+        setOwnerEpoch(slotRow(value), slotDevice(value), 0);
       } else {
-        owners.replace(row, out.toArray());
+        looseOwners.remove(key);
       }
+      // attached to the claiming device when it already holds the address, else loose until it
+      // is saved with it
+      int rowNumber = players.find(playerKey(next.playerId()));
+      if (rowNumber >= 0) {
+        byte[] row = players.row(rowNumber);
+        PlayerRow parsed = new PlayerRow(row);
+        int i = parsed.indexOf(next.deviceId());
+        if (i >= 0 && i <= MAX_DEVICE_ORDINAL && key.equals(addressKeyAt(row, parsed.start(i)))) {
+          setOwnerEpoch(rowNumber, i, next.epoch());
+          insertOwnerSlot(ownerHash(key), rowNumber, i);
+          return true;
+        }
+      }
+      looseOwners.put(key, next);
       return true;
     } finally {
       lock.writeLock().unlock();
@@ -378,20 +439,125 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
       int rowNumber = players.find(playerKey(playerId));
       int devices = 0;
       if (rowNumber >= 0) {
-        devices = new PlayerRow(players.row(rowNumber)).count;
+        byte[] row = players.row(rowNumber);
+        PlayerRow parsed = new PlayerRow(row);
+        devices = parsed.count;
+        for (int i = 0; i < parsed.count; i++) {
+          if (ownerEpochAt(row, parsed.start(i)) > 0) {
+            removeOwnerSlot(findOwnerSlot(addressKeyAt(row, parsed.start(i))));
+          }
+        }
         players.remove(rowNumber);
       }
-      for (int row : owners.rowNumbers()) {
-        Packed.Reader in = new Packed.Reader(owners.row(row), 0);
-        in.skipBlob();
-        if (in.string().equals(playerId)) {
-          owners.remove(row);
-        }
-      }
+      looseOwners.values().removeIf(owner -> owner.playerId().equals(playerId));
       return devices;
     } finally {
       lock.writeLock().unlock();
     }
+  }
+
+  // ---------------------------------------------------------------------------- owner table
+
+  private static final int MAX_DEVICE_ORDINAL = 0xfff;
+
+  private static int ownerHash(String addressKey) {
+    int h = addressKey.hashCode() * 0x9e3779b9;
+    return (h ^ h >>> 16) & 0xffffff;
+  }
+
+  private static int slotRow(long value) {
+    return (int) (value >>> 12 & 0xfffffff) - 1;
+  }
+
+  private static int slotDevice(long value) {
+    return (int) (value & MAX_DEVICE_ORDINAL);
+  }
+
+  /** The slot of the attached owner of this key, or -1. */
+  private int findOwnerSlot(String addressKey) {
+    int hash = ownerHash(addressKey);
+    int mask = ownerSlots.length - 1;
+    for (int i = hash & mask; ; i = (i + 1) & mask) {
+      long value = ownerSlots[i];
+      if (value == 0) {
+        return -1;
+      }
+      if ((int) (value >>> 40) == hash) {
+        byte[] row = players.row(slotRow(value));
+        if (addressKey.equals(addressKeyAt(row, new PlayerRow(row).start(slotDevice(value))))) {
+          return i;
+        }
+      }
+    }
+  }
+
+  private void insertOwnerSlot(int hash, int row, int device) {
+    if (++ownerCount * 2 > ownerSlots.length) {
+      long[] old = ownerSlots;
+      ownerSlots = new long[old.length * 2];
+      for (long value : old) {
+        if (value != 0) {
+          placeOwnerSlot(value);
+        }
+      }
+    }
+    placeOwnerSlot((long) hash << 40 | (long) (row + 1) << 12 | device);
+  }
+
+  private void placeOwnerSlot(long value) {
+    int mask = ownerSlots.length - 1;
+    int i = (int) (value >>> 40) & mask;
+    while (ownerSlots[i] != 0) {
+      i = (i + 1) & mask;
+    }
+    ownerSlots[i] = value;
+  }
+
+  /** Empties a slot, moving later ones of the same run back (no tombstones). */
+  private void removeOwnerSlot(int i) {
+    if (i < 0) {
+      return;
+    }
+    int mask = ownerSlots.length - 1;
+    ownerSlots[i] = 0;
+    for (int j = (i + 1) & mask; ownerSlots[j] != 0; j = (j + 1) & mask) {
+      int home = (int) (ownerSlots[j] >>> 40) & mask;
+      if (((j - home) & mask) >= ((j - i) & mask)) {
+        ownerSlots[i] = ownerSlots[j];
+        ownerSlots[j] = 0;
+        i = j;
+      }
+    }
+    ownerCount--;
+  }
+
+  /** Rewrites a device's record with another owner epoch. */
+  private void setOwnerEpoch(int rowNumber, int device, long epoch) {
+    byte[] row = players.row(rowNumber);
+    PlayerRow parsed = new PlayerRow(row);
+    int start = parsed.start(device);
+    Packed.Reader in = new Packed.Reader(row, start);
+    in.unsigned(); // record length
+    int fieldsLength = in.unsignedInt();
+    int fieldsAt = in.position();
+    in.skipBlob(); // device id
+    in.skip(2);
+    if (in.unsignedInt() == 0) {
+      in.skipBlob();
+    }
+    in.unsigned(); // address epoch
+    in.unsigned(); // version
+    int epochAt = in.position();
+    in.unsigned();
+    int epochEnd = in.position();
+    int end = parsed.end(device);
+    Packed.Writer fields = new Packed.Writer(fieldsLength + 8);
+    fields.write(row, fieldsAt, epochAt - fieldsAt).unsigned(epoch)
+        .write(row, epochEnd, fieldsAt + fieldsLength - epochEnd);
+    Packed.Writer record = new Packed.Writer(end - start + 8);
+    record.unsigned(fields.size()).write(fields.toArray(), 0, fields.size())
+        .write(row, fieldsAt + fieldsLength, end - fieldsAt - fieldsLength);
+    players.replace(rowNumber, withRecord(row, parsed, device, record.toArray()));
   }
 
   // --------------------------------------------------------------------------------- encoding
@@ -484,7 +650,7 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
   }
 
   /** A device record: its fields' length, the fields, then the history block. */
-  private byte[] encodeDevice(Device d, byte[] oldRow, int oldStart,
+  private byte[] encodeDevice(Device d, long ownerEpoch, byte[] oldRow, int oldStart,
       Optional<StatusChange> change) {
     Packed.Writer fields = new Packed.Writer(128);
     fields.string(d.deviceId());
@@ -497,6 +663,7 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
     }
     fields.unsigned(d.addressEpoch());
     fields.unsigned(d.version());
+    fields.unsigned(ownerEpoch);
     Instant created = d.createdAt();
     fields.instant(created);
     fields.instant(d.statusChangedAt(), created);
@@ -579,6 +746,45 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
     return in.unsigned();
   }
 
+  /** The epoch of the ownership the device holds on its address; 0 when it holds none. */
+  private static long ownerEpochAt(byte[] row, int start) {
+    Packed.Reader in = fieldsAfterVersion(row, start);
+    return in.unsigned();
+  }
+
+  private static Packed.Reader fieldsAfterVersion(byte[] row, int start) {
+    Packed.Reader in = new Packed.Reader(row, start);
+    in.unsigned();
+    in.unsigned();
+    in.skipBlob(); // device id
+    in.skip(2); // platform, status
+    if (in.unsignedInt() == 0) {
+      in.skipBlob(); // brand inline
+    }
+    in.unsigned(); // address epoch
+    in.unsigned(); // version
+    return in;
+  }
+
+  /** The key of the device's address ({@link DeviceAddress#key()}), without building it. */
+  private String addressKeyAt(byte[] row, int start) {
+    Packed.Reader in = fieldsAfterVersion(row, start);
+    in.unsigned(); // owner epoch
+    in.skipInstant();
+    in.skipInstant();
+    in.skipInstant();
+    int tag = in.read();
+    if (tag == 0) {
+      return null;
+    }
+    in.skipInstant(); // address since
+    return switch (PLATFORMS[tag - 1]) {
+      case WEB_PUSH -> "webpush:" + readEndpoint(in);
+      case APNS -> "apns:" + HEX.formatHex(in.blob());
+      case FCM -> "fcm:" + in.string();
+    };
+  }
+
   private Device decodeDevice(String playerId, byte[] row, int start) {
     Packed.Reader in = new Packed.Reader(row, start);
     in.unsigned(); // record length
@@ -591,6 +797,7 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
     int brand = in.unsignedInt();
     b.brand(brand > 0 ? brands.get(brand - 1) : Brand.of(in.string()));
     b.addressEpoch(in.unsigned()).version(in.unsigned());
+    in.unsigned(); // owner epoch
     Instant created = in.instant();
     b.createdAt(created).statusChangedAt(in.instant(created)).lastSeenAt(in.instant(created));
     if (in.read() != 0) {
@@ -742,11 +949,5 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
       }
     }
     return true;
-  }
-
-  /** The owner table's key: the address key's compact form with its length. */
-  private byte[] ownerKey(String addressKey, boolean add) {
-    byte[] encoded = encodeKey(addressKey, add);
-    return new Packed.Writer(encoded.length + 3).blob(encoded).toArray();
   }
 }

@@ -162,6 +162,11 @@ final class Packed {
       position += length;
     }
 
+    void skipInstant() {
+      unsigned();
+      unsigned();
+    }
+
     Instant instant() {
       long seconds = signed();
       return Instant.ofEpochSecond(seconds, subSecond());
