@@ -19,7 +19,9 @@ import dev.herald.subscription.TransitionReason;
 import dev.herald.subscription.WebPushAddress;
 import java.net.URI;
 import java.time.Instant;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.HashMap;
@@ -56,6 +58,7 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
   private static final HexFormat HEX = HexFormat.of();
   private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
   private static final int DICTIONARY_CAPACITY = 1 << 16;
+  private static final int SHARED_DEVICE_ID_CHARS = 16;
   private static final byte KEY_OTHER = 0;
   private static final byte KEY_APNS = 1;
   private static final byte KEY_WEBPUSH = 2;
@@ -258,7 +261,7 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
     in = new Packed.Reader(row, start);
     in.unsigned();
     in.unsigned();
-    String device = DEVICE_IDS.intern(in.string());
+    String device = readDeviceId(in);
     return Optional.of(new AddressOwner(addressKey, player, device, ownerEpochAt(row, start)));
   }
 
@@ -540,7 +543,7 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
     in.unsigned(); // record length
     int fieldsLength = in.unsignedInt();
     int fieldsAt = in.position();
-    in.skipBlob(); // device id
+    skipDeviceId(in);
     in.skip(2);
     if (in.unsignedInt() == 0) {
       in.skipBlob();
@@ -575,7 +578,7 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
    * Where a player's devices are in its row: after the id and the preferences, a count, then
    * each device's record with its length.
    */
-  private static final class PlayerRow {
+  private final class PlayerRow {
     final byte[] row;
     final int devicesAt;
     final int count;
@@ -614,19 +617,51 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
     }
 
     int indexOf(String deviceId) {
-      byte[] wanted = deviceId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      int known = deviceIdNumber(deviceId);
+      byte[] wanted = known >= 0 ? null : deviceId.getBytes(StandardCharsets.UTF_8);
       for (int i = 0; i < count; i++) {
         Packed.Reader in = new Packed.Reader(row, starts[i]);
         in.unsigned(); // record length
         in.unsigned(); // fields length
+        int number = in.unsignedInt();
+        if (number > 0) {
+          if (number - 1 == known) {
+            return i;
+          }
+          continue;
+        }
         int length = in.unsignedInt();
         int at = in.position();
-        if (length == wanted.length
-            && java.util.Arrays.equals(row, at, at + length, wanted, 0, length)) {
+        if (wanted != null && length == wanted.length
+            && Arrays.equals(row, at, at + length, wanted, 0, length)) {
           return i;
         }
       }
       return -1;
+    }
+  }
+
+  /** Short device ids ("android", "browser") are numbered; longer ones (UUIDs) kept inline. */
+  private void deviceId(String deviceId, Packed.Writer out) {
+    int number = deviceId.length() <= SHARED_DEVICE_ID_CHARS ? texts.indexOf(deviceId) : -1;
+    out.unsigned(number + 1);
+    if (number < 0) {
+      out.string(deviceId);
+    }
+  }
+
+  private int deviceIdNumber(String deviceId) {
+    return deviceId.length() <= SHARED_DEVICE_ID_CHARS ? texts.find(deviceId) : -1;
+  }
+
+  private String readDeviceId(Packed.Reader in) {
+    int number = in.unsignedInt();
+    return number > 0 ? texts.get(number - 1) : DEVICE_IDS.intern(in.string());
+  }
+
+  private static void skipDeviceId(Packed.Reader in) {
+    if (in.unsignedInt() == 0) {
+      in.skipBlob();
     }
   }
 
@@ -653,7 +688,7 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
   private byte[] encodeDevice(Device d, long ownerEpoch, byte[] oldRow, int oldStart,
       Optional<StatusChange> change) {
     Packed.Writer fields = new Packed.Writer(128);
-    fields.string(d.deviceId());
+    deviceId(d.deviceId(), fields);
     fields.write(d.platform().ordinal());
     fields.write(d.status().ordinal());
     int brand = brands.indexOf(d.brand());
@@ -737,7 +772,7 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
     Packed.Reader in = new Packed.Reader(row, start);
     in.unsigned();
     in.unsigned();
-    in.skipBlob(); // device id
+    skipDeviceId(in);
     in.skip(2); // platform, status
     if (in.unsignedInt() == 0) {
       in.skipBlob(); // brand inline
@@ -756,7 +791,7 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
     Packed.Reader in = new Packed.Reader(row, start);
     in.unsigned();
     in.unsigned();
-    in.skipBlob(); // device id
+    skipDeviceId(in);
     in.skip(2); // platform, status
     if (in.unsignedInt() == 0) {
       in.skipBlob(); // brand inline
@@ -791,7 +826,7 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
     in.unsigned(); // fields length
     Device.Builder b = Device.builder()
         .playerId(playerId)
-        .deviceId(DEVICE_IDS.intern(in.string()));
+        .deviceId(readDeviceId(in));
     Platform platform = PLATFORMS[in.read()];
     b.platform(platform).status(STATUSES[in.read()]);
     int brand = in.unsignedInt();
