@@ -174,7 +174,7 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
         return List.of();
       }
       return decodeHistory(playerId, DEVICE_IDS.intern(deviceId), row,
-          historyStart(row, parsed.start(i)));
+          historyStart(row, parsed.start(i)), createdAt(row, parsed.start(i)));
     } finally {
       lock.readLock().unlock();
     }
@@ -495,7 +495,8 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
   }
 
   private void insertOwnerSlot(int hash, int row, int device) {
-    if (++ownerCount * 2 > ownerSlots.length) {
+    // at most three quarters full: a probe compares 24 bits of hash before it reads a row
+    if (++ownerCount * 4 > ownerSlots.length * 3) {
       long[] old = ownerSlots;
       ownerSlots = new long[old.length * 2];
       for (long value : old) {
@@ -732,7 +733,7 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
       Packed.Reader in = new Packed.Reader(oldRow, historyStart(oldRow, oldStart));
       count = in.unsignedInt();
       if (count > 0) {
-        base = in.instant();
+        base = in.instant(createdAt(oldRow, oldStart));
         entriesAt = in.position();
         Packed.Reader length = new Packed.Reader(oldRow, oldStart);
         long recordLength = length.unsigned();
@@ -745,7 +746,7 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
       if (base == null) {
         base = c.at();
       }
-      record.instant(base);
+      record.instant(base, created); // the history's first instant, relative to the creation
       if (count > 0) {
         record.write(oldRow, entriesAt, entriesEnd - entriesAt);
       }
@@ -801,18 +802,24 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
     return in;
   }
 
+  private static Instant createdAt(byte[] row, int start) {
+    Packed.Reader in = fieldsAfterVersion(row, start);
+    in.unsigned(); // owner epoch
+    return in.instant();
+  }
+
   /** The key of the device's address ({@link DeviceAddress#key()}), without building it. */
   private String addressKeyAt(byte[] row, int start) {
     Packed.Reader in = fieldsAfterVersion(row, start);
     in.unsigned(); // owner epoch
     in.skipInstant();
-    in.skipInstant();
-    in.skipInstant();
+    in.skipRelativeInstant();
+    in.skipRelativeInstant();
     int tag = in.read();
     if (tag == 0) {
       return null;
     }
-    in.skipInstant(); // address since
+    in.skipRelativeInstant(); // address since
     return switch (PLATFORMS[tag - 1]) {
       case WEB_PUSH -> "webpush:" + readEndpoint(in);
       case APNS -> "apns:" + HEX.formatHex(in.blob());
@@ -848,13 +855,13 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
   }
 
   private List<StatusChange> decodeHistory(String playerId, String deviceId, byte[] row,
-      int at) {
+      int at, Instant created) {
     Packed.Reader in = new Packed.Reader(row, at);
     int count = in.unsignedInt();
     if (count == 0) {
       return List.of();
     }
-    Instant base = in.instant();
+    Instant base = in.instant(created);
     List<StatusChange> result = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       int from = in.read();

@@ -17,6 +17,9 @@ import java.util.Map;
 final class Packed {
   private Packed() {}
 
+  /** Instants this close (a year) are written as microseconds apart. */
+  private static final long NEAR_SECONDS = 366L * 24 * 3600;
+
   /** A growable byte buffer that writes the encoding. */
   static final class Writer {
     private byte[] bytes;
@@ -89,9 +92,19 @@ final class Packed {
       return subSecond(value.getNano());
     }
 
-    /** An instant as seconds after (or before) {@code base}'s, then its sub-second part. */
+    /**
+     * An instant relative to {@code base}: the microseconds between them when both are whole
+     * microseconds less than a year apart (one byte when equal, two or three for a few
+     * milliseconds), else the seconds between them and the sub-second part.
+     */
     Writer instant(Instant value, Instant base) {
-      signed(value.getEpochSecond() - base.getEpochSecond());
+      long seconds = value.getEpochSecond() - base.getEpochSecond();
+      if (value.getNano() % 1000 == 0 && base.getNano() % 1000 == 0
+          && Math.abs(seconds) < NEAR_SECONDS) {
+        long micros = seconds * 1_000_000 + (value.getNano() - base.getNano()) / 1000;
+        return unsigned(((micros << 1) ^ (micros >> 63)) << 1);
+      }
+      unsigned(((seconds << 1) ^ (seconds >> 63)) << 1 | 1);
       return subSecond(value.getNano());
     }
 
@@ -167,14 +180,25 @@ final class Packed {
       unsigned();
     }
 
+    /** Skips an instant written relative to another. */
+    void skipRelativeInstant() {
+      if ((unsigned() & 1) != 0) {
+        unsigned();
+      }
+    }
+
     Instant instant() {
       long seconds = signed();
       return Instant.ofEpochSecond(seconds, subSecond());
     }
 
     Instant instant(Instant base) {
-      long seconds = base.getEpochSecond() + signed();
-      return Instant.ofEpochSecond(seconds, subSecond());
+      long raw = unsigned();
+      long value = (raw >>> 1 >>> 1) ^ -(raw >>> 1 & 1);
+      if ((raw & 1) == 0) {
+        return base.plusNanos(value * 1000);
+      }
+      return Instant.ofEpochSecond(base.getEpochSecond() + value, subSecond());
     }
 
     private long subSecond() {

@@ -85,7 +85,7 @@ final class RowTable {
     }
     rows[row] = bytes;
     hashes[row] = hash;
-    if (++size * 4 > slots.length * 3) {
+    if (++size * 4 > slots.length * 3) { // at most three quarters full
       rehash(slots.length * 2);
     } else {
       place(row);
