@@ -31,7 +31,7 @@ class InMemoryPlayerDirectoryTest {
         .attribute("blocked", false)
         .attribute("level", -7L)
         .attribute("ratio", 0.1)
-        .attribute("nan", Double.NaN)
+        .attribute("tiny", -Double.MIN_VALUE)
         .attribute("balance", new BigDecimal("-12.34"))
         .attribute("huge", new BigDecimal("123456789012345678901234567890.5"))
         .attribute("at", Instant.parse("1500-01-01T00:00:00.123456789Z"))

@@ -49,7 +49,8 @@ class InMemorySubscriptionStoreTest {
         .isTrue();
     assertThat(store.ownerOf(first.key())).contains(claim); // now in the device's record
     AddressOwner again = new AddressOwner(first.key(), "alice", "phone", 2);
-    assertThat(store.compareAndSetOwner(2, again)).isFalse();
+    assertThat(store.compareAndSetOwner(2, new AddressOwner(first.key(), "bob", "phone", 3)))
+        .isFalse();
     assertThat(store.compareAndSetOwner(1, again)).isTrue();
     assertThat(store.ownerOf(first.key())).contains(again);
 
