@@ -7,6 +7,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.herald.testing.MutableClock;
+import dev.herald.testing.webpush.MockAnswer;
 import dev.herald.testing.webpush.MockSubscription;
 import dev.herald.testing.webpush.MockWebPushService;
 import dev.herald.webpush.internal.Vapid;
@@ -187,6 +188,30 @@ class MockWebPushServiceTest {
           Base64.getUrlDecoder().decode(first.p256dh()),
           Base64.getUrlDecoder().decode(first.auth()));
       assertThat(status(valid().post(RequestBody.create(forFirst, OCTETS)))).isEqualTo(400);
+    }
+  }
+
+  @Test
+  void pooledSubscriptionsAreRebuiltFromTheirSignedIdsAndKeepTheirState() throws Exception {
+    try (MockWebPushService pooled =
+        MockWebPushService.builder().clock(clock).subscriptionKeyPairs(2).start()) {
+      MockSubscription first = pooled.newSubscription(keys.publicKeyBase64Url());
+      MockSubscription second = pooled.newSubscription(keys.publicKeyBase64Url());
+      browser = first;
+      assertThat(status(valid())).isEqualTo(201);
+      // an id the service did not sign (one character of the first id changed) is unknown
+      String id = first.id();
+      char last = id.charAt(id.length() - 1);
+      String forged = id.substring(0, id.length() - 1) + (last == 'A' ? 'B' : 'A');
+      assertThat(status(valid().url(pooled.baseUrl() + "push/" + forged))).isEqualTo(404);
+      browser = second;
+      second.enqueue(MockAnswer.tooManyRequests(Duration.ofSeconds(3)));
+      assertThat(status(valid())).isEqualTo(429);
+      assertThat(status(valid())).isEqualTo(201);
+      second.unsubscribe();
+      assertThat(status(valid())).isEqualTo(410);
+      browser = first;
+      assertThat(status(valid())).isEqualTo(201);
     }
   }
 }

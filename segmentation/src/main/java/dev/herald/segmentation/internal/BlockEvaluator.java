@@ -236,7 +236,7 @@ public final class BlockEvaluator {
       }
       long flip = t.negate != negated ? -1L : 0L;
       if (column instanceof NumberColumn c) {
-        return new NumberNode(c, t, flip);
+        return c.codes != null ? new CodedNumberNode(c, t, flip) : new NumberNode(c, t, flip);
       }
       if (column instanceof TimeColumn c) {
         return new TimeNode(c, t.kind, t.bound1(now), t.bound2(now), flip);
@@ -695,6 +695,50 @@ public final class BlockEvaluator {
     @Override
     public int cost() {
       return kind == Kind.IN ? 4 : 3;
+    }
+  }
+
+  /** A number test over a coded column: each distinct value tested once, then a lookup per row. */
+  private static final class CodedNumberNode implements Node {
+    final long[] present;
+    final byte[] codes;
+    /** Bit c set when the value numbered c passes the test. */
+    final long[] passes = new long[ColumnStore.CODED_NUMBERS / 64];
+    final long flip;
+
+    CodedNumberNode(NumberColumn c, CompiledTest t, long flip) {
+      this.present = c.present;
+      this.codes = c.codes;
+      this.flip = flip;
+      NumberNode plain = new NumberNode(c, t, flip);
+      for (int code = 0; code < c.dictionary.length; code++) {
+        if (plain.test(c.dictionary[code])) {
+          passes[code >>> 6] |= 1L << code;
+        }
+      }
+    }
+
+    @Override
+    public long word(int block, long selection) {
+      long s = selection & present[block];
+      if (s == 0) {
+        return 0;
+      }
+      int base = block << 6;
+      byte[] v = codes;
+      long[] p = passes;
+      long m = 0;
+      for (long bits = s; bits != 0; bits &= bits - 1) {
+        int j = Long.numberOfTrailingZeros(bits);
+        int code = v[base + j] & 0xff;
+        m |= (p[code >>> 6] >>> code & 1L) << j;
+      }
+      return s & (m ^ flip);
+    }
+
+    @Override
+    public int cost() {
+      return 3;
     }
   }
 

@@ -108,19 +108,33 @@ public final class ColumnStore {
     abstract long bytes();
   }
 
+  /**
+   * Numbers: one double per row, or, when the column has at most {@value #CODED_NUMBERS} distinct
+   * values (levels, counts, flags), one byte per row numbering a value in {@code dictionary}.
+   */
   static final class NumberColumn extends Column {
+    /** Null when coded. */
     final double[] values;
+    /** Null when not coded. */
+    final byte[] codes;
+    final double[] dictionary;
 
-    NumberColumn(long[] present, double[] values) {
+    NumberColumn(long[] present, double[] values, byte[] codes, double[] dictionary) {
       super(present);
       this.values = values;
+      this.codes = codes;
+      this.dictionary = dictionary;
     }
 
     @Override
     long bytes() {
-      return 8L * present.length + 8L * values.length;
+      return 8L * present.length
+          + (codes != null ? codes.length + 8L * dictionary.length : 8L * values.length);
     }
   }
+
+  /** Number columns with at most this many distinct values keep a byte per row. */
+  static final int CODED_NUMBERS = 256;
 
   static final class TimeColumn extends Column {
     final long[] values;
@@ -399,7 +413,23 @@ public final class ColumnStore {
 
     @Override
     Column build(int rows) {
-      return new NumberColumn(presentFor(rows), Arrays.copyOf(values, rows));
+      // distinct by bits, so a code's value is exactly the row's (0.0 and -0.0, NaNs kept apart)
+      java.util.HashMap<Long, Integer> numbers = new java.util.HashMap<>();
+      byte[] codes = new byte[rows];
+      for (int row = 0; row < rows; row++) {
+        Integer code = numbers.get(Double.doubleToRawLongBits(values[row]));
+        if (code == null) {
+          if (numbers.size() == CODED_NUMBERS) {
+            return new NumberColumn(presentFor(rows), Arrays.copyOf(values, rows), null, null);
+          }
+          code = numbers.size();
+          numbers.put(Double.doubleToRawLongBits(values[row]), code);
+        }
+        codes[row] = (byte) (int) code;
+      }
+      double[] dictionary = new double[numbers.size()];
+      numbers.forEach((bits, code) -> dictionary[code] = Double.longBitsToDouble(bits));
+      return new NumberColumn(presentFor(rows), null, codes, dictionary);
     }
   }
 

@@ -50,6 +50,8 @@ public final class MockSubscription {
   private final byte[] applicationServerKey;
   private volatile boolean unsubscribed;
   private volatile Queue<MockAnswer> answers;
+  /** For a pooled subscription, which the service does not keep: keeps it once it has state. */
+  private final java.util.function.BiConsumer<String, MockSubscription> keep;
 
   /** A P-256 key pair as raw bytes: the private scalar and the uncompressed public point. */
   record KeyPairBytes(byte[] privateScalar, byte[] p256dh) {
@@ -72,14 +74,20 @@ public final class MockSubscription {
    * key, and the key pair when it draws from a pool.
    */
   MockSubscription(String id, String endpointPrefix, boolean https, byte[] applicationServerKey,
-      KeyPairBytes keys) {
+      KeyPairBytes keys, byte[] auth,
+      java.util.function.BiConsumer<String, MockSubscription> keep) {
     this.id = id;
     this.endpointPrefix = endpointPrefix;
     this.https = https;
     this.applicationServerKey = applicationServerKey;
     this.keys = keys;
-    this.auth = new byte[16];
-    RANDOM.nextBytes(auth);
+    if (auth == null) {
+      this.auth = new byte[16];
+      RANDOM.nextBytes(this.auth);
+    } else {
+      this.auth = auth;
+    }
+    this.keep = keep;
   }
 
   /** @return the id, the last segment of the endpoint path */
@@ -143,6 +151,9 @@ public final class MockSubscription {
   /** The user revoked permission: every later message gets {@code 410 Gone}. */
   public void unsubscribe() {
     unsubscribed = true;
+    if (keep != null) {
+      keep.accept(id, this);
+    }
   }
 
   /** @return whether {@link #unsubscribe()} was called */
@@ -169,6 +180,9 @@ public final class MockSubscription {
       }
     }
     queue.add(answer);
+    if (keep != null) {
+      keep.accept(id, this);
+    }
   }
 
   MockAnswer pollAnswer() {

@@ -104,15 +104,21 @@ public final class MockWebPushService implements AutoCloseable {
   private final AtomicLong requestCount = new AtomicLong();
   private final Map<Integer, AtomicLong> statusCounts = new ConcurrentHashMap<>();
   private final String endpointPrefix;
-  private volatile byte[] lastApplicationServerKey;
+  /**
+   * The senders' keys that pooled subscriptions name by number (1 up; 0 is none), at most 255.
+   */
+  private final List<byte[]> senderKeys = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final MockSubscription.KeyPairBytes[] keyPool;
   private final AtomicLong subscriptionCount = new AtomicLong();
+  /** Signs pooled subscriptions' ids and derives their authentication secrets. */
+  private final byte[] subscriptionSecret = new byte[32];
 
   private MockWebPushService(Builder b) throws IOException {
     this.https = b.https;
     this.clock = b.clock;
     this.tolerateAudienceWithoutPort = b.tolerateAudienceWithoutPort;
     this.retainedMessages = b.retainedMessages;
+    RANDOM.nextBytes(subscriptionSecret);
     if (b.keyPairs > 0) {
       keyPool = new MockSubscription.KeyPairBytes[b.keyPairs];
       Arrays.setAll(keyPool, i -> MockSubscription.KeyPairBytes.generate());
@@ -193,22 +199,88 @@ public final class MockWebPushService implements AutoCloseable {
   }
 
   private MockSubscription register(byte[] applicationServerKey) {
-    byte[] random = new byte[18];
-    RANDOM.nextBytes(random);
-    String id = B64.encodeToString(random);
-    if (applicationServerKey != null) {
-      byte[] last = lastApplicationServerKey;
-      if (Arrays.equals(last, applicationServerKey)) {
-        applicationServerKey = last; // a million subscriptions of one sender share one array
-      } else {
-        lastApplicationServerKey = applicationServerKey;
+    int sender = applicationServerKey == null ? 0 : senderNumber(applicationServerKey);
+    if (keyPool == null || sender < 0) {
+      byte[] random = new byte[18];
+      RANDOM.nextBytes(random);
+      String id = B64.encodeToString(random);
+      MockSubscription subscription = new MockSubscription(id, endpointPrefix, https,
+          applicationServerKey, keyPool == null ? MockSubscription.KeyPairBytes.generate()
+              : keyPool[(int) (subscriptionCount.getAndIncrement() % keyPool.length)], null, null);
+      subscriptions.put(id, subscription);
+      return subscription;
+    }
+    // Pooled: the service keeps nothing per subscription (a million of them would cost about
+    // 170 bytes each). The id carries a number, the sender's key number and a MAC; the key pair
+    // follows from the number and the authentication secret from the id, as a push service may
+    // keep a subscription's state in its endpoint URL. A subscription that is scripted or
+    // unsubscribed is kept whole from then on.
+    long number = subscriptionCount.getAndIncrement();
+    byte[] raw = new byte[18];
+    for (int i = 0; i < 8; i++) {
+      raw[i] = (byte) (number >>> (56 - 8 * i));
+    }
+    raw[8] = (byte) sender;
+    System.arraycopy(mac("id", raw, 9), 0, raw, 9, 9);
+    return pooled(B64.encodeToString(raw), raw);
+  }
+
+  /** The number of a sender's key, adding it; -1 when 255 keys are known already. */
+  private synchronized int senderNumber(byte[] key) {
+    for (int i = 0; i < senderKeys.size(); i++) {
+      if (Arrays.equals(senderKeys.get(i), key)) {
+        return i + 1;
       }
     }
-    MockSubscription subscription = new MockSubscription(id, endpointPrefix, https,
-        applicationServerKey, keyPool == null ? MockSubscription.KeyPairBytes.generate()
-            : keyPool[(int) (subscriptionCount.getAndIncrement() % keyPool.length)]);
-    subscriptions.put(id, subscription);
-    return subscription;
+    if (senderKeys.size() == 255) {
+      return -1;
+    }
+    senderKeys.add(key);
+    return senderKeys.size();
+  }
+
+  private MockSubscription pooled(String id, byte[] raw) {
+    long number = 0;
+    for (int i = 0; i < 8; i++) {
+      number = number << 8 | (raw[i] & 0xff);
+    }
+    int sender = raw[8] & 0xff;
+    return new MockSubscription(id, endpointPrefix, https,
+        sender == 0 ? null : senderKeys.get(sender - 1),
+        keyPool[(int) Long.remainderUnsigned(number, keyPool.length)],
+        Arrays.copyOf(mac("auth", raw, 18), 16), subscriptions::putIfAbsent);
+  }
+
+  /** The subscription an id names: one kept whole, or a pooled one rebuilt from its id. */
+  private MockSubscription subscription(String id) {
+    MockSubscription kept = subscriptions.get(id);
+    if (kept != null || keyPool == null) {
+      return kept;
+    }
+    byte[] raw;
+    try {
+      raw = Base64.getUrlDecoder().decode(id);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    if (raw.length != 18 || (raw[8] & 0xff) > senderKeys.size()
+        || !java.security.MessageDigest.isEqual(Arrays.copyOfRange(raw, 9, 18),
+            Arrays.copyOf(mac("id", raw, 9), 9))) {
+      return null;
+    }
+    return pooled(id, raw);
+  }
+
+  private byte[] mac(String purpose, byte[] data, int length) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(subscriptionSecret, "HmacSHA256"));
+      mac.update(purpose.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      mac.update(data, 0, length);
+      return mac.doFinal();
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("this JDK has no HmacSHA256", e);
+    }
   }
 
   /**
@@ -306,7 +378,8 @@ public final class MockWebPushService implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "MockWebPushService{" + baseUrl() + ", " + subscriptions.size() + " subscriptions}";
+    return "MockWebPushService{" + baseUrl() + ", "
+        + (keyPool == null ? subscriptions.size() : subscriptionCount.get()) + " subscriptions}";
   }
 
   private MockResponse handle(RecordedRequest request) {
@@ -337,7 +410,7 @@ public final class MockWebPushService implements AutoCloseable {
     if (segments.size() != 2 || !segments.get(0).equals("push")) {
       return json(MockAnswer.status(404, "no push resource at " + url.encodedPath()));
     }
-    MockSubscription subscription = subscriptions.get(segments.get(1));
+    MockSubscription subscription = subscription(segments.get(1));
     if (subscription == null) {
       return json(MockAnswer.notFound());
     }
@@ -574,7 +647,9 @@ public final class MockWebPushService implements AutoCloseable {
      * turn, instead of generating one each as a browser does. Each subscription still gets its
      * own authentication secret, so every message's content key differs, and every message is
      * still decrypted and checked. For load tests and the demo: generating a key pair costs about
-     * a millisecond of CPU, which dominates creating a million subscriptions.
+     * a millisecond of CPU, which dominates creating a million subscriptions. With a pool the
+     * service keeps nothing per subscription (its endpoint's id carries a signed number, from
+     * which the key pair and the secret follow) until one is scripted or unsubscribed.
      *
      * @param value how many key pairs, at least 1; by default every subscription has its own
      * @return this builder
