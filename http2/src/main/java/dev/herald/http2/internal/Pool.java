@@ -15,7 +15,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -86,6 +85,7 @@ public final class Pool {
    * @param resolver resolves the host
    * @param probeNewConnections whether a new connection carries one request until its first
    *     answer
+   * @param unindexedHeaders header names whose values never enter the HPACK dynamic table
    */
   public record Config(
       String name,
@@ -105,10 +105,13 @@ public final class Pool {
       LongFunction<String> connectionHeaderValue,
       LongConsumer onConnectionClosed,
       Http2Client.Resolver resolver,
-      boolean probeNewConnections) {}
+      boolean probeNewConnections,
+      List<String> unindexedHeaders) {}
 
   final AsciiString authority;
   final int maxResponseBytes;
+  /** Names of the headers never indexed by HPACK, or null for none. */
+  final AsciiString[] unindexedHeaders;
   private final Config config;
   private final AsciiString connectionHeader;
   private final EventLoopGroup group;
@@ -134,6 +137,8 @@ public final class Pool {
     this.authority = new AsciiString(config.port() == 443
         ? config.host() : config.host() + ":" + config.port());
     this.maxResponseBytes = config.maxResponseBytes();
+    this.unindexedHeaders = config.unindexedHeaders().isEmpty() ? null
+        : config.unindexedHeaders().stream().map(AsciiString::new).toArray(AsciiString[]::new);
     this.connectionHeader = config.connectionHeader() == null
         ? null : new AsciiString(config.connectionHeader());
     this.ssl = TlsContext.create(config.trusted(), config.keyManagers());
@@ -308,10 +313,14 @@ public final class Pool {
     return config.name() + " at " + config.host() + ":" + config.port();
   }
 
-  void addConnectionHeader(Http2Headers headers, long connectionId) {
-    if (connectionHeader != null) {
-      headers.set(connectionHeader, config.connectionHeaderValue().apply(connectionId));
-    }
+  /** The name of the header whose value depends on the connection, or null. */
+  AsciiString connectionHeader() {
+    return connectionHeader;
+  }
+
+  /** That header's value on a connection. */
+  String connectionHeaderValue(long connectionId) {
+    return config.connectionHeaderValue().apply(connectionId);
   }
 
   // ---- queue and streams

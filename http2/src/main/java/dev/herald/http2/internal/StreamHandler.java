@@ -71,6 +71,13 @@ final class StreamHandler extends Http2ConnectionHandler implements Http2FrameLi
   private boolean draining;
   private boolean pingOutstanding;
   private boolean answeredOnce;
+  /**
+   * The connection header's last value and its encoded form: HPACK finds a repeated value in its
+   * table by hash and comparison, which an {@link AsciiString} kept from request to request
+   * makes cheap (its hash is cached, and it compares equal to itself at once).
+   */
+  private String connectionValue;
+  private AsciiString connectionValueAscii;
 
   private StreamHandler(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
       Http2Settings settings, Pool pool, Connection connection) {
@@ -90,6 +97,17 @@ final class StreamHandler extends Http2ConnectionHandler implements Http2FrameLi
       this.connection = connection;
       server(false);
       initialSettings(new Http2Settings().pushEnabled(false));
+      AsciiString[] unindexed = pool.unindexedHeaders;
+      if (unindexed != null) {
+        headerSensitivityDetector((name, value) -> {
+          for (AsciiString n : unindexed) {
+            if (n.contentEquals(name)) {
+              return true;
+            }
+          }
+          return false;
+        });
+      }
       // Requests in flight are failed by Herald before it closes; no need to wait for them.
       gracefulShutdownTimeoutMillis(1000);
     }
@@ -166,12 +184,21 @@ final class StreamHandler extends Http2ConnectionHandler implements Http2FrameLi
     for (int i = 0; i < request.headerCount(); i++) {
       headers.add(request.headerName(i), request.headerValue(i));
     }
-    try {
-      pool.addConnectionHeader(headers, connection.id);
-    } catch (RuntimeException e) {
-      pool.released(connection);
-      exchange.fail(e);
-      return;
+    AsciiString connectionHeader = pool.connectionHeader();
+    if (connectionHeader != null) {
+      String value;
+      try {
+        value = pool.connectionHeaderValue(connection.id);
+      } catch (RuntimeException e) {
+        pool.released(connection);
+        exchange.fail(e);
+        return;
+      }
+      if (value != connectionValue) {
+        connectionValue = value;
+        connectionValueAscii = new AsciiString(value);
+      }
+      headers.set(connectionHeader, connectionValueAscii);
     }
     int streamId = connection().local().incrementAndGetNextStreamId();
     streams.put(streamId, new Stream(exchange));

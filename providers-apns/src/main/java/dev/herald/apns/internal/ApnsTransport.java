@@ -278,12 +278,14 @@ public final class ApnsTransport {
         .eventLoopThreads(config.eventLoopThreads())
         .maxResponseBytes(ApnsAnswer.MAX_BODY_BYTES)
         // A new connection's token is proven by its first request before it carries more.
-        .probeNewConnections(true);
+        .probeNewConnections(true)
+        // Each device's path and each apns-id would churn HPACK's table, evicting the token.
+        .unindexedHeaders(":path", "apns-id");
     if (config.resolver() != null) {
       b.resolver(config.resolver());
     }
     if (tokens != null) {
-      b.connectionHeader("authorization", id -> "bearer " + tokens.tokenFor(id));
+      b.connectionHeader("authorization", tokens::authorizationFor);
       b.onConnectionClosed(tokens::forget);
     }
     return b.build();
