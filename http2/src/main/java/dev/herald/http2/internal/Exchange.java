@@ -20,7 +20,7 @@ public final class Exchange {
   static final int DONE = 3;
 
   final Http2Request request;
-  final CompletableFuture<Http2Response> future = new CompletableFuture<>();
+  final CompletableFuture<Http2Response> future;
   final long deadlineNanos;
   private final AtomicInteger state = new AtomicInteger(QUEUED);
   volatile Timeout timeout;
@@ -29,9 +29,42 @@ public final class Exchange {
   /** How many times the request was written; touched by one attempt at a time. */
   int attempts;
 
-  Exchange(Http2Request request, long deadlineNanos) {
+  Exchange(Http2Request request, long deadlineNanos, Pool pool) {
     this.request = request;
     this.deadlineNanos = deadlineNanos;
+    this.future = new Future(this, pool);
+  }
+
+  /**
+   * The caller's future: cancelling it takes the request out of the queue or resets its stream
+   * (an override rather than a completion callback, which would cost two objects per request).
+   */
+  private static final class Future extends CompletableFuture<Http2Response> {
+    private final Exchange exchange;
+    private final Pool pool;
+
+    Future(Exchange exchange, Pool pool) {
+      this.exchange = exchange;
+      this.pool = pool;
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      if (cancelled) {
+        pool.cancelled(exchange);
+      }
+      return cancelled;
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable failure) {
+      boolean completed = super.completeExceptionally(failure);
+      if (completed && failure instanceof java.util.concurrent.CancellationException) {
+        pool.cancelled(exchange);
+      }
+      return completed;
+    }
   }
 
   int state() {

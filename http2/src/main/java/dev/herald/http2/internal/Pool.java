@@ -112,6 +112,8 @@ public final class Pool {
   final int maxResponseBytes;
   /** Names of the headers never indexed by HPACK, or null for none. */
   final AsciiString[] unindexedHeaders;
+  /** Whether {@code :path} is one of them. */
+  final boolean pathUnindexed;
   private final Config config;
   private final AsciiString connectionHeader;
   private final EventLoopGroup group;
@@ -139,6 +141,7 @@ public final class Pool {
     this.maxResponseBytes = config.maxResponseBytes();
     this.unindexedHeaders = config.unindexedHeaders().isEmpty() ? null
         : config.unindexedHeaders().stream().map(AsciiString::new).toArray(AsciiString[]::new);
+    this.pathUnindexed = config.unindexedHeaders().contains(":path");
     this.connectionHeader = config.connectionHeader() == null
         ? null : new AsciiString(config.connectionHeader());
     this.ssl = TlsContext.create(config.trusted(), config.keyManagers());
@@ -159,7 +162,7 @@ public final class Pool {
    *     {@link IllegalStateException} after {@link #close()}
    */
   public CompletableFuture<Http2Response> send(Http2Request request) {
-    Exchange exchange = new Exchange(request, System.nanoTime() + timeoutNanos);
+    Exchange exchange = new Exchange(request, System.nanoTime() + timeoutNanos, this);
     try {
       exchange.timeout = timer.newTimeout(t -> deadline(exchange), timeoutNanos,
           TimeUnit.NANOSECONDS);
@@ -167,16 +170,11 @@ public final class Pool {
       return CompletableFuture.failedFuture(closedException());
     }
     submit(exchange, false);
-    exchange.future.whenComplete((r, e) -> {
-      if (exchange.future.isCancelled()) {
-        cancelled(exchange);
-      }
-    });
     return exchange.future;
   }
 
   /** The caller cancelled: a waiting request leaves the queue, one on the wire is reset. */
-  private void cancelled(Exchange exchange) {
+  void cancelled(Exchange exchange) {
     Connection c = exchange.connection;
     int was = exchange.finish();
     if (was == Exchange.QUEUED) {
@@ -316,6 +314,18 @@ public final class Pool {
   /** The name of the header whose value depends on the connection, or null. */
   AsciiString connectionHeader() {
     return connectionHeader;
+  }
+
+  /** Whether a header's values stay out of the HPACK table. */
+  boolean unindexed(CharSequence name) {
+    if (unindexedHeaders != null) {
+      for (AsciiString n : unindexedHeaders) {
+        if (n.contentEquals(name)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** That header's value on a connection. */

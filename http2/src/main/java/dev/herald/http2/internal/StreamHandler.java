@@ -6,10 +6,10 @@ import dev.herald.http2.Http2TransportException;
 import dev.herald.http2.Http2TransportException.Kind;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
@@ -20,6 +20,7 @@ import io.netty.handler.codec.http2.Http2FrameListener;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.codec.http2.ReadOnlyHttp2Headers;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.AsciiString;
 import io.netty.util.collection.IntObjectHashMap;
@@ -41,23 +42,34 @@ import org.slf4j.LoggerFactory;
 final class StreamHandler extends Http2ConnectionHandler implements Http2FrameListener {
   private static final Logger LOG = LoggerFactory.getLogger(StreamHandler.class);
   private static final AsciiString SCHEME = AsciiString.cached("https");
+  private static final byte[] NO_BYTES = new byte[0];
 
   /**
    * A stream's exchange and the answer collected so far. A stream holds its slot in the pool
    * until Netty closes it (which happens after the listener saw its last frame), so the pool never
-   * counts fewer streams than Netty does; {@code settled} marks one whose exchange is done.
+   * counts fewer streams than Netty does; {@code settled} marks one whose exchange is done. It
+   * listens to its own frames' writes, so a failed write reaches it without an object per write.
    */
-  private static final class Stream {
+  private final class Stream implements ChannelFutureListener {
+    final int id;
     final Exchange exchange;
     boolean settled;
     Http2Response response;
     int status;
     Map<String, String> headers = Map.of();
-    byte[] body = new byte[0];
+    byte[] body = NO_BYTES;
     int bodyLength;
 
-    Stream(Exchange exchange) {
+    Stream(int id, Exchange exchange) {
+      this.id = id;
       this.exchange = exchange;
+    }
+
+    @Override
+    public void operationComplete(ChannelFuture written) {
+      if (!written.isSuccess()) {
+        writeFailed(id, written.cause());
+      }
     }
   }
 
@@ -78,6 +90,8 @@ final class StreamHandler extends Http2ConnectionHandler implements Http2FrameLi
    */
   private String connectionValue;
   private AsciiString connectionValueAscii;
+  private final AsciiCache names = new AsciiCache();
+  private final AsciiCache values = new AsciiCache();
 
   private StreamHandler(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
       Http2Settings settings, Pool pool, Connection connection) {
@@ -97,16 +111,8 @@ final class StreamHandler extends Http2ConnectionHandler implements Http2FrameLi
       this.connection = connection;
       server(false);
       initialSettings(new Http2Settings().pushEnabled(false));
-      AsciiString[] unindexed = pool.unindexedHeaders;
-      if (unindexed != null) {
-        headerSensitivityDetector((name, value) -> {
-          for (AsciiString n : unindexed) {
-            if (n.contentEquals(name)) {
-              return true;
-            }
-          }
-          return false;
-        });
+      if (pool.unindexedHeaders != null) {
+        headerSensitivityDetector((name, value) -> pool.unindexed(name));
       }
       // Requests in flight are failed by Herald before it closes; no need to wait for them.
       gracefulShutdownTimeoutMillis(1000);
@@ -176,14 +182,6 @@ final class StreamHandler extends Http2ConnectionHandler implements Http2FrameLi
       return;
     }
     Http2Request request = exchange.request;
-    Http2Headers headers = new DefaultHttp2Headers(false)
-        .method(request.method())
-        .scheme(SCHEME)
-        .authority(pool.authority)
-        .path(request.path());
-    for (int i = 0; i < request.headerCount(); i++) {
-      headers.add(request.headerName(i), request.headerValue(i));
-    }
     AsciiString connectionHeader = pool.connectionHeader();
     if (connectionHeader != null) {
       String value;
@@ -198,29 +196,48 @@ final class StreamHandler extends Http2ConnectionHandler implements Http2FrameLi
         connectionValue = value;
         connectionValueAscii = new AsciiString(value);
       }
-      headers.set(connectionHeader, connectionValueAscii);
     }
+    Http2Headers headers = ReadOnlyHttp2Headers.clientHeaders(false, names.of(request.method()),
+        pool.pathUnindexed ? new AsciiString(request.path()) : values.of(request.path()), SCHEME,
+        pool.authority, otherHeaders(request));
     int streamId = connection().local().incrementAndGetNextStreamId();
-    streams.put(streamId, new Stream(exchange));
+    Stream stream = new Stream(streamId, exchange);
+    streams.put(streamId, stream);
     exchange.attempts++;
     byte[] body = request.bodyNoCopy();
-    ChannelPromise headersWritten = ctx.newPromise();
-    headersWritten.addListener(f -> {
-      if (!f.isSuccess()) {
-        writeFailed(streamId, f.cause());
-      }
-    });
-    encoder().writeHeaders(ctx, streamId, headers, 0, body.length == 0, headersWritten);
+    encoder().writeHeaders(ctx, streamId, headers, 0, body.length == 0,
+        ctx.newPromise().addListener(stream));
     if (body.length > 0) {
-      ChannelPromise dataWritten = ctx.newPromise();
-      dataWritten.addListener(f -> {
-        if (!f.isSuccess()) {
-          writeFailed(streamId, f.cause());
-        }
-      });
-      encoder().writeData(ctx, streamId, Unpooled.wrappedBuffer(body), 0, true, dataWritten);
+      encoder().writeData(ctx, streamId, Unpooled.wrappedBuffer(body), 0, true,
+          ctx.newPromise().addListener(stream));
     }
     scheduleFlush();
+  }
+
+  /**
+   * The request's headers, encoded, and the connection's header (which replaces one of the same
+   * name). Values of unindexed headers are converted afresh: they do not repeat.
+   */
+  private AsciiString[] otherHeaders(Http2Request request) {
+    AsciiString connectionHeader = pool.connectionHeader();
+    int count = request.headerCount();
+    AsciiString[] out = new AsciiString[2 * count + (connectionHeader == null ? 0 : 2)];
+    int k = 0;
+    for (int i = 0; i < count; i++) {
+      String name = request.headerName(i);
+      AsciiString encodedName = names.of(name);
+      if (connectionHeader != null && connectionHeader.contentEquals(encodedName)) {
+        continue;
+      }
+      out[k++] = encodedName;
+      out[k++] = pool.unindexed(encodedName)
+          ? new AsciiString(request.headerValue(i)) : values.of(request.headerValue(i));
+    }
+    if (connectionHeader != null) {
+      out[k++] = connectionHeader;
+      out[k++] = connectionValueAscii;
+    }
+    return k == out.length ? out : java.util.Arrays.copyOf(out, k);
   }
 
   /** One flush per turn of the event loop, however many requests were written in it. */
@@ -374,9 +391,9 @@ final class StreamHandler extends Http2ConnectionHandler implements Http2FrameLi
     }
     if (s.status == 0) {
       CharSequence status = headers.status();
-      int code = 0;
+      int code;
       try {
-        code = status == null ? 0 : Integer.parseInt(status.toString());
+        code = status == null ? 0 : AsciiString.of(status).parseInt();
       } catch (NumberFormatException e) {
         code = 0;
       }
@@ -384,7 +401,14 @@ final class StreamHandler extends Http2ConnectionHandler implements Http2FrameLi
         return; // informational; the final answer follows
       }
       s.status = code;
-      if (headers.size() > 1) {
+      if (headers.size() == 2) {
+        // One header besides :status, as APNs answers (apns-id): no hash map.
+        for (Map.Entry<CharSequence, CharSequence> h : headers) {
+          if (h.getKey().length() > 0 && h.getKey().charAt(0) != ':') {
+            s.headers = Map.of(h.getKey().toString(), h.getValue().toString());
+          }
+        }
+      } else if (headers.size() > 2) {
         Map<String, String> map = new HashMap<>();
         for (Map.Entry<CharSequence, CharSequence> h : headers) {
           if (h.getKey().length() > 0 && h.getKey().charAt(0) != ':') {
