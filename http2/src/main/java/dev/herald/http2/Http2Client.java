@@ -214,8 +214,10 @@ public final class Http2Client implements AutoCloseable {
     }
 
     /**
-     * How long a connection may be idle before it is pinged; one that does not answer the ping
-     * within the same time is closed. 60 seconds by default.
+     * How long a connection may go without hearing from the server before it is pinged; one that
+     * does not answer the ping within the same time is closed. 60 seconds by default. (Only
+     * what arrives counts: a connection that sends and hears nothing back is as dead as an idle
+     * one, and watching reads alone costs nothing per request written.)
      *
      * @param value a positive duration
      * @return this builder

@@ -4,7 +4,7 @@ import dev.herald.http2.Http2Request;
 import dev.herald.http2.Http2Response;
 import io.netty.util.Timeout;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * One request on its way: the future its caller holds, its deadline and its attempts. Its state
@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * of the answer, a failure and the deadline completes the future, and the deadline knows whether
  * the request had been sent.
  */
-public final class Exchange {
+public final class Exchange implements Runnable {
   static final int QUEUED = 0;
   static final int ASSIGNED = 1;
   static final int WRITTEN = 2;
@@ -22,7 +22,11 @@ public final class Exchange {
   final Http2Request request;
   final CompletableFuture<Http2Response> future;
   final long deadlineNanos;
-  private final AtomicInteger state = new AtomicInteger(QUEUED);
+  private static final AtomicIntegerFieldUpdater<Exchange> STATE =
+      AtomicIntegerFieldUpdater.newUpdater(Exchange.class, "state");
+  private volatile int state = QUEUED;
+  /** The handler that writes the current attempt, set before the exchange runs on its loop. */
+  StreamHandler writer;
   volatile Timeout timeout;
   /** The connection of the current attempt; written under the pool's lock. */
   volatile Connection connection;
@@ -68,11 +72,17 @@ public final class Exchange {
   }
 
   int state() {
-    return state.get();
+    return state;
   }
 
   boolean move(int from, int to) {
-    return state.compareAndSet(from, to);
+    return STATE.compareAndSet(this, from, to);
+  }
+
+  /** Writes the current attempt, on its connection's event loop (an exchange is its own task). */
+  @Override
+  public void run() {
+    writer.start(this);
   }
 
   /**
@@ -82,8 +92,8 @@ public final class Exchange {
    */
   int finish() {
     while (true) {
-      int s = state.get();
-      if (s == DONE || state.compareAndSet(s, DONE)) {
+      int s = state;
+      if (s == DONE || STATE.compareAndSet(this, s, DONE)) {
         if (s != DONE) {
           Timeout t = timeout;
           if (t != null) {

@@ -76,7 +76,8 @@ public final class Pool {
    * @param requestTimeout the deadline of each request, from send to answer
    * @param connectTimeout the limit on connecting, the TLS handshake and the server's SETTINGS
    * @param maxQueued the most requests waiting for a stream
-   * @param pingInterval the idle time after which a connection is pinged
+   * @param pingInterval the time without hearing from the server after which a connection is
+   *     pinged
    * @param eventLoopThreads the event-loop threads
    * @param maxResponseBytes the most body bytes kept from an answer
    * @param connectionHeader the name of a header whose value depends on the connection, or null
@@ -436,14 +437,7 @@ public final class Pool {
 
   /** A stream was freed: start waiting requests. */
   void released(Connection c) {
-    lock.lock();
-    try {
-      c.inFlight--;
-      inFlight--;
-    } finally {
-      lock.unlock();
-    }
-    drain();
+    drain(c);
   }
 
   /**
@@ -465,12 +459,27 @@ public final class Pool {
   }
 
   private void drain() {
+    drain(null);
+  }
+
+  /**
+   * Starts waiting requests on free streams, after freeing one of {@code freed}'s first (in the
+   * same hold of the lock: this runs once per answer).
+   */
+  private void drain(Connection freed) {
     List<Exchange> starts = null;
     List<Exchange> expired = null;
     Connection open;
-    long now = System.nanoTime();
     lock.lock();
     try {
+      if (freed != null) {
+        freed.inFlight--;
+        inFlight--;
+        if (queue.isEmpty()) {
+          return; // nothing waits, and freeing a stream never calls for another connection
+        }
+      }
+      long now = System.nanoTime();
       while (!queue.isEmpty()) {
         Exchange next = queue.peekFirst();
         if (next.state() == Exchange.DONE) {
@@ -593,7 +602,8 @@ public final class Pool {
             c.handler = handler;
             long ping = config.pingInterval().toMillis();
             ch.pipeline().addLast(tls,
-                new IdleStateHandler(0, 0, ping, TimeUnit.MILLISECONDS), handler);
+                // Reader idle only: watching writes would add a listener to every frame written.
+                new IdleStateHandler(ping, 0, 0, TimeUnit.MILLISECONDS), handler);
           }
         });
     bootstrap.connect(new InetSocketAddress(address, config.port())).addListener(f -> {

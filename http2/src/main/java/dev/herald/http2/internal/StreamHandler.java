@@ -10,6 +10,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.DefaultHttp2Connection;
+import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
+import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
@@ -21,6 +24,7 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.ReadOnlyHttp2Headers;
+import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.AsciiString;
 import io.netty.util.collection.IntObjectHashMap;
@@ -109,8 +113,14 @@ final class StreamHandler extends Http2ConnectionHandler implements Http2FrameLi
     Builder(Pool pool, Connection connection) {
       this.pool = pool;
       this.connection = connection;
-      server(false);
       initialSettings(new Http2Settings().pushEnabled(false));
+      // A client's connection. Requests carry no priorities, so the flow controller can share
+      // the window uniformly: the weighted-fair distributor keeps a priority tree and a queue
+      // per stream.
+      Http2Connection h2 = new DefaultHttp2Connection(false);
+      h2.remote().flowController(
+          new DefaultHttp2RemoteFlowController(h2, new UniformStreamByteDistributor(h2)));
+      connection(h2);
       if (pool.unindexedHeaders != null) {
         headerSensitivityDetector((name, value) -> pool.unindexed(name));
       }

@@ -190,7 +190,7 @@ public final class ApnsTransport {
     }
 
     private void onResponse(Http2Response response) {
-      ApnsAnswer answer = ApnsAnswer.read(response, clock.instant());
+      ApnsAnswer answer = ApnsAnswer.read(response, clock);
       Optional<ApnsRejectionReason> reason = answer.reason();
       if (reason.isPresent()) {
         ApnsRejectionReason r = reason.get();
