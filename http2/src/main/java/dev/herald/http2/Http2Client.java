@@ -127,6 +127,7 @@ public final class Http2Client implements AutoCloseable {
     private LongConsumer onConnectionClosed = id -> {};
     private Resolver resolver = InetAddress::getAllByName;
     private boolean probeNewConnections;
+    private List<String> unindexedHeaders = List.of();
 
     private Builder(String name, URI baseUrl) {
       this.name = Objects.requireNonNull(name, "name");
@@ -213,8 +214,10 @@ public final class Http2Client implements AutoCloseable {
     }
 
     /**
-     * How long a connection may be idle before it is pinged; one that does not answer the ping
-     * within the same time is closed. 60 seconds by default.
+     * How long a connection may go without hearing from the server before it is pinged; one that
+     * does not answer the ping within the same time is closed. 60 seconds by default. (Only
+     * what arrives counts: a connection that sends and hears nothing back is as dead as an idle
+     * one, and watching reads alone costs nothing per request written.)
      *
      * @param value a positive duration
      * @return this builder
@@ -290,6 +293,28 @@ public final class Http2Client implements AutoCloseable {
     }
 
     /**
+     * Headers whose values differ on (almost) every request, such as {@code :path} when it names
+     * a device, or a per-request id. They are sent as literals that never enter the HPACK
+     * dynamic table (RFC 7541 §6.2.3): added to it, each would push out the headers that do
+     * repeat (an authorization token, a topic), which would then go out in full again. None by
+     * default.
+     *
+     * @param lowerCaseNames header names, pseudo-headers such as {@code :path} included
+     * @return this builder
+     */
+    public Builder unindexedHeaders(String... lowerCaseNames) {
+      List<String> names = List.of(lowerCaseNames);
+      for (String n : names) {
+        if (n.isEmpty() || !n.equals(n.toLowerCase(java.util.Locale.ROOT))) {
+          throw new IllegalArgumentException("unindexedHeaders: header names are lower case and"
+              + " not empty, got '" + n + "'");
+        }
+      }
+      this.unindexedHeaders = names;
+      return this;
+    }
+
+    /**
      * Resolves the host; the JDK's resolver by default.
      *
      * @param value the resolver
@@ -312,7 +337,8 @@ public final class Http2Client implements AutoCloseable {
       return new Http2Client(new Pool(new Pool.Config(name, host, port, List.copyOf(trusted),
           keyManagers, maxConnections, maxConcurrentStreams, requestTimeout, connectTimeout,
           maxQueued, pingInterval, eventLoopThreads, maxResponseBytes, connectionHeader,
-          connectionHeaderValue, onConnectionClosed, resolver, probeNewConnections)));
+          connectionHeaderValue, onConnectionClosed, resolver, probeNewConnections,
+          unindexedHeaders)));
     }
 
     private static int positive(int value, String field) {

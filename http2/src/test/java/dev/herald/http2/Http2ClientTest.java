@@ -84,6 +84,37 @@ class Http2ClientTest {
   }
 
   @Test
+  void unindexedHeadersKeepTheRepeatedOnesInTheHpackTable() throws Exception {
+    // Each path names another device. Indexed, 100 of them would push the long repeated token
+    // out of the server's 4 KiB HPACK table again and again, and the token would go out in full.
+    String token = "bearer " + "t".repeat(300);
+    try (TestH2Server server = new TestH2Server(100);
+        Http2Client client = client(server).maxConnections(1)
+            .connectionHeader("authorization", id -> token)
+            .unindexedHeaders(":path").build()) {
+      warmUp(client);
+      server.headerFrameSizes.clear();
+      java.util.Random random = new java.util.Random(1);
+      for (int i = 0; i < 100; i++) {
+        byte[] device = new byte[32];
+        random.nextBytes(device);
+        assertThat(client.send(request("/3/device/" + java.util.HexFormat.of().formatHex(device))).get(20, TimeUnit.SECONDS)
+            .status()).isEqualTo(200);
+      }
+      assertThat(server.headerFrameSizes).hasSize(100);
+      // The path (74 bytes) as a literal, every other header by its index.
+      assertThat(server.headerFrameSizes).allSatisfy(size -> assertThat(size).isLessThan(100));
+    }
+  }
+
+  @Test
+  void unindexedHeaderNamesAreLowerCase() {
+    assertThatThrownBy(() -> Http2Client.builder("test", URI.create("https://localhost"))
+        .unindexedHeaders("Apns-Id"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Apns-Id");
+  }
+
+  @Test
   void opensMoreConnectionsUpToTheMaximumWhenRequestsWait() throws Exception {
     try (TestH2Server server = new TestH2Server(2);
         Http2Client client = client(server).maxConnections(3).build()) {

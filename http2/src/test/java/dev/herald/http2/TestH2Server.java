@@ -46,6 +46,8 @@ final class TestH2Server implements AutoCloseable {
   final AtomicInteger requests = new AtomicInteger();
   final AtomicInteger maxActive = new AtomicInteger();
   final AtomicInteger pings = new AtomicInteger();
+  /** The size of each HEADERS frame received (its header block, as HPACK encoded it). */
+  final List<Integer> headerFrameSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** Whether PINGs are answered; a server that stops answering them looks dead. */
   volatile boolean answerPings = true;
   private final EventLoopGroup group = new NioEventLoopGroup(1);
@@ -78,7 +80,8 @@ final class TestH2Server implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel ch) {
             int index = connections.incrementAndGet();
-            ch.pipeline().addLast(ssl.newHandler(ch.alloc()), new Builder(index).build());
+            ch.pipeline().addLast(ssl.newHandler(ch.alloc()), new FrameSizes(),
+                new Builder(index).build());
           }
         })
         .bind("localhost", 0).sync().channel();
@@ -96,6 +99,42 @@ final class TestH2Server implements AutoCloseable {
   public void close() {
     server.close();
     group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  /** Notes the length of every HEADERS frame on its way to the HTTP/2 handler. */
+  private final class FrameSizes extends io.netty.channel.ChannelInboundHandlerAdapter {
+    private int prefaceLeft = 24; // "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+    private final byte[] header = new byte[9];
+    private int headerFill;
+    private int skip;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ByteBuf b = (ByteBuf) msg;
+      int i = b.readerIndex();
+      while (i < b.writerIndex()) {
+        int left = b.writerIndex() - i;
+        if (prefaceLeft > 0 || skip > 0) {
+          int n = Math.min(prefaceLeft > 0 ? prefaceLeft : skip, left);
+          if (prefaceLeft > 0) {
+            prefaceLeft -= n;
+          } else {
+            skip -= n;
+          }
+          i += n;
+          continue;
+        }
+        header[headerFill++] = b.getByte(i++);
+        if (headerFill == header.length) {
+          headerFill = 0;
+          skip = (header[0] & 0xff) << 16 | (header[1] & 0xff) << 8 | header[2] & 0xff;
+          if (header[3] == 0x1) {
+            headerFrameSizes.add(skip);
+          }
+        }
+      }
+      ctx.fireChannelRead(msg);
+    }
   }
 
   private final class Builder extends AbstractHttp2ConnectionHandlerBuilder<Handler, Builder> {

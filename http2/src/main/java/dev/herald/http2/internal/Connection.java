@@ -36,7 +36,8 @@ final class Connection {
       if (ch.eventLoop().inEventLoop()) {
         h.start(exchange);
       } else {
-        ch.eventLoop().execute(() -> h.start(exchange));
+        exchange.writer = h;
+        ch.eventLoop().execute(exchange);
       }
     } catch (RejectedExecutionException e) {
       // The event loop is shutting down: the client is closing.

@@ -15,7 +15,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -77,7 +76,8 @@ public final class Pool {
    * @param requestTimeout the deadline of each request, from send to answer
    * @param connectTimeout the limit on connecting, the TLS handshake and the server's SETTINGS
    * @param maxQueued the most requests waiting for a stream
-   * @param pingInterval the idle time after which a connection is pinged
+   * @param pingInterval the time without hearing from the server after which a connection is
+   *     pinged
    * @param eventLoopThreads the event-loop threads
    * @param maxResponseBytes the most body bytes kept from an answer
    * @param connectionHeader the name of a header whose value depends on the connection, or null
@@ -86,6 +86,7 @@ public final class Pool {
    * @param resolver resolves the host
    * @param probeNewConnections whether a new connection carries one request until its first
    *     answer
+   * @param unindexedHeaders header names whose values never enter the HPACK dynamic table
    */
   public record Config(
       String name,
@@ -105,10 +106,15 @@ public final class Pool {
       LongFunction<String> connectionHeaderValue,
       LongConsumer onConnectionClosed,
       Http2Client.Resolver resolver,
-      boolean probeNewConnections) {}
+      boolean probeNewConnections,
+      List<String> unindexedHeaders) {}
 
   final AsciiString authority;
   final int maxResponseBytes;
+  /** Names of the headers never indexed by HPACK, or null for none. */
+  final AsciiString[] unindexedHeaders;
+  /** Whether {@code :path} is one of them. */
+  final boolean pathUnindexed;
   private final Config config;
   private final AsciiString connectionHeader;
   private final EventLoopGroup group;
@@ -134,6 +140,9 @@ public final class Pool {
     this.authority = new AsciiString(config.port() == 443
         ? config.host() : config.host() + ":" + config.port());
     this.maxResponseBytes = config.maxResponseBytes();
+    this.unindexedHeaders = config.unindexedHeaders().isEmpty() ? null
+        : config.unindexedHeaders().stream().map(AsciiString::new).toArray(AsciiString[]::new);
+    this.pathUnindexed = config.unindexedHeaders().contains(":path");
     this.connectionHeader = config.connectionHeader() == null
         ? null : new AsciiString(config.connectionHeader());
     this.ssl = TlsContext.create(config.trusted(), config.keyManagers());
@@ -154,7 +163,7 @@ public final class Pool {
    *     {@link IllegalStateException} after {@link #close()}
    */
   public CompletableFuture<Http2Response> send(Http2Request request) {
-    Exchange exchange = new Exchange(request, System.nanoTime() + timeoutNanos);
+    Exchange exchange = new Exchange(request, System.nanoTime() + timeoutNanos, this);
     try {
       exchange.timeout = timer.newTimeout(t -> deadline(exchange), timeoutNanos,
           TimeUnit.NANOSECONDS);
@@ -162,16 +171,11 @@ public final class Pool {
       return CompletableFuture.failedFuture(closedException());
     }
     submit(exchange, false);
-    exchange.future.whenComplete((r, e) -> {
-      if (exchange.future.isCancelled()) {
-        cancelled(exchange);
-      }
-    });
     return exchange.future;
   }
 
   /** The caller cancelled: a waiting request leaves the queue, one on the wire is reset. */
-  private void cancelled(Exchange exchange) {
+  void cancelled(Exchange exchange) {
     Connection c = exchange.connection;
     int was = exchange.finish();
     if (was == Exchange.QUEUED) {
@@ -308,10 +312,26 @@ public final class Pool {
     return config.name() + " at " + config.host() + ":" + config.port();
   }
 
-  void addConnectionHeader(Http2Headers headers, long connectionId) {
-    if (connectionHeader != null) {
-      headers.set(connectionHeader, config.connectionHeaderValue().apply(connectionId));
+  /** The name of the header whose value depends on the connection, or null. */
+  AsciiString connectionHeader() {
+    return connectionHeader;
+  }
+
+  /** Whether a header's values stay out of the HPACK table. */
+  boolean unindexed(CharSequence name) {
+    if (unindexedHeaders != null) {
+      for (AsciiString n : unindexedHeaders) {
+        if (n.contentEquals(name)) {
+          return true;
+        }
+      }
     }
+    return false;
+  }
+
+  /** That header's value on a connection. */
+  String connectionHeaderValue(long connectionId) {
+    return config.connectionHeaderValue().apply(connectionId);
   }
 
   // ---- queue and streams
@@ -417,14 +437,7 @@ public final class Pool {
 
   /** A stream was freed: start waiting requests. */
   void released(Connection c) {
-    lock.lock();
-    try {
-      c.inFlight--;
-      inFlight--;
-    } finally {
-      lock.unlock();
-    }
-    drain();
+    drain(c);
   }
 
   /**
@@ -446,12 +459,27 @@ public final class Pool {
   }
 
   private void drain() {
+    drain(null);
+  }
+
+  /**
+   * Starts waiting requests on free streams, after freeing one of {@code freed}'s first (in the
+   * same hold of the lock: this runs once per answer).
+   */
+  private void drain(Connection freed) {
     List<Exchange> starts = null;
     List<Exchange> expired = null;
     Connection open;
-    long now = System.nanoTime();
     lock.lock();
     try {
+      if (freed != null) {
+        freed.inFlight--;
+        inFlight--;
+        if (queue.isEmpty()) {
+          return; // nothing waits, and freeing a stream never calls for another connection
+        }
+      }
+      long now = System.nanoTime();
       while (!queue.isEmpty()) {
         Exchange next = queue.peekFirst();
         if (next.state() == Exchange.DONE) {
@@ -574,7 +602,8 @@ public final class Pool {
             c.handler = handler;
             long ping = config.pingInterval().toMillis();
             ch.pipeline().addLast(tls,
-                new IdleStateHandler(0, 0, ping, TimeUnit.MILLISECONDS), handler);
+                // Reader idle only: watching writes would add a listener to every frame written.
+                new IdleStateHandler(ping, 0, 0, TimeUnit.MILLISECONDS), handler);
           }
         });
     bootstrap.connect(new InetSocketAddress(address, config.port())).addListener(f -> {

@@ -6,10 +6,13 @@ import dev.herald.http2.Http2TransportException;
 import dev.herald.http2.Http2TransportException.Kind;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2Connection;
+import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
+import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
@@ -20,6 +23,8 @@ import io.netty.handler.codec.http2.Http2FrameListener;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.codec.http2.ReadOnlyHttp2Headers;
+import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.AsciiString;
 import io.netty.util.collection.IntObjectHashMap;
@@ -41,23 +46,34 @@ import org.slf4j.LoggerFactory;
 final class StreamHandler extends Http2ConnectionHandler implements Http2FrameListener {
   private static final Logger LOG = LoggerFactory.getLogger(StreamHandler.class);
   private static final AsciiString SCHEME = AsciiString.cached("https");
+  private static final byte[] NO_BYTES = new byte[0];
 
   /**
    * A stream's exchange and the answer collected so far. A stream holds its slot in the pool
    * until Netty closes it (which happens after the listener saw its last frame), so the pool never
-   * counts fewer streams than Netty does; {@code settled} marks one whose exchange is done.
+   * counts fewer streams than Netty does; {@code settled} marks one whose exchange is done. It
+   * listens to its own frames' writes, so a failed write reaches it without an object per write.
    */
-  private static final class Stream {
+  private final class Stream implements ChannelFutureListener {
+    final int id;
     final Exchange exchange;
     boolean settled;
     Http2Response response;
     int status;
     Map<String, String> headers = Map.of();
-    byte[] body = new byte[0];
+    byte[] body = NO_BYTES;
     int bodyLength;
 
-    Stream(Exchange exchange) {
+    Stream(int id, Exchange exchange) {
+      this.id = id;
       this.exchange = exchange;
+    }
+
+    @Override
+    public void operationComplete(ChannelFuture written) {
+      if (!written.isSuccess()) {
+        writeFailed(id, written.cause());
+      }
     }
   }
 
@@ -71,6 +87,15 @@ final class StreamHandler extends Http2ConnectionHandler implements Http2FrameLi
   private boolean draining;
   private boolean pingOutstanding;
   private boolean answeredOnce;
+  /**
+   * The connection header's last value and its encoded form: HPACK finds a repeated value in its
+   * table by hash and comparison, which an {@link AsciiString} kept from request to request
+   * makes cheap (its hash is cached, and it compares equal to itself at once).
+   */
+  private String connectionValue;
+  private AsciiString connectionValueAscii;
+  private final AsciiCache names = new AsciiCache();
+  private final AsciiCache values = new AsciiCache();
 
   private StreamHandler(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
       Http2Settings settings, Pool pool, Connection connection) {
@@ -88,8 +113,17 @@ final class StreamHandler extends Http2ConnectionHandler implements Http2FrameLi
     Builder(Pool pool, Connection connection) {
       this.pool = pool;
       this.connection = connection;
-      server(false);
       initialSettings(new Http2Settings().pushEnabled(false));
+      // A client's connection. Requests carry no priorities, so the flow controller can share
+      // the window uniformly: the weighted-fair distributor keeps a priority tree and a queue
+      // per stream.
+      Http2Connection h2 = new DefaultHttp2Connection(false);
+      h2.remote().flowController(
+          new DefaultHttp2RemoteFlowController(h2, new UniformStreamByteDistributor(h2)));
+      connection(h2);
+      if (pool.unindexedHeaders != null) {
+        headerSensitivityDetector((name, value) -> pool.unindexed(name));
+      }
       // Requests in flight are failed by Herald before it closes; no need to wait for them.
       gracefulShutdownTimeoutMillis(1000);
     }
@@ -158,42 +192,62 @@ final class StreamHandler extends Http2ConnectionHandler implements Http2FrameLi
       return;
     }
     Http2Request request = exchange.request;
-    Http2Headers headers = new DefaultHttp2Headers(false)
-        .method(request.method())
-        .scheme(SCHEME)
-        .authority(pool.authority)
-        .path(request.path());
-    for (int i = 0; i < request.headerCount(); i++) {
-      headers.add(request.headerName(i), request.headerValue(i));
+    AsciiString connectionHeader = pool.connectionHeader();
+    if (connectionHeader != null) {
+      String value;
+      try {
+        value = pool.connectionHeaderValue(connection.id);
+      } catch (RuntimeException e) {
+        pool.released(connection);
+        exchange.fail(e);
+        return;
+      }
+      if (value != connectionValue) {
+        connectionValue = value;
+        connectionValueAscii = new AsciiString(value);
+      }
     }
-    try {
-      pool.addConnectionHeader(headers, connection.id);
-    } catch (RuntimeException e) {
-      pool.released(connection);
-      exchange.fail(e);
-      return;
-    }
+    Http2Headers headers = ReadOnlyHttp2Headers.clientHeaders(false, names.of(request.method()),
+        pool.pathUnindexed ? new AsciiString(request.path()) : values.of(request.path()), SCHEME,
+        pool.authority, otherHeaders(request));
     int streamId = connection().local().incrementAndGetNextStreamId();
-    streams.put(streamId, new Stream(exchange));
+    Stream stream = new Stream(streamId, exchange);
+    streams.put(streamId, stream);
     exchange.attempts++;
     byte[] body = request.bodyNoCopy();
-    ChannelPromise headersWritten = ctx.newPromise();
-    headersWritten.addListener(f -> {
-      if (!f.isSuccess()) {
-        writeFailed(streamId, f.cause());
-      }
-    });
-    encoder().writeHeaders(ctx, streamId, headers, 0, body.length == 0, headersWritten);
+    encoder().writeHeaders(ctx, streamId, headers, 0, body.length == 0,
+        ctx.newPromise().addListener(stream));
     if (body.length > 0) {
-      ChannelPromise dataWritten = ctx.newPromise();
-      dataWritten.addListener(f -> {
-        if (!f.isSuccess()) {
-          writeFailed(streamId, f.cause());
-        }
-      });
-      encoder().writeData(ctx, streamId, Unpooled.wrappedBuffer(body), 0, true, dataWritten);
+      encoder().writeData(ctx, streamId, Unpooled.wrappedBuffer(body), 0, true,
+          ctx.newPromise().addListener(stream));
     }
     scheduleFlush();
+  }
+
+  /**
+   * The request's headers, encoded, and the connection's header (which replaces one of the same
+   * name). Values of unindexed headers are converted afresh: they do not repeat.
+   */
+  private AsciiString[] otherHeaders(Http2Request request) {
+    AsciiString connectionHeader = pool.connectionHeader();
+    int count = request.headerCount();
+    AsciiString[] out = new AsciiString[2 * count + (connectionHeader == null ? 0 : 2)];
+    int k = 0;
+    for (int i = 0; i < count; i++) {
+      String name = request.headerName(i);
+      AsciiString encodedName = names.of(name);
+      if (connectionHeader != null && connectionHeader.contentEquals(encodedName)) {
+        continue;
+      }
+      out[k++] = encodedName;
+      out[k++] = pool.unindexed(encodedName)
+          ? new AsciiString(request.headerValue(i)) : values.of(request.headerValue(i));
+    }
+    if (connectionHeader != null) {
+      out[k++] = connectionHeader;
+      out[k++] = connectionValueAscii;
+    }
+    return k == out.length ? out : java.util.Arrays.copyOf(out, k);
   }
 
   /** One flush per turn of the event loop, however many requests were written in it. */
@@ -347,9 +401,9 @@ final class StreamHandler extends Http2ConnectionHandler implements Http2FrameLi
     }
     if (s.status == 0) {
       CharSequence status = headers.status();
-      int code = 0;
+      int code;
       try {
-        code = status == null ? 0 : Integer.parseInt(status.toString());
+        code = status == null ? 0 : AsciiString.of(status).parseInt();
       } catch (NumberFormatException e) {
         code = 0;
       }
@@ -357,7 +411,14 @@ final class StreamHandler extends Http2ConnectionHandler implements Http2FrameLi
         return; // informational; the final answer follows
       }
       s.status = code;
-      if (headers.size() > 1) {
+      if (headers.size() == 2) {
+        // One header besides :status, as APNs answers (apns-id): no hash map.
+        for (Map.Entry<CharSequence, CharSequence> h : headers) {
+          if (h.getKey().length() > 0 && h.getKey().charAt(0) != ':') {
+            s.headers = Map.of(h.getKey().toString(), h.getValue().toString());
+          }
+        }
+      } else if (headers.size() > 2) {
         Map<String, String> map = new HashMap<>();
         for (Map.Entry<CharSequence, CharSequence> h : headers) {
           if (h.getKey().length() > 0 && h.getKey().charAt(0) != ':') {

@@ -36,17 +36,17 @@ record ApnsAnswer(
    * Reads a response.
    *
    * @param response the response, its body cut at {@value #MAX_BODY_BYTES} bytes
-   * @param now the current time, for a Retry-After given as a date
+   * @param clock the current time, for a Retry-After given as a date (read only then)
    * @return the answer
    */
-  static ApnsAnswer read(Http2Response response, Instant now) {
+  static ApnsAnswer read(Http2Response response, Clock clock) {
     int status = response.status();
     String apnsId = response.headers().get("apns-id");
     if (status == 200) {
       return new ApnsAnswer(status, apnsId, "", null, null);
     }
     Duration retryAfter =
-        RetryAfter.parse(response.headers().get("retry-after"), now).orElse(null);
+        RetryAfter.parse(response.headers().get("retry-after"), clock.instant()).orElse(null);
     String body = response.body().length >= MAX_BODY_BYTES
         ? "" // Too long to be an APNs error body; classify by status.
         : new String(response.body(), StandardCharsets.UTF_8);

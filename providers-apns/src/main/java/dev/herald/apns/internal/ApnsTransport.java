@@ -1,6 +1,7 @@
 package dev.herald.apns.internal;
 
 import dev.herald.apns.ApnsNotification;
+import dev.herald.apns.ApnsPriority;
 import dev.herald.apns.ApnsRejectionReason;
 import dev.herald.http2.Http2Client;
 import dev.herald.http2.Http2Request;
@@ -28,6 +29,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import javax.net.ssl.KeyManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +44,15 @@ import org.slf4j.LoggerFactory;
 public final class ApnsTransport {
   private static final Logger LOG = LoggerFactory.getLogger(ApnsTransport.class);
   private static final String USER_AGENT = "herald-apns";
+  /** The apns-priority header values, made once rather than per request. */
+  private static final Map<ApnsPriority, String> PRIORITY_VALUES =
+      new EnumMap<>(ApnsPriority.class);
+
+  static {
+    for (ApnsPriority p : ApnsPriority.values()) {
+      PRIORITY_VALUES.put(p, Integer.toString(p.value()));
+    }
+  }
 
   /**
    * What the transport needs from the provider's builder.
@@ -111,63 +122,100 @@ public final class ApnsTransport {
           new IllegalStateException("the ApnsProvider is closed"));
     }
     ApnsEnvironment environment = notification.address().environment();
-    Http2Client client = client(environment);
-    Http2Request request = request(notification, body);
-    CompletableFuture<SendResult> result = new CompletableFuture<>();
-    attempt(client, environment, request, result, false);
-    return result;
+    Send send = new Send(client(environment), environment, request(notification, body));
+    send.attempt();
+    return send;
   }
 
-  private void attempt(Http2Client client, ApnsEnvironment environment, Http2Request request,
-      CompletableFuture<SendResult> result, boolean tokenRetried) {
-    CompletableFuture<Http2Response> sent = client.send(request);
-    if (!tokenRetried) {
-      // The dispatcher cancels a send past its deadline: free the stream.
-      result.whenComplete((r, e) -> {
-        if (result.isCancelled()) {
-          sent.cancel(false);
-        }
-      });
+  /**
+   * One notification's future, and its attempts: the first, and a second on a new connection
+   * when APNs found the provider token expired. It listens to each attempt's answer itself and
+   * passes a cancellation on to the attempt in flight, so a send costs no callback objects.
+   */
+  private final class Send extends CompletableFuture<SendResult>
+      implements BiConsumer<Http2Response, Throwable> {
+    private final Http2Client client;
+    private final ApnsEnvironment environment;
+    private final Http2Request request;
+    private volatile boolean tokenRetried;
+    private volatile CompletableFuture<Http2Response> inFlight;
+
+    Send(Http2Client client, ApnsEnvironment environment, Http2Request request) {
+      this.client = client;
+      this.environment = environment;
+      this.request = request;
     }
-    sent.whenComplete((response, failure) -> {
+
+    void attempt() {
+      CompletableFuture<Http2Response> sent = client.send(request);
+      inFlight = sent;
+      if (isCancelled()) {
+        sent.cancel(false); // cancelled while this attempt was being made
+      }
+      sent.whenComplete(this);
+    }
+
+    /** The dispatcher cancels a send past its deadline: free the stream. */
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      CompletableFuture<Http2Response> sent = inFlight;
+      if (cancelled && sent != null) {
+        sent.cancel(false);
+      }
+      return cancelled;
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable failure) {
+      boolean completed = super.completeExceptionally(failure);
+      CompletableFuture<Http2Response> sent = inFlight;
+      if (completed && sent != null && failure instanceof java.util.concurrent.CancellationException) {
+        sent.cancel(false);
+      }
+      return completed;
+    }
+
+    @Override
+    public void accept(Http2Response response, Throwable failure) {
       if (failure != null) {
-        result.completeExceptionally(describe(environment, failure));
+        completeExceptionally(describe(environment, failure));
         return;
       }
       try {
-        onResponse(client, environment, request, response, result, tokenRetried);
+        onResponse(response);
       } catch (RuntimeException e) {
-        result.completeExceptionally(e); // never leave a future behind
-      }
-    });
-  }
-
-  private void onResponse(Http2Client client, ApnsEnvironment environment, Http2Request request,
-      Http2Response response, CompletableFuture<SendResult> result, boolean tokenRetried) {
-    ApnsAnswer answer = ApnsAnswer.read(response, clock.instant());
-    Optional<ApnsRejectionReason> reason = answer.reason();
-    if (reason.isPresent()) {
-      ApnsRejectionReason r = reason.get();
-      if (r == ApnsRejectionReason.EXPIRED_PROVIDER_TOKEN
-          || r == ApnsRejectionReason.TOO_MANY_PROVIDER_TOKEN_UPDATES) {
-        // Apple leaves such a connection unusable; the next attempt gets a new connection and
-        // with it a new token.
-        client.retire(response.connectionId());
-        if (tokens != null) {
-          tokens.forget(response.connectionId());
-        }
-      }
-      if (r == ApnsRejectionReason.EXPIRED_PROVIDER_TOKEN && tokens != null && !tokenRetried
-          && !closed.get()) {
-        LOG.info("APNs at {} found the provider token expired; sending again on a new"
-            + " connection with a new token", config.endpoints().get(environment).getHost());
-        attempt(client, environment, request, result, true);
-        return;
+        completeExceptionally(e); // never leave a future behind
       }
     }
-    SendResult sent = answer.toResult(clock);
-    lastOutcome.set(sent.outcome());
-    result.complete(sent);
+
+    private void onResponse(Http2Response response) {
+      ApnsAnswer answer = ApnsAnswer.read(response, clock);
+      Optional<ApnsRejectionReason> reason = answer.reason();
+      if (reason.isPresent()) {
+        ApnsRejectionReason r = reason.get();
+        if (r == ApnsRejectionReason.EXPIRED_PROVIDER_TOKEN
+            || r == ApnsRejectionReason.TOO_MANY_PROVIDER_TOKEN_UPDATES) {
+          // Apple leaves such a connection unusable; the next attempt gets a new connection and
+          // with it a new token.
+          client.retire(response.connectionId());
+          if (tokens != null) {
+            tokens.forget(response.connectionId());
+          }
+        }
+        if (r == ApnsRejectionReason.EXPIRED_PROVIDER_TOKEN && tokens != null && !tokenRetried
+            && !closed.get()) {
+          LOG.info("APNs at {} found the provider token expired; sending again on a new"
+              + " connection with a new token", config.endpoints().get(environment).getHost());
+          tokenRetried = true;
+          attempt();
+          return;
+        }
+      }
+      SendResult sent = answer.toResult(clock);
+      lastOutcome.set(sent.outcome());
+      complete(sent);
+    }
   }
 
   /**
@@ -278,12 +326,14 @@ public final class ApnsTransport {
         .eventLoopThreads(config.eventLoopThreads())
         .maxResponseBytes(ApnsAnswer.MAX_BODY_BYTES)
         // A new connection's token is proven by its first request before it carries more.
-        .probeNewConnections(true);
+        .probeNewConnections(true)
+        // Each device's path and each apns-id would churn HPACK's table, evicting the token.
+        .unindexedHeaders(":path", "apns-id");
     if (config.resolver() != null) {
       b.resolver(config.resolver());
     }
     if (tokens != null) {
-      b.connectionHeader("authorization", id -> "bearer " + tokens.tokenFor(id));
+      b.connectionHeader("authorization", tokens::authorizationFor);
       b.onConnectionClosed(tokens::forget);
     }
     return b.build();
@@ -294,14 +344,16 @@ public final class ApnsTransport {
   }
 
   private static Http2Request request(ApnsNotification n, byte[] body) {
-    String[] headers = new String[14];
+    int count = 4 + (n.expiration().isPresent() ? 1 : 0) + (n.collapseId().isPresent() ? 1 : 0)
+        + (n.apnsId().isPresent() ? 1 : 0);
+    String[] headers = new String[2 * count];
     int i = 0;
     headers[i++] = "apns-topic";
     headers[i++] = n.address().topic();
     headers[i++] = "apns-push-type";
     headers[i++] = n.pushType().headerValue();
     headers[i++] = "apns-priority";
-    headers[i++] = Integer.toString(n.priority().value());
+    headers[i++] = PRIORITY_VALUES.get(n.priority());
     headers[i++] = "user-agent";
     headers[i++] = USER_AGENT;
     if (n.expiration().isPresent()) {
@@ -316,7 +368,7 @@ public final class ApnsTransport {
       headers[i++] = "apns-id";
       headers[i++] = n.apnsId().get().toString();
     }
-    return Http2Request.post("/3/device/" + n.address().deviceToken(), body,
-        java.util.Arrays.copyOf(headers, i));
+    return Http2Request.post("/3/device/" + n.address().deviceToken(), body, headers);
   }
+
 }

@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread-safe. The JWT is a bearer secret: it is never logged.
  */
 final class ProviderTokens {
-  private record Token(String jwt, Instant issuedAt) {}
+  /** A signed token, its {@code authorization} header value, and when it is to be replaced. */
+  private record Token(String authorization, long replaceAtMillis) {}
 
   private final ECDSASigner signer;
   private final JWSHeader header;
@@ -58,21 +59,23 @@ final class ProviderTokens {
   }
 
   /**
-   * The token to send on a connection, signing a new one when the connection has none or its
-   * token is {@code refreshAfter} old.
+   * The {@code authorization} header to send on a connection ({@code bearer} and the token),
+   * signing a new token when the connection has none or its token is {@code refreshAfter} old.
+   * While the token stays, the same String instance is returned, so the HTTP/2 client can keep
+   * its encoded form.
    *
    * @param connection the id of the connection the request goes out on
-   * @return the compact JWT
+   * @return {@code "bearer " + jwt}
    */
-  String tokenFor(long connection) {
-    Instant now = clock.instant();
+  String authorizationFor(long connection) {
+    long now = clock.millis();
     synchronized (byConnection) {
       Token token = byConnection.get(connection);
-      if (token == null || !now.isBefore(token.issuedAt().plus(refreshAfter))) {
-        token = sign(now);
+      if (token == null || now >= token.replaceAtMillis()) {
+        token = sign(Instant.ofEpochMilli(now));
         byConnection.put(connection, token);
       }
-      return token.jwt();
+      return token.authorization();
     }
   }
 
@@ -122,6 +125,6 @@ final class ProviderTokens {
     signed.incrementAndGet();
     lastSigned = now;
     lastFailure = null;
-    return new Token(jwt.serialize(), iat);
+    return new Token("bearer " + jwt.serialize(), iat.plus(refreshAfter).toEpochMilli());
   }
 }
