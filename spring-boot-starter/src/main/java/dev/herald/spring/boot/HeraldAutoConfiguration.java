@@ -13,6 +13,7 @@ import dev.herald.embedded.InMemoryTriggerStore;
 import dev.herald.fcm.FcmProvider;
 import dev.herald.micrometer.MicrometerHeraldListener;
 import dev.herald.micrometer.ProviderMetrics;
+import dev.herald.spi.AudienceChunks;
 import dev.herald.spi.AudienceResolver;
 import dev.herald.spi.CampaignStore;
 import dev.herald.spi.ComplianceGuard;
@@ -172,6 +173,8 @@ public class HeraldAutoConfiguration {
    * @param clock the application's clock, if any
    * @param cluster the {@code herald.cluster.*} properties
    * @param leases the leases ({@code JdbcLeases} with {@code herald.cluster.enabled}), if any
+   * @param chunks the chunks of campaign runs ({@code JdbcAudienceChunks} with
+   *     {@code herald.cluster.enabled}), if any
    * @return the Herald; closed by {@link HeraldLifecycle}, and on context close
    */
   @Bean
@@ -183,7 +186,7 @@ public class HeraldAutoConfiguration {
       ObjectProvider<AudienceResolver> audienceResolver,
       ObjectProvider<ComplianceGuard> complianceGuard, ObjectProvider<Scheduler> scheduler,
       ObjectProvider<Clock> clock, HeraldClusterProperties cluster,
-      ObjectProvider<Leases> leases) {
+      ObjectProvider<Leases> leases, ObjectProvider<AudienceChunks> chunks) {
     Herald.Builder b = Herald.builder()
         .clock(clock.getIfUnique(Clock::systemUTC))
         .subscriptionStore(subscriptionStore)
@@ -197,7 +200,7 @@ public class HeraldAutoConfiguration {
     audienceResolver.ifUnique(b::audienceResolver);
     complianceGuard.ifUnique(b::complianceGuard);
     scheduler.ifUnique(b::scheduler);
-    PropertyMapper.cluster(cluster, leases.getIfUnique(), b);
+    PropertyMapper.cluster(cluster, leases.getIfUnique(), chunks.getIfUnique(), b);
     providers.orderedStream().forEach(b::provider);
     return b.build();
   }

@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     node-id: ${POD_NAME}     # unique per running instance
  *     lease-heartbeat: 10s
  *     lease-expiry: 30s
+ *     players-per-chunk: 5000   # 0: each campaign run on one node
  * }</pre>
  *
  * @param enabled whether this instance shares Herald's work with other instances on the same
@@ -31,6 +32,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     hour)
  * @param schedulerPollingInterval how often a node looks for due timers in the database (50 ms to
  *     10 minutes)
+ * @param playersPerChunk how many players a chunk of a campaign run holds: the nodes share each
+ *     run by claiming its chunks ({@code JdbcAudienceChunks}); 0 sends each run on one node at a
+ *     time (1 to 10,000,000, or 0; 5,000 by default)
  */
 @ConfigurationProperties("herald.cluster")
 public record HeraldClusterProperties(
@@ -38,7 +42,8 @@ public record HeraldClusterProperties(
     String nodeId,
     @DefaultValue("10s") Duration leaseHeartbeat,
     @DefaultValue("30s") Duration leaseExpiry,
-    @DefaultValue("5s") Duration schedulerPollingInterval) {
+    @DefaultValue("5s") Duration schedulerPollingInterval,
+    @DefaultValue("5000") int playersPerChunk) {
 
   /**
    * @return the node id, or null when unset (blank)

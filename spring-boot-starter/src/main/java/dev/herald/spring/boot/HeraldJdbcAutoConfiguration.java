@@ -1,11 +1,13 @@
 package dev.herald.spring.boot;
 
+import dev.herald.jdbc.JdbcAudienceChunks;
 import dev.herald.jdbc.JdbcCampaignStore;
 import dev.herald.jdbc.JdbcDeliveryStore;
 import dev.herald.jdbc.JdbcLeases;
 import dev.herald.jdbc.JdbcScheduler;
 import dev.herald.jdbc.JdbcSubscriptionStore;
 import dev.herald.jdbc.JdbcTriggerStore;
+import dev.herald.spi.AudienceChunks;
 import dev.herald.spi.CampaignStore;
 import dev.herald.spi.DeliveryStore;
 import dev.herald.spi.Leases;
@@ -40,7 +42,7 @@ import org.springframework.context.annotation.Configuration;
  * Boot's Flyway (or SQL initialization) runs before they are built.
  *
  * <p>With {@code herald.cluster.enabled=true}, {@link ClusterConfiguration} adds
- * {@link JdbcLeases} and a {@link JdbcScheduler}, for several instances on one database.
+ * {@link JdbcLeases}, a {@link JdbcScheduler} and {@link JdbcAudienceChunks}, for several instances on one database.
  */
 @AutoConfiguration(before = HeraldAutoConfiguration.class, afterName = {
     // the DataSource bean and the application's own Flyway migrations (Boot 3.x, then 4.x names)
@@ -154,6 +156,21 @@ public class HeraldJdbcAutoConfiguration {
     public JdbcLeases heraldLeases(DataSource dataSource, HeraldJdbcProperties properties,
         ObjectProvider<HeraldJdbcSchemaMigration> migration) {
       return new JdbcLeases(dataSource, schema(properties, migration));
+    }
+
+    /**
+     * @param dataSource the application's database
+     * @param properties the properties
+     * @param migration the migration, when it runs here: the chunks are built after it
+     * @return the chunks of campaign runs in {@code herald_chunk}, shared by the nodes, unless the
+     *     application defines {@link AudienceChunks}
+     */
+    @Bean
+    @DependsOnDatabaseInitialization
+    @ConditionalOnMissingBean(AudienceChunks.class)
+    public JdbcAudienceChunks heraldAudienceChunks(DataSource dataSource,
+        HeraldJdbcProperties properties, ObjectProvider<HeraldJdbcSchemaMigration> migration) {
+      return new JdbcAudienceChunks(dataSource, schema(properties, migration));
     }
 
     /**

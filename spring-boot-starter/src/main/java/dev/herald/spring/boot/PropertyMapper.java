@@ -12,6 +12,7 @@ import dev.herald.dispatch.QuietHours;
 import dev.herald.dispatch.RetryPolicy;
 import dev.herald.fcm.FcmProvider;
 import dev.herald.fcm.ServiceAccount;
+import dev.herald.spi.AudienceChunks;
 import dev.herald.spi.Leases;
 import dev.herald.webpush.VapidKeys;
 import dev.herald.webpush.WebPushProvider;
@@ -262,7 +263,8 @@ final class PropertyMapper {
    * @param leases the leases bean, or null
    * @throws InvalidConfigurationPropertyValueException when the cluster is enabled without leases
    */
-  static void cluster(HeraldClusterProperties p, Leases leases, Herald.Builder b) {
+  static void cluster(HeraldClusterProperties p, Leases leases, AudienceChunks chunks,
+      Herald.Builder b) {
     if (p.enabled() && leases == null) {
       throw new InvalidConfigurationPropertyValueException("herald.cluster.enabled", true,
           "a cluster needs leases shared by its nodes: add herald-jdbc and a single DataSource"
@@ -281,6 +283,10 @@ final class PropertyMapper {
       }
     }
     set(p.nodeIdIfSet(), "herald.cluster.node-id", b::nodeId);
+    if (chunks != null && p.playersPerChunk() != 0) {
+      apply("herald.cluster.players-per-chunk", p.playersPerChunk(),
+          () -> b.audienceChunks(chunks, p.playersPerChunk()));
+    }
   }
 
   private static <T> void set(T value, String property, Consumer<T> setter) {

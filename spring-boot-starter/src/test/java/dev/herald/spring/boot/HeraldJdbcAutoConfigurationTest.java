@@ -3,6 +3,8 @@ package dev.herald.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.Herald;
+import dev.herald.campaign.Campaign;
+import dev.herald.campaign.CampaignState;
 import dev.herald.content.Content;
 import dev.herald.content.MessageTemplate;
 import dev.herald.content.NotificationType;
@@ -16,6 +18,7 @@ import dev.herald.embedded.InMemorySubscriptionStore;
 import dev.herald.embedded.InMemoryTriggerStore;
 import dev.herald.jdbc.HeraldSchema;
 import dev.herald.jdbc.HeraldStorageException;
+import dev.herald.jdbc.JdbcAudienceChunks;
 import dev.herald.jdbc.JdbcCampaignStore;
 import dev.herald.jdbc.JdbcDeliveryStore;
 import dev.herald.jdbc.JdbcLeases;
@@ -312,6 +315,71 @@ class HeraldJdbcAutoConfigurationTest {
                 + now.plusSeconds(7) + "') FROM " + schema + ".herald_lease"))
                 .containsExactly("node-7 true");
           });
+    }
+
+    @Test
+    void enabledSharesEachCampaignRunInChunksOfTheConfiguredSize() {
+      String schema = freshSchema();
+      runner.withPropertyValues("herald.jdbc.schema=" + schema, "herald.cluster.enabled=true",
+              "herald.cluster.players-per-chunk=2")
+          .run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(JdbcAudienceChunks.class);
+            Herald herald = context.getBean(Herald.class);
+            herald.campaigns().create(Campaign.builder("promo", "Promo")
+                .audience(Audience.players(List.of("p1", "p2", "p3", "p4", "p5")))
+                .content(Content.of(MessageTemplate.builder().type(NotificationType.PROMOTIONAL)
+                    .title("Hi").build()))
+                .build());
+            herald.campaigns().schedule("promo");
+            awaitCompleted(herald, "promo");
+            assertThat(strings("SELECT chunks || ' ' || finished FROM " + schema
+                + ".herald_chunk_plan WHERE source_id = 'promo'"))
+                .as("five players in chunks of two: three chunks, the run finished once")
+                .containsExactly("3 true");
+          });
+    }
+
+    @Test
+    void zeroPlayersPerChunkSendsEachRunOnOneNode() {
+      String schema = freshSchema();
+      runner.withPropertyValues("herald.jdbc.schema=" + schema, "herald.cluster.enabled=true",
+              "herald.cluster.players-per-chunk=0")
+          .run(context -> {
+            assertThat(context).hasNotFailed();
+            Herald herald = context.getBean(Herald.class);
+            herald.campaigns().create(Campaign.builder("promo", "Promo")
+                .audience(Audience.players(List.of("p1", "p2", "p3")))
+                .content(Content.of(MessageTemplate.builder().type(NotificationType.PROMOTIONAL)
+                    .title("Hi").build()))
+                .build());
+            herald.campaigns().schedule("promo");
+            awaitCompleted(herald, "promo");
+            assertThat(strings("SELECT source_id FROM " + schema + ".herald_chunk_plan")).isEmpty();
+          });
+    }
+
+    @Test
+    void aNegativeChunkSizeFailsTheStartNamingTheProperty() {
+      runner.withPropertyValues("herald.jdbc.schema=" + freshSchema(),
+              "herald.cluster.enabled=true", "herald.cluster.players-per-chunk=-1")
+          .run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                .isInstanceOf(InvalidConfigurationPropertyValueException.class)
+                .hasMessageContaining("herald.cluster.players-per-chunk");
+          });
+    }
+
+    /** Waits, bounded, for a campaign run that Herald's own threads finish. */
+    private void awaitCompleted(Herald herald, String id) throws InterruptedException {
+      for (int i = 0; i < 600; i++) {
+        if (herald.campaigns().find(id).orElseThrow().state() == CampaignState.COMPLETED) {
+          return;
+        }
+        Thread.sleep(50);
+      }
+      assertThat(herald.campaigns().find(id).orElseThrow().state())
+          .isEqualTo(CampaignState.COMPLETED);
     }
 
     @Test
