@@ -147,6 +147,42 @@ public final class InMemoryPlayerDirectory implements PlayerDirectory {
     return IntStream.of(order).mapToObj(this::decodeRow).filter(p -> p != null);
   }
 
+  /**
+   * Streams the profiles after an id, as {@link #all()} would from there: the start is found by
+   * a binary search of the sorted order, not by a pass over the ids before it.
+   */
+  @Override
+  public Stream<PlayerProfile> allAfter(String afterPlayerId) {
+    if (afterPlayerId == null) {
+      return all();
+    }
+    int[] order;
+    lock.writeLock().lock();
+    try {
+      if (sorted == null) {
+        sorted = sortedRows();
+      }
+      order = sorted;
+      int low = 0;
+      int high = order.length;
+      while (low < high) { // the first position whose id is after afterPlayerId
+        int mid = (low + high) >>> 1;
+        byte[] row = profiles.row(order[mid]);
+        if (row == null) { // removed since the order was taken: skip by comparing instead
+          return PlayerDirectory.super.allAfter(afterPlayerId);
+        }
+        if (new Packed.Reader(row, 0).string().compareTo(afterPlayerId) <= 0) {
+          low = mid + 1;
+        } else {
+          high = mid;
+        }
+      }
+      return IntStream.of(order).skip(low).mapToObj(this::decodeRow).filter(p -> p != null);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
   private PlayerProfile decodeRow(int rowNumber) {
     lock.readLock().lock();
     try {

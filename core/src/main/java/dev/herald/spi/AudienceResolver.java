@@ -19,6 +19,23 @@ public interface AudienceResolver {
   Stream<String> members(String segmentId);
 
   /**
+   * Streams the players in a segment whose id comes after {@code afterPlayerId}, in the order of
+   * {@link #members(String)}: where a campaign run resumes from its checkpoint, or where one
+   * chunk of a run shared by several nodes starts. The default skips the ids before it;
+   * implementations that can seek should (herald-segmentation's SQL audiences do).
+   *
+   * @param segmentId the segment
+   * @param afterPlayerId the last id not wanted; null for every member
+   * @return the player ids after it, ascending
+   * @throws dev.herald.InvalidInputException for an unknown segment
+   */
+  default Stream<String> membersAfter(String segmentId, String afterPlayerId) {
+    Stream<String> members = members(segmentId);
+    return afterPlayerId == null ? members
+        : members.dropWhile(id -> id.compareTo(afterPlayerId) <= 0);
+  }
+
+  /**
    * Counts the players in a segment.
    *
    * @param segmentId the segment

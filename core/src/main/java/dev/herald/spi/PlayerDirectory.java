@@ -34,4 +34,19 @@ public interface PlayerDirectory {
    * @return the profiles, ordered by player id
    */
   Stream<PlayerProfile> all();
+
+  /**
+   * Streams the players whose id comes after {@code afterPlayerId}, in the order of
+   * {@link #all()}: where a campaign run resumes from its checkpoint, or where one chunk of a run
+   * shared by several nodes starts. The default skips the ids before it in {@link #all()}; an SQL
+   * directory should seek instead ({@code WHERE player_id > ? ORDER BY player_id COLLATE "C"}).
+   *
+   * @param afterPlayerId the last id not wanted; null for every player
+   * @return the profiles after it, ordered by player id
+   */
+  default Stream<PlayerProfile> allAfter(String afterPlayerId) {
+    Stream<PlayerProfile> all = all();
+    return afterPlayerId == null ? all
+        : all.dropWhile(p -> p.playerId().compareTo(afterPlayerId) <= 0);
+  }
 }

@@ -9,6 +9,8 @@ import dev.herald.content.NotificationType;
 import dev.herald.dispatch.Audience;
 import dev.herald.dispatch.DispatchFixture;
 import dev.herald.embedded.InMemoryAudienceChunks;
+import dev.herald.spi.PlayerDirectory;
+import dev.herald.spi.PlayerProfile;
 import dev.herald.spi.PushMessage;
 import dev.herald.spi.SendResult;
 import dev.herald.subscription.WebPushAddress;
@@ -17,10 +19,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -73,6 +78,40 @@ class ChunkedCampaignsTest extends DispatchFixture {
     assertThat(chunks.claim("chunked", "", "x", clock.instant(), Duration.ofSeconds(30)))
         .as("every chunk is done").isEmpty();
     assertThat(chunks.finish("chunked", "")).as("finished once already").isFalse();
+  }
+
+  @Test
+  void eachChunkReadsTheAudienceFromItsOwnRangeNotFromTheStart() {
+    AtomicLong profilesRead = new AtomicLong();
+    PlayerDirectory counting = new PlayerDirectory() {
+      @Override
+      public Optional<PlayerProfile> find(String playerId) {
+        return directory.find(playerId);
+      }
+
+      @Override
+      public Stream<PlayerProfile> all() {
+        return directory.all().peek(p -> profilesRead.incrementAndGet());
+      }
+
+      @Override
+      public Stream<PlayerProfile> allAfter(String afterPlayerId) {
+        return directory.allAfter(afterPlayerId).peek(p -> profilesRead.incrementAndGet());
+      }
+    };
+    rebuild(b -> b.audienceChunks(chunks, 10).playerDirectory(counting));
+    herald.campaigns().create(Campaign.builder("everyone", "Everyone")
+        .audience(Audience.everyone())
+        .content(content(NotificationType.PROMOTIONAL, "Promo")).build());
+    herald.campaigns().schedule("everyone");
+    scheduler.advance(Duration.ZERO);
+
+    assertThat(sendsPerPlayer()).hasSize(PLAYERS).allSatisfy((p, n) -> assertThat(n).isOne());
+    assertThat(completedEvents("everyone")).isOne();
+    // the cut reads the audience once; then each of the 4 chunks reads its own 10 players and
+    // the first of the next chunk (where its pass stops). From the start, the chunks would read
+    // 11 + 21 + 31 + 35 more.
+    assertThat(profilesRead.get()).isLessThanOrEqualTo(2L * PLAYERS + 4);
   }
 
   @Test

@@ -308,6 +308,28 @@ public final class Segmentation implements AudienceResolver {
   }
 
   /**
+   * Streams a saved segment's members after a player id: over PostgreSQL the page queries start
+   * there (keyset); over the index the members before it are skipped, 64 players at a time.
+   *
+   * @param segmentId the segment
+   * @param afterPlayerId the last id not wanted; null for every member
+   * @return the player ids after it, ascending
+   * @throws InvalidInputException for an unknown segment
+   */
+  @Override
+  public Stream<String> membersAfter(String segmentId, String afterPlayerId) {
+    if (afterPlayerId == null) {
+      return members(segmentId);
+    }
+    CompiledSegment segment = compile(segmentId);
+    if (database != null) {
+      return database.members(segment, clock.instant(), afterPlayerId);
+    }
+    return segment.members(index(), clock.instant())
+        .dropWhile(id -> id.compareTo(afterPlayerId) <= 0);
+  }
+
+  /**
    * Counts the audience of a rule that is not saved, for a back office previewing a draft.
    *
    * @param rule the rule, text or JSON; it may refer to saved segments

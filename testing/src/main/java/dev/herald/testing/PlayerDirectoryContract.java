@@ -92,6 +92,29 @@ public abstract class PlayerDirectoryContract {
     }
   }
 
+  /**
+   * {@link PlayerDirectory#allAfter} is {@link PlayerDirectory#all()} from just after an id, in
+   * the same order, whether the id is a player's or falls between two: a resumed run or a chunk
+   * of a shared run reads its audience from there.
+   */
+  @Test
+  void streamsThePlayersAfterAnIdInAscendingIdOrder() {
+    List<String> ids = List.of("b", "B", "a-2", "a1", "A1", "a_1", "\u00e9", "f", "Z", "10", "9");
+    PlayerDirectory directory = directoryWith(
+        ids.stream().map(id -> PlayerProfile.builder(id).build()).toList());
+    List<String> sorted = ids.stream().sorted().toList();
+    for (String after : List.of("a-2", "a0", "0", "\u00e9", "zz")) {
+      try (Stream<PlayerProfile> rest = directory.allAfter(after)) {
+        assertThat(rest.map(PlayerProfile::playerId)).as("after %s", after)
+            .containsExactlyElementsOf(sorted.stream().filter(id -> id.compareTo(after) > 0)
+                .toList());
+      }
+    }
+    try (Stream<PlayerProfile> all = directory.allAfter(null)) {
+      assertThat(all.map(PlayerProfile::playerId)).containsExactlyElementsOf(sorted);
+    }
+  }
+
   @Test
   void emptyDirectoryStreamsNothing() {
     try (Stream<PlayerProfile> all = directoryWith(List.of()).all()) {

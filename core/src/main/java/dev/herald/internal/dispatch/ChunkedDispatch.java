@@ -393,5 +393,10 @@ final class ChunkedDispatch implements DispatchHandle {
     public boolean concurrent() {
       return true;
     }
+
+    @Override
+    public String startsAfter() {
+      return chunk.after().orElse(null);
+    }
   }
 }

@@ -42,4 +42,15 @@ public interface Release {
   default boolean concurrent() {
     return false;
   }
+
+  /**
+   * The last player id before this run's range, when its range starts past the audience's
+   * beginning: an ordered audience is then read from there (a seek, not a pass over the ids
+   * before it).
+   *
+   * @return the id, or null to read the audience from its start
+   */
+  default String startsAfter() {
+    return null;
+  }
 }

@@ -318,7 +318,7 @@ final class Run implements DispatchHandle {
    * player, then its players are walked one by one.
    */
   private void readAudience(String resumeAfter) throws InterruptedException {
-    try (Stream<String> ids = audience()) {
+    try (Stream<String> ids = audienceOf(ctx, request, seekPast(resumeAfter))) {
       Iterator<String> it = counted(ids.iterator());
       String previous = null;
       boolean ordered = true;
@@ -442,20 +442,39 @@ final class Run implements DispatchHandle {
     }
   }
 
-  private Stream<String> audience() {
-    return audienceOf(ctx, request);
+  /**
+   * Where the audience is read from: past the checkpoint a resumed run starts after, and past
+   * the ids before its range (a chunk's). Both are skipped anyway; seeking keeps a run from
+   * re-reading them, which for the k chunks of a run would be about N·k/2 ids in all.
+   */
+  private String seekPast(String resumeAfter) {
+    String rangeStart = release == null ? null : release.startsAfter();
+    if (rangeStart == null) {
+      return resumeAfter;
+    }
+    return resumeAfter == null || rangeStart.compareTo(resumeAfter) > 0 ? rangeStart : resumeAfter;
   }
 
   /** @return the ids of a request's audience, in the order its source gives them */
   static Stream<String> audienceOf(EngineContext ctx, DispatchRequest request) {
+    return audienceOf(ctx, request, null);
+  }
+
+  /**
+   * @param after the last id not wanted, or null: sources that are ascending by contract (a
+   *     segment, every player) seek past it; a list of players is read whole (its order is the
+   *     caller's, and the run skips by its own rules)
+   * @return the ids of a request's audience, in the order its source gives them
+   */
+  static Stream<String> audienceOf(EngineContext ctx, DispatchRequest request, String after) {
     Audience audience = request.audience();
     if (audience instanceof Audience.Segment s) {
-      return ctx.resolver().members(s.segmentId());
+      return ctx.resolver().membersAfter(s.segmentId(), after);
     }
     if (audience instanceof Audience.Players p) {
       return p.playerIds().stream();
     }
-    return ctx.directory().all().map(PlayerProfile::playerId);
+    return ctx.directory().allAfter(after).map(PlayerProfile::playerId);
   }
 
   /**

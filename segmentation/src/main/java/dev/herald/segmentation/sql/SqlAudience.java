@@ -141,6 +141,20 @@ public final class SqlAudience {
   }
 
   /**
+   * Streams the members whose id comes after a given one, in ascending order: the first page
+   * query starts there, as every later one does after its previous page.
+   *
+   * @param segment the rule
+   * @param now the evaluation time
+   * @param afterPlayerId the last id not wanted; null for every member
+   * @return the ids; sequential, ordered
+   * @throws dev.herald.segmentation.SegmentRuleException naming a condition without SQL form
+   */
+  public Stream<String> members(CompiledSegment segment, Instant now, String afterPlayerId) {
+    return members(compile(segment), now, afterPlayerId);
+  }
+
+  /**
    * Streams the members of an already compiled segment.
    *
    * @param segment the SQL form, compiled for this reader's table
@@ -148,13 +162,25 @@ public final class SqlAudience {
    * @return the ids; sequential, ordered
    */
   public Stream<String> members(SqlSegment segment, Instant now) {
+    return members(segment, now, null);
+  }
+
+  /**
+   * Streams the members of an already compiled segment whose id comes after a given one.
+   *
+   * @param segment the SQL form, compiled for this reader's table
+   * @param now the evaluation time
+   * @param afterPlayerId the last id not wanted; null for every member
+   * @return the ids; sequential, ordered
+   */
+  public Stream<String> members(SqlSegment segment, Instant now, String afterPlayerId) {
     SqlSegment sql = checked(segment);
     Checks.required(now, "now");
     sql.parameters(now); // fails here, not on the first read, for a time out of range
     Iterator<String> pages = new Iterator<>() {
       private List<String> page = List.of();
       private int next;
-      private String last;
+      private String last = afterPlayerId;
       private boolean exhausted;
 
       @Override
