@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 
 /**
  * A thread-safe {@link SubscriptionStore} in memory: the default when the host supplies none, and
@@ -142,13 +143,21 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
 
   @Override
   public Map<String, List<Device>> devicesOfAll(Collection<String> playerIds) {
-    Map<String, List<Device>> result = new HashMap<>();
+    return readAll(playerIds, id -> {
+      List<Device> found = devicesOfLocked(id);
+      return found.isEmpty() ? Optional.empty() : Optional.of(found);
+    });
+  }
+
+  /** Reads many keys under one read lock; null keys and empty answers are left out. */
+  private <T> Map<String, T> readAll(Collection<String> keys,
+      Function<String, Optional<T>> readLocked) {
+    Map<String, T> result = new HashMap<>();
     lock.readLock().lock();
     try {
-      for (String playerId : playerIds) {
-        List<Device> found = playerId == null ? List.of() : devicesOfLocked(playerId);
-        if (!found.isEmpty()) {
-          result.put(playerId, found);
+      for (String key : keys) {
+        if (key != null) {
+          readLocked.apply(key).ifPresent(value -> result.put(key, value));
         }
       }
     } finally {
@@ -205,18 +214,7 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
 
   @Override
   public Map<String, PushPreferences> preferencesOfAll(Collection<String> playerIds) {
-    Map<String, PushPreferences> result = new HashMap<>();
-    lock.readLock().lock();
-    try {
-      for (String playerId : playerIds) {
-        if (playerId != null) {
-          preferencesLocked(playerId).ifPresent(p -> result.put(playerId, p));
-        }
-      }
-    } finally {
-      lock.readLock().unlock();
-    }
-    return result;
+    return readAll(playerIds, this::preferencesLocked);
   }
 
   @Override
@@ -234,18 +232,7 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
 
   @Override
   public Map<String, AddressOwner> ownersOfAll(Collection<String> addressKeys) {
-    Map<String, AddressOwner> result = new HashMap<>();
-    lock.readLock().lock();
-    try {
-      for (String key : addressKeys) {
-        if (key != null) {
-          ownerLocked(key).ifPresent(o -> result.put(key, o));
-        }
-      }
-    } finally {
-      lock.readLock().unlock();
-    }
-    return result;
+    return readAll(addressKeys, this::ownerLocked);
   }
 
   private Optional<AddressOwner> ownerLocked(String addressKey) {
