@@ -13,6 +13,7 @@ import dev.herald.subscription.WebPushAddress;
 import dev.herald.webpush.internal.EndpointGuard;
 import dev.herald.webpush.internal.PayloadJson;
 import dev.herald.webpush.internal.PublicAddressDns;
+import dev.herald.webpush.internal.RequestGate;
 import dev.herald.webpush.internal.ResponseMapper;
 import dev.herald.webpush.internal.Vapid;
 import dev.herald.webpush.internal.WebPushEncryption;
@@ -86,6 +87,9 @@ public final class WebPushProvider implements PushProvider {
   /** The largest request body a push service must accept (RFC 8030 §7.2). */
   public static final int MAX_BODY_BYTES = WebPushEncryption.MAX_BODY_BYTES;
 
+  /** How many requests may wait for a slot by default; see {@link Builder#maxQueuedRequests}. */
+  public static final int DEFAULT_MAX_QUEUED_REQUESTS = 10_000;
+
   private static final Logger LOG = LoggerFactory.getLogger(WebPushProvider.class);
   private static final MediaType OCTET_STREAM = MediaType.get("application/octet-stream");
   private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9_-]{1,32}");
@@ -100,6 +104,8 @@ public final class WebPushProvider implements PushProvider {
   private final WebPushEncryption encryption;
   private final Padding padding;
   private final String badgeUrl;
+  private final RequestGate<Exchange> gate;
+  private final int maxQueuedRequests;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicReference<SendResult.Outcome> lastOutcome = new AtomicReference<>();
 
@@ -113,6 +119,10 @@ public final class WebPushProvider implements PushProvider {
     this.encryption = WebPushEncryption.withDefaultEngine();
     this.padding = b.padding;
     this.badgeUrl = b.badgeUrl;
+    this.maxQueuedRequests = b.maxQueuedRequests;
+    // OkHttp runs at most maxRequests calls; the gate hands it no more, so nothing waits (or
+    // lingers cancelled) in OkHttp's own queue beyond that.
+    this.gate = new RequestGate<>(client.dispatcher().getMaxRequests(), b.maxQueuedRequests);
   }
 
   /**
@@ -211,63 +221,132 @@ public final class WebPushProvider implements PushProvider {
       return CompletableFuture.completedFuture(SendResult.rejected(RejectionKind.OTHER,
           "could not prepare the request: " + e.getClass().getSimpleName(), 0));
     }
-    CompletableFuture<SendResult> future = new CompletableFuture<>();
-    Call call;
-    try {
-      call = client.newCall(request);
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    future.whenComplete((result, error) -> {
-      if (future.isCancelled()) {
-        call.cancel();
+    Exchange exchange = new Exchange(request);
+    switch (gate.offer(exchange)) {
+      case START -> exchange.start();
+      case WAIT -> { } // started by the send that frees a slot, or failed by close()
+      default -> {
+        if (closed.get()) {
+          exchange.completeExceptionally(new IllegalStateException("WebPushProvider is closed"));
+        } else {
+          exchange.complete(SendResult.retryLater("the provider already holds "
+              + maxQueuedRequests + " requests waiting for the push service (maxQueuedRequests);"
+              + " send more slowly or allow more concurrent requests", null, 0));
+        }
       }
-    });
-    try {
-      call.enqueue(new Callback() {
-        @Override
-        public void onFailure(Call c, IOException e) {
-          PublicAddressDns.RefusedAddressException refused = refusedAddress(e);
-          if (refused != null) {
-            // Not transport trouble: the endpoint leads inside; retrying cannot help.
-            future.complete(
-                SendResult.rejected(RejectionKind.CONFIGURATION, refused.getMessage(), 0));
-          } else {
-            future.completeExceptionally(e);
-          }
-        }
-
-        @Override
-        public void onResponse(Call c, Response response) {
-          try (response) {
-            String location = response.header("Location");
-            String body = "";
-            if (response.code() >= 300 || location != null) {
-              // A hostile or broken service may echo the request: its VAPID token must not reach
-              // the result (and from there logs and the delivery record).
-              String token = vapidToken(request.header("Authorization"));
-              location = redact(location, token);
-              body = response.code() >= 300
-                  ? redact(response.peekBody(REASON_BODY_BYTES).string(), token) : "";
-            }
-            SendResult result = ResponseMapper.map(response.code(), location,
-                response.header("Retry-After"), body, clock.instant());
-            if (LOG.isDebugEnabled()) {
-              LOG.debug("web push to {}: {} (HTTP {})", request.url().host(), result.outcome(),
-                  response.code());
-            }
-            lastOutcome.set(result.outcome());
-            future.complete(result);
-          } catch (IOException | RuntimeException e) {
-            future.completeExceptionally(e);
-          }
-        }
-      });
-    } catch (RuntimeException e) {
-      // The dispatcher was shut down by a concurrent close().
-      future.completeExceptionally(e);
     }
-    return future;
+    return exchange;
+  }
+
+  /**
+   * One send: its future (the caller's, so that cancelling it reaches the request), its OkHttp
+   * callback, and once started its call.
+   */
+  private final class Exchange extends CompletableFuture<SendResult> implements Callback {
+    private final Request request;
+    private volatile Call call;
+
+    Exchange(Request request) {
+      this.request = request;
+    }
+
+    /** Hands the request to OkHttp; the gate gave it a slot, which {@link #end} frees. */
+    void start() {
+      if (isDone()) { // cancelled between getting its slot and now
+        freeSlot();
+        return;
+      }
+      Call c;
+      try {
+        c = client.newCall(request);
+        call = c;
+        if (isCancelled()) {
+          freeSlot();
+          return;
+        }
+        c.enqueue(this);
+      } catch (RuntimeException e) {
+        // The dispatcher was shut down by a concurrent close().
+        freeSlot();
+        completeExceptionally(e);
+      }
+    }
+
+    /**
+     * Cancelling (as the engine does after its deadline) takes a waiting request out of the
+     * provider at once, or cancels the running call; its slot is freed when OkHttp reports the
+     * call's end.
+     */
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      if (cancelled && !gate.withdraw(this)) {
+        Call c = call;
+        if (c != null) {
+          c.cancel();
+        }
+      }
+      return cancelled;
+    }
+
+    @Override
+    public void onFailure(Call c, IOException e) {
+      freeSlot();
+      PublicAddressDns.RefusedAddressException refused = refusedAddress(e);
+      if (refused != null) {
+        // Not transport trouble: the endpoint leads inside; retrying cannot help.
+        complete(SendResult.rejected(RejectionKind.CONFIGURATION, refused.getMessage(), 0));
+      } else {
+        completeExceptionally(e);
+      }
+    }
+
+    @Override
+    public void onResponse(Call c, Response response) {
+      SendResult result;
+      try (response) {
+        int code = response.code();
+        String location = response.header("Location");
+        String body = "";
+        if (code >= 300 || location != null) {
+          // A hostile or broken service may echo the request: its VAPID token must not reach
+          // the result (and from there logs and the delivery record).
+          String token = vapidToken(request.header("Authorization"));
+          location = redact(location, token);
+          body = code >= 300 ? redact(response.peekBody(REASON_BODY_BYTES).string(), token) : "";
+        }
+        result = ResponseMapper.map(code, location,
+            code >= 300 ? response.header("Retry-After") : null, body, clock.instant());
+        if (LOG.isDebugEnabled()) {
+          LOG.debug("web push to {}: {} (HTTP {})", request.url().host(), result.outcome(), code);
+        }
+      } catch (IOException | RuntimeException e) {
+        freeSlot();
+        completeExceptionally(e);
+        return;
+      }
+      freeSlot(); // first: a caller that sends again on completion finds the slot free
+      if (lastOutcome.get() != result.outcome()) {
+        lastOutcome.set(result.outcome()); // written on change only: no shared write per send
+      }
+      complete(result);
+    }
+  }
+
+  /** A request ended: its slot goes to the oldest waiting request, started on this thread. */
+  private void freeSlot() {
+    Exchange next = gate.finished();
+    if (next != null) {
+      next.start();
+    }
+  }
+
+  /** Fails every request still waiting in the gate: the provider is closing. */
+  private void failWaiting() {
+    for (Exchange waiting : gate.close()) {
+      waiting.completeExceptionally(new IllegalStateException(
+          "WebPushProvider was closed before the request could be sent"));
+    }
   }
 
   /** The JWT of a {@code vapid t=…, k=…} Authorization header, or null. */
@@ -358,6 +437,7 @@ public final class WebPushProvider implements PushProvider {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    failWaiting();
     if (ownsClient) {
       client.dispatcher().cancelAll();
       client.dispatcher().executorService().shutdown();
@@ -366,8 +446,9 @@ public final class WebPushProvider implements PushProvider {
   }
 
   /**
-   * Connections in the client's pool (idle ones included), requests running and queued in its
-   * dispatcher, and the outcome of the last answer. With a shared
+   * Connections in the client's pool (idle ones included), requests running in its dispatcher,
+   * requests queued (in the dispatcher and waiting in the provider for a slot), and the outcome
+   * of the last answer. With a shared
    * {@link Builder#httpClient(OkHttpClient)} the counts include the host's own calls. VAPID
    * headers are not counted as token refreshes.
    *
@@ -376,7 +457,8 @@ public final class WebPushProvider implements PushProvider {
   @Override
   public ProviderStatus status() {
     return new ProviderStatus(Platform.WEB_PUSH, client.connectionPool().connectionCount(),
-        client.dispatcher().runningCallsCount(), client.dispatcher().queuedCallsCount(), 0, 0,
+        client.dispatcher().runningCallsCount(),
+        client.dispatcher().queuedCallsCount() + gate.waiting(), 0, 0,
         Optional.empty(), Optional.empty(), Optional.ofNullable(lastOutcome.get()));
   }
 
@@ -400,6 +482,7 @@ public final class WebPushProvider implements PushProvider {
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Integer maxConcurrentRequests;
     private Integer maxConcurrentRequestsPerHost;
+    private int maxQueuedRequests = DEFAULT_MAX_QUEUED_REQUESTS;
     private OkHttpClient httpClient;
     private final Set<String> allowedHosts = new LinkedHashSet<>();
     private final List<X509Certificate> trustedCertificates = new ArrayList<>();
@@ -493,6 +576,24 @@ public final class WebPushProvider implements PushProvider {
     public Builder maxConcurrentRequestsPerHost(int value) {
       this.maxConcurrentRequestsPerHost =
           Checks.range(value, "maxConcurrentRequestsPerHost", 1, 100_000);
+      return this;
+    }
+
+    /**
+     * How many requests may wait in the provider for one of the {@link #maxConcurrentRequests}
+     * slots (with {@link #httpClient}, its dispatcher's {@code maxRequests}). A send beyond that
+     * completes at once with {@link SendResult.RetryLater} (HTTP status 0), so a push service
+     * slower than the senders never makes requests, each holding its encrypted body of up to
+     * 4 KB, pile up in memory. A waiting request whose future is cancelled (as Herald's engine
+     * does after its {@code sendTimeout}) leaves at once. Herald's engine keeps at most
+     * {@code DispatchSettings.maxSendsInFlightPerProvider} calls on a provider, so the default
+     * is not reached through Herald with the default settings.
+     *
+     * @param value 0 to 1,000,000; default {@value #DEFAULT_MAX_QUEUED_REQUESTS}
+     * @return this builder
+     */
+    public Builder maxQueuedRequests(int value) {
+      this.maxQueuedRequests = Checks.range(value, "maxQueuedRequests", 0, 1_000_000);
       return this;
     }
 

@@ -1,15 +1,17 @@
 package dev.herald.webpush.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.herald.content.Action;
 import dev.herald.content.ContentKind;
 import dev.herald.content.Notification;
 import dev.herald.internal.Utf8Json;
 import dev.herald.spi.PushMessage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The JSON a service worker receives in its {@code push} event (documented in docs/webpush.md):
@@ -28,12 +30,12 @@ import java.util.Map;
  * "deliveryId":"…"}}, so a service worker tells it apart by the missing {@code title}.
  */
 public final class PayloadJson {
-  private static final ObjectMapper JSON = Utf8Json.mapper(); // emoji as UTF-8, not escapes
+  private static final JsonFactory JSON = Utf8Json.factory(); // emoji as UTF-8, not escapes
 
   private PayloadJson() {}
 
   /**
-   * Serialises a message.
+   * Serialises a message, streamed straight into bytes (no tree: this runs once per send).
    *
    * @param message the message
    * @param badgeUrl the monochrome badge image URL for every notification, or null
@@ -41,52 +43,61 @@ public final class PayloadJson {
    */
   public static byte[] of(PushMessage message, String badgeUrl) {
     Notification n = message.notification();
-    ObjectNode root = JSON.createObjectNode();
-    if (n.kind() == ContentKind.DATA) {
-      root.put("type", n.type().name());
-      putData(root, n);
-      root.put("deliveryId", message.deliveryId());
-      return bytes(root);
-    }
-    root.put("title", n.title().orElseThrow());
-    n.body().ifPresent(v -> root.put("body", v));
-    n.icon().ifPresent(v -> root.put("icon", v));
-    n.image().ifPresent(v -> root.put("image", v));
-    if (badgeUrl != null) {
-      root.put("badge", badgeUrl);
-    }
-    n.badge().ifPresent(v -> root.put("badgeCount", v));
-    if (!n.actions().isEmpty()) {
-      ArrayNode actions = root.putArray("actions");
-      for (Action a : n.actions()) {
-        ObjectNode action = actions.addObject();
-        action.put("action", a.id());
-        action.put("title", a.title());
-        a.link().ifPresent(v -> action.put("url", v));
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (JsonGenerator json = JSON.createGenerator(out)) {
+      json.writeStartObject();
+      if (n.kind() == ContentKind.DATA) {
+        json.writeStringField("type", n.type().name());
+        writeData(json, n);
+      } else {
+        json.writeStringField("title", n.title().orElseThrow());
+        writeIfPresent(json, "body", n.body());
+        writeIfPresent(json, "icon", n.icon());
+        writeIfPresent(json, "image", n.image());
+        if (badgeUrl != null) {
+          json.writeStringField("badge", badgeUrl);
+        }
+        if (n.badge().isPresent()) {
+          json.writeNumberField("badgeCount", n.badge().getAsInt());
+        }
+        if (!n.actions().isEmpty()) {
+          json.writeArrayFieldStart("actions");
+          for (Action a : n.actions()) {
+            json.writeStartObject();
+            json.writeStringField("action", a.id());
+            json.writeStringField("title", a.title());
+            writeIfPresent(json, "url", a.link());
+            json.writeEndObject();
+          }
+          json.writeEndArray();
+        }
+        writeIfPresent(json, "url", n.deepLink());
+        writeIfPresent(json, "tag", n.collapseKey());
+        json.writeStringField("type", n.type().name());
+        if (!n.data().isEmpty()) {
+          writeData(json, n);
+        }
       }
+      json.writeStringField("deliveryId", message.deliveryId());
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing JSON to memory cannot fail", e);
     }
-    n.deepLink().ifPresent(v -> root.put("url", v));
-    n.collapseKey().ifPresent(v -> root.put("tag", v));
-    root.put("type", n.type().name());
-    if (!n.data().isEmpty()) {
-      putData(root, n);
-    }
-    root.put("deliveryId", message.deliveryId());
-    return bytes(root);
+    return out.toByteArray();
   }
 
-  private static void putData(ObjectNode root, Notification n) {
-    ObjectNode data = root.putObject("data");
+  private static void writeIfPresent(JsonGenerator json, String field, Optional<String> value)
+      throws IOException {
+    if (value.isPresent()) {
+      json.writeStringField(field, value.get());
+    }
+  }
+
+  private static void writeData(JsonGenerator json, Notification n) throws IOException {
+    json.writeObjectFieldStart("data");
     for (Map.Entry<String, String> e : n.data().entrySet()) {
-      data.put(e.getKey(), e.getValue());
+      json.writeStringField(e.getKey(), e.getValue());
     }
-  }
-
-  private static byte[] bytes(ObjectNode root) {
-    try {
-      return JSON.writeValueAsBytes(root);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("serialising a JSON tree cannot fail", e);
-    }
+    json.writeEndObject();
   }
 }

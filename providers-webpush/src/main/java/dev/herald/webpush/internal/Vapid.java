@@ -34,8 +34,6 @@ public final class Vapid {
   private static final Duration MAX_REFRESH_MARGIN = Duration.ofHours(1);
   private static final int PRUNE_ABOVE = 512;
 
-  private record CacheKey(String origin, String publicKey) {}
-
   private record Token(String header, Instant refreshAt, Instant expiresAt) {}
 
   private final VapidKeys keys;
@@ -44,7 +42,7 @@ public final class Vapid {
   private final Duration refreshMargin;
   private final Clock clock;
   private final ECDSASigner signer;
-  private final Map<CacheKey, Token> tokens = new ConcurrentHashMap<>();
+  private final Map<String, Token> tokens = new ConcurrentHashMap<>(); // by origin: one key pair
 
   /**
    * A header source for one key pair.
@@ -79,10 +77,10 @@ public final class Vapid {
    */
   public String authorization(String origin) {
     Instant now = clock.instant();
-    CacheKey key = new CacheKey(origin, keys.publicKeyBase64Url());
-    Token token = tokens.get(key);
+    Token token = tokens.get(origin);
     if (!isFresh(token, now)) {
-      token = tokens.compute(key, (k, current) -> isFresh(current, now) ? current : sign(origin, now));
+      token = tokens.compute(origin,
+          (k, current) -> isFresh(current, now) ? current : sign(origin, now));
       if (tokens.size() > PRUNE_ABOVE) {
         tokens.values().removeIf(t -> !now.isBefore(t.expiresAt()));
       }
