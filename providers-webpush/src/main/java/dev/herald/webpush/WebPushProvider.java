@@ -531,7 +531,9 @@ public final class WebPushProvider implements PushProvider {
 
     /**
      * The time one send may take, from connecting to the end of the answer; a send still running
-     * then fails with an {@code InterruptedIOException}.
+     * then fails with an {@code InterruptedIOException}. It is the only timeout once connected:
+     * the client's per-read and per-write timeouts are off (a shared client's too, for the
+     * provider's calls).
      *
      * @param value 1 ms to 10 minutes; default 30 seconds
      * @return this builder
@@ -717,6 +719,11 @@ public final class WebPushProvider implements PushProvider {
       }
       http.callTimeout(requestTimeout)
           .connectTimeout(connectTimeout)
+          // The call timeout bounds the whole exchange. OkHttp's per-read and per-write timeouts
+          // (10 s by default) would add nothing to it but a watchdog entry, and often a wake-up
+          // of the watchdog thread, for every socket read and write of every send.
+          .readTimeout(Duration.ZERO)
+          .writeTimeout(Duration.ZERO)
           // A push service answers; it does not redirect. Following one would let an endpoint
           // lead the server past the host guard.
           .followRedirects(false)

@@ -87,10 +87,10 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  *
  * <p>System properties: {@code race.rounds} (3 per client), {@code race.warmup} (2 per client),
  * {@code race.only}
- * (apns,fcm,webpush,webpush-encryption), {@code race.apns.messages} (20000),
+ * (apns,fcm,webpush,webpush-sends,webpush-encryption), {@code race.apns.messages} (20000),
  * {@code race.fcm.messages} (10000), {@code race.webpush.messages} (2000),
  * {@code race.webpush.encryptions} (4000), {@code race.inFlight} (1000; Web Push 64),
- * {@code race.apns.connections} (1).
+ * {@code race.apns.connections} (1), {@code race.webpush.warmup} (as {@code race.warmup}).
  */
 public final class PeerRace {
   private PeerRace() {}
@@ -108,7 +108,7 @@ public final class PeerRace {
 
   /** One measured round. */
   record Round(String client, double perSecond, double cpuMicrosPerMessage, int threadsRan,
-      double p50Millis) {}
+      double p50Millis, double jitMicrosPerMessage) {}
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private static final com.sun.management.OperatingSystemMXBean OS =
@@ -142,23 +142,24 @@ public final class PeerRace {
       if (only.contains("apns")) {
         int n = Integer.getInteger("race.apns.messages", 20_000);
         int connections = Integer.getInteger("race.apns.connections", 1);
-        race("APNs, " + connections + " connection(s)", n, inFlight, rounds, results,
+        race("APNs, " + connections + " connection(s)", n, inFlight, rounds, warmups(), results,
             pushy(dir, n, connections), heraldApns(dir, n, connections));
       }
       if (only.contains("fcm")) {
         int n = Integer.getInteger("race.fcm.messages", 10_000);
-        race("FCM", n, inFlight, rounds, results, firebaseAdmin(dir, n), heraldFcm(dir, n));
+        race("FCM", n, inFlight, rounds, warmups(), results, firebaseAdmin(dir, n),
+            heraldFcm(dir, n));
       }
-      if (only.contains("webpush")) {
+      if (only.contains("webpush") || only.contains("webpush-sends")) {
         int n = Integer.getInteger("race.webpush.messages", 2_000);
         int webInFlight = Integer.getInteger("race.webpush.inFlight", 64);
-        race("Web Push sends", n, webInFlight, rounds, results, webpushJava(dir),
-            heraldWebPush(dir));
+        race("Web Push sends", n, webInFlight, rounds, webPushWarmups(), results,
+            webpushJava(dir), heraldWebPush(dir));
       }
       if (only.contains("webpush") || only.contains("webpush-encryption")) {
         int n = Integer.getInteger("race.webpush.encryptions", 4_000);
-        race("Web Push encryption, 2 threads", n, 64, rounds, results, webpushJavaEncryption(),
-            heraldEncryption());
+        race("Web Push encryption, 2 threads", n, 64, rounds, webPushWarmups(), results,
+            webpushJavaEncryption(), heraldEncryption());
       }
       print(results);
     } finally {
@@ -168,14 +169,26 @@ public final class PeerRace {
     System.exit(0); // peers leave non-daemon threads behind
   }
 
-  private static void race(String title, int messages, int inFlight, int rounds,
+  private static int warmups() {
+    return Integer.getInteger("race.warmup", 2);
+  }
+
+  /**
+   * Web Push rounds are short (2,000 messages) and both clients' paths are long (encryption,
+   * HTTP/1.1, JSON): {@code race.webpush.warmup} gives them more warm-up rounds than the other
+   * protocols when set; by default they get {@code race.warmup}.
+   */
+  private static int webPushWarmups() {
+    return Integer.getInteger("race.webpush.warmup", warmups());
+  }
+
+  private static void race(String title, int messages, int inFlight, int rounds, int warmups,
       Map<String, List<Round>> results, Client peer, Client herald) throws Exception {
     try (peer; herald) {
-      System.out.printf(Locale.ROOT, "%s: %d messages per round, %d in flight%n", title,
-          messages, inFlight);
+      System.out.printf(Locale.ROOT, "%s: %d messages per round, %d in flight, %d warm-up rounds"
+          + " each%n", title, messages, inFlight, warmups);
       // Warm-up: full rounds, alternating, until the JIT has compiled both clients' hot paths;
       // a short warm-up leaves compilation (which counts as process CPU) inside the first rounds.
-      int warmups = Integer.getInteger("race.warmup", 2);
       for (int w = 0; w < warmups; w++) {
         run(peer, messages, inFlight);
         run(herald, messages, inFlight);
@@ -192,8 +205,11 @@ public final class PeerRace {
   }
 
   private static Round report(Round r) {
-    System.out.printf(Locale.ROOT, "  %-22s %,10.0f /s  %7.1f µs CPU/msg  %4d threads ran  p50 %.1f ms%n",
-        r.client(), r.perSecond(), r.cpuMicrosPerMessage(), r.threadsRan(), r.p50Millis());
+    System.out.printf(Locale.ROOT, "  %-22s %,10.0f /s  %7.1f µs CPU/msg  %4d threads ran  p50 %.1f ms"
+        + "  (JIT compiler threads %s µs/msg)%n",
+        r.client(), r.perSecond(), r.cpuMicrosPerMessage(), r.threadsRan(), r.p50Millis(),
+        r.jitMicrosPerMessage() < 0 ? "?" : String.format(Locale.ROOT, "%.1f",
+            r.jitMicrosPerMessage()));
     return r;
   }
 
@@ -205,6 +221,7 @@ public final class PeerRace {
     CountDownLatch done = new CountDownLatch(messages);
     System.gc();
     Map<Long, Long> threadCpu0 = threadCpu();
+    long jit0 = compilerCpuNanos();
     long cpu0 = OS.getProcessCpuTime();
     long t0 = System.nanoTime();
     for (int i = 0; i < messages; i++) {
@@ -227,6 +244,7 @@ public final class PeerRace {
     }
     long wall = System.nanoTime() - t0;
     long cpu = OS.getProcessCpuTime() - cpu0;
+    long jit = jit0 < 0 ? -1 : compilerCpuNanos() - jit0;
     int threadsRan = 0;
     for (Map.Entry<Long, Long> t : threadCpu().entrySet()) {
       if (t.getValue() > threadCpu0.getOrDefault(t.getKey(), 0L)) {
@@ -239,7 +257,32 @@ public final class PeerRace {
     }
     Arrays.sort(latency);
     return new Round(client.name(), messages * 1e9 / wall, cpu / 1e3 / messages, threadsRan,
-        latency[messages / 2] / 1e6);
+        latency[messages / 2] / 1e6, jit < 0 ? -1 : jit / 1e3 / messages);
+  }
+
+  /**
+   * CPU time of the JIT compiler threads so far (Linux: their {@code /proc} schedstat), or -1
+   * where unknown. Part of the process CPU a round counts; printed so that a round still paying
+   * for compilation shows it.
+   */
+  private static long compilerCpuNanos() {
+    java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+    if (tasks == null) {
+      return -1;
+    }
+    long sum = 0;
+    for (java.io.File task : tasks) {
+      try {
+        String name = Files.readString(task.toPath().resolve("comm"));
+        if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+          sum += Long.parseLong(
+              Files.readString(task.toPath().resolve("schedstat")).split(" ")[0]);
+        }
+      } catch (java.io.IOException | RuntimeException threadEnded) {
+        // a compiler thread that ended took its time with it
+      }
+    }
+    return sum;
   }
 
   /**
