@@ -94,6 +94,64 @@ class WebPushQueueBoundTest {
   }
 
   @Test
+  void throughTheEnginesLaneWithAShortDeadlineTheProviderHoldsNoMoreThanTheLaneAllows()
+      throws Exception {
+    // The engine's ProviderLane, 20 calls in flight with a 20 ms deadline, in front of a provider
+    // that runs 2 at a time against a service that never answers: every call times out, the lane
+    // cancels it and starts the next.
+    java.util.concurrent.ExecutorService timeouts =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
+    Dispatcher dispatcher = new Dispatcher();
+    dispatcher.setMaxRequests(2);
+    dispatcher.setMaxRequestsPerHost(2);
+    OkHttpClient shared = new OkHttpClient.Builder().dispatcher(dispatcher).build();
+    try (WebPushProvider provider = WebPushProvider.builder().vapid(keys, SUBJECT)
+        .allowHost("localhost").httpClient(shared).build()) {
+      dev.herald.internal.dispatch.ProviderLane lane = new dev.herald.internal.dispatch
+          .ProviderLane(20, 1000, Duration.ofMillis(20), timeouts);
+      int calls = 300;
+      java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(calls);
+      java.util.concurrent.atomic.AtomicInteger mostHeld = new java.util.concurrent.atomic
+          .AtomicInteger();
+      java.util.concurrent.atomic.AtomicInteger timedOut = new java.util.concurrent.atomic
+          .AtomicInteger();
+      for (int i = 0; i < calls; i++) {
+        int index = i;
+        lane.submit(new dev.herald.internal.dispatch.ProviderLane.Call() {
+          @Override
+          public Object owner() {
+            return lane;
+          }
+
+          @Override
+          public CompletableFuture<SendResult> start() {
+            mostHeld.accumulateAndGet(provider.status().requestsInFlight()
+                + provider.status().requestsQueued(), Math::max);
+            return provider.send(message(index));
+          }
+
+          @Override
+          public void finished(SendResult result, Throwable error) {
+            if (error instanceof java.util.concurrent.TimeoutException) {
+              timedOut.incrementAndGet();
+            }
+            finished.countDown();
+          }
+        });
+      }
+      assertThat(finished.await(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(timedOut.get()).isEqualTo(calls);
+      // The lane's 20 plus, at most, the provider's 2 running calls that were cancelled and whose
+      // end OkHttp has not reported yet.
+      assertThat(mostHeld.get()).isLessThanOrEqualTo(20 + 2);
+      await(() -> dispatcher.runningCallsCount() + provider.status().requestsQueued() == 0);
+    } finally {
+      timeouts.shutdown();
+      dispatcher.executorService().shutdown();
+    }
+  }
+
+  @Test
   void atMostMaxQueuedRequestsWaitAndTheRestAreToldToRetryLater() throws Exception {
     try (WebPushProvider provider = WebPushProvider.builder().vapid(keys, SUBJECT)
         .allowHost("localhost").maxConcurrentRequests(2).maxConcurrentRequestsPerHost(2)
