@@ -76,8 +76,11 @@ import org.slf4j.LoggerFactory;
  * becomes a {@link SendResult}; only transport failures fail the future.
  *
  * <p>The payload is encrypted on the thread that calls {@link #send} (a fraction of a
- * millisecond: one P-256 key generation and one ECDH with BouncyCastle); the request then runs on
- * OkHttp's dispatcher and the future completes there, so do not block in its callbacks.
+ * millisecond: one P-256 key generation and one ECDH); the request then runs on OkHttp's
+ * dispatcher and the future completes there, so do not block in its callbacks. Requests beyond
+ * {@link Builder#maxConcurrentRequests} wait in the provider, at most
+ * {@link Builder#maxQueuedRequests} of them; cancelling the future of a waiting request removes it
+ * at once.
  *
  * <p>Thread-safe. Build one per VAPID key pair, share it, and {@link #close()} it once.
  */
@@ -250,7 +253,7 @@ public final class WebPushProvider implements PushProvider {
       this.request = request;
     }
 
-    /** Hands the request to OkHttp; the gate gave it a slot, which {@link #end} frees. */
+    /** Hands the request to OkHttp in the slot the gate gave it (freed at the call's end). */
     void start() {
       if (isDone()) { // cancelled between getting its slot and now
         freeSlot();
