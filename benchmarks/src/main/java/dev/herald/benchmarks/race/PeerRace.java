@@ -124,19 +124,8 @@ public final class PeerRace {
     int rounds = Integer.getInteger("race.rounds", 3);
     List<String> only = List.of(System.getProperty("race.only", "apns,fcm,webpush").split(","));
     Path dir = Files.createTempDirectory("herald-race");
-    Process servers = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-        RaceServers.class.getName(), dir.toString())
-        .inheritIO().start();
+    Process servers = RaceServers.startInChildProcess(dir, true);
     try {
-      long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (!Files.exists(dir.resolve("ready"))) {
-        if (!servers.isAlive() || System.nanoTime() > waitUntil) {
-          throw new IllegalStateException("the race servers did not start");
-        }
-        Thread.sleep(100);
-      }
       Map<String, List<Round>> results = new LinkedHashMap<>();
       int inFlight = Integer.getInteger("race.inFlight", 1000);
       if (only.contains("apns")) {

@@ -58,6 +58,37 @@ public final class RaceServers {
     Thread.currentThread().join();
   }
 
+  /**
+   * Starts the servers in a child process on this process's class path and waits until they are
+   * ready.
+   *
+   * @param dir the directory the servers write what clients need into
+   * @param inheritIO whether the child prints to this process's output
+   * @return the child process; destroy it when done
+   * @throws Exception when the servers do not start within two minutes
+   */
+  static Process startInChildProcess(Path dir, boolean inheritIO) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        RaceServers.class.getName(), dir.toString());
+    if (inheritIO) {
+      builder.inheritIO();
+    } else {
+      builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    }
+    Process servers = builder.start();
+    long waitUntil = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+    while (!Files.exists(dir.resolve("ready"))) {
+      if (!servers.isAlive() || System.nanoTime() > waitUntil) {
+        servers.destroy();
+        throw new IllegalStateException("the race servers did not start");
+      }
+      Thread.sleep(100);
+    }
+    return servers;
+  }
+
   private static String apnsCertPem(AnsweringFcmServer fcm) throws Exception {
     return "-----BEGIN CERTIFICATE-----\n"
         + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))

@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -51,19 +50,8 @@ public final class WebPushSendCpu {
     int messages = Integer.getInteger("messages", 2_000);
     int inFlight = 64;
     Path dir = Files.createTempDirectory("herald-send-cpu");
-    Process servers = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-        RaceServers.class.getName(), dir.toString())
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Process servers = RaceServers.startInChildProcess(dir, false);
     try {
-      long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (!Files.exists(dir.resolve("ready"))) {
-        if (!servers.isAlive() || System.nanoTime() > giveUp) {
-          throw new IllegalStateException("the race servers did not start");
-        }
-        Thread.sleep(100);
-      }
       String endpoint = Files.readString(dir.resolve("webpush-endpoint")).strip();
       MockSubscription keys;
       try (MockWebPushService mock = MockWebPushService.start()) {
