@@ -71,8 +71,9 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  * measured rounds alternate: peer, Herald,
  * peer, Herald… Each round sends the same pre-built messages with at most {@code inFlight}
  * unanswered, checks that every one was accepted, and records throughput, process CPU time per
- * message ({@code OperatingSystemMXBean.getProcessCpuTime()} / messages), how many threads used
- * CPU during the round, and the median latency. The table shows each client's median round.
+ * message ({@code OperatingSystemMXBean.getProcessCpuTime()} / messages), the server process's CPU
+ * time per message beside it (on 2 shared cores the throughput is bounded by the two together),
+ * how many threads used CPU during the round, and the median latency. The table shows each client's median round.
  *
  * <pre>
  * mvn -q -pl benchmarks -am -DskipTests package
@@ -90,7 +91,8 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  * (apns,fcm,webpush,webpush-encryption), {@code race.apns.messages} (20000),
  * {@code race.fcm.messages} (10000), {@code race.webpush.messages} (2000),
  * {@code race.webpush.encryptions} (4000), {@code race.inFlight} (1000; Web Push 64),
- * {@code race.apns.connections} (1).
+ * {@code race.apns.connections} (1), {@code race.servers.jvmArgs} (extra JVM options of the
+ * servers' process, space-separated, such as a JFR recording).
  */
 public final class PeerRace {
   private PeerRace() {}
@@ -107,12 +109,14 @@ public final class PeerRace {
   }
 
   /** One measured round. */
-  record Round(String client, double perSecond, double cpuMicrosPerMessage, int threadsRan,
-      double p50Millis) {}
+  record Round(String client, double perSecond, double cpuMicrosPerMessage,
+      double serverCpuMicrosPerMessage, int threadsRan, double p50Millis) {}
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private static final com.sun.management.OperatingSystemMXBean OS =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+  /** The servers' process, whose CPU time per message is reported beside the client's. */
+  private static ProcessHandle serverProcess;
 
   /**
    * Runs the race and prints a Markdown table.
@@ -124,11 +128,16 @@ public final class PeerRace {
     int rounds = Integer.getInteger("race.rounds", 3);
     List<String> only = List.of(System.getProperty("race.only", "apns,fcm,webpush").split(","));
     Path dir = Files.createTempDirectory("herald-race");
-    Process servers = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-        RaceServers.class.getName(), dir.toString())
-        .inheritIO().start();
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+    String serverJvmArgs = System.getProperty("race.servers.jvmArgs", "").strip();
+    if (!serverJvmArgs.isEmpty()) {
+      command.addAll(List.of(serverJvmArgs.split("\\s+"))); // such as a JFR recording
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+        RaceServers.class.getName(), dir.toString()));
+    Process servers = new ProcessBuilder(command).inheritIO().start();
+    serverProcess = servers.toHandle();
     try {
       long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
       while (!Files.exists(dir.resolve("ready"))) {
@@ -192,8 +201,9 @@ public final class PeerRace {
   }
 
   private static Round report(Round r) {
-    System.out.printf(Locale.ROOT, "  %-22s %,10.0f /s  %7.1f µs CPU/msg  %4d threads ran  p50 %.1f ms%n",
-        r.client(), r.perSecond(), r.cpuMicrosPerMessage(), r.threadsRan(), r.p50Millis());
+    System.out.printf(Locale.ROOT, "  %-22s %,10.0f /s  %7.1f µs CPU/msg  server %7.1f µs/msg"
+        + "  %4d threads ran  p50 %.1f ms%n", r.client(), r.perSecond(), r.cpuMicrosPerMessage(),
+        r.serverCpuMicrosPerMessage(), r.threadsRan(), r.p50Millis());
     return r;
   }
 
@@ -206,6 +216,7 @@ public final class PeerRace {
     System.gc();
     Map<Long, Long> threadCpu0 = threadCpu();
     long cpu0 = OS.getProcessCpuTime();
+    long serverCpu0 = serverCpuNanos();
     long t0 = System.nanoTime();
     for (int i = 0; i < messages; i++) {
       permits.acquireUninterruptibly();
@@ -227,6 +238,7 @@ public final class PeerRace {
     }
     long wall = System.nanoTime() - t0;
     long cpu = OS.getProcessCpuTime() - cpu0;
+    long serverCpu = serverCpuNanos() - serverCpu0;
     int threadsRan = 0;
     for (Map.Entry<Long, Long> t : threadCpu().entrySet()) {
       if (t.getValue() > threadCpu0.getOrDefault(t.getKey(), 0L)) {
@@ -238,8 +250,18 @@ public final class PeerRace {
           + failure.get(), failure.get());
     }
     Arrays.sort(latency);
-    return new Round(client.name(), messages * 1e9 / wall, cpu / 1e3 / messages, threadsRan,
-        latency[messages / 2] / 1e6);
+    return new Round(client.name(), messages * 1e9 / wall, cpu / 1e3 / messages,
+        serverCpu / 1e3 / messages, threadsRan, latency[messages / 2] / 1e6);
+  }
+
+  /**
+   * The server process's CPU time (user + system, from {@code /proc/<pid>/stat} on Linux, in
+   * clock ticks of 10 ms: about 0.5 µs per message over a round of 20,000), or 0 when the
+   * platform does not tell.
+   */
+  private static long serverCpuNanos() {
+    return serverProcess == null ? 0
+        : serverProcess.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
   }
 
   /**
@@ -260,17 +282,17 @@ public final class PeerRace {
 
   private static void print(Map<String, List<Round>> results) {
     System.out.println();
-    System.out.println("| protocol | client | messages/s | client CPU µs/msg | threads that ran"
-        + " | p50 latency ms |");
-    System.out.println("|---|---|---|---|---|---|");
+    System.out.println("| protocol | client | messages/s | client CPU µs/msg"
+        + " | server CPU µs/msg | threads that ran | p50 latency ms |");
+    System.out.println("|---|---|---|---|---|---|---|");
     for (Map.Entry<String, List<Round>> e : results.entrySet()) {
       List<Round> rounds = new ArrayList<>(e.getValue());
       rounds.sort((a, b) -> Double.compare(a.perSecond(), b.perSecond()));
       Round median = rounds.get(rounds.size() / 2);
       String[] title = e.getKey().split(" \\| ");
-      System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %.1f | %d | %.1f |%n", title[0],
-          title[1], median.perSecond(), median.cpuMicrosPerMessage(), median.threadsRan(),
-          median.p50Millis());
+      System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %.1f | %.1f | %d | %.1f |%n",
+          title[0], title[1], median.perSecond(), median.cpuMicrosPerMessage(),
+          median.serverCpuMicrosPerMessage(), median.threadsRan(), median.p50Millis());
     }
   }
 
