@@ -73,7 +73,9 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  * unanswered, checks that every one was accepted, and records throughput, process CPU time per
  * message ({@code OperatingSystemMXBean.getProcessCpuTime()} / messages), the server process's CPU
  * time per message beside it (on 2 shared cores the throughput is bounded by the two together),
- * how many threads used CPU during the round, and the median latency. The table shows each client's median round.
+ * how many threads used CPU during the round, and the median latency. The client's CPU is split
+ * out too: how much of it the JIT's compiler threads and the garbage collector's threads used
+ * ({@code /proc/self/task}), so a round still being compiled shows as such. The table shows each client's median round.
  *
  * <pre>
  * mvn -q -pl benchmarks -am -DskipTests package
@@ -89,7 +91,7 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  * <p>System properties: {@code race.rounds} (3 per client), {@code race.warmup} (2 per client),
  * {@code race.only}
  * (apns,fcm,webpush,webpush-encryption), {@code race.apns.messages} (20000),
- * {@code race.fcm.messages} (10000), {@code race.webpush.messages} (2000),
+ * {@code race.fcm.messages} (20000), {@code race.webpush.messages} (2000),
  * {@code race.webpush.encryptions} (4000), {@code race.inFlight} (1000; Web Push 64),
  * {@code race.apns.connections} (1), {@code race.servers.jvmArgs} (extra JVM options of the
  * servers' process, space-separated, such as a JFR recording).
@@ -110,7 +112,8 @@ public final class PeerRace {
 
   /** One measured round. */
   record Round(String client, double perSecond, double cpuMicrosPerMessage,
-      double serverCpuMicrosPerMessage, int threadsRan, double p50Millis) {}
+      double serverCpuMicrosPerMessage, int threadsRan, double p50Millis,
+      double jitMicrosPerMessage, double gcMicrosPerMessage) {}
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private static final com.sun.management.OperatingSystemMXBean OS =
@@ -155,7 +158,9 @@ public final class PeerRace {
             pushy(dir, n, connections), heraldApns(dir, n, connections));
       }
       if (only.contains("fcm")) {
-        int n = Integer.getInteger("race.fcm.messages", 10_000);
+        // As many as APNs: in a round of 10,000 the JIT's late compilations of Netty's code (which
+        // continue for several rounds on a loaded machine) were a third of the client's CPU.
+        int n = Integer.getInteger("race.fcm.messages", 20_000);
         race("FCM", n, inFlight, rounds, results, firebaseAdmin(dir, n), heraldFcm(dir, n));
       }
       if (only.contains("webpush")) {
@@ -202,8 +207,9 @@ public final class PeerRace {
 
   private static Round report(Round r) {
     System.out.printf(Locale.ROOT, "  %-22s %,10.0f /s  %7.1f µs CPU/msg  server %7.1f µs/msg"
-        + "  %4d threads ran  p50 %.1f ms%n", r.client(), r.perSecond(), r.cpuMicrosPerMessage(),
-        r.serverCpuMicrosPerMessage(), r.threadsRan(), r.p50Millis());
+        + "  %4d threads ran  p50 %.1f ms  (of the client's: JIT %.1f, GC %.1f µs/msg)%n",
+        r.client(), r.perSecond(), r.cpuMicrosPerMessage(), r.serverCpuMicrosPerMessage(),
+        r.threadsRan(), r.p50Millis(), r.jitMicrosPerMessage(), r.gcMicrosPerMessage());
     return r;
   }
 
@@ -217,6 +223,7 @@ public final class PeerRace {
     Map<Long, Long> threadCpu0 = threadCpu();
     long cpu0 = OS.getProcessCpuTime();
     long serverCpu0 = serverCpuNanos();
+    long[] jvm0 = jitAndGcTicks();
     long t0 = System.nanoTime();
     for (int i = 0; i < messages; i++) {
       permits.acquireUninterruptibly();
@@ -239,6 +246,7 @@ public final class PeerRace {
     long wall = System.nanoTime() - t0;
     long cpu = OS.getProcessCpuTime() - cpu0;
     long serverCpu = serverCpuNanos() - serverCpu0;
+    long[] jvm1 = jitAndGcTicks();
     int threadsRan = 0;
     for (Map.Entry<Long, Long> t : threadCpu().entrySet()) {
       if (t.getValue() > threadCpu0.getOrDefault(t.getKey(), 0L)) {
@@ -251,7 +259,40 @@ public final class PeerRace {
     }
     Arrays.sort(latency);
     return new Round(client.name(), messages * 1e9 / wall, cpu / 1e3 / messages,
-        serverCpu / 1e3 / messages, threadsRan, latency[messages / 2] / 1e6);
+        serverCpu / 1e3 / messages, threadsRan, latency[messages / 2] / 1e6,
+        (jvm1[0] - jvm0[0]) * TICK_MICROS / messages, (jvm1[1] - jvm0[1]) * TICK_MICROS / messages);
+  }
+
+  /** Linux's clock tick, the unit of {@code /proc/<pid>/task/<tid>/stat}'s times: 10 ms. */
+  private static final double TICK_MICROS = 10_000;
+
+  /**
+   * CPU ticks of this JVM's compiler threads and of its garbage collector's threads, from
+   * {@code /proc/self/task}: a client's CPU per message includes both, and a round where the JIT
+   * still compiles says so here. Zeros where there is no {@code /proc}.
+   */
+  private static long[] jitAndGcTicks() {
+    long[] ticks = new long[2];
+    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String name = Files.readString(task.resolve("comm")).strip();
+          int kind = name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler") ? 0
+              : name.startsWith("GC Thread") || name.startsWith("G1 ") ? 1 : -1;
+          if (kind >= 0) {
+            String stat = Files.readString(task.resolve("stat"));
+            // Fields after the parenthesised name: state is the 3rd, utime the 14th, stime 15th.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            ticks[kind] += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+          }
+        } catch (java.io.IOException | RuntimeException gone) {
+          // The thread ended meanwhile.
+        }
+      }
+    } catch (java.io.IOException noProc) {
+      return ticks;
+    }
+    return ticks;
   }
 
   /**
@@ -283,15 +324,16 @@ public final class PeerRace {
   private static void print(Map<String, List<Round>> results) {
     System.out.println();
     System.out.println("| protocol | client | messages/s | client CPU µs/msg"
-        + " | server CPU µs/msg | threads that ran | p50 latency ms |");
-    System.out.println("|---|---|---|---|---|---|---|");
+        + " | of which JIT / GC | server CPU µs/msg | threads that ran | p50 latency ms |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
     for (Map.Entry<String, List<Round>> e : results.entrySet()) {
       List<Round> rounds = new ArrayList<>(e.getValue());
       rounds.sort((a, b) -> Double.compare(a.perSecond(), b.perSecond()));
       Round median = rounds.get(rounds.size() / 2);
       String[] title = e.getKey().split(" \\| ");
-      System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %.1f | %.1f | %d | %.1f |%n",
+      System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %.1f | %.0f / %.0f | %.1f | %d | %.1f |%n",
           title[0], title[1], median.perSecond(), median.cpuMicrosPerMessage(),
+          median.jitMicrosPerMessage(), median.gcMicrosPerMessage(),
           median.serverCpuMicrosPerMessage(), median.threadsRan(), median.p50Millis());
     }
   }
