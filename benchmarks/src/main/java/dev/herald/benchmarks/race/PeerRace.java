@@ -113,7 +113,7 @@ public final class PeerRace {
   /** One measured round. */
   record Round(String client, double perSecond, double cpuMicrosPerMessage,
       double serverCpuMicrosPerMessage, int threadsRan, double p50Millis,
-      double jitMicrosPerMessage, double gcMicrosPerMessage) {}
+      double jitMicrosPerMessage, double gcMicrosPerMessage, double allocatedBytesPerMessage) {}
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private static final com.sun.management.OperatingSystemMXBean OS =
@@ -207,9 +207,11 @@ public final class PeerRace {
 
   private static Round report(Round r) {
     System.out.printf(Locale.ROOT, "  %-22s %,10.0f /s  %7.1f µs CPU/msg  server %7.1f µs/msg"
-        + "  %4d threads ran  p50 %.1f ms  (of the client's: JIT %.1f, GC %.1f µs/msg)%n",
+        + "  %4d threads ran  p50 %.1f ms  (of the client's: JIT %.1f, GC %.1f µs/msg;"
+        + " %,.0f bytes/msg allocated)%n",
         r.client(), r.perSecond(), r.cpuMicrosPerMessage(), r.serverCpuMicrosPerMessage(),
-        r.threadsRan(), r.p50Millis(), r.jitMicrosPerMessage(), r.gcMicrosPerMessage());
+        r.threadsRan(), r.p50Millis(), r.jitMicrosPerMessage(), r.gcMicrosPerMessage(),
+        r.allocatedBytesPerMessage());
     return r;
   }
 
@@ -224,6 +226,7 @@ public final class PeerRace {
     long cpu0 = OS.getProcessCpuTime();
     long serverCpu0 = serverCpuNanos();
     long[] jvm0 = jitAndGcTicks();
+    long allocated0 = allocatedBytes();
     long t0 = System.nanoTime();
     for (int i = 0; i < messages; i++) {
       permits.acquireUninterruptibly();
@@ -247,6 +250,7 @@ public final class PeerRace {
     long cpu = OS.getProcessCpuTime() - cpu0;
     long serverCpu = serverCpuNanos() - serverCpu0;
     long[] jvm1 = jitAndGcTicks();
+    long allocated = allocatedBytes() - allocated0;
     int threadsRan = 0;
     for (Map.Entry<Long, Long> t : threadCpu().entrySet()) {
       if (t.getValue() > threadCpu0.getOrDefault(t.getKey(), 0L)) {
@@ -260,7 +264,21 @@ public final class PeerRace {
     Arrays.sort(latency);
     return new Round(client.name(), messages * 1e9 / wall, cpu / 1e3 / messages,
         serverCpu / 1e3 / messages, threadsRan, latency[messages / 2] / 1e6,
-        (jvm1[0] - jvm0[0]) * TICK_MICROS / messages, (jvm1[1] - jvm0[1]) * TICK_MICROS / messages);
+        (jvm1[0] - jvm0[0]) * TICK_MICROS / messages, (jvm1[1] - jvm0[1]) * TICK_MICROS / messages,
+        (double) allocated / messages);
+  }
+
+  /**
+   * Bytes allocated so far by the live threads (HotSpot's per-thread counters): independent of
+   * the machine's load, unlike CPU time. Threads that end during a round are not counted.
+   */
+  private static long allocatedBytes() {
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) THREADS;
+    long total = 0;
+    for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+      total += Math.max(0, bytes);
+    }
+    return total;
   }
 
   /** Linux's clock tick, the unit of {@code /proc/<pid>/task/<tid>/stat}'s times: 10 ms. */
