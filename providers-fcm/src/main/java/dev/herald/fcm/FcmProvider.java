@@ -32,10 +32,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -253,10 +255,9 @@ public final class FcmProvider implements PushProvider {
                 + MAX_PAYLOAD_BYTES + " bytes; shorten the body or the data",
             0));
       }
-      byte[] body = encoded.body();
-      CompletableFuture<SendResult> result = new CompletableFuture<>();
-      new Attempt(body, targetField.equals("token"), result).start();
-      return result;
+      Attempt attempt = new Attempt(encoded.body(), targetField.equals("token"));
+      attempt.start();
+      return attempt;
     } catch (RuntimeException e) {
       // Nothing left the process (a throwing channel function, say): not transport trouble to
       // retry, but a message or configuration this provider cannot send.
@@ -266,20 +267,42 @@ public final class FcmProvider implements PushProvider {
   }
 
   /**
-   * One send: get a token, post, map the answer; on a refused access token, once more with a
-   * fresh one. Callbacks rather than composed futures keep the per-message cost low.
+   * One send and the caller's future: get a token, post, map the answer; on a refused access
+   * token, once more with a fresh one. It listens to each request's answer itself and passes a
+   * cancellation on to the request in flight, so a send costs no callback objects.
    */
-  private final class Attempt {
+  private final class Attempt extends CompletableFuture<SendResult>
+      implements BiConsumer<Http2Response, Throwable> {
     private final byte[] body;
     private final boolean tokenTarget;
-    private final CompletableFuture<SendResult> result;
-    private AccessToken token;
-    private boolean retried;
+    private volatile AccessToken token;
+    private volatile boolean retried;
+    private volatile CompletableFuture<Http2Response> inFlight;
 
-    Attempt(byte[] body, boolean tokenTarget, CompletableFuture<SendResult> result) {
+    Attempt(byte[] body, boolean tokenTarget) {
       this.body = body;
       this.tokenTarget = tokenTarget;
-      this.result = result;
+    }
+
+    /** The caller gave up: free the stream. */
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      CompletableFuture<Http2Response> sent = inFlight;
+      if (cancelled && sent != null) {
+        sent.cancel(false);
+      }
+      return cancelled;
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable failure) {
+      boolean completed = super.completeExceptionally(failure);
+      CompletableFuture<Http2Response> sent = inFlight;
+      if (completed && sent != null && failure instanceof CancellationException) {
+        sent.cancel(false);
+      }
+      return completed;
     }
 
     void start() {
@@ -291,9 +314,9 @@ public final class FcmProvider implements PushProvider {
           if (failure == null) {
             post(fresh);
           } else if (failure instanceof TokenEndpointException refused) {
-            result.complete(refused.result());
+            complete(refused.result());
           } else {
-            result.completeExceptionally(failure);
+            completeExceptionally(failure);
           }
         });
       }
@@ -301,22 +324,23 @@ public final class FcmProvider implements PushProvider {
 
     private void post(AccessToken accessToken) {
       if (closed.get()) {
-        result.completeExceptionally(new IllegalStateException("FcmProvider is closed"));
+        completeExceptionally(new IllegalStateException("FcmProvider is closed"));
         return;
       }
       token = accessToken;
       CompletableFuture<Http2Response> sent = sends.send(Http2Request.post(sendPath, body,
-          "authorization", "Bearer " + accessToken.value(),
+          "authorization", accessToken.authorization(),
           "content-type", "application/json; charset=utf-8"));
-      result.whenComplete((r, e) -> {
-        if (result.isCancelled()) {
-          sent.cancel(false); // the caller gave up: free the stream
-        }
-      });
-      sent.whenComplete(this::answered);
+      inFlight = sent;
+      if (isCancelled()) {
+        sent.cancel(false); // cancelled while the request was being made
+      }
+      sent.whenComplete(this);
     }
 
-    private void answered(Http2Response response, Throwable failure) {
+    /** The answer to the request in flight, or why there is none. */
+    @Override
+    public void accept(Http2Response response, Throwable failure) {
       if (failure != null) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
             ? failure.getCause() : failure;
@@ -325,7 +349,7 @@ public final class FcmProvider implements PushProvider {
           cause = new IOException("the FcmProvider was closed with the request in flight; FCM"
               + " may or may not have the message", cause);
         }
-        result.completeExceptionally(cause);
+        completeExceptionally(cause);
         return;
       }
       try {
@@ -339,7 +363,7 @@ public final class FcmProvider implements PushProvider {
         if (status >= 200 && status < 300) {
           SendResult accepted = FcmResponses.accepted(status, text);
           lastOutcome.set(accepted.outcome());
-          result.complete(accepted);
+          complete(accepted);
           return;
         }
         FcmResponses.FcmError error = FcmResponses.parseError(status, text);
@@ -352,9 +376,9 @@ public final class FcmProvider implements PushProvider {
         SendResult mapped = FcmResponses.map(error, response.headers().get("retry-after"),
             tokenTarget, projectId, clock.instant());
         lastOutcome.set(mapped.outcome());
-        result.complete(mapped);
+        complete(mapped);
       } catch (RuntimeException e) {
-        result.completeExceptionally(e);
+        completeExceptionally(e);
       }
     }
   }

@@ -71,8 +71,11 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  * measured rounds alternate: peer, Herald,
  * peer, Herald… Each round sends the same pre-built messages with at most {@code inFlight}
  * unanswered, checks that every one was accepted, and records throughput, process CPU time per
- * message ({@code OperatingSystemMXBean.getProcessCpuTime()} / messages), how many threads used
- * CPU during the round, and the median latency. The table shows each client's median round.
+ * message ({@code OperatingSystemMXBean.getProcessCpuTime()} / messages), the server process's CPU
+ * time per message beside it (on 2 shared cores the throughput is bounded by the two together),
+ * how many threads used CPU during the round, and the median latency. The client's CPU is split
+ * out too: how much of it the JIT's compiler threads and the garbage collector's threads used
+ * ({@code /proc/self/task}), so a round still being compiled shows as such. The table shows each client's median round.
  *
  * <pre>
  * mvn -q -pl benchmarks -am -DskipTests package
@@ -88,9 +91,11 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  * <p>System properties: {@code race.rounds} (3 per client), {@code race.warmup} (2 per client),
  * {@code race.only}
  * (apns,fcm,webpush,webpush-sends,webpush-encryption), {@code race.apns.messages} (20000),
- * {@code race.fcm.messages} (10000), {@code race.webpush.messages} (2000),
+ * {@code race.fcm.messages} (20000), {@code race.webpush.messages} (2000),
  * {@code race.webpush.encryptions} (4000), {@code race.inFlight} (1000; Web Push 64),
- * {@code race.apns.connections} (1), {@code race.webpush.warmup} (as {@code race.warmup}).
+ * {@code race.apns.connections} (1), {@code race.servers.jvmArgs} (extra JVM options of the
+ * servers' process, space-separated, such as a JFR recording), {@code race.webpush.warmup}
+ * (as {@code race.warmup}).
  */
 public final class PeerRace {
   private PeerRace() {}
@@ -107,12 +112,15 @@ public final class PeerRace {
   }
 
   /** One measured round. */
-  record Round(String client, double perSecond, double cpuMicrosPerMessage, int threadsRan,
-      double p50Millis, double jitMicrosPerMessage) {}
+  record Round(String client, double perSecond, double cpuMicrosPerMessage,
+      double serverCpuMicrosPerMessage, int threadsRan, double p50Millis,
+      double jitMicrosPerMessage, double gcMicrosPerMessage, double allocatedBytesPerMessage) {}
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private static final com.sun.management.OperatingSystemMXBean OS =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+  /** The servers' process, whose CPU time per message is reported beside the client's. */
+  private static ProcessHandle serverProcess;
 
   /**
    * Runs the race and prints a Markdown table.
@@ -124,7 +132,9 @@ public final class PeerRace {
     int rounds = Integer.getInteger("race.rounds", 3);
     List<String> only = List.of(System.getProperty("race.only", "apns,fcm,webpush").split(","));
     Path dir = Files.createTempDirectory("herald-race");
-    Process servers = RaceServers.startInChildProcess(dir, true);
+    Process servers = RaceServers.startInChildProcess(dir, true,
+        System.getProperty("race.servers.jvmArgs", "")); // such as a JFR recording
+    serverProcess = servers.toHandle();
     try {
       Map<String, List<Round>> results = new LinkedHashMap<>();
       int inFlight = Integer.getInteger("race.inFlight", 1000);
@@ -135,7 +145,9 @@ public final class PeerRace {
             pushy(dir, n, connections), heraldApns(dir, n, connections));
       }
       if (only.contains("fcm")) {
-        int n = Integer.getInteger("race.fcm.messages", 10_000);
+        // As many as APNs: in a round of 10,000 the JIT's late compilations of Netty's code (which
+        // continue for several rounds on a loaded machine) were a third of the client's CPU.
+        int n = Integer.getInteger("race.fcm.messages", 20_000);
         race("FCM", n, inFlight, rounds, warmups(), results, firebaseAdmin(dir, n),
             heraldFcm(dir, n));
       }
@@ -194,11 +206,12 @@ public final class PeerRace {
   }
 
   private static Round report(Round r) {
-    System.out.printf(Locale.ROOT, "  %-22s %,10.0f /s  %7.1f µs CPU/msg  %4d threads ran  p50 %.1f ms"
-        + "  (JIT compiler threads %s µs/msg)%n",
-        r.client(), r.perSecond(), r.cpuMicrosPerMessage(), r.threadsRan(), r.p50Millis(),
-        r.jitMicrosPerMessage() < 0 ? "?" : String.format(Locale.ROOT, "%.1f",
-            r.jitMicrosPerMessage()));
+    System.out.printf(Locale.ROOT, "  %-22s %,10.0f /s  %7.1f µs CPU/msg  server %7.1f µs/msg"
+        + "  %4d threads ran  p50 %.1f ms  (of the client's: JIT %.1f, GC %.1f µs/msg;"
+        + " %,.0f bytes/msg allocated)%n",
+        r.client(), r.perSecond(), r.cpuMicrosPerMessage(), r.serverCpuMicrosPerMessage(),
+        r.threadsRan(), r.p50Millis(), r.jitMicrosPerMessage(), r.gcMicrosPerMessage(),
+        r.allocatedBytesPerMessage());
     return r;
   }
 
@@ -210,8 +223,10 @@ public final class PeerRace {
     CountDownLatch done = new CountDownLatch(messages);
     System.gc();
     Map<Long, Long> threadCpu0 = threadCpu();
-    long jit0 = compilerCpuNanos();
     long cpu0 = OS.getProcessCpuTime();
+    long serverCpu0 = serverCpuNanos();
+    long[] jvm0 = jitAndGcTicks();
+    long allocated0 = allocatedBytes();
     long t0 = System.nanoTime();
     for (int i = 0; i < messages; i++) {
       permits.acquireUninterruptibly();
@@ -233,7 +248,9 @@ public final class PeerRace {
     }
     long wall = System.nanoTime() - t0;
     long cpu = OS.getProcessCpuTime() - cpu0;
-    long jit = jit0 < 0 ? -1 : compilerCpuNanos() - jit0;
+    long serverCpu = serverCpuNanos() - serverCpu0;
+    long[] jvm1 = jitAndGcTicks();
+    long allocated = allocatedBytes() - allocated0;
     int threadsRan = 0;
     for (Map.Entry<Long, Long> t : threadCpu().entrySet()) {
       if (t.getValue() > threadCpu0.getOrDefault(t.getKey(), 0L)) {
@@ -245,33 +262,65 @@ public final class PeerRace {
           + failure.get(), failure.get());
     }
     Arrays.sort(latency);
-    return new Round(client.name(), messages * 1e9 / wall, cpu / 1e3 / messages, threadsRan,
-        latency[messages / 2] / 1e6, jit < 0 ? -1 : jit / 1e3 / messages);
+    return new Round(client.name(), messages * 1e9 / wall, cpu / 1e3 / messages,
+        serverCpu / 1e3 / messages, threadsRan, latency[messages / 2] / 1e6,
+        (jvm1[0] - jvm0[0]) * TICK_MICROS / messages, (jvm1[1] - jvm0[1]) * TICK_MICROS / messages,
+        (double) allocated / messages);
   }
 
   /**
-   * CPU time of the JIT compiler threads so far (Linux: their {@code /proc} schedstat), or -1
-   * where unknown. Part of the process CPU a round counts; printed so that a round still paying
-   * for compilation shows it.
+   * Bytes allocated so far by the live threads (HotSpot's per-thread counters): independent of
+   * the machine's load, unlike CPU time. Threads that end during a round are not counted.
    */
-  private static long compilerCpuNanos() {
-    java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
-    if (tasks == null) {
-      return -1;
+  private static long allocatedBytes() {
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) THREADS;
+    long total = 0;
+    for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+      total += Math.max(0, bytes);
     }
-    long sum = 0;
-    for (java.io.File task : tasks) {
-      try {
-        String name = Files.readString(task.toPath().resolve("comm"));
-        if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
-          sum += Long.parseLong(
-              Files.readString(task.toPath().resolve("schedstat")).split(" ")[0]);
+    return total;
+  }
+
+  /** Linux's clock tick, the unit of {@code /proc/<pid>/task/<tid>/stat}'s times: 10 ms. */
+  private static final double TICK_MICROS = 10_000;
+
+  /**
+   * CPU ticks of this JVM's compiler threads and of its garbage collector's threads, from
+   * {@code /proc/self/task}: a client's CPU per message includes both, and a round where the JIT
+   * still compiles says so here. Zeros where there is no {@code /proc}.
+   */
+  private static long[] jitAndGcTicks() {
+    long[] ticks = new long[2];
+    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String name = Files.readString(task.resolve("comm")).strip();
+          int kind = name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler") ? 0
+              : name.startsWith("GC Thread") || name.startsWith("G1 ") ? 1 : -1;
+          if (kind >= 0) {
+            String stat = Files.readString(task.resolve("stat"));
+            // Fields after the parenthesised name: state is the 3rd, utime the 14th, stime 15th.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            ticks[kind] += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+          }
+        } catch (java.io.IOException | RuntimeException gone) {
+          // The thread ended meanwhile.
         }
-      } catch (java.io.IOException | RuntimeException threadEnded) {
-        // a compiler thread that ended took its time with it
       }
+    } catch (java.io.IOException noProc) {
+      return ticks;
     }
-    return sum;
+    return ticks;
+  }
+
+  /**
+   * The server process's CPU time (user + system, from {@code /proc/<pid>/stat} on Linux, in
+   * clock ticks of 10 ms: about 0.5 µs per message over a round of 20,000), or 0 when the
+   * platform does not tell.
+   */
+  private static long serverCpuNanos() {
+    return serverProcess == null ? 0
+        : serverProcess.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
   }
 
   /**
@@ -292,17 +341,18 @@ public final class PeerRace {
 
   private static void print(Map<String, List<Round>> results) {
     System.out.println();
-    System.out.println("| protocol | client | messages/s | client CPU µs/msg | threads that ran"
-        + " | p50 latency ms |");
-    System.out.println("|---|---|---|---|---|---|");
+    System.out.println("| protocol | client | messages/s | client CPU µs/msg"
+        + " | of which JIT / GC | server CPU µs/msg | threads that ran | p50 latency ms |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
     for (Map.Entry<String, List<Round>> e : results.entrySet()) {
       List<Round> rounds = new ArrayList<>(e.getValue());
       rounds.sort((a, b) -> Double.compare(a.perSecond(), b.perSecond()));
       Round median = rounds.get(rounds.size() / 2);
       String[] title = e.getKey().split(" \\| ");
-      System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %.1f | %d | %.1f |%n", title[0],
-          title[1], median.perSecond(), median.cpuMicrosPerMessage(), median.threadsRan(),
-          median.p50Millis());
+      System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %.1f | %.0f / %.0f | %.1f | %d | %.1f |%n",
+          title[0], title[1], median.perSecond(), median.cpuMicrosPerMessage(),
+          median.jitMicrosPerMessage(), median.gcMicrosPerMessage(),
+          median.serverCpuMicrosPerMessage(), median.threadsRan(), median.p50Millis());
     }
   }
 

@@ -64,14 +64,20 @@ public final class RaceServers {
    *
    * @param dir the directory the servers write what clients need into
    * @param inheritIO whether the child prints to this process's output
+   * @param jvmArgs extra JVM options of the child, space-separated (such as a JFR recording)
    * @return the child process; destroy it when done
    * @throws Exception when the servers do not start within two minutes
    */
-  static Process startInChildProcess(Path dir, boolean inheritIO) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-        RaceServers.class.getName(), dir.toString());
+  static Process startInChildProcess(Path dir, boolean inheritIO, String jvmArgs)
+      throws Exception {
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+    if (!jvmArgs.isBlank()) {
+      command.addAll(java.util.List.of(jvmArgs.strip().split("\\s+")));
+    }
+    command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"),
+        RaceServers.class.getName(), dir.toString()));
+    ProcessBuilder builder = new ProcessBuilder(command);
     if (inheritIO) {
       builder.inheritIO();
     } else {

@@ -50,7 +50,7 @@ public final class WebPushSendCpu {
     int messages = Integer.getInteger("messages", 2_000);
     int inFlight = 64;
     Path dir = Files.createTempDirectory("herald-send-cpu");
-    Process servers = RaceServers.startInChildProcess(dir, false);
+    Process servers = RaceServers.startInChildProcess(dir, false, "");
     try {
       String endpoint = Files.readString(dir.resolve("webpush-endpoint")).strip();
       MockSubscription keys;
