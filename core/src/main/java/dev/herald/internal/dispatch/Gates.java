@@ -530,14 +530,15 @@ final class Gates {
       List<Delivery> claimed = new ArrayList<>(records.size());
       for (int i = 0; i < inserted.size(); i++) {
         Device device = v.devices.get(i);
-        String addressKey = device.address().orElseThrow().key();
+        DeviceAddress address = device.address().orElseThrow();
         if (inserted.get(i)) {
-          claimed.add(new Delivery(records.get(i), addressKey, v.notification, run.attempts()));
+          claimed.add(new Delivery(records.get(i), address, v.stateChanges, v.stateReadAt,
+              v.notification, run.attempts()));
         } else if (run.resuming().getAsBoolean()) {
           run.ledger().find(records.get(i).key())
               .filter(r -> r.state() == DeliveryState.CLAIMED)
-              .ifPresent(left -> claimed.add(
-                  new Delivery(left, addressKey, v.notification, run.attempts())));
+              .ifPresent(left -> claimed.add(new Delivery(left, address, v.stateChanges,
+                  v.stateReadAt, v.notification, run.attempts())));
         }
       }
       v.claimed = claimed;
