@@ -485,7 +485,7 @@ final class Run implements DispatchHandle {
     if (audience instanceof Audience.Players p) {
       return p.playerIds().stream();
     }
-    return ctx.directory().allAfter(after).map(PlayerProfile::playerId);
+    return ctx.directory().idsAfter(after);
   }
 
   /**
