@@ -219,7 +219,7 @@ public final class InMemoryPlayerDirectory implements PlayerDirectory {
   // -------------------------------------------------------------------------------- encoding
 
   private static byte[] key(String playerId) {
-    return new Packed.Writer(playerId.length() + 2).string(playerId).toArray();
+    return Packed.string(playerId);
   }
 
   private byte[] encode(PlayerProfile profile) {
