@@ -134,17 +134,7 @@ public final class InMemoryPlayerDirectory implements PlayerDirectory {
    */
   @Override
   public Stream<PlayerProfile> all() {
-    int[] order;
-    lock.writeLock().lock();
-    try {
-      if (sorted == null) {
-        sorted = sortedRows();
-      }
-      order = sorted;
-    } finally {
-      lock.writeLock().unlock();
-    }
-    return IntStream.of(order).mapToObj(this::decodeRow).filter(p -> p != null);
+    return rowsAfter(null).mapToObj(this::decodeRow).filter(p -> p != null);
   }
 
   /**
@@ -153,9 +143,25 @@ public final class InMemoryPlayerDirectory implements PlayerDirectory {
    */
   @Override
   public Stream<PlayerProfile> allAfter(String afterPlayerId) {
-    if (afterPlayerId == null) {
-      return all();
-    }
+    IntStream rows = rowsAfter(afterPlayerId);
+    return rows == null ? PlayerDirectory.super.allAfter(afterPlayerId)
+        : rows.mapToObj(this::decodeRow).filter(p -> p != null);
+  }
+
+  /** The ids of {@link #allAfter}, read without decoding the profiles. */
+  @Override
+  public Stream<String> idsAfter(String afterPlayerId) {
+    IntStream rows = rowsAfter(afterPlayerId);
+    return rows == null ? PlayerDirectory.super.idsAfter(afterPlayerId)
+        : rows.mapToObj(this::idOfRow).filter(id -> id != null);
+  }
+
+  /**
+   * @param afterPlayerId the last id not wanted, or null
+   * @return the row numbers of the players after it in id order, or null when a row was removed
+   *     since the order was taken (the caller skips by comparing instead)
+   */
+  private IntStream rowsAfter(String afterPlayerId) {
     int[] order;
     lock.writeLock().lock();
     try {
@@ -163,13 +169,16 @@ public final class InMemoryPlayerDirectory implements PlayerDirectory {
         sorted = sortedRows();
       }
       order = sorted;
+      if (afterPlayerId == null) {
+        return IntStream.of(order);
+      }
       int low = 0;
       int high = order.length;
       while (low < high) { // the first position whose id is after afterPlayerId
         int mid = (low + high) >>> 1;
         byte[] row = profiles.row(order[mid]);
         if (row == null) { // removed since the order was taken: skip by comparing instead
-          return PlayerDirectory.super.allAfter(afterPlayerId);
+          return null;
         }
         if (new Packed.Reader(row, 0).string().compareTo(afterPlayerId) <= 0) {
           low = mid + 1;
@@ -177,9 +186,19 @@ public final class InMemoryPlayerDirectory implements PlayerDirectory {
           high = mid;
         }
       }
-      return IntStream.of(order).skip(low).mapToObj(this::decodeRow).filter(p -> p != null);
+      return IntStream.of(order).skip(low);
     } finally {
       lock.writeLock().unlock();
+    }
+  }
+
+  private String idOfRow(int rowNumber) {
+    lock.readLock().lock();
+    try {
+      byte[] row = profiles.row(rowNumber);
+      return row == null ? null : new Packed.Reader(row, 0).string();
+    } finally {
+      lock.readLock().unlock();
     }
   }
 
@@ -200,7 +219,7 @@ public final class InMemoryPlayerDirectory implements PlayerDirectory {
   // -------------------------------------------------------------------------------- encoding
 
   private static byte[] key(String playerId) {
-    return new Packed.Writer(playerId.length() + 2).string(playerId).toArray();
+    return Packed.string(playerId);
   }
 
   private byte[] encode(PlayerProfile profile) {

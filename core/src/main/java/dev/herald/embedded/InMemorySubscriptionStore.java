@@ -554,7 +554,7 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
   // --------------------------------------------------------------------------------- encoding
 
   private static byte[] playerKey(String playerId) {
-    return new Packed.Writer(playerId.length() + 2).string(playerId).toArray();
+    return Packed.string(playerId);
   }
 
   private byte[] playerRow(String playerId) {

@@ -20,6 +20,29 @@ final class Packed {
   /** Instants this close (a year) are written as microseconds apart. */
   private static final long NEAR_SECONDS = 366L * 24 * 3600;
 
+  /**
+   * A string as {@link Writer#string} writes it, alone: the lookup key of a row, built for every
+   * read, so without a growable buffer.
+   */
+  static byte[] string(String value) {
+    byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+    int n = utf8.length;
+    int lengthBytes = 1;
+    for (int v = n >>> 7; v != 0; v >>>= 7) {
+      lengthBytes++;
+    }
+    byte[] out = new byte[lengthBytes + n];
+    int at = 0;
+    int v = n;
+    while ((v & ~0x7f) != 0) {
+      out[at++] = (byte) ((v & 0x7f) | 0x80);
+      v >>>= 7;
+    }
+    out[at++] = (byte) v;
+    System.arraycopy(utf8, 0, out, at, n);
+    return out;
+  }
+
   /** A growable byte buffer that writes the encoding. */
   static final class Writer {
     private byte[] bytes;

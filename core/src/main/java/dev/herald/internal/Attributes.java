@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * The attribute names and value types shared by player profiles and player events: strings,
@@ -17,7 +16,6 @@ import java.util.regex.Pattern;
  * decimal such as {@code 1e999999999} is refused where it enters.
  */
 public final class Attributes {
-  private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.\\-]{0,63}");
 
   private Attributes() {}
 
@@ -30,12 +28,34 @@ public final class Attributes {
    */
   public static String name(String name, String field) {
     String n = Checks.nonBlank(name, field);
-    if (!NAME.matcher(n).matches()) {
+    if (!isName(n)) {
       throw new InvalidInputException(field,
           "name " + Excerpt.of(n)
               + " must be letters, digits, _ . - starting with a letter, at most 64");
     }
     return n;
+  }
+
+  /**
+   * Whether {@code n} matches {@code [A-Za-z][A-Za-z0-9_.\-]{0,63}}, checked without a regular
+   * expression: every profile a store decodes checks its names again.
+   */
+  private static boolean isName(String n) {
+    int length = n.length();
+    if (length > 64 || !isLetter(n.charAt(0))) {
+      return false;
+    }
+    for (int i = 1; i < length; i++) {
+      char c = n.charAt(i);
+      if (!(isLetter(c) || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isLetter(char c) {
+    return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z';
   }
 
   /**

@@ -49,4 +49,16 @@ public interface PlayerDirectory {
     return afterPlayerId == null ? all
         : all.dropWhile(p -> p.playerId().compareTo(afterPlayerId) <= 0);
   }
+
+  /**
+   * The ids of {@link #allAfter}, in its order: what a campaign sent to every player reads (it
+   * looks each profile up as the player's turn comes). The default maps {@link #allAfter}; a
+   * directory that can read the ids without building the profiles should.
+   *
+   * @param afterPlayerId the last id not wanted; null for every player
+   * @return the ids after it, ascending
+   */
+  default Stream<String> idsAfter(String afterPlayerId) {
+    return allAfter(afterPlayerId).map(PlayerProfile::playerId);
+  }
 }

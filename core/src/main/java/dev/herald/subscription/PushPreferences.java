@@ -27,6 +27,9 @@ public record PushPreferences(
   public static final int MAX_CATEGORIES = 64;
 
   private static final Interner<Set<String>> CATEGORY_SETS = new Interner<>(4_096);
+  /** No categories (most players): shared without building a set each time a store decodes one. */
+  private static final Set<String> NO_CATEGORIES =
+      CATEGORY_SETS.intern(Collections.unmodifiableSortedSet(new TreeSet<>()));
 
   /**
    * Validates and normalises the fields.
@@ -40,12 +43,16 @@ public record PushPreferences(
     Checks.nonBlank(playerId, "playerId");
     Checks.required(categories, "categories");
     Checks.maxSize(categories, "categories", MAX_CATEGORIES);
-    TreeSet<String> normalised = new TreeSet<>();
-    for (String category : categories) {
-      normalised.add(Checks.nonBlank(category, "categories[]", 64).toLowerCase(Locale.ROOT));
+    if (categories.isEmpty()) {
+      categories = NO_CATEGORIES;
+    } else {
+      TreeSet<String> normalised = new TreeSet<>();
+      for (String category : categories) {
+        normalised.add(Checks.nonBlank(category, "categories[]", 64).toLowerCase(Locale.ROOT));
+      }
+      // players pick from a few categories: a million preferences share a few dozen sets
+      categories = CATEGORY_SETS.intern(Collections.unmodifiableSortedSet(normalised));
     }
-    // players pick from a few categories: a million preferences share a few dozen sets
-    categories = CATEGORY_SETS.intern(Collections.unmodifiableSortedSet(normalised));
     Checks.required(updatedAt, "updatedAt");
   }
 

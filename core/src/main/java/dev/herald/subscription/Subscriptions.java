@@ -11,12 +11,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -428,43 +426,15 @@ public final class Subscriptions {
   }
 
   /**
-   * The addresses to send to right now of several players' devices, as
-   * {@link #sendableAddress} reads each, in two store reads for all of them.
+   * The owners of several addresses, in one store read ({@link SubscriptionStore#ownersOfAll}):
+   * the half of {@link #sendableAddress} that dispatch reads again just before a batch of sends,
+   * for devices it read moments earlier with {@link #states} (after their {@link #changeCount}).
    *
-   * @param playerIds the players, distinct
-   * @return by player, then by device id, the address of each device that is ALLOWED and still
-   *     owns its address
+   * @param addressKeys {@link DeviceAddress#key()} of each address
+   * @return by address key, the owner of each address that has one
    */
-  public Map<String, Map<String, DeviceAddress>> sendableAddresses(
-      Collection<String> playerIds) {
-    List<String> players = new ArrayList<>(playerIds.size());
-    for (String id : playerIds) {
-      players.add(playerId(id));
-    }
-    Map<String, List<Device>> devices = store.devicesOfAll(players);
-    Set<String> keys = new HashSet<>();
-    for (List<Device> ds : devices.values()) {
-      for (Device d : ds) {
-        if (d.isSendable()) {
-          keys.add(d.address().orElseThrow().key());
-        }
-      }
-    }
-    Map<String, AddressOwner> owners = keys.isEmpty() ? Map.of() : store.ownersOfAll(keys);
-    Map<String, Map<String, DeviceAddress>> sendable = new HashMap<>();
-    for (Map.Entry<String, List<Device>> e : devices.entrySet()) {
-      for (Device d : e.getValue()) {
-        if (!d.isSendable()) {
-          continue;
-        }
-        DeviceAddress a = d.address().orElseThrow();
-        AddressOwner owner = owners.get(a.key());
-        if (owner != null && owner.is(e.getKey(), d.deviceId())) {
-          sendable.computeIfAbsent(e.getKey(), k -> new HashMap<>()).put(d.deviceId(), a);
-        }
-      }
-    }
-    return sendable;
+  public Map<String, AddressOwner> owners(Collection<String> addressKeys) {
+    return addressKeys.isEmpty() ? Map.of() : store.ownersOfAll(addressKeys);
   }
 
   /**

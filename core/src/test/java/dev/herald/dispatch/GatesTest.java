@@ -733,4 +733,33 @@ class GatesTest extends DispatchFixture {
         .isEqualTo(Suppression.device(PushStatus.SUSPENDED));
     handle.cancel();
   }
+
+  /**
+   * A claim batch's address check trusts the devices its players' page read gave the gates, so a
+   * change stored after that read (here while an earlier player of the page is checked) must still
+   * keep the message from the device: one taken over by another player, one blocked.
+   */
+  @Test
+  void aDeviceThatChangesAfterItsPageWasReadIsNotSentTo() {
+    dev.herald.subscription.WebPushAddress alice = webPlayer("alice");
+    dev.herald.subscription.WebPushAddress bobs = webPlayer("bob");
+    webPlayer("dave");
+    rebuild(b -> b.complianceGuard((p, t) -> {
+      if (p.equals("alice")) { // bob's and dave's page was read; their claims are not written yet
+        herald.subscriptions().permissionGranted("carol", "browser", bobs);
+        herald.subscriptions().permissionDenied("dave", "browser", Platform.WEB_PUSH);
+      }
+      return CompletableFuture.completedFuture(ComplianceDecision.allow());
+    }));
+
+    DispatchReport report = run(request("paged", List.of("alice", "bob", "dave"),
+        NotificationType.PROMOTIONAL).build());
+
+    assertThat(web.sent()).extracting(PushMessage::address).containsExactly(alice);
+    assertThat(report.stats().delivered()).isEqualTo(1);
+    assertThat(delivery("paged", "bob", "browser").reason())
+        .isEqualTo(Suppression.device(PushStatus.SUSPENDED));
+    assertThat(delivery("paged", "dave", "browser").reason())
+        .isEqualTo(Suppression.device(PushStatus.BLOCKED));
+  }
 }

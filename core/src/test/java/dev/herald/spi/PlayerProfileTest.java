@@ -66,4 +66,20 @@ class PlayerProfileTest {
     assertThat(other.attributes().get("country")).isSameAs(profile.attributes().get("country"));
     assertThat(PlayerProfile.builder("p3").build().attributes()).isEmpty();
   }
+
+  @Test
+  void attributeNamesAreLettersDigitsAndUnderscoreDotDashStartingWithALetter() {
+    String longest = "a" + "b".repeat(63);
+    PlayerProfile ok = PlayerProfile.builder("p4").attribute("a", 1).attribute("Vip_Level.2-x", 2)
+        .attribute(longest, 3).attribute("  padded ", 4).build();
+    assertThat(ok.attributes()).containsOnlyKeys("a", "Vip_Level.2-x", longest, "padded");
+    for (String bad : List.of("1a", "_a", ".a", "-a", "a b", "a/b", "caf\u00e9", "a" + longest,
+        "\u00e9t\u00e9")) {
+      assertThatThrownBy(() -> PlayerProfile.builder("p4").attribute(bad, 1))
+          .as(bad)
+          .isInstanceOf(dev.herald.InvalidInputException.class)
+          .hasMessageContaining("attribute")
+          .hasMessageContaining("must be letters, digits, _ . - starting with a letter, at most 64");
+    }
+  }
 }

@@ -115,6 +115,27 @@ public abstract class PlayerDirectoryContract {
     }
   }
 
+  /**
+   * {@link PlayerDirectory#idsAfter} gives the ids of {@link PlayerDirectory#allAfter}, in its
+   * order: a campaign sent to every player reads them.
+   */
+  @Test
+  void streamsTheIdsAfterAnIdInAscendingIdOrder() {
+    List<String> ids = List.of("b", "B", "a-2", "a1", "A1", "a_1", "\u00e9", "f", "Z", "10", "9");
+    PlayerDirectory directory = directoryWith(
+        ids.stream().map(id -> PlayerProfile.builder(id).build()).toList());
+    List<String> sorted = ids.stream().sorted().toList();
+    for (String after : List.of("a-2", "a0", "0", "\u00e9", "zz")) {
+      try (Stream<String> rest = directory.idsAfter(after)) {
+        assertThat(rest).as("after %s", after).containsExactlyElementsOf(
+            sorted.stream().filter(id -> id.compareTo(after) > 0).toList());
+      }
+    }
+    try (Stream<String> all = directory.idsAfter(null)) {
+      assertThat(all).containsExactlyElementsOf(sorted);
+    }
+  }
+
   @Test
   void emptyDirectoryStreamsNothing() {
     try (Stream<PlayerProfile> all = directoryWith(List.of()).all()) {

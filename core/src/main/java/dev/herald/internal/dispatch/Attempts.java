@@ -8,6 +8,7 @@ import dev.herald.dispatch.DispatchSettings;
 import dev.herald.spi.PushMessage;
 import dev.herald.spi.PushProvider;
 import dev.herald.spi.SendResult;
+import dev.herald.subscription.AddressOwner;
 import dev.herald.subscription.Brand;
 import dev.herald.subscription.DeviceAddress;
 import dev.herald.subscription.Platform;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -91,7 +91,10 @@ final class Attempts {
   /**
    * Before a claim batch's sends: checks the addresses of the deliveries that go to their provider
    * at once (no throttle, a free slot in the provider's lane), in bulk, and marks those still
-   * sendable SENDING in one write. A delivery left out
+   * sendable SENDING in one write. The devices are not read again: the players' state was read
+   * moments ago for the gates, after their change counts; a device is trusted as that read gave it
+   * while its player's count holds and the read is recent ({@link #CHECK_VALID_FOR}), and only the
+   * addresses' owners are read now. A delivery left out
    * (throttled, its device changed, the store failed) is checked and marked alone as its call
    * starts, as before.
    *
@@ -106,7 +109,7 @@ final class Attempts {
       return;
     }
     List<Delivery> atOnce = new ArrayList<>(ds.size());
-    Map<String, Long> changeCounts = new HashMap<>();
+    List<String> addressKeys = new ArrayList<>(ds.size());
     // Only as many as will start at once: one that waits for a slot is marked as it starts, so
     // a crash leaves UNKNOWN only (about) the calls that started.
     Map<Platform, Integer> slots = new EnumMap<>(Platform.class);
@@ -117,8 +120,7 @@ final class Attempts {
           && providers.find(platform, d.record.brand().orElse(Brand.DEFAULT)).isPresent()) {
         slots.put(platform, free - 1);
         atOnce.add(d);
-        // read before the devices: a change after this is seen as a new count
-        changeCounts.computeIfAbsent(d.record.playerId(), subscriptions::changeCount);
+        addressKeys.add(d.addressKey);
       }
     }
     if (atOnce.isEmpty()) {
@@ -126,16 +128,17 @@ final class Attempts {
     }
     try {
       Instant now = clock.instant();
-      Map<String, Map<String, DeviceAddress>> sendable =
-          subscriptions.sendableAddresses(changeCounts.keySet());
+      Map<String, AddressOwner> owners = subscriptions.owners(addressKeys);
       List<Delivery> mark = new ArrayList<>(atOnce.size());
       for (Delivery d : atOnce) {
-        DeviceAddress a = sendable.getOrDefault(d.record.playerId(), Map.of())
-            .get(d.record.deviceId().orElseThrow());
-        if (a != null && a.key().equals(d.addressKey)) {
-          d.checkedAddress = a;
-          d.checkedChanges = changeCounts.get(d.record.playerId());
-          d.checkedAt = now;
+        AddressOwner owner = owners.get(d.addressKey);
+        String player = d.record.playerId();
+        if (owner != null && owner.is(player, d.record.deviceId().orElseThrow())
+            && subscriptions.changeCount(player) == d.stateChanges
+            && !now.isAfter(d.stateReadAt.plus(CHECK_VALID_FOR))) {
+          d.checkedAddress = d.claimedAddress;
+          d.checkedChanges = d.stateChanges;
+          d.checkedAt = d.stateReadAt;
           mark.add(d);
         }
       }

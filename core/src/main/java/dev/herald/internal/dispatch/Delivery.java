@@ -17,6 +17,14 @@ final class Delivery implements ProviderLane.Call {
   /** {@code record.key()}, built once: the ledger looks the delivery up by it several times. */
   final String key;
   final String addressKey;
+  /**
+   * The claimed device's address as the player's state read gave it, the subscription change
+   * count read before that read, and its time: the claim batch's address check trusts them while
+   * the count holds ({@link Attempts#prepare}).
+   */
+  final DeviceAddress claimedAddress;
+  final long stateChanges;
+  final Instant stateReadAt;
   final Notification notification;
   final CompletableFuture<Boolean> done = new CompletableFuture<>();
   private final Attempts attempts;
@@ -35,11 +43,14 @@ final class Delivery implements ProviderLane.Call {
   volatile long checkedChanges;
   volatile Instant checkedAt;
 
-  Delivery(DeliveryRecord record, String addressKey, Notification notification,
-      Attempts attempts) {
+  Delivery(DeliveryRecord record, DeviceAddress claimedAddress, long stateChanges,
+      Instant stateReadAt, Notification notification, Attempts attempts) {
     this.record = record;
     this.key = record.key();
-    this.addressKey = addressKey;
+    this.addressKey = claimedAddress.key();
+    this.claimedAddress = claimedAddress;
+    this.stateChanges = stateChanges;
+    this.stateReadAt = stateReadAt;
     this.notification = notification;
     this.attempts = attempts;
   }

@@ -58,8 +58,11 @@ final class DeliveryLedger {
   /** A slow run (a throttle, a provider that takes its time) still writes what it buffers soon. */
   static final Duration WRITE_BEHIND_DELAY = Duration.ofSeconds(1);
 
-  /** A settlement waiting for its write: the change, and what to record once it is written. */
-  private record Settlement(String key, UnaryOperator<DeliveryRecord> change,
+  /**
+   * A settlement waiting for its write: the delivery's key and id, the change, and what to record
+   * once it is written.
+   */
+  private record Settlement(String key, String deliveryId, UnaryOperator<DeliveryRecord> change,
       Consumer<DeliveryRecord> written) {}
 
   private final DeliveryStore store;
@@ -187,13 +190,14 @@ final class DeliveryLedger {
     for (Delivery d : ds) {
       keys.add(d.key);
     }
+    // By delivery id, which names the key's delivery as well and costs no string to build
     Set<String> marked = new HashSet<>(keys.size() * 2);
     for (DeliveryRecord r : fenced(() -> store.modifyAll(keys,
         current -> current.withState(DeliveryState.SENDING, "", "", now)))) {
-      marked.add(r.key());
+      marked.add(r.deliveryId());
     }
     for (Delivery d : ds) {
-      d.markedSending = marked.contains(d.key);
+      d.markedSending = marked.contains(d.record.deliveryId());
     }
   }
 
@@ -216,8 +220,8 @@ final class DeliveryLedger {
       int status, String messageId, EventType event) {
     Instant now = clock.instant();
     // From the stored record, not the claimed one: a click may have landed while SENDING.
-    writeBehind(new Settlement(d.key, current -> current.withOutcome(state, reason,
-            detail, now, attempts, status, messageId),
+    writeBehind(new Settlement(d.key, d.record.deliveryId(), current -> current.withOutcome(
+            state, reason, detail, now, attempts, status, messageId),
         settled -> recorded(DeliveryEvent.of(event, now, settled, reason, detail, status))));
   }
 
@@ -246,7 +250,8 @@ final class DeliveryLedger {
    * step (a stop): back to CLAIMED, so that run sends it rather than reporting it UNKNOWN.
    */
   void unmark(Delivery d) {
-    writeBehind(new Settlement(d.key, current -> current.state() == DeliveryState.SENDING
+    writeBehind(new Settlement(d.key, d.record.deliveryId(),
+        current -> current.state() == DeliveryState.SENDING
         ? current.withState(DeliveryState.CLAIMED, "", "", current.updatedAt()) : current,
         unmarked -> {}));
   }
@@ -435,25 +440,36 @@ final class DeliveryLedger {
   }
 
   private void writeSettlements(List<Settlement> changes) {
-    Map<String, Settlement> byKey = new LinkedHashMap<>(changes.size() * 2);
+    // By delivery id, which names the key's delivery and costs no string to build per lookup
+    Map<String, Settlement> byId = new LinkedHashMap<>(changes.size() * 2);
+    List<String> keys = new ArrayList<>(changes.size());
     for (Settlement c : changes) {
-      Settlement earlier = byKey.get(c.key());
+      Settlement earlier = byId.get(c.deliveryId());
+      if (earlier == null) {
+        keys.add(c.key());
+      }
       // Two changes of one key in a batch (unmarked, then cancelled): applied in order.
-      byKey.put(c.key(), earlier == null ? c : new Settlement(c.key(),
+      byId.put(c.deliveryId(), earlier == null ? c : new Settlement(c.key(), c.deliveryId(),
           r -> c.change().apply(earlier.change().apply(r)),
           r -> {
             earlier.written().accept(r);
             c.written().accept(r);
           }));
     }
-    List<DeliveryRecord> written = fenced(() -> store.modifyAll(new ArrayList<>(byKey.keySet()),
-        current -> byKey.get(current.key()).change().apply(current)));
-    if (written.size() < byKey.size()) {
+    // A key whose record is another delivery's (erased and claimed again since) is left as it is
+    List<DeliveryRecord> written = fenced(() -> store.modifyAll(keys, current -> {
+      Settlement c = byId.get(current.deliveryId());
+      return c == null ? current : c.change().apply(current);
+    }));
+    if (written.size() < byId.size()) {
       log.warn("{} settled deliveries of {} were no longer in the delivery store",
-          byKey.size() - written.size(), sourceId);
+          byId.size() - written.size(), sourceId);
     }
     for (DeliveryRecord r : written) {
-      byKey.get(r.key()).written().accept(r);
+      Settlement c = byId.get(r.deliveryId());
+      if (c != null) {
+        c.written().accept(r);
+      }
     }
   }
 

@@ -73,6 +73,12 @@ interface Gate {
     final String playerId;
     final Optional<PlayerProfile> profile;
     final PlayerPushState state;
+    /**
+     * {@link dev.herald.subscription.Subscriptions#changeCount} read before {@link #state}, and
+     * when: while the count holds, the claim batch's address check trusts the state's devices.
+     */
+    final long stateChanges;
+    final Instant stateReadAt;
     final Variants.Assignment assignment;
     /** The devices still in play: targeted, not yet decided, and (after gate 1) sendable. */
     List<Device> devices;
@@ -91,10 +97,12 @@ interface Gate {
     long recentMark;
 
     Visit(String playerId, Optional<PlayerProfile> profile, PlayerPushState state,
-        Variants.Assignment assignment) {
+        long stateChanges, Instant stateReadAt, Variants.Assignment assignment) {
       this.playerId = playerId;
       this.profile = profile;
       this.state = state;
+      this.stateChanges = stateChanges;
+      this.stateReadAt = stateReadAt;
       this.assignment = assignment;
     }
   }

@@ -197,14 +197,26 @@ final class Gates {
     @Override
     public Verdict check(Visit v) {
       boolean resuming = run.resuming().getAsBoolean();
-      List<Device> targeted = new ArrayList<>();
+      List<Device> devices = v.state.devices();
+      List<Device> eligible = new ArrayList<>(devices.size());
+      List<DeliveryRecord> refused = null; // rarely any: allocated when needed
       boolean anyTargeted = false;
-      for (Device d : v.state.devices()) {
-        if (targets(d)) {
-          anyTargeted = true;
-          if (!(resuming && alreadyDecided(v.playerId, d.deviceId()))) {
-            targeted.add(d);
+      for (Device d : devices) {
+        if (!targets(d)) {
+          continue;
+        }
+        anyTargeted = true;
+        if (resuming && alreadyDecided(v.playerId, d.deviceId())) {
+          continue;
+        }
+        if (d.isSendable()) {
+          eligible.add(d);
+        } else {
+          if (refused == null) {
+            refused = new ArrayList<>();
           }
+          refused.add(run.ledger().newRecord(v.playerId, d, v.assignment.variant(),
+              DeliveryState.SUPPRESSED, notSendable(d), ""));
         }
       }
       if (!anyTargeted) {
@@ -212,17 +224,9 @@ final class Gates {
             v.assignment.variant(), DeliveryState.SUPPRESSED, Suppression.NO_DEVICE, "")));
         return Verdict.DECIDED;
       }
-      List<Device> eligible = new ArrayList<>(targeted.size());
-      List<DeliveryRecord> refused = new ArrayList<>();
-      for (Device d : targeted) {
-        if (d.isSendable()) {
-          eligible.add(d);
-        } else {
-          refused.add(run.ledger().newRecord(v.playerId, d, v.assignment.variant(),
-              DeliveryState.SUPPRESSED, notSendable(d), ""));
-        }
+      if (refused != null) {
+        run.ledger().suppress(refused);
       }
-      run.ledger().suppress(refused);
       v.devices = eligible;
       return eligible.isEmpty() ? Verdict.DECIDED : Verdict.PASS;
     }
@@ -369,14 +373,21 @@ final class Gates {
         }
       }
       // Pending claims first: one removed from there is already durable in the store.
-      List<DeliveryRecord> recent = new ArrayList<>(pending.of(v.playerId));
+      List<DeliveryRecord> waiting = pending.of(v.playerId);
+      List<DeliveryRecord> stored;
       // Another node's claim since the page was read ahead is seen only by a read under the lock.
       if (!readUnderLock && v.recent != null && !v.recentSince.isAfter(earliest)
           && !pending.claimedSince(v.playerId, stepKey, v.recentMark)) {
-        recent.addAll(v.recent); // read ahead with the player's page, and nothing new since
+        stored = v.recent; // read ahead with the player's page, and nothing new since
       } else {
-        recent.addAll(store.deliveriesOfPlayer(v.playerId, earliest));
+        stored = store.deliveriesOfPlayer(v.playerId, earliest);
       }
+      if (waiting.isEmpty() && stored.isEmpty()) {
+        return Verdict.PASS; // nothing counts, and every cap allows at least one
+      }
+      List<DeliveryRecord> recent = new ArrayList<>(waiting.size() + stored.size());
+      recent.addAll(waiting);
+      recent.addAll(stored);
       for (FrequencyCap cap : caps) {
         Instant start = cap.window().start(v.now, z);
         Set<String> messages = new HashSet<>();
@@ -530,14 +541,15 @@ final class Gates {
       List<Delivery> claimed = new ArrayList<>(records.size());
       for (int i = 0; i < inserted.size(); i++) {
         Device device = v.devices.get(i);
-        String addressKey = device.address().orElseThrow().key();
+        DeviceAddress address = device.address().orElseThrow();
         if (inserted.get(i)) {
-          claimed.add(new Delivery(records.get(i), addressKey, v.notification, run.attempts()));
+          claimed.add(new Delivery(records.get(i), address, v.stateChanges, v.stateReadAt,
+              v.notification, run.attempts()));
         } else if (run.resuming().getAsBoolean()) {
           run.ledger().find(records.get(i).key())
               .filter(r -> r.state() == DeliveryState.CLAIMED)
-              .ifPresent(left -> claimed.add(
-                  new Delivery(left, addressKey, v.notification, run.attempts())));
+              .ifPresent(left -> claimed.add(new Delivery(left, address, v.stateChanges,
+                  v.stateReadAt, v.notification, run.attempts())));
         }
       }
       v.claimed = claimed;

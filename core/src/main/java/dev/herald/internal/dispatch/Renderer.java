@@ -291,7 +291,7 @@ public final class Renderer {
 
     @Override
     public Object get(Object key) {
-      String name = prefix + key;
+      String name = prefix.isEmpty() ? String.valueOf(key) : prefix + key;
       if (prefix.isEmpty() && name.equals("player_id")) {
         return playerId;
       }

@@ -388,7 +388,7 @@ final class Run implements DispatchHandle {
       }
       outstanding.incrementAndGet();
       cursor.launched(id);
-      walk(id, ahead);
+      walk(id, ahead, i);
       if (claimBatch != null) {
         claimBatch.writeIfFull();
       }
@@ -396,22 +396,33 @@ final class Run implements DispatchHandle {
     return true;
   }
 
-  /** What was read in bulk for a page of players; a player missing from it is read alone. */
-  private record ReadAhead(Map<String, PlayerPushState> states,
-      Map<String, List<DeliveryRecord>> recent, Instant recentSince, long recentMark) {}
+  /**
+   * What was read in bulk for a page of players; a player missing from it is read alone. The
+   * subscription change count of each player (by position in the page) is read before the states,
+   * at {@code statesReadAt}: the claim batch's address check trusts the states while it holds.
+   */
+  private record ReadAhead(Map<String, PlayerPushState> states, long[] changes,
+      Instant statesReadAt, Map<String, List<DeliveryRecord>> recent, Instant recentSince,
+      long recentMark) {}
 
   private ReadAhead readAhead(List<String> page) {
     if (page.size() < 2) {
       return null;
     }
     try {
+      Instant now = ctx.clock().instant();
+      long[] changes = new long[page.size()];
+      for (int i = 0; i < changes.length; i++) {
+        changes[i] = ctx.subscriptions().changeCount(page.get(i)); // before the states
+      }
       Map<String, PlayerPushState> states = ctx.subscriptions().states(page);
-      Instant since = gates.readAheadSince(ctx.clock().instant());
+      Instant since = gates.readAheadSince(now);
       if (since == null) {
-        return new ReadAhead(states, null, null, 0);
+        return new ReadAhead(states, changes, now, null, null, 0);
       }
       long mark = pending.mark(); // before the read: a claim durable after it is seen as new
-      return new ReadAhead(states, ctx.store().deliveriesOfPlayers(page, since), since, mark);
+      return new ReadAhead(states, changes, now, ctx.store().deliveriesOfPlayers(page, since),
+          since, mark);
     } catch (RuntimeException e) {
       log.warn("reading {} players of {} ahead failed; each is read alone", page.size(),
           request.sourceId(), e);
@@ -474,7 +485,7 @@ final class Run implements DispatchHandle {
     if (audience instanceof Audience.Players p) {
       return p.playerIds().stream();
     }
-    return ctx.directory().allAfter(after).map(PlayerProfile::playerId);
+    return ctx.directory().idsAfter(after);
   }
 
   /**
@@ -527,13 +538,14 @@ final class Run implements DispatchHandle {
 
   /** Walks a player through the gates and on to the providers; a permit is held for them. */
   private void walk(String playerId) {
-    walk(playerId, null);
+    walk(playerId, null, -1);
   }
 
-  private void walk(String playerId, ReadAhead ahead) {
+  /** @param inPage the player's position in the page read {@code ahead} */
+  private void walk(String playerId, ReadAhead ahead, int inPage) {
     CompletableFuture<PlayerEnd> end;
     try {
-      end = visit(playerId, ahead);
+      end = visit(playerId, ahead, inPage);
     } catch (RuntimeException e) {
       end = CompletableFuture.failedFuture(e);
     }
@@ -556,11 +568,20 @@ final class Run implements DispatchHandle {
     });
   }
 
-  private CompletableFuture<PlayerEnd> visit(String playerId, ReadAhead ahead) {
+  private CompletableFuture<PlayerEnd> visit(String playerId, ReadAhead ahead, int inPage) {
     Optional<PlayerProfile> profile = ctx.directory().find(playerId);
     PlayerPushState state = ahead == null ? null : ahead.states().get(playerId);
-    Visit visit = new Visit(playerId, profile,
-        state != null ? state : ctx.subscriptions().state(playerId), variants.assign(playerId));
+    long changes;
+    Instant readAt;
+    if (state != null) {
+      changes = ahead.changes()[inPage];
+      readAt = ahead.statesReadAt();
+    } else {
+      readAt = ctx.clock().instant();
+      changes = ctx.subscriptions().changeCount(playerId);
+      state = ctx.subscriptions().state(playerId);
+    }
+    Visit visit = new Visit(playerId, profile, state, changes, readAt, variants.assign(playerId));
     if (ahead != null && ahead.recent() != null) {
       visit.recent = ahead.recent().getOrDefault(playerId, List.of());
       visit.recentSince = ahead.recentSince();
