@@ -58,8 +58,11 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   private static final int NONE = -1;
   /** Interning stops here, so unique reason texts cannot grow the dictionaries without bound. */
   private static final int MAX_INTERNED = 1 << 16;
-  private static final byte ID_BITS = 1;
-  private static final byte ID_RAW = 2;
+  /** Row flags (the bits of {@link #ID_KIND}): the delivery id is in idHigh/idLow. */
+  private static final byte ID_BITS = 4;
+  /** Row flags: the delivery id is in the overflow map. */
+  private static final byte ID_RAW = 8;
+  private static final byte ID_KIND = ID_BITS | ID_RAW;
   private static final long NANOS_OUT_OF_RANGE = Long.MIN_VALUE;
   private static final long NO_DELTA = Long.MIN_VALUE;
   private static final int UPDATED_ELSEWHERE = Integer.MIN_VALUE;
@@ -297,8 +300,8 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
       Instant bestAt = null;
       for (int row = newestRowOf(playerId); row != NONE;
           row = chunk(row).nextOfPlayer[row & MASK]) {
-        Object engagement = chunk(row).engagement[row & MASK];
-        Instant clicked = engagement == null ? null : ((Engagement) engagement).clickedAt;
+        Engagement engagement = chunk(row).engagement(row & MASK);
+        Instant clicked = engagement == null ? null : engagement.clickedAt;
         if (clicked != null && !clicked.isBefore(since)
             && (bestAt == null || clicked.isAfter(bestAt))) {
           best = row;
@@ -531,7 +534,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     c.device[i] = null;
     c.outcome[i] = null;
     c.messageId[i] = 0;
-    c.engagement[i] = null;
+    c.setEngagement(i, null);
     if (--c.live == 0 && row >>> CHUNK_BITS < recordCount >>> CHUNK_BITS) {
       records.set(row >>> CHUNK_BITS, null); // full and all deleted: nothing leads here any more
     }
@@ -679,9 +682,9 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     } else if (!messageId.equals(MessageIds.read(c, c.messageId[i]))) {
       c.messageId[i] = MessageIds.append(c, c.platform[i], messageId);
     }
-    c.engagement[i] = r.clickedAt().isEmpty() && r.conversions() == 0
+    c.setEngagement(i, r.clickedAt().isEmpty() && r.conversions() == 0
         && r.conversionValue() == BigDecimal.ZERO ? null
-        : new Engagement(r.clickedAt().orElse(null), r.conversions(), r.conversionValue());
+        : new Engagement(r.clickedAt().orElse(null), r.conversions(), r.conversionValue()));
     if (r.attempts() >= 0 && r.attempts() <= 0xFFFF && r.httpStatus() >= 0
         && r.httpStatus() <= 0xFFFF) {
       c.attemptsAndStatus[i] = r.attempts() << 16 | r.httpStatus();
@@ -697,11 +700,11 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     RecordChunk c = chunk(row);
     int i = row & MASK;
     long[] bits = canonicalId(id);
-    if (c.idKind[i] == ID_BITS && bits != null && c.idHigh[i] == bits[0] && c.idLow[i] == bits[1]
-        || c.idKind[i] == ID_RAW && id.equals(overflow.get(overflowKey(row, 3)))) {
+    if (idKind(c, i) == ID_BITS && bits != null && c.idHigh[i] == bits[0] && c.idLow[i] == bits[1]
+        || idKind(c, i) == ID_RAW && id.equals(overflow.get(overflowKey(row, 3)))) {
       return;
     }
-    if (c.idKind[i] != 0) {
+    if (idKind(c, i) != 0) {
       // A changed id (never done by Herald): its old entry goes, so no index leads to a stale id.
       remove(byId, idHashOfRow(row), row, this::idHashOfRow);
       idCount--;
@@ -709,10 +712,10 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     if (bits != null) {
       c.idHigh[i] = bits[0];
       c.idLow[i] = bits[1];
-      c.idKind[i] = ID_BITS;
+      c.flags[i] = (byte) (c.flags[i] & ~ID_KIND | ID_BITS);
       overflow.remove(overflowKey(row, 3));
     } else {
-      c.idKind[i] = ID_RAW;
+      c.flags[i] = (byte) (c.flags[i] & ~ID_KIND | ID_RAW);
       overflow.put(overflowKey(row, 3), id);
     }
     if (full(++idCount, byId)) {
@@ -755,7 +758,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     int i = row & MASK;
     Shape s = shapes.get(c.shape[i]);
     Outcome outcome = (Outcome) c.outcome[i];
-    Engagement engagement = (Engagement) c.engagement[i];
+    Engagement engagement = c.engagement(i);
     int attempts;
     int status;
     if (c.attemptsAndStatus[i] == NONE) {
@@ -784,7 +787,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
 
   private String deliveryId(int row) {
     RecordChunk c = chunk(row);
-    if (c.idKind[row & MASK] == ID_RAW) {
+    if (idKind(c, row & MASK) == ID_RAW) {
       return (String) overflow.get(overflowKey(row, 3));
     }
     byte[] bytes = ByteBuffer.allocate(16).putLong(c.idHigh[row & MASK])
@@ -891,7 +894,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     for (int slot = slot(idHash(id), byId); byId[slot] != 0; slot = next(slot, byId)) {
       int row = byId[slot] - 1;
       RecordChunk c = chunk(row);
-      boolean same = bits != null && c.idKind[row & MASK] == ID_BITS
+      boolean same = bits != null && idKind(c, row & MASK) == ID_BITS
           ? c.idHigh[row & MASK] == bits[0] && c.idLow[row & MASK] == bits[1]
           : id.equals(deliveryId(row));
       if (same) {
@@ -944,7 +947,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   }
 
   private int idHashOfRow(int row) {
-    return chunk(row).idKind[row & MASK] == ID_RAW
+    return idKind(chunk(row), row & MASK) == ID_RAW
         ? mix(overflow.get(overflowKey(row, 3)).hashCode())
         : mix(Long.hashCode(chunk(row).idHigh[row & MASK] ^ chunk(row).idLow[row & MASK]));
   }
@@ -1183,6 +1186,10 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     c.extra[i] = WHOLE;
   }
 
+  private static int idKind(RecordChunk c, int i) {
+    return c.flags[i] & ID_KIND;
+  }
+
   private EventChunk event(int event) {
     return events.get(event >>> CHUNK_BITS);
   }
@@ -1198,8 +1205,6 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     final String[] device = new String[CHUNK];
     final long[] idHigh = new long[CHUNK];
     final long[] idLow = new long[CHUNK];
-    /** 0 before the first write, ID_BITS when in idHigh/idLow, ID_RAW when in the overflow map. */
-    final byte[] idKind = new byte[CHUNK];
     final byte[] state = new byte[CHUNK];
     /** {@link Platform#ordinal()} + 1, 0 for none. */
     final byte[] platform = new byte[CHUNK];
@@ -1220,16 +1225,35 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
      * what follows the prefix it shares with it, as ids of one provider share their start.
      */
     final String[] messageIdBase = new String[PLATFORMS.length + 1];
-    /** An {@link Engagement}, null before any click or conversion. */
-    final Object[] engagement = new Object[CHUNK];
+    /**
+     * An {@link Engagement}, null before any click or conversion; the array itself is made at
+     * the chunk's first click, so a campaign being sent does not pay for it.
+     */
+    private Engagement[] engagement;
     /** The player's next older delivery row, or NONE. */
     final int[] nextOfPlayer = new int[CHUNK];
     /** The delivery's newest event + 1, 0 for none. */
     final int[] newestEvent = new int[CHUNK];
-    /** {@link #ERASED}, {@link #DELETED}. */
+    /**
+     * {@link #ERASED}, {@link #DELETED}, and the id's kind ({@link #ID_KIND}): 0 before the first
+     * write, ID_BITS when in idHigh/idLow, ID_RAW when in the overflow map.
+     */
     final byte[] flags = new byte[CHUNK];
     /** How many of the chunk's rows are claimed and not deleted. */
     int live;
+
+    Engagement engagement(int i) {
+      return engagement == null ? null : engagement[i];
+    }
+
+    void setEngagement(int i, Engagement value) {
+      if (engagement == null && value != null) {
+        engagement = new Engagement[CHUNK];
+      }
+      if (engagement != null) {
+        engagement[i] = value;
+      }
+    }
   }
 
   /**
