@@ -34,15 +34,18 @@ import java.util.stream.Stream;
  * everything until the JVM exits or {@link #deleteBefore} (retention) deletes it; a production host
  * should back the SPI with its database.
  *
- * <p>It is compact, so that a campaign to a million devices fits a small heap: about 150 bytes per
- * delivery with its sent and delivered events and every index, on a 64-bit JVM with compressed
- * references (the player and device id strings are shared with the caller, not copied). Records
- * and events are kept as rows of primitive columns — creation as epoch nanoseconds, later times
- * as microseconds after it, states and platforms as bytes, delivery ids as two longs, the
- * repeated source, step, variant, type and category as one shared "shape", reasons and details
- * interned, message ids as ASCII bytes — and the indexes are open-address tables and linked lists
- * of row numbers. Values that do not fit (a host-made delivery id, a far-away instant) are kept
- * whole, at a higher cost. Each read decodes a fresh {@link DeliveryRecord} or
+ * <p>It is compact, so that a campaign to a million devices fits a small heap: under 150 bytes
+ * per delivery with its sent and delivered events, the provider's message id and every index, on
+ * a 64-bit JVM with compressed references (the player and device id strings are shared with the
+ * caller, not copied; {@code InMemoryDeliveryStoreMemoryTest} measures it). Records and events
+ * are kept as rows of primitive columns — creation as epoch nanoseconds, later times as
+ * microseconds after it, states and platforms as bytes, delivery ids as two longs, the repeated
+ * source, step, variant, type and category as one shared "shape", reasons and details numbered
+ * in 2-byte columns, message ids packed into one byte array per block of rows (the start they
+ * share with the block's first id of that platform left out, digits and hex two to a byte, a
+ * UUID as 16 bytes) — and the indexes are open-address tables and linked lists of row numbers.
+ * Values that do not fit (a host-made delivery id, a far-away instant) are kept whole, at a
+ * higher cost. Each read decodes a fresh {@link DeliveryRecord} or
  * {@link DeliveryEvent}. Every operation takes one lock: {@link #modify} is atomic, and the batch
  * methods take the lock once per batch.
  *
@@ -56,8 +59,6 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   private static final int CHUNK = 1 << CHUNK_BITS;
   private static final int MASK = CHUNK - 1;
   private static final int NONE = -1;
-  /** Interning stops here, so unique reason texts cannot grow the dictionaries without bound. */
-  private static final int MAX_INTERNED = 1 << 16;
   /** Row flags (the bits of {@link #ID_KIND}): the delivery id is in idHigh/idLow. */
   private static final byte ID_BITS = 4;
   /** Row flags: the delivery id is in the overflow map. */
@@ -87,7 +88,6 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   private int recordCount;
   private final List<Shape> shapes = new ArrayList<>();
   private final Map<Shape, Integer> shapeIds = new HashMap<>();
-  private final Map<Object, Object> interned = new HashMap<>();
   /** Rare values that do not fit a column: a non-canonical delivery id, a far-away instant. */
   private final Map<Long, Object> overflow = new HashMap<>();
 
@@ -111,9 +111,10 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   private final Map<String, IntList> looseEventsBySource = new HashMap<>();
   private final Map<String, IntList> looseEventsByPlayer = new HashMap<>();
 
-  /** Event extras without a value, numbered from 1 in the events' {@code extra} column. */
-  private final List<EventExtra> extras = new ArrayList<>();
-  private final Map<EventExtra, Integer> extraIds = new HashMap<>();
+  /** Event extras without a value, numbered in the events' {@code extra} column. */
+  private final Numbered<EventExtra> extras = new Numbered<>();
+  /** Delivery outcomes (reason and detail), numbered in the rows' {@code outcome} column. */
+  private final Numbered<Outcome> outcomes = new Numbered<>();
 
   /** Retention scans from these: every row and event before them is deleted. */
   private int firstLiveRow;
@@ -434,9 +435,9 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
         c.player[i] = ERASED_PLAYER_PREFIX + deliveryId(row);
         c.device[i] = "";
         c.messageId[i] = 0;
-        Outcome outcome = (Outcome) c.outcome[i];
-        c.outcome[i] = outcome == null || outcome.reason.isEmpty() ? null
-            : intern(new Outcome(outcome.reason, ""));
+        Outcome outcome = outcomeOf(c, i);
+        setOutcome(c, i, outcome == null || outcome.reason.isEmpty() ? null
+            : new Outcome(outcome.reason, ""));
         c.flags[i] |= ERASED;
         c.nextOfPlayer[i] = NONE;
         insert(byKey, keyHashOfRow(row), row);
@@ -446,7 +447,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
           if (extra != null && !extra.detail.isEmpty()) {
             setExtra(ec, e & MASK, extra.value != null
                 ? new EventExtra(extra.reason, "", extra.httpStatus, extra.value)
-                : intern(new EventExtra(extra.reason, "", extra.httpStatus, null)));
+                : new EventExtra(extra.reason, "", extra.httpStatus, null));
           }
         }
         erased++;
@@ -532,7 +533,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     c.flags[i] |= DELETED;
     c.player[i] = null;
     c.device[i] = null;
-    c.outcome[i] = null;
+    setOutcome(c, i, null);
     c.messageId[i] = 0;
     c.setEngagement(i, null);
     if (--c.live == 0 && row >>> CHUNK_BITS < recordCount >>> CHUNK_BITS) {
@@ -665,8 +666,8 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     c.shape[i] = shapeOf(r);
     c.state[i] = (byte) r.state().ordinal();
     c.platform[i] = (byte) (r.platform().isEmpty() ? 0 : r.platform().get().ordinal() + 1);
-    c.outcome[i] = r.reason().isEmpty() && r.detail().isEmpty() ? null
-        : intern(new Outcome(r.reason(), r.detail()));
+    setOutcome(c, i, r.reason().isEmpty() && r.detail().isEmpty() ? null
+        : new Outcome(r.reason(), r.detail()));
     c.createdAt[i] = nanos(row, 0, r.createdAt());
     long updated = microsAfterCreation(row, r.updatedAt());
     if (updated == NO_DELTA) {
@@ -757,7 +758,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     RecordChunk c = chunk(row);
     int i = row & MASK;
     Shape s = shapes.get(c.shape[i]);
-    Outcome outcome = (Outcome) c.outcome[i];
+    Outcome outcome = outcomeOf(c, i);
     Engagement engagement = c.engagement(i);
     int attempts;
     int status;
@@ -823,18 +824,6 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
       shapeIds.put(shape, id);
     }
     return id;
-  }
-
-  @SuppressWarnings("unchecked")
-  private <T> T intern(T value) {
-    Object known = interned.get(value);
-    if (known != null) {
-      return (T) known;
-    }
-    if (interned.size() < MAX_INTERNED) {
-      interned.put(value, value);
-    }
-    return value;
   }
 
   /** Epoch nanoseconds (1677 to 2262); anything else goes to the overflow map. */
@@ -1065,7 +1054,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
           && e.value().isEmpty() ? null
           : e.value().isPresent() ? new EventExtra(e.reason(), e.detail(), e.httpStatus(),
               e.value().get())
-          : intern(new EventExtra(e.reason(), e.detail(), e.httpStatus(), null)));
+          : new EventExtra(e.reason(), e.detail(), e.httpStatus(), null));
     }
     if (c.row[i] == NONE) {
       addLoose(event, e);
@@ -1155,10 +1144,10 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   /** An event's {@link EventExtra} or whole {@link DeliveryEvent}, or null. */
   private Object extraOf(EventChunk c, int i) {
     char id = c.extra[i];
-    return id == 0 ? null : id == WHOLE ? c.whole.get(i) : extras.get(id - 1);
+    return id == 0 ? null : id == WHOLE ? c.whole.get(i) : extras.get(id);
   }
 
-  /** Keeps an interned extra as its number (2 bytes an event), anything else in the chunk's map. */
+  /** Keeps an extra without a value as its number (2 bytes), anything else in the chunk's map. */
   private void setExtra(EventChunk c, int i, Object value) {
     if (c.extra[i] == WHOLE) {
       c.whole.remove(i);
@@ -1168,14 +1157,8 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
       return;
     }
     if (value instanceof EventExtra x && x.value == null) {
-      Integer id = extraIds.get(x);
-      if (id == null && extras.size() < WHOLE - 1) {
-        extras.add(x);
-        id = extras.size();
-        extraIds.put(x, id);
-      }
-      if (id != null) {
-        c.extra[i] = (char) (int) id;
+      c.extra[i] = extras.idOf(x);
+      if (c.extra[i] != WHOLE) {
         return;
       }
     }
@@ -1184,6 +1167,51 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     }
     c.whole.put(i, value);
     c.extra[i] = WHOLE;
+  }
+
+  private Outcome outcomeOf(RecordChunk c, int i) {
+    char id = c.outcome[i];
+    return id == 0 ? null : id == WHOLE ? c.outcomes.get(i) : outcomes.get(id);
+  }
+
+  private void setOutcome(RecordChunk c, int i, Outcome value) {
+    if (c.outcome[i] == WHOLE) {
+      c.outcomes.remove(i);
+    }
+    c.outcome[i] = value == null ? 0 : outcomes.idOf(value);
+    if (c.outcome[i] == WHOLE) {
+      if (c.outcomes == null) {
+        c.outcomes = new HashMap<>();
+      }
+      c.outcomes.put(i, value);
+    }
+  }
+
+  /**
+   * Values numbered from 1 for a {@code char} column (2 bytes a row, where a reference takes 4):
+   * at most {@code WHOLE - 1} of them, so that unique texts cannot grow it without bound; past
+   * that, {@link #idOf} answers {@link #WHOLE} and the caller keeps the value itself.
+   */
+  private static final class Numbered<T> {
+    private final List<T> values = new ArrayList<>();
+    private final Map<T, Integer> ids = new HashMap<>();
+
+    char idOf(T value) {
+      Integer id = ids.get(value);
+      if (id == null) {
+        if (values.size() >= WHOLE - 1) {
+          return WHOLE;
+        }
+        values.add(value);
+        id = values.size();
+        ids.put(value, id);
+      }
+      return (char) (int) id;
+    }
+
+    T get(char id) {
+      return values.get(id - 1);
+    }
   }
 
   private static int idKind(RecordChunk c, int i) {
@@ -1208,8 +1236,13 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     final byte[] state = new byte[CHUNK];
     /** {@link Platform#ordinal()} + 1, 0 for none. */
     final byte[] platform = new byte[CHUNK];
-    /** An interned {@link Outcome}, null when reason and detail are empty. */
-    final Object[] outcome = new Object[CHUNK];
+    /**
+     * The {@link Outcome}: 0 when reason and detail are empty, its number in the store's
+     * outcomes, or {@link #WHOLE} when {@link #outcomes} holds it.
+     */
+    final char[] outcome = new char[CHUNK];
+    /** The outcomes not numbered (once the store has numbered all it may), by index. */
+    Map<Integer, Outcome> outcomes;
     final long[] createdAt = new long[CHUNK];
     /** Microseconds after createdAt; UPDATED_ELSEWHERE when in the overflow map. */
     final int[] updatedAt = new int[CHUNK];
@@ -1502,10 +1535,10 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     final int[] at = new int[CHUNK];
     /**
      * An {@link EventExtra} (none when all empty) or the whole {@link DeliveryEvent}: 0 for none,
-     * an interned extra's number + 1, or {@link #WHOLE} when {@link #whole} holds it.
+     * the extra's number in the store's extras, or {@link #WHOLE} when {@link #whole} holds it.
      */
     final char[] extra = new char[CHUNK];
-    /** The extras not interned (with a value, or whole events), by index in the chunk. */
+    /** The extras not numbered (with a value, or whole events), by index in the chunk. */
     Map<Integer, Object> whole;
     /** The same delivery's previous event + 1, 0 for none. */
     final int[] previousOfRow = new int[CHUNK];
