@@ -34,15 +34,18 @@ import java.util.stream.Stream;
  * everything until the JVM exits or {@link #deleteBefore} (retention) deletes it; a production host
  * should back the SPI with its database.
  *
- * <p>It is compact, so that a campaign to a million devices fits a small heap: about 150 bytes per
- * delivery with its sent and delivered events and every index, on a 64-bit JVM with compressed
- * references (the player and device id strings are shared with the caller, not copied). Records
- * and events are kept as rows of primitive columns — creation as epoch nanoseconds, later times
- * as microseconds after it, states and platforms as bytes, delivery ids as two longs, the
- * repeated source, step, variant, type and category as one shared "shape", reasons and details
- * interned, message ids as ASCII bytes — and the indexes are open-address tables and linked lists
- * of row numbers. Values that do not fit (a host-made delivery id, a far-away instant) are kept
- * whole, at a higher cost. Each read decodes a fresh {@link DeliveryRecord} or
+ * <p>It is compact, so that a campaign to a million devices fits a small heap: under 150 bytes
+ * per delivery with its sent and delivered events, the provider's message id and every index, on
+ * a 64-bit JVM with compressed references (the player and device id strings are shared with the
+ * caller, not copied; {@code InMemoryDeliveryStoreMemoryTest} measures it). Records and events
+ * are kept as rows of primitive columns — creation as epoch nanoseconds, later times as
+ * microseconds after it, states and platforms as bytes, delivery ids as two longs, the repeated
+ * source, step, variant, type and category as one shared "shape", reasons and details numbered
+ * in 2-byte columns, message ids packed into one byte array per block of rows (the start they
+ * share with the block's first id of that platform left out, digits and hex two to a byte, a
+ * UUID as 16 bytes) — and the indexes are open-address tables and linked lists of row numbers.
+ * Values that do not fit (a host-made delivery id, a far-away instant) are kept whole, at a
+ * higher cost. Each read decodes a fresh {@link DeliveryRecord} or
  * {@link DeliveryEvent}. Every operation takes one lock: {@link #modify} is atomic, and the batch
  * methods take the lock once per batch.
  *
@@ -56,10 +59,11 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   private static final int CHUNK = 1 << CHUNK_BITS;
   private static final int MASK = CHUNK - 1;
   private static final int NONE = -1;
-  /** Interning stops here, so unique reason texts cannot grow the dictionaries without bound. */
-  private static final int MAX_INTERNED = 1 << 16;
-  private static final byte ID_BITS = 1;
-  private static final byte ID_RAW = 2;
+  /** Row flags (the bits of {@link #ID_KIND}): the delivery id is in idHigh/idLow. */
+  private static final byte ID_BITS = 4;
+  /** Row flags: the delivery id is in the overflow map. */
+  private static final byte ID_RAW = 8;
+  private static final byte ID_KIND = ID_BITS | ID_RAW;
   private static final long NANOS_OUT_OF_RANGE = Long.MIN_VALUE;
   private static final long NO_DELTA = Long.MIN_VALUE;
   private static final int UPDATED_ELSEWHERE = Integer.MIN_VALUE;
@@ -69,6 +73,8 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   private static final byte DELETED = 2;
   /** An event's row when retention deleted the event. */
   private static final int DELETED_EVENT = -2;
+  /** An event's extra column: the extra is in the chunk's map. */
+  private static final char WHOLE = Character.MAX_VALUE;
   private static final Platform[] PLATFORMS = Platform.values();
   private static final DeliveryState[] STATES = DeliveryState.values();
   private static final EventType[] EVENT_TYPES = EventType.values();
@@ -82,7 +88,6 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   private int recordCount;
   private final List<Shape> shapes = new ArrayList<>();
   private final Map<Shape, Integer> shapeIds = new HashMap<>();
-  private final Map<Object, Object> interned = new HashMap<>();
   /** Rare values that do not fit a column: a non-canonical delivery id, a far-away instant. */
   private final Map<Long, Object> overflow = new HashMap<>();
 
@@ -105,6 +110,11 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   private int eventCount;
   private final Map<String, IntList> looseEventsBySource = new HashMap<>();
   private final Map<String, IntList> looseEventsByPlayer = new HashMap<>();
+
+  /** Event extras without a value, numbered in the events' {@code extra} column. */
+  private final Numbered<EventExtra> extras = new Numbered<>();
+  /** Delivery outcomes (reason and detail), numbered in the rows' {@code outcome} column. */
+  private final Numbered<Outcome> outcomes = new Numbered<>();
 
   /** Retention scans from these: every row and event before them is deleted. */
   private int firstLiveRow;
@@ -291,8 +301,8 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
       Instant bestAt = null;
       for (int row = newestRowOf(playerId); row != NONE;
           row = chunk(row).nextOfPlayer[row & MASK]) {
-        Object engagement = chunk(row).engagement[row & MASK];
-        Instant clicked = engagement == null ? null : ((Engagement) engagement).clickedAt;
+        Engagement engagement = chunk(row).engagement(row & MASK);
+        Instant clicked = engagement == null ? null : engagement.clickedAt;
         if (clicked != null && !clicked.isBefore(since)
             && (bestAt == null || clicked.isAfter(bestAt))) {
           best = row;
@@ -424,20 +434,20 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
         remove(byKey, keyHashOfRow(row), row, this::keyHashOfRow);
         c.player[i] = ERASED_PLAYER_PREFIX + deliveryId(row);
         c.device[i] = "";
-        c.messageId[i] = null;
-        Outcome outcome = (Outcome) c.outcome[i];
-        c.outcome[i] = outcome == null || outcome.reason.isEmpty() ? null
-            : intern(new Outcome(outcome.reason, ""));
+        c.messageId[i] = 0;
+        Outcome outcome = outcomeOf(c, i);
+        setOutcome(c, i, outcome == null || outcome.reason.isEmpty() ? null
+            : new Outcome(outcome.reason, ""));
         c.flags[i] |= ERASED;
         c.nextOfPlayer[i] = NONE;
         insert(byKey, keyHashOfRow(row), row);
         for (int e = c.newestEvent[i] - 1; e != NONE; e = event(e).previousOfRow[e & MASK] - 1) {
           EventChunk ec = event(e);
-          EventExtra extra = (EventExtra) ec.extra[e & MASK];
+          EventExtra extra = (EventExtra) extraOf(ec, e & MASK);
           if (extra != null && !extra.detail.isEmpty()) {
-            ec.extra[e & MASK] = extra.value != null
+            setExtra(ec, e & MASK, extra.value != null
                 ? new EventExtra(extra.reason, "", extra.httpStatus, extra.value)
-                : intern(new EventExtra(extra.reason, "", extra.httpStatus, null));
+                : new EventExtra(extra.reason, "", extra.httpStatus, null));
           }
         }
         erased++;
@@ -447,11 +457,11 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
       for (int k = 0; loose != null && k < loose.size; k++) {
         int e = loose.get(k);
         if (!eventDeleted(e)) {
-          DeliveryEvent whole = (DeliveryEvent) event(e).extra[e & MASK];
-          event(e).extra[e & MASK] = new DeliveryEvent(whole.type(), whole.at(), whole.sourceId(),
-              whole.step(), whole.deliveryId(), Optional.empty(), Optional.empty(),
-              whole.platform(), whole.variant(), whole.reason(), "", whole.httpStatus(),
-              whole.value());
+          DeliveryEvent whole = (DeliveryEvent) extraOf(event(e), e & MASK);
+          setExtra(event(e), e & MASK, new DeliveryEvent(whole.type(), whole.at(),
+              whole.sourceId(), whole.step(), whole.deliveryId(), Optional.empty(),
+              Optional.empty(), whole.platform(), whole.variant(), whole.reason(), "",
+              whole.httpStatus(), whole.value()));
         }
       }
       return erased;
@@ -523,9 +533,9 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     c.flags[i] |= DELETED;
     c.player[i] = null;
     c.device[i] = null;
-    c.outcome[i] = null;
-    c.messageId[i] = null;
-    c.engagement[i] = null;
+    setOutcome(c, i, null);
+    c.messageId[i] = 0;
+    c.setEngagement(i, null);
     if (--c.live == 0 && row >>> CHUNK_BITS < recordCount >>> CHUNK_BITS) {
       records.set(row >>> CHUNK_BITS, null); // full and all deleted: nothing leads here any more
     }
@@ -561,7 +571,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     int i = e & MASK;
     int row = c.row[i];
     if (row == NONE) {
-      DeliveryEvent whole = (DeliveryEvent) c.extra[i];
+      DeliveryEvent whole = (DeliveryEvent) extraOf(c, i);
       touched.add(looseEventsBySource.get(whole.sourceId()));
       whole.playerId().map(looseEventsByPlayer::get).ifPresent(touched::add);
     } else {
@@ -580,7 +590,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
       }
     }
     c.row[i] = DELETED_EVENT;
-    c.extra[i] = null;
+    setExtra(c, i, null);
     c.previousOfRow[i] = 0;
     if (--c.live == 0 && e >>> CHUNK_BITS < eventCount >>> CHUNK_BITS) {
       events.set(e >>> CHUNK_BITS, null);
@@ -600,7 +610,8 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   private Instant eventAt(int e) {
     EventChunk c = event(e);
     int row = c.row[e & MASK];
-    return row == NONE ? ((DeliveryEvent) c.extra[e & MASK]).at() : afterCreation(row, c.at[e & MASK]);
+    return row == NONE ? ((DeliveryEvent) extraOf(c, e & MASK)).at()
+        : afterCreation(row, c.at[e & MASK]);
   }
 
   // ------------------------------------------------------------------------------ records
@@ -655,8 +666,8 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     c.shape[i] = shapeOf(r);
     c.state[i] = (byte) r.state().ordinal();
     c.platform[i] = (byte) (r.platform().isEmpty() ? 0 : r.platform().get().ordinal() + 1);
-    c.outcome[i] = r.reason().isEmpty() && r.detail().isEmpty() ? null
-        : intern(new Outcome(r.reason(), r.detail()));
+    setOutcome(c, i, r.reason().isEmpty() && r.detail().isEmpty() ? null
+        : new Outcome(r.reason(), r.detail()));
     c.createdAt[i] = nanos(row, 0, r.createdAt());
     long updated = microsAfterCreation(row, r.updatedAt());
     if (updated == NO_DELTA) {
@@ -666,10 +677,15 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
       c.updatedAt[i] = (int) updated;
       overflow.remove(overflowKey(row, 1));
     }
-    c.messageId[i] = r.messageId().map(InMemoryDeliveryStore::compactText).orElse(null);
-    c.engagement[i] = r.clickedAt().isEmpty() && r.conversions() == 0
+    String messageId = r.messageId().orElse(null);
+    if (messageId == null) {
+      c.messageId[i] = 0;
+    } else if (!messageId.equals(MessageIds.read(c, c.messageId[i]))) {
+      c.messageId[i] = MessageIds.append(c, c.platform[i], messageId);
+    }
+    c.setEngagement(i, r.clickedAt().isEmpty() && r.conversions() == 0
         && r.conversionValue() == BigDecimal.ZERO ? null
-        : new Engagement(r.clickedAt().orElse(null), r.conversions(), r.conversionValue());
+        : new Engagement(r.clickedAt().orElse(null), r.conversions(), r.conversionValue()));
     if (r.attempts() >= 0 && r.attempts() <= 0xFFFF && r.httpStatus() >= 0
         && r.httpStatus() <= 0xFFFF) {
       c.attemptsAndStatus[i] = r.attempts() << 16 | r.httpStatus();
@@ -685,11 +701,11 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     RecordChunk c = chunk(row);
     int i = row & MASK;
     long[] bits = canonicalId(id);
-    if (c.idKind[i] == ID_BITS && bits != null && c.idHigh[i] == bits[0] && c.idLow[i] == bits[1]
-        || c.idKind[i] == ID_RAW && id.equals(overflow.get(overflowKey(row, 3)))) {
+    if (idKind(c, i) == ID_BITS && bits != null && c.idHigh[i] == bits[0] && c.idLow[i] == bits[1]
+        || idKind(c, i) == ID_RAW && id.equals(overflow.get(overflowKey(row, 3)))) {
       return;
     }
-    if (c.idKind[i] != 0) {
+    if (idKind(c, i) != 0) {
       // A changed id (never done by Herald): its old entry goes, so no index leads to a stale id.
       remove(byId, idHashOfRow(row), row, this::idHashOfRow);
       idCount--;
@@ -697,10 +713,10 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     if (bits != null) {
       c.idHigh[i] = bits[0];
       c.idLow[i] = bits[1];
-      c.idKind[i] = ID_BITS;
+      c.flags[i] = (byte) (c.flags[i] & ~ID_KIND | ID_BITS);
       overflow.remove(overflowKey(row, 3));
     } else {
-      c.idKind[i] = ID_RAW;
+      c.flags[i] = (byte) (c.flags[i] & ~ID_KIND | ID_RAW);
       overflow.put(overflowKey(row, 3), id);
     }
     if (full(++idCount, byId)) {
@@ -729,7 +745,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
       EventChunk c = event(e);
       int previous = c.previousOfRow[e & MASK] - 1;
       DeliveryEvent whole = decodeEvent(e);
-      c.extra[e & MASK] = whole;
+      setExtra(c, e & MASK, whole);
       c.row[e & MASK] = NONE;
       c.previousOfRow[e & MASK] = 0;
       addLoose(e, whole);
@@ -742,8 +758,8 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     RecordChunk c = chunk(row);
     int i = row & MASK;
     Shape s = shapes.get(c.shape[i]);
-    Outcome outcome = (Outcome) c.outcome[i];
-    Engagement engagement = (Engagement) c.engagement[i];
+    Outcome outcome = outcomeOf(c, i);
+    Engagement engagement = c.engagement(i);
     int attempts;
     int status;
     if (c.attemptsAndStatus[i] == NONE) {
@@ -764,30 +780,15 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
         outcome == null ? "" : outcome.reason, outcome == null ? "" : outcome.detail,
         instant(row, 0, c.createdAt[i]), c.updatedAt[i] == UPDATED_ELSEWHERE
             ? (Instant) overflow.get(overflowKey(row, 1)) : afterCreation(row, c.updatedAt[i]), attempts, status,
-        Optional.ofNullable(text(c.messageId[i])),
+        Optional.ofNullable(MessageIds.read(c, c.messageId[i])),
         Optional.ofNullable(engagement == null ? null : engagement.clickedAt),
         engagement == null ? 0 : engagement.conversions,
         engagement == null ? BigDecimal.ZERO : engagement.value);
   }
 
-  /** ASCII text as its bytes, which saves a String's header per message id; else the text. */
-  private static Object compactText(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      if (text.charAt(i) >= 0x80) {
-        return text;
-      }
-    }
-    return text.getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private static String text(Object compact) {
-    return compact instanceof byte[] bytes ? new String(bytes, StandardCharsets.US_ASCII)
-        : (String) compact;
-  }
-
   private String deliveryId(int row) {
     RecordChunk c = chunk(row);
-    if (c.idKind[row & MASK] == ID_RAW) {
+    if (idKind(c, row & MASK) == ID_RAW) {
       return (String) overflow.get(overflowKey(row, 3));
     }
     byte[] bytes = ByteBuffer.allocate(16).putLong(c.idHigh[row & MASK])
@@ -823,18 +824,6 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
       shapeIds.put(shape, id);
     }
     return id;
-  }
-
-  @SuppressWarnings("unchecked")
-  private <T> T intern(T value) {
-    Object known = interned.get(value);
-    if (known != null) {
-      return (T) known;
-    }
-    if (interned.size() < MAX_INTERNED) {
-      interned.put(value, value);
-    }
-    return value;
   }
 
   /** Epoch nanoseconds (1677 to 2262); anything else goes to the overflow map. */
@@ -894,7 +883,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     for (int slot = slot(idHash(id), byId); byId[slot] != 0; slot = next(slot, byId)) {
       int row = byId[slot] - 1;
       RecordChunk c = chunk(row);
-      boolean same = bits != null && c.idKind[row & MASK] == ID_BITS
+      boolean same = bits != null && idKind(c, row & MASK) == ID_BITS
           ? c.idHigh[row & MASK] == bits[0] && c.idLow[row & MASK] == bits[1]
           : id.equals(deliveryId(row));
       if (same) {
@@ -947,7 +936,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   }
 
   private int idHashOfRow(int row) {
-    return chunk(row).idKind[row & MASK] == ID_RAW
+    return idKind(chunk(row), row & MASK) == ID_RAW
         ? mix(overflow.get(overflowKey(row, 3)).hashCode())
         : mix(Long.hashCode(chunk(row).idHigh[row & MASK] ^ chunk(row).idLow[row & MASK]));
   }
@@ -1056,16 +1045,16 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     if (at == NO_DELTA) {
       // A source-level event, or one that does not match its delivery: kept whole.
       c.row[i] = NONE;
-      c.extra[i] = e;
+      setExtra(c, i, e);
     } else {
       c.row[i] = row;
       c.type[i] = (byte) e.type().ordinal();
       c.at[i] = (int) at;
-      c.extra[i] = e.reason().isEmpty() && e.detail().isEmpty() && e.httpStatus() == 0
+      setExtra(c, i, e.reason().isEmpty() && e.detail().isEmpty() && e.httpStatus() == 0
           && e.value().isEmpty() ? null
           : e.value().isPresent() ? new EventExtra(e.reason(), e.detail(), e.httpStatus(),
               e.value().get())
-          : intern(new EventExtra(e.reason(), e.detail(), e.httpStatus(), null));
+          : new EventExtra(e.reason(), e.detail(), e.httpStatus(), null));
     }
     if (c.row[i] == NONE) {
       addLoose(event, e);
@@ -1134,9 +1123,9 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     int i = event & MASK;
     int row = c.row[i];
     if (row == NONE) {
-      return (DeliveryEvent) c.extra[i];
+      return (DeliveryEvent) extraOf(c, i);
     }
-    EventExtra extra = (EventExtra) c.extra[i];
+    EventExtra extra = (EventExtra) extraOf(c, i);
     RecordChunk r = chunk(row);
     Shape s = shapes.get(r.shape[row & MASK]);
     String device = r.device[row & MASK];
@@ -1150,6 +1139,83 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
         Optional.of(s.variant), extra == null ? "" : extra.reason,
         extra == null ? "" : extra.detail, extra == null ? 0 : extra.httpStatus,
         Optional.ofNullable(extra == null ? null : extra.value));
+  }
+
+  /** An event's {@link EventExtra} or whole {@link DeliveryEvent}, or null. */
+  private Object extraOf(EventChunk c, int i) {
+    char id = c.extra[i];
+    return id == 0 ? null : id == WHOLE ? c.whole.get(i) : extras.get(id);
+  }
+
+  /** Keeps an extra without a value as its number (2 bytes), anything else in the chunk's map. */
+  private void setExtra(EventChunk c, int i, Object value) {
+    if (c.extra[i] == WHOLE) {
+      c.whole.remove(i);
+    }
+    if (value == null) {
+      c.extra[i] = 0;
+      return;
+    }
+    if (value instanceof EventExtra x && x.value == null) {
+      c.extra[i] = extras.idOf(x);
+      if (c.extra[i] != WHOLE) {
+        return;
+      }
+    }
+    if (c.whole == null) {
+      c.whole = new HashMap<>();
+    }
+    c.whole.put(i, value);
+    c.extra[i] = WHOLE;
+  }
+
+  private Outcome outcomeOf(RecordChunk c, int i) {
+    char id = c.outcome[i];
+    return id == 0 ? null : id == WHOLE ? c.outcomes.get(i) : outcomes.get(id);
+  }
+
+  private void setOutcome(RecordChunk c, int i, Outcome value) {
+    if (c.outcome[i] == WHOLE) {
+      c.outcomes.remove(i);
+    }
+    c.outcome[i] = value == null ? 0 : outcomes.idOf(value);
+    if (c.outcome[i] == WHOLE) {
+      if (c.outcomes == null) {
+        c.outcomes = new HashMap<>();
+      }
+      c.outcomes.put(i, value);
+    }
+  }
+
+  /**
+   * Values numbered from 1 for a {@code char} column (2 bytes a row, where a reference takes 4):
+   * at most {@code WHOLE - 1} of them, so that unique texts cannot grow it without bound; past
+   * that, {@link #idOf} answers {@link #WHOLE} and the caller keeps the value itself.
+   */
+  private static final class Numbered<T> {
+    private final List<T> values = new ArrayList<>();
+    private final Map<T, Integer> ids = new HashMap<>();
+
+    char idOf(T value) {
+      Integer id = ids.get(value);
+      if (id == null) {
+        if (values.size() >= WHOLE - 1) {
+          return WHOLE;
+        }
+        values.add(value);
+        id = values.size();
+        ids.put(value, id);
+      }
+      return (char) (int) id;
+    }
+
+    T get(char id) {
+      return values.get(id - 1);
+    }
+  }
+
+  private static int idKind(RecordChunk c, int i) {
+    return c.flags[i] & ID_KIND;
   }
 
   private EventChunk event(int event) {
@@ -1167,30 +1233,297 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     final String[] device = new String[CHUNK];
     final long[] idHigh = new long[CHUNK];
     final long[] idLow = new long[CHUNK];
-    /** 0 before the first write, ID_BITS when in idHigh/idLow, ID_RAW when in the overflow map. */
-    final byte[] idKind = new byte[CHUNK];
     final byte[] state = new byte[CHUNK];
     /** {@link Platform#ordinal()} + 1, 0 for none. */
     final byte[] platform = new byte[CHUNK];
-    /** An interned {@link Outcome}, null when reason and detail are empty. */
-    final Object[] outcome = new Object[CHUNK];
+    /**
+     * The {@link Outcome}: 0 when reason and detail are empty, its number in the store's
+     * outcomes, or {@link #WHOLE} when {@link #outcomes} holds it.
+     */
+    final char[] outcome = new char[CHUNK];
+    /** The outcomes not numbered (once the store has numbered all it may), by index. */
+    Map<Integer, Outcome> outcomes;
     final long[] createdAt = new long[CHUNK];
     /** Microseconds after createdAt; UPDATED_ELSEWHERE when in the overflow map. */
     final int[] updatedAt = new int[CHUNK];
     /** attempts in the high 16 bits, HTTP status in the low 16; NONE when in the overflow map. */
     final int[] attemptsAndStatus = new int[CHUNK];
-    /** The provider's message id: ASCII bytes (no String header), else the String; or null. */
-    final Object[] messageId = new Object[CHUNK];
-    /** An {@link Engagement}, null before any click or conversion. */
-    final Object[] engagement = new Object[CHUNK];
+    /** The provider's message id: its entry's offset in {@link #messageIds} + 1, 0 for none. */
+    final int[] messageId = new int[CHUNK];
+    /** The chunk's message ids, one {@link MessageIds} entry after the other; never moved. */
+    byte[] messageIds = new byte[0];
+    int messageIdsSize;
+    /**
+     * Per platform (+ 1, 0 for none), the first message id of the chunk: a later one keeps only
+     * what follows the prefix it shares with it, as ids of one provider share their start.
+     */
+    final String[] messageIdBase = new String[PLATFORMS.length + 1];
+    /**
+     * An {@link Engagement}, null before any click or conversion; the array itself is made at
+     * the chunk's first click, so a campaign being sent does not pay for it.
+     */
+    private Engagement[] engagement;
     /** The player's next older delivery row, or NONE. */
     final int[] nextOfPlayer = new int[CHUNK];
     /** The delivery's newest event + 1, 0 for none. */
     final int[] newestEvent = new int[CHUNK];
-    /** {@link #ERASED}, {@link #DELETED}. */
+    /**
+     * {@link #ERASED}, {@link #DELETED}, and the id's kind ({@link #ID_KIND}): 0 before the first
+     * write, ID_BITS when in idHigh/idLow, ID_RAW when in the overflow map.
+     */
     final byte[] flags = new byte[CHUNK];
     /** How many of the chunk's rows are claimed and not deleted. */
     int live;
+
+    Engagement engagement(int i) {
+      return engagement == null ? null : engagement[i];
+    }
+
+    void setEngagement(int i, Engagement value) {
+      if (engagement == null && value != null) {
+        engagement = new Engagement[CHUNK];
+      }
+      if (engagement != null) {
+        engagement[i] = value;
+      }
+    }
+  }
+
+  /**
+   * Message ids packed into a chunk's byte array rather than a String each (a String costs 40
+   * bytes and more before its text). An entry starts with a byte of kind (low 2 bits), base
+   * (the platform slot, next 2 bits) and, for a UUID, its case (bit 4). A UUID (as APNs's
+   * apns-id), all lower or all upper case, is its 16 bytes. Other text is the length of the prefix
+   * it shares with the base (a byte), the length of the rest (a varint) and the rest: in ASCII
+   * with each run of 4 to 127 digits and lower-case hex letters (the numbers and hashes in FCM's
+   * and Web Push's ids) as a byte {@code 0x80 | length} and two characters a byte; otherwise in
+   * UTF-8. Text with surrogates is kept in UTF-16 without a prefix, so a lone surrogate survives.
+   */
+  private static final class MessageIds {
+    private static final int TEXT = 0;
+    private static final int UTF16 = 1;
+    private static final int UUID = 2;
+    private static final int PACKED = 3;
+    /** Not a kind: what {@link #uuidKind} answers for an upper-case UUID. */
+    private static final int UUID_UPPER = UUID | 1 << 4;
+    private static final int MIN_RUN = 4;
+    private static final int MAX_RUN = 127;
+    private static final char[] LOWER_HEX = "0123456789abcdef".toCharArray();
+    private static final char[] UPPER_HEX = "0123456789ABCDEF".toCharArray();
+
+    private MessageIds() {}
+
+    /** Appends the id to the chunk's array; returns its offset + 1. */
+    static int append(RecordChunk c, int platform, String id) {
+      int offset = c.messageIdsSize;
+      int uuid = uuidKind(id);
+      if (uuid != TEXT) {
+        byte[] out = room(c, 17);
+        out[offset] = (byte) uuid;
+        int at = offset + 1;
+        int high = -1;
+        for (int i = 0; i < id.length(); i++) {
+          int digit = Character.digit(id.charAt(i), 16);
+          if (digit < 0) {
+            continue; // a dash
+          }
+          if (high < 0) {
+            high = digit;
+          } else {
+            out[at++] = (byte) (high << 4 | digit);
+            high = -1;
+          }
+        }
+        c.messageIdsSize = at;
+        return offset + 1;
+      }
+      boolean surrogates = false;
+      for (int i = 0; i < id.length() && !surrogates; i++) {
+        surrogates = Character.isSurrogate(id.charAt(i));
+      }
+      if (surrogates) {
+        byte[] out = room(c, 1 + 5 + 2 * id.length());
+        out[offset] = (byte) (UTF16 | platform << 2);
+        int at = varint(out, offset + 1, id.length());
+        for (int i = 0; i < id.length(); i++) {
+          out[at++] = (byte) (id.charAt(i) >>> 8);
+          out[at++] = (byte) id.charAt(i);
+        }
+        c.messageIdsSize = at;
+        return offset + 1;
+      }
+      String base = c.messageIdBase[platform];
+      if (base == null) {
+        c.messageIdBase[platform] = base = id;
+      }
+      int prefix = 0;
+      int most = Math.min(255, Math.min(base.length(), id.length()));
+      while (prefix < most && base.charAt(prefix) == id.charAt(prefix)) {
+        prefix++;
+      }
+      String tail = id.substring(prefix);
+      boolean ascii = true;
+      for (int i = 0; i < tail.length() && ascii; i++) {
+        ascii = tail.charAt(i) < 0x80;
+      }
+      byte[] rest = ascii ? pack(tail) : tail.getBytes(StandardCharsets.UTF_8);
+      byte[] out = room(c, 2 + 5 + rest.length);
+      out[offset] = (byte) ((ascii ? PACKED : TEXT) | platform << 2);
+      out[offset + 1] = (byte) prefix;
+      int at = varint(out, offset + 2, rest.length);
+      System.arraycopy(rest, 0, out, at, rest.length);
+      c.messageIdsSize = at + rest.length;
+      return offset + 1;
+    }
+
+    /** The id at an entry (offset + 1), or null for 0. */
+    static String read(RecordChunk c, int entry) {
+      if (entry == 0) {
+        return null;
+      }
+      byte[] in = c.messageIds;
+      int at = entry - 1;
+      int head = in[at] & 0xFF;
+      int kind = head & 3;
+      if (kind == UUID) {
+        char[] hex = (head & UUID_UPPER) == UUID_UPPER ? UPPER_HEX : LOWER_HEX;
+        char[] text = new char[36];
+        int t = 0;
+        for (int b = 0; b < 16; b++) {
+          if (b == 4 || b == 6 || b == 8 || b == 10) {
+            text[t++] = '-';
+          }
+          int v = in[at + 1 + b] & 0xFF;
+          text[t++] = hex[v >>> 4];
+          text[t++] = hex[v & 15];
+        }
+        return new String(text);
+      }
+      if (kind == UTF16) {
+        int length = readVarint(in, at + 1);
+        int from = at + 1 + varintSize(length);
+        char[] text = new char[length];
+        for (int i = 0; i < length; i++) {
+          text[i] = (char) ((in[from + 2 * i] & 0xFF) << 8 | in[from + 2 * i + 1] & 0xFF);
+        }
+        return new String(text);
+      }
+      String base = c.messageIdBase[head >>> 2];
+      int prefix = in[at + 1] & 0xFF;
+      int length = readVarint(in, at + 2);
+      int from = at + 2 + varintSize(length);
+      String rest = kind == PACKED ? unpack(in, from, length)
+          : new String(in, from, length, StandardCharsets.UTF_8);
+      return prefix == 0 ? rest : base.substring(0, prefix) + rest;
+    }
+
+    private static boolean hexDigit(char ch) {
+      return ch >= '0' && ch <= '9' || ch >= 'a' && ch <= 'f';
+    }
+
+    /** ASCII text with its runs of digits and lower-case hex letters two to a byte. */
+    private static byte[] pack(String text) {
+      byte[] out = new byte[text.length()];
+      int n = 0;
+      for (int i = 0; i < text.length(); ) {
+        int run = 0;
+        while (run < MAX_RUN && i + run < text.length() && hexDigit(text.charAt(i + run))) {
+          run++;
+        }
+        if (run < MIN_RUN) {
+          out[n++] = (byte) text.charAt(i++);
+          continue;
+        }
+        out[n++] = (byte) (0x80 | run);
+        for (int k = 0; k < run; k += 2) {
+          int high = Character.digit(text.charAt(i + k), 16);
+          int low = k + 1 < run ? Character.digit(text.charAt(i + k + 1), 16) : 0;
+          out[n++] = (byte) (high << 4 | low);
+        }
+        i += run;
+      }
+      return Arrays.copyOf(out, n);
+    }
+
+    private static String unpack(byte[] in, int from, int length) {
+      StringBuilder text = new StringBuilder(length * 2);
+      for (int at = from; at < from + length; ) {
+        int b = in[at++];
+        if (b >= 0) {
+          text.append((char) b);
+          continue;
+        }
+        int run = b & 0x7F;
+        for (int k = 0; k < run; k++) {
+          int v = in[at + k / 2] & 0xFF;
+          text.append(LOWER_HEX[k % 2 == 0 ? v >>> 4 : v & 15]);
+        }
+        at += (run + 1) / 2;
+      }
+      return text.toString();
+    }
+
+    /** UUID or UUID_UPPER for a UUID in one case (digits only: lower), else TEXT. */
+    private static int uuidKind(String id) {
+      if (id.length() != 36) {
+        return TEXT;
+      }
+      boolean lower = false;
+      boolean upper = false;
+      for (int i = 0; i < 36; i++) {
+        char ch = id.charAt(i);
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+          if (ch != '-') {
+            return TEXT;
+          }
+        } else if (ch >= 'a' && ch <= 'f') {
+          lower = true;
+        } else if (ch >= 'A' && ch <= 'F') {
+          upper = true;
+        } else if (ch < '0' || ch > '9') {
+          return TEXT;
+        }
+      }
+      return lower && upper ? TEXT : upper ? UUID_UPPER : UUID;
+    }
+
+    /** The chunk's array with room for {@code bytes} more, grown by half when needed. */
+    private static byte[] room(RecordChunk c, int bytes) {
+      if (c.messageIdsSize + bytes > c.messageIds.length) {
+        c.messageIds = Arrays.copyOf(c.messageIds, Math.max(c.messageIdsSize + bytes,
+            Math.max(256, c.messageIds.length + (c.messageIds.length >> 1))));
+      }
+      return c.messageIds;
+    }
+
+    private static int varint(byte[] out, int at, int value) {
+      while ((value & ~0x7F) != 0) {
+        out[at++] = (byte) (value & 0x7F | 0x80);
+        value >>>= 7;
+      }
+      out[at++] = (byte) value;
+      return at;
+    }
+
+    private static int readVarint(byte[] in, int at) {
+      int value = 0;
+      for (int shift = 0; ; shift += 7) {
+        byte b = in[at++];
+        value |= (b & 0x7F) << shift;
+        if (b >= 0) {
+          return value;
+        }
+      }
+    }
+
+    private static int varintSize(int value) {
+      int size = 1;
+      while ((value & ~0x7F) != 0) {
+        value >>>= 7;
+        size++;
+      }
+      return size;
+    }
   }
 
   /** Columns of {@link #CHUNK} event rows. */
@@ -1200,8 +1533,13 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     final byte[] type = new byte[CHUNK];
     /** Microseconds after the delivery's creation. */
     final int[] at = new int[CHUNK];
-    /** An {@link EventExtra} (null when all empty), or the whole {@link DeliveryEvent}. */
-    final Object[] extra = new Object[CHUNK];
+    /**
+     * An {@link EventExtra} (none when all empty) or the whole {@link DeliveryEvent}: 0 for none,
+     * the extra's number in the store's extras, or {@link #WHOLE} when {@link #whole} holds it.
+     */
+    final char[] extra = new char[CHUNK];
+    /** The extras not numbered (with a value, or whole events), by index in the chunk. */
+    Map<Integer, Object> whole;
     /** The same delivery's previous event + 1, 0 for none. */
     final int[] previousOfRow = new int[CHUNK];
     /** How many of the chunk's events are not deleted. */

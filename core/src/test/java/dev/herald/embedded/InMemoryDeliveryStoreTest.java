@@ -56,6 +56,50 @@ class InMemoryDeliveryStoreTest {
     assertThat(store.find(odd.key())).contains(odd);
   }
 
+  /**
+   * Message ids are packed (the start shared with the block's first id of the platform left out,
+   * digit and hex runs two to a byte, UUIDs as 16 bytes): every shape must come back unchanged,
+   * including the ones that look like a packed shape and are not.
+   */
+  @Test
+  void everyShapeOfMessageIdComesBackUnchanged() {
+    List<String> ids = List.of(
+        "projects/casino-app/messages/0:1500415314455276%31bd1c9631bd1c96",
+        "projects/casino-app/messages/0:1500415314455277%31bd1c9631bd1c97",
+        "projects/other-app/messages/42",
+        "5E9B8A9A-7B0C-4B4E-9D2E-0C2C7B3E5F11", // APNs apns-id, upper case
+        "5e9b8a9a-7b0c-4b4e-9d2e-0c2c7b3e5f11",
+        "5e9b8a9a-7B0C-4b4e-9d2e-0c2c7b3e5f11", // mixed case: kept as text
+        "12345678-1234-1234-1234-123456789012",
+        "5e9b8a9a_7b0c-4b4e-9d2e-0c2c7b3e5f11",
+        "https://push.example/message/" + "0123456789abcdef".repeat(20), // a run of 320
+        "ABCDEF0123", "abc", "", "0", "0000", "00000", "ünicode-1234567", "émoji 😀 1234",
+        "lone \uD83D surrogate", "tab\tand\nnewline 99999",
+        "x".repeat(300));
+    for (int i = 0; i < ids.size(); i++) {
+      Platform platform = Platform.values()[i % 3];
+      DeliveryRecord claimed = new DeliveryRecord("ids", "", "p" + i, Optional.of("d"),
+          Optional.of(platform), DeliveryRecord.newDeliveryId(), "A",
+          NotificationType.PROMOTIONAL, "promotions", DeliveryState.CLAIMED, "", "", T0, T0, 0, 0,
+          Optional.empty(), Optional.empty(), 0, BigDecimal.ZERO);
+      assertThat(store.claim(claimed)).isTrue();
+      String id = ids.get(i);
+      store.modify(claimed.key(), r -> r.withOutcome(DeliveryState.DELIVERED, "", "",
+          T0.plusMillis(1), 1, 200, id));
+    }
+    for (int i = 0; i < ids.size(); i++) {
+      String key = DeliveryRecord.key("ids", "", "p" + i, "d");
+      assertThat(store.find(key).orElseThrow().messageId()).as("id %d", i).contains(ids.get(i));
+    }
+    // A changed id is the new one; a later write of the same id keeps it.
+    String key = DeliveryRecord.key("ids", "", "p0", "d");
+    store.modify(key, r -> r.withOutcome(DeliveryState.DELIVERED, "", "", T0.plusMillis(2), 2, 200,
+        "projects/casino-app/messages/0:9"));
+    store.modify(key, r -> r.withState(DeliveryState.DELIVERED, "", "", T0.plusMillis(3)));
+    assertThat(store.find(key).orElseThrow().messageId())
+        .contains("projects/casino-app/messages/0:9");
+  }
+
   @Test
   void keysWithEscapedSeparatorsAndPlayerLevelRecordsAreFound() {
     DeliveryRecord withDevice = record("p|x", "d\\y", DeliveryRecord.newDeliveryId());

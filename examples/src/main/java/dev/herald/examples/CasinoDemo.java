@@ -26,6 +26,8 @@ import dev.herald.jdbc.JdbcSegmentStore;
 import dev.herald.jdbc.JdbcSubscriptionStore;
 import dev.herald.jdbc.JdbcTriggerStore;
 import dev.herald.segmentation.SegmentStore;
+import dev.herald.segmentation.sql.SqlAudience;
+import dev.herald.spi.PlayerDirectory;
 import dev.herald.spi.CampaignStore;
 import dev.herald.spi.DeliveryStore;
 import dev.herald.spi.SubscriptionStore;
@@ -179,13 +181,17 @@ public final class CasinoDemo {
           new Site(GOLDEN_REELS, Site.GOLDEN_BUNDLE, VapidKeys.generate(), goldenFcm,
               goldenApnsKey));
 
-      InMemoryPlayerDirectory players = new InMemoryPlayerDirectory();
+      InMemoryPlayerDirectory inMemoryPlayers = null;
+      PostgresCasino casinoTables = null;
+      PlayerDirectory players;
       SubscriptionStore subscriptions;
       DeliveryStore deliveries;
       CampaignStore campaigns;
       TriggerStore triggers;
       SegmentStore segmentStore;
       if (dataSource == null) {
+        inMemoryPlayers = new InMemoryPlayerDirectory();
+        players = inMemoryPlayers;
         subscriptions = new InMemorySubscriptionStore();
         deliveries = new InMemoryDeliveryStore();
         campaigns = new InMemoryCampaignStore();
@@ -201,8 +207,14 @@ public final class CasinoDemo {
         campaigns = new JdbcCampaignStore(dataSource, schema);
         triggers = new JdbcTriggerStore(dataSource, schema);
         segmentStore = new JdbcSegmentStore(dataSource, schema);
+        casinoTables = new PostgresCasino(dataSource, schema, clock);
+        players = casinoTables.directory();
       }
-      Segmentation segments = Segmentation.builder()
+      Segmentation.Builder segmentation = Segmentation.builder();
+      if (casinoTables != null) { // segments are evaluated in PostgreSQL: no index in the heap
+        segmentation.sqlAudience(SqlAudience.of(dataSource, casinoTables.segmentTable()));
+      }
+      Segmentation segments = segmentation
           .players(players)
           .subscriptionStore(subscriptions)
           .pushActivity(PushActivity.fromDeliveryStore(deliveries))
@@ -240,15 +252,17 @@ public final class CasinoDemo {
                 .build());
       }
       try (Herald herald = builder.build()) {
-        Population population = createPlayers(herald, players, webPushService, apnsService,
-            sites, clock.instant());
+        Population population = createPlayers(herald, inMemoryPlayers, casinoTables,
+            webPushService, apnsService, sites, clock.instant());
         printDevices(herald, population);
 
         section("Segment");
         String rule = "push.enabled and country in (\"DE\", \"AT\", \"MT\", \"SE\", \"FI\")"
             + " and last_login_at within 30d and vip_level >= 1";
         segments.segments().define("active-eu", "Active players in our EU markets", rule);
-        segments.refreshIndex();
+        if (casinoTables == null) {
+          segments.refreshIndex();
+        }
         long audience = segments.count("active-eu");
         out.printf("active-eu: %s%n  %,d of %,d players%n", rule, audience, playerCount);
 
@@ -306,14 +320,19 @@ public final class CasinoDemo {
     return String.format("player-%05d", index);
   }
 
+  /**
+   * Makes the players: in memory into the directory and Herald's subscriptions, or on PostgreSQL
+   * through an in-memory staging batch that {@link PostgresCasino} copies into the tables.
+   */
   private Population createPlayers(Herald herald, InMemoryPlayerDirectory players,
-      MockWebPushService webPushService, MockApnsServer apnsService, List<Site> sites,
-      Instant now) throws IOException {
+      PostgresCasino casinoTables, MockWebPushService webPushService, MockApnsServer apnsService,
+      List<Site> sites, Instant now) throws IOException {
     section("Players and devices");
-    Subscriptions subs = herald.subscriptions();
     String selfExcluded = null;
     List<String> depositors = new ArrayList<>();
     for (int i = 0; i < playerCount; i++) {
+      Subscriptions subs = casinoTables == null ? herald.subscriptions()
+          : casinoTables.subscriptions();
       String id = playerId(i);
       int market = random.nextInt(COUNTRIES.length);
       PlayerProfile.Builder profile = PlayerProfile.builder(id)
@@ -334,7 +353,11 @@ public final class CasinoDemo {
       } else if (rg == 2) {
         profile.attribute(ProfileComplianceGuard.DEPOSIT_LIMIT_REACHED, true);
       }
-      players.put(profile.build());
+      if (casinoTables == null) {
+        players.put(profile.build());
+      } else {
+        casinoTables.add(profile.build());
+      }
       // a player signed up on one of the brands; their browser and apps are that brand's
       Site site = sites.get(random.nextInt(100) < 60 ? 0 : 1);
       Brand brand = site.brand();
@@ -414,7 +437,15 @@ public final class CasinoDemo {
           && random.nextInt(10) == 0) {
         depositors.add(id);
       }
+      if (casinoTables != null && casinoTables.full()) {
+        casinoTables.flush();
+      }
     }
+    if (casinoTables != null) {
+      casinoTables.flush();
+      casinoTables.analyze();
+    }
+    Subscriptions subs = herald.subscriptions();
     // Two players share a browser: the second logs in, the first one's device is SUSPENDED.
     MockSubscription shared =
         webPushService.newSubscription(sites.get(0).vapid().publicKeyBase64Url());
@@ -429,16 +460,22 @@ public final class CasinoDemo {
     Map<Platform, Map<PushStatus, Integer>> table = new EnumMap<>(Platform.class);
     Map<Brand, Integer> devicesByBrand = new TreeMap<>();
     long enabled = 0;
-    for (int i = 0; i < population.size(); i++) {
-      var state = herald.subscriptions().state(playerId(i));
-      if (state.pushEnabled()) {
-        enabled++;
+    // a page of players per read: one query per page (not per player) on PostgreSQL
+    for (int from = 0; from < population.size(); from += PostgresCasino.BATCH) {
+      List<String> ids = new ArrayList<>(PostgresCasino.BATCH);
+      for (int i = from; i < Math.min(population.size(), from + PostgresCasino.BATCH); i++) {
+        ids.add(playerId(i));
       }
-      state.devices().forEach(d -> {
-        table.computeIfAbsent(d.platform(), p -> new EnumMap<>(PushStatus.class))
-            .merge(d.status(), 1, Integer::sum);
-        devicesByBrand.merge(d.brand(), 1, Integer::sum);
-      });
+      for (var state : herald.subscriptions().states(ids).values()) {
+        if (state.pushEnabled()) {
+          enabled++;
+        }
+        state.devices().forEach(d -> {
+          table.computeIfAbsent(d.platform(), p -> new EnumMap<>(PushStatus.class))
+              .merge(d.status(), 1, Integer::sum);
+          devicesByBrand.merge(d.brand(), 1, Integer::sum);
+        });
+      }
     }
     out.printf("%,d players, %,d with push enabled%n", population.size(), enabled);
     out.printf("  devices by brand: %s (one Herald, each brand with its own VAPID keys,"
@@ -637,20 +674,20 @@ public final class CasinoDemo {
   private void simulateClicks(Herald herald, DeliveryStore deliveries) {
     // Who clicks is drawn while the deliveries stream by; only those (about a tenth) are kept
     // until the stream is closed, so a million deliveries are never held at once.
-    List<DeliveryRecord> clicked = new ArrayList<>();
+    List<String[]> clicked = new ArrayList<>(); // delivery id and player id
     try (Stream<DeliveryRecord> records = deliveries.deliveriesOf("weekend-spins")) {
       records.filter(r -> r.state() == DeliveryState.DELIVERED).forEach(r -> {
         int clickPercent = r.variant().equals("B") ? 14 : 9; // B's copy does better
         if (random.nextInt(100) < clickPercent) {
-          clicked.add(r);
+          clicked.add(new String[] {r.deliveryId(), r.playerId()});
         }
       });
     }
     int conversions = 0;
-    for (DeliveryRecord r : clicked) {
-      herald.analytics().recordClick(r.deliveryId(), null);
+    for (String[] click : clicked) {
+      herald.analytics().recordClick(click[0], null);
       if (random.nextInt(100) < 35) {
-        herald.analytics().recordConversion(r.playerId(), "deposit",
+        herald.analytics().recordConversion(click[1], "deposit",
             BigDecimal.valueOf(10 + random.nextInt(90)));
         conversions++;
       }
