@@ -39,6 +39,8 @@ final class P256Field {
   private static final long P1 = (1L << 44) - 1;
   private static final long P3 = 1L << 36;
   private static final long P4 = 0xFFFF_FFFF_0000L;
+  /** P4·2^6, for multiplyHigh(m·2^6, P4_SHIFTED) = m·P4 / 2^52. */
+  private static final long P4_SHIFTED = P4 << 6;
   /** 2p in 52-bit limbs, the bound of every element: 2^52 - 2, 2^45 - 1, 0, 2^37, 2^49 - 2^17. */
   private static final long Q0 = 0xF_FFFF_FFFF_FFFEL;
   private static final long Q1 = 0x1FFF_FFFF_FFFFL;
@@ -135,39 +137,42 @@ final class P256Field {
   private static void reduce(long c0, long c1, long c2, long c3, long c4, long c5, long c6,
       long c7, long c8, long c9, long[] z) {
     long m;
-    // Round 0: c0 + m·(2^52 - 1) leaves c0 >> 52 plus m to carry into c1.
+    // Each round adds m·p, m = the lowest column mod 2^52, to clear it. m·p = m·2^256 - m·2^224
+    // + m·2^192 + m·2^96 - m: "- m" clears the column, leaving its carry and m·2^52, which cancels
+    // with the "- m" of m·(2^44 - 1), p's second limb; m·2^44 and m·2^36 (p's fourth limb) are
+    // split between two columns with shifts, and m·(2^48 - 2^16), p's fifth limb, by the same
+    // multiply / multiplyHigh pair as a product (two instructions instead of eight).
     m = c0 & M;
     c1 += (c0 >> 52) + ((m & 0xFF) << 44);
     c2 += m >>> 8;
     c3 += (m & 0xFFFF) << 36;
-    c4 += (m >>> 16) + ((m & 0xF) << 48) - ((m & 0xF_FFFF_FFFFL) << 16);
-    c5 += (m >>> 4) - (m >>> 36);
-    // (the "+ m - m" of 2^52·m and of m·P1's -m cancel in c1)
+    c4 += (m >>> 16) + ((m * P4) & M);
+    c5 += Math.multiplyHigh(m << 6, P4_SHIFTED);
     m = c1 & M;
     c2 += (c1 >> 52) + ((m & 0xFF) << 44);
     c3 += m >>> 8;
     c4 += (m & 0xFFFF) << 36;
-    c5 += (m >>> 16) + ((m & 0xF) << 48) - ((m & 0xF_FFFF_FFFFL) << 16);
-    c6 += (m >>> 4) - (m >>> 36);
+    c5 += (m >>> 16) + ((m * P4) & M);
+    c6 += Math.multiplyHigh(m << 6, P4_SHIFTED);
     m = c2 & M;
     c3 += (c2 >> 52) + ((m & 0xFF) << 44);
     c4 += m >>> 8;
     c5 += (m & 0xFFFF) << 36;
-    c6 += (m >>> 16) + ((m & 0xF) << 48) - ((m & 0xF_FFFF_FFFFL) << 16);
-    c7 += (m >>> 4) - (m >>> 36);
+    c6 += (m >>> 16) + ((m * P4) & M);
+    c7 += Math.multiplyHigh(m << 6, P4_SHIFTED);
     m = c3 & M;
     c4 += (c3 >> 52) + ((m & 0xFF) << 44);
     c5 += m >>> 8;
     c6 += (m & 0xFFFF) << 36;
-    c7 += (m >>> 16) + ((m & 0xF) << 48) - ((m & 0xF_FFFF_FFFFL) << 16);
-    c8 += (m >>> 4) - (m >>> 36);
+    c7 += (m >>> 16) + ((m * P4) & M);
+    c8 += Math.multiplyHigh(m << 6, P4_SHIFTED);
     m = c4 & M;
     c5 += (c4 >> 52) + ((m & 0xFF) << 44);
     c6 += m >>> 8;
     c7 += (m & 0xFFFF) << 36;
-    c8 += (m >>> 16) + ((m & 0xF) << 48) - ((m & 0xF_FFFF_FFFFL) << 16);
-    c9 += (m >>> 4) - (m >>> 36);
-    // The result, below 2p, in c5..c9: normalise the limbs, then subtract p unless below it.
+    c8 += (m >>> 16) + ((m * P4) & M);
+    c9 += Math.multiplyHigh(m << 6, P4_SHIFTED);
+    // The result, below 2p, in c5..c9: normalise the limbs.
     c6 += c5 >> 52;
     c5 &= M;
     c7 += c6 >> 52;
@@ -224,6 +229,36 @@ final class P256Field {
     z[4] = (r4 & keep) | (s4 & ~keep);
   }
 
+  /**
+   * z ≡ k·x mod p, below 2p, for a small k: cheaper than k - 1 additions. The limbs times k (below
+   * 2^261) are carried, then the bits from 256 up, t, are folded back with 2^256 ≡ 2^224 - 2^192
+   * - 2^96 + 1 (mod p): the result is at least t·(2^224 - 2^192 - 2^96 + 1) ≥ 0 and below
+   * 2^256 + 2^229 < 2p. No branch, no comparison.
+   *
+   * @param k from 1 to 16
+   */
+  static void multiplySmall(long[] x, int k, long[] z) {
+    long r0 = x[0] * k;
+    long r1 = x[1] * k + (r0 >>> 52);
+    long r2 = x[2] * k + (r1 >>> 52);
+    long r3 = x[3] * k + (r2 >>> 52);
+    long r4 = x[4] * k + (r3 >>> 52);
+    long t = r4 >>> 48;
+    r0 = (r0 & M) + t;
+    r1 = (r1 & M) - (t << 44);
+    r3 = (r3 & M) - (t << 36);
+    r4 = (r4 & 0xFFFF_FFFF_FFFFL) + (t << 16);
+    r1 += r0 >> 52;
+    r2 = (r2 & M) + (r1 >> 52);
+    r3 += r2 >> 52;
+    r4 += r3 >> 52;
+    z[0] = r0 & M;
+    z[1] = r1 & M;
+    z[2] = r2 & M;
+    z[3] = r3 & M;
+    z[4] = r4;
+  }
+
   /** z = 2x mod p. */
   static void twice(long[] x, long[] z) {
     add(x, x, z);
@@ -256,10 +291,9 @@ final class P256Field {
 
   /** -1 when x ≡ 0 (mod p: its limbs are 0 or p), else 0, without a branch. */
   static long isZero(long[] x) {
-    long[] canonical = new long[LIMBS];
-    subtractPIfAtLeastP(x[0], x[1], x[2], x[3], x[4], canonical);
-    long bits = canonical[0] | canonical[1] | canonical[2] | canonical[3] | canonical[4];
-    return ((bits | -bits) >> 63) ^ -1L;
+    long zero = x[0] | x[1] | x[2] | x[3] | x[4];
+    long p = (x[0] ^ P0) | (x[1] ^ P1) | x[2] | (x[3] ^ P3) | (x[4] ^ P4);
+    return (((zero | -zero) >> 63) ^ -1L) | (((p | -p) >> 63) ^ -1L);
   }
 
   /** Where {@code mask} is -1, copies {@code from} into {@code to}; where 0, leaves it. */

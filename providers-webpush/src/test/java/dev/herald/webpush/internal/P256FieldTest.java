@@ -112,6 +112,14 @@ class P256FieldTest {
       P256Field.negate(x, z);
       assertInRange(z);
       assertThat(P256Field.toBigInteger(z)).as("-%s", u).isEqualTo(u.negate().mod(P));
+      for (long[] y : List.of(element(u), x)) {
+        for (int k = 1; k <= 16; k++) {
+          P256Field.multiplySmall(y, k, z);
+          assertInRange(z);
+          assertThat(P256Field.toBigInteger(z)).as("%d·%s", k, u)
+              .isEqualTo(u.multiply(BigInteger.valueOf(k)).mod(P));
+        }
+      }
       for (int j = 0; j < values.size(); j += 7) {
         BigInteger v = values.get((i + j) % values.size());
         for (long[] y : List.of(element(v), elementPlusP(v))) {
@@ -159,6 +167,12 @@ class P256FieldTest {
         P256Field.add(x, y, z);
         assertInRange(z);
         assertThat(held(z).mod(P)).isEqualTo(a.add(b).mod(P));
+        for (int k = 1; k <= 16; k++) {
+          P256Field.multiplySmall(x, k, z);
+          assertInRange(z);
+          assertThat(held(z).mod(P)).as("%d·%s", k, a)
+              .isEqualTo(a.multiply(BigInteger.valueOf(k)).mod(P));
+        }
         P256Field.subtract(x, y, z);
         assertInRange(z);
         assertThat(held(z).mod(P)).isEqualTo(a.subtract(b).mod(P));
