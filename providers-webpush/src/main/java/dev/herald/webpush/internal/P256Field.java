@@ -9,18 +9,20 @@ import org.bouncycastle.math.ec.custom.sec.SecP256R1Field;
  * every operation constant-time (no branch or index depends on a value).
  *
  * <p>Values are kept below 2p, not below p: the Montgomery reduction of a product of two such
- * values is below 2p without a final subtraction (see {@code reduce}), which saves a fifth of each
- * multiplication; addition and subtraction bring their result back below 2p with a masked
- * subtraction or addition of 2p. Only {@link #toInts} (and so every value leaving the class) and
- * {@link #isZero} reduce to the canonical value below p, again with a masked subtraction.
+ * values is below 2p without a final subtraction (see {@code reduce}), which saves a masked
+ * subtraction of p in every multiplication and squaring; addition and subtraction bring their
+ * result back below 2p with a masked subtraction or addition of 2p, and {@link #multiplySmall}
+ * with an unconditional fold of its top bits. Only {@link #toInts} (and so every value leaving the
+ * class) and {@link #isZero} reduce to the canonical value below p, again by masks. The bound is a
+ * property of the arithmetic, never tested at run time, so it adds no branch.
  *
  * <p>Why not BouncyCastle's {@code SecP256R1Field}, which {@code P256Points} used before: its
  * multiplication works on eight 32-bit limbs, 64 products each feeding a serial chain of carries.
  * With 52-bit limbs a multiplication is 25 independent 104-bit products ({@code a * b} and
  * {@link Math#multiplyHigh}, both single instructions on x86-64 and AArch64) summed into columns
  * without carries, and because p ≡ -1 modulo 2<sup>52</sup> the Montgomery reduction
- * (R = 2<sup>260</sup>) needs only shifts and additions. Measured about twice as fast per
- * multiplication on the benchmark machine; this is the layout OpenJDK itself adopted for P-256
+ * (R = 2<sup>260</sup>) needs only shifts, additions and one multiplication pair per limb.
+ * Measured about twice as fast per multiplication on the benchmark machine; this is the layout OpenJDK itself adopted for P-256
  * ({@code MontgomeryIntegerPolynomialP256}, JDK 22), not available on Java 17.
  *
  * <p>Each product a<sub>i</sub>·b<sub>j</sub> (below 2<sup>104</sup>) is split with two
@@ -131,7 +133,7 @@ final class P256Field {
 
   /**
    * z = c·2⁻²⁶⁰ mod p for the 520-bit c given as columns: five rounds of adding m·p, m the lowest
-   * limb (-p⁻¹ ≡ 1 modulo 2^52), each clearing one limb, then one conditional subtraction of p.
+   * limb (-p⁻¹ ≡ 1 modulo 2^52), each clearing one limb, then the limbs normalised: below 2p.
    * m·p is shifts and subtractions: p's limbs are 2^52 - 1, 2^44 - 1, 0, 2^36 and 2^48 - 2^16.
    */
   private static void reduce(long c0, long c1, long c2, long c3, long c4, long c5, long c6,
