@@ -6,6 +6,8 @@ import dev.herald.internal.dispatch.Gate.Visit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /**
@@ -16,6 +18,11 @@ import java.util.function.Consumer;
  * writes the batch when it is full and before it blocks (for a permit, while paused, at the end of
  * the audience), so no claim waits on a blocked driver. Claims made on other threads (after an
  * asynchronous compliance answer, for a player woken after quiet hours) are written at once.
+ *
+ * <p>The driver hands a full batch to a thread of the batch's own, which writes the batches in
+ * order and starts their sends, while the driver reads and walks the next players: the claims of
+ * one batch are written while the next one fills. Until a claim is durable it waits in
+ * {@link PendingClaims}, which the cap gates read.
  */
 final class ClaimBatch {
   static final int MAX_RECORDS = 256;
@@ -23,6 +30,8 @@ final class ClaimBatch {
   private final DeliveryLedger ledger;
   private final PendingClaims pending;
   private final Consumer<List<Delivery>> beforeSends;
+  /** Writes the driver's batches, one at a time, in order. */
+  private final Executor writer = DeliveryLedger.oneThread("herald-claims");
   private final List<Entry> entries = new ArrayList<>();
   private int records;
   private volatile Thread driver;
@@ -92,6 +101,15 @@ final class ClaimBatch {
     List<Entry> batch = List.copyOf(entries);
     entries.clear();
     records = 0;
+    try {
+      writer.execute(() -> write(batch));
+    } catch (RejectedExecutionException e) {
+      write(batch);
+    }
+  }
+
+  /** Writes a batch, then starts the sends of its players whose claims were inserted. */
+  private void write(List<Entry> batch) {
     List<DeliveryRecord> all = new ArrayList<>();
     for (Entry e : batch) {
       all.addAll(e.records());

@@ -130,8 +130,9 @@ final class Run implements DispatchHandle {
     this.ledger = new DeliveryLedger(ctx,
         lease == null || !lease.expires() ? ctx.store() : ctx.store().fencedBy(lease),
         this::leaseLost,
-        request.sourceId(), request.step(), request.type(), category, request.brand());
-    this.cursor = new ProgressCursor(ledger, progressStep, ctx.settings().checkpointEvery());
+        request.sourceId(), request.step(), request.type(), category, request.brand(), !oneShot);
+    this.cursor = new ProgressCursor(ledger, progressStep, ctx.settings().checkpointEvery(),
+        this::checkpointFailed);
     DeliveryPolicy policy = request.policy();
     RateLimiter runLimit = policy.messagesPerSecond().isPresent()
         ? new RateLimiter(policy.messagesPerSecond().getAsDouble(), ctx.liveNodes()) : null;
@@ -648,18 +649,24 @@ final class Run implements DispatchHandle {
     }
   }
 
+  /**
+   * A checkpoint saved behind failed (the store failed, or another node took the step over): the
+   * run does not end COMPLETED, and a resumed run starts from the last checkpoint that was saved.
+   */
+  private void checkpointFailed(RuntimeException e) {
+    if (!DeliveryLedger.leaseLost(e)) {
+      log.error("checkpointing {} failed", request.sourceId(), e);
+      playerError.compareAndSet(null, e);
+    }
+  }
+
   private void playerDone(String playerId, boolean settled) {
     try {
       if (settled) {
         cursor.settled(playerId); // may checkpoint, writing what the ledger holds first
       }
     } catch (RuntimeException e) {
-      // The checkpoint was not saved (the store failed, or another node took the step over):
-      // the run ends, and the resumed run starts from the last checkpoint that was.
-      if (!DeliveryLedger.leaseLost(e)) {
-        log.error("checkpointing {} failed", request.sourceId(), e);
-        playerError.compareAndSet(null, e);
-      }
+      checkpointFailed(e);
     } finally {
       if (outstanding.decrementAndGet() == 0) {
         maybeFinish();
@@ -689,8 +696,9 @@ final class Run implements DispatchHandle {
     if (!driverDone || outstanding.get() != 0 || !finishing.compareAndSet(false, true)) {
       return;
     }
-    boolean ownedElsewhere = fenced.get();
     try {
+      ledger.awaitWritesBehind(); // a checkpoint that failed behind decides the status too
+      boolean ownedElsewhere = fenced.get();
       Instant now = ctx.clock().instant();
       RunState state = control.state();
       // Fenced: STOPPED even if the stop has not landed yet, so nothing completes the step here
