@@ -129,7 +129,8 @@ public final class Herald implements AutoCloseable {
         liveNodes(scheduler),
         // One node decides caps in its own locks and claims in batches; several nodes decide
         // them in the delivery store, per player (see docs/scaling.md).
-        b.leases != null && !(b.leases instanceof LocalLeases) || scheduler instanceof NodeRegistry);
+        b.leases != null && !(b.leases instanceof LocalLeases) || scheduler instanceof NodeRegistry,
+        ownedExecutor != null);
     this.ownership = new Ownership(b.leases != null ? b.leases : new LocalLeases(),
         b.nodeId != null ? b.nodeId : defaultNodeId(), b.leaseHeartbeat, b.leaseExpiry, clock,
         guardedScheduler);

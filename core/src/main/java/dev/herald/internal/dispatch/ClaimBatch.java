@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * the audience), so no claim waits on a blocked driver. Claims made on other threads (after an
  * asynchronous compliance answer, for a player woken after quiet hours) are written at once.
  *
- * <p>The driver hands a full batch to a thread of the batch's own, which writes the batches in
+ * <p>When the engine pipelines ({@link EngineContext#pipelined}), the driver hands a full batch to a thread of the batch's own, which writes the batches in
  * order and starts their sends, while the driver reads and walks the next players: the claims of
  * one batch are written while the next one fills. Until a claim is durable it waits in
  * {@link PendingClaims}, which the cap gates read.
@@ -30,8 +30,8 @@ final class ClaimBatch {
   private final DeliveryLedger ledger;
   private final PendingClaims pending;
   private final Consumer<List<Delivery>> beforeSends;
-  /** Writes the driver's batches, one at a time, in order. */
-  private final Executor writer = DeliveryLedger.oneThread("herald-claims");
+  /** Writes the driver's batches, one at a time, in order; null: the driver writes them. */
+  private final Executor writer;
   private final List<Entry> entries = new ArrayList<>();
   private int records;
   private volatile Thread driver;
@@ -50,9 +50,11 @@ final class ClaimBatch {
    * @param pending where claims wait, for the cap gates of every run
    * @param beforeSends given the batch's claimed deliveries before any of them is sent (the
    *     SENDING mark of the whole batch)
+   * @param onItsOwnThread whether the batches are written on a thread of their own
    */
   ClaimBatch(DeliveryLedger ledger, PendingClaims pending,
-      Consumer<List<Delivery>> beforeSends) {
+      Consumer<List<Delivery>> beforeSends, boolean onItsOwnThread) {
+    this.writer = onItsOwnThread ? DeliveryLedger.oneThread("herald-claims") : null;
     this.ledger = ledger;
     this.pending = pending;
     this.beforeSends = beforeSends;
@@ -101,6 +103,10 @@ final class ClaimBatch {
     List<Entry> batch = List.copyOf(entries);
     entries.clear();
     records = 0;
+    if (writer == null) {
+      write(batch);
+      return;
+    }
     try {
       writer.execute(() -> write(batch));
     } catch (RejectedExecutionException e) {

@@ -130,7 +130,7 @@ final class Run implements DispatchHandle {
     this.ledger = new DeliveryLedger(ctx,
         lease == null || !lease.expires() ? ctx.store() : ctx.store().fencedBy(lease),
         this::leaseLost,
-        request.sourceId(), request.step(), request.type(), category, request.brand(), !oneShot);
+        request.sourceId(), request.step(), request.type(), category, request.brand(), !oneShot && ctx.pipelined());
     this.cursor = new ProgressCursor(ledger, progressStep, ctx.settings().checkpointEvery(),
         this::checkpointFailed);
     DeliveryPolicy policy = request.policy();
@@ -142,7 +142,8 @@ final class Run implements DispatchHandle {
     this.postponement = new Postponement(control, permits, this::walk, this::endPostponed);
     this.variants = new Variants(request);
     // A one-shot run has one player: nothing to batch.
-    this.claimBatch = oneShot ? null : new ClaimBatch(ledger, pending, attempts::prepare);
+    this.claimBatch = oneShot ? null
+        : new ClaimBatch(ledger, pending, attempts::prepare, ctx.pipelined());
     this.gates = Gates.of(new Gates.RunView(ctx, request, category, ledger, control, attempts,
         () -> resuming, () -> expiresAt, timeouts, pending), claimBatch, lockFor);
     control.onTransitions(() -> {
