@@ -75,7 +75,7 @@ final class DeliveryLedger {
    * While the write-behind thread is busy, buffers fill up to this many batches before the
    * thread filling them writes them itself (and waits for the write-behind thread's write).
    */
-  static final int MAX_BEHIND_BATCHES = 4;
+  static final int MAX_BEHIND_BATCHES = 2;
 
   /** A settlement waiting for its write: the change, and what to record once it is written. */
   private record Settlement(String key, UnaryOperator<DeliveryRecord> change,
