@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -32,6 +33,8 @@ final class ClaimBatch {
   private final Consumer<List<Delivery>> beforeSends;
   /** Writes the driver's batches, one at a time, in order; null: the driver writes them. */
   private final Executor writer;
+  /** Batches handed to {@link #writer} and not yet written. */
+  private final AtomicInteger writing = new AtomicInteger();
   private final List<Entry> entries = new ArrayList<>();
   private int records;
   private volatile Thread driver;
@@ -88,6 +91,15 @@ final class ClaimBatch {
     return verdict;
   }
 
+  /**
+   * @return whether a batch handed to the batch's own thread is still being written: its sends,
+   *     about to start, free players-in-progress permits, so a driver waiting for one need not
+   *     write the batch it is filling yet (which would make batches of a player or two)
+   */
+  boolean writing() {
+    return writing.get() > 0;
+  }
+
   /** Writes the batch when it is full; called by the driver after each player. */
   void writeIfFull() {
     if (records >= MAX_RECORDS) {
@@ -107,9 +119,17 @@ final class ClaimBatch {
       write(batch);
       return;
     }
+    writing.incrementAndGet();
     try {
-      writer.execute(() -> write(batch));
+      writer.execute(() -> {
+        try {
+          write(batch);
+        } finally {
+          writing.decrementAndGet();
+        }
+      });
     } catch (RejectedExecutionException e) {
+      writing.decrementAndGet();
       write(batch);
     }
   }

@@ -380,11 +380,21 @@ final class Run implements DispatchHandle {
         return false;
       }
       if (!permits.tryAcquire()) {
-        writeClaims(); // before the driver blocks: those players' sends free permits
-        while (!permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+        // Before the driver blocks: those players' sends free permits. While an earlier batch
+        // is being written on the batch's thread, its sends will free them; the batch filling
+        // here waits until that write is done, so that batches stay full.
+        boolean waitForWrite = claimBatch != null && claimBatch.writing();
+        if (!waitForWrite) {
+          writeClaims();
+        }
+        while (!permits.tryAcquire(waitForWrite ? 2 : 100, TimeUnit.MILLISECONDS)) {
           if (control.state().ended()) {
             recordNeverReached(page.subList(i, page.size()), rest, ordered, resumeAfter);
             return false;
+          }
+          if (waitForWrite && !claimBatch.writing()) {
+            writeClaims();
+            waitForWrite = false;
           }
         }
       }
