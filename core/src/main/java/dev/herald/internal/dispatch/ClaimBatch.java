@@ -20,18 +20,25 @@ import java.util.function.Consumer;
  * the audience), so no claim waits on a blocked driver. Claims made on other threads (after an
  * asynchronous compliance answer, for a player woken after quiet hours) are written at once.
  *
- * <p>When the engine pipelines ({@link EngineContext#pipelined}), the driver hands a full batch to a thread of the batch's own, which writes the batches in
- * order and starts their sends, while the driver reads and walks the next players: the claims of
- * one batch are written while the next one fills. Until a claim is durable it waits in
- * {@link PendingClaims}, which the cap gates read.
+ * <p>When the engine pipelines ({@link EngineContext#pipelined}), the driver hands a full batch
+ * to threads of the batch's own, which write it, check and mark it and start its sends, while the
+ * driver reads and walks the next players: the claims of one batch are written while the next
+ * one fills. Until a claim is durable it waits in {@link PendingClaims}, which the cap gates
+ * read.
  */
 final class ClaimBatch {
   static final int MAX_RECORDS = 256;
+  /**
+   * Batches written at once on the batch's own threads: a batch's claim, address check and
+   * SENDING mark are three round trips in a row, more than the driver's page reads, so two
+   * batches go at once (their players are distinct: no order between them matters).
+   */
+  static final int WRITERS = 2;
 
   private final DeliveryLedger ledger;
   private final PendingClaims pending;
   private final Consumer<List<Delivery>> beforeSends;
-  /** Writes the driver's batches, one at a time, in order; null: the driver writes them. */
+  /** Writes the driver's batches, {@link #WRITERS} at a time; null: the driver writes them. */
   private final Executor writer;
   /** Batches handed to {@link #writer} and not yet written. */
   private final AtomicInteger writing = new AtomicInteger();
@@ -57,7 +64,7 @@ final class ClaimBatch {
    */
   ClaimBatch(DeliveryLedger ledger, PendingClaims pending,
       Consumer<List<Delivery>> beforeSends, boolean onItsOwnThread) {
-    this.writer = onItsOwnThread ? DeliveryLedger.oneThread("herald-claims") : null;
+    this.writer = onItsOwnThread ? DeliveryLedger.threads("herald-claims", WRITERS) : null;
     this.ledger = ledger;
     this.pending = pending;
     this.beforeSends = beforeSends;

@@ -139,7 +139,17 @@ final class DeliveryLedger {
    *     first use and ends after a second idle, so there is nothing to close
    */
   static ThreadPoolExecutor oneThread(String name) {
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS,
+    return threads(name, 1);
+  }
+
+  /**
+   * @param name the threads' name
+   * @param n how many threads at most
+   * @return an executor of up to n daemon threads, each started on first use and ended after a
+   *     second idle, so there is nothing to close
+   */
+  static ThreadPoolExecutor threads(String name, int n) {
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(n, n, 1, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), r -> {
           Thread t = new Thread(r, name);
           t.setDaemon(true);
