@@ -51,10 +51,10 @@ import org.slf4j.LoggerFactory;
  * settlement or events are only in memory. A crash loses at most the buffers: those deliveries
  * are still SENDING in the store and the resumed run reports them UNKNOWN, never sends them again.
  *
- * <p>A campaign's run writes behind on a thread of its own ({@link #writesBehind}): a buffer
- * that is due, and a progress checkpoint, are queued to that one thread and written there in
- * order, so the run's driver claims, checks and sends the next players while the outcomes of the
- * previous ones are written, each on its own connection. A buffer more than
+ * <p>A campaign's run on a pipelining engine ({@link EngineContext#pipelined}) writes behind on
+ * a thread of its own: a buffer that is due, and a progress checkpoint, are queued to that one
+ * thread and written there in order, so the run claims, checks and sends the next players while
+ * the outcomes of the previous ones are written, on another connection. A buffer more than
  * {@link #MAX_BEHIND_BATCHES} batches full is written by the thread that fills it instead (so
  * memory stays bounded when the store is slower than the sends); a checkpoint still writes every
  * buffer first, on the same thread, so it never covers a player whose records are only in memory.
