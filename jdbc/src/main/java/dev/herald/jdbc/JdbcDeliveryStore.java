@@ -31,11 +31,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
@@ -201,16 +199,7 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
       checkFence(c);
       for (int from = 0; from < sorted.size(); from += BATCH) {
         List<Keyed> chunk = sorted.subList(from, Math.min(sorted.size(), from + BATCH));
-        try (PreparedStatement ps = c.prepareStatement(sql.claimAll)) {
-          Array[] arrays = Jdbc.setArrays(c, ps, columns(chunk));
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              inserted.put(rs.getString(1), Long.parseLong(rs.getString(2)));
-            }
-          } finally {
-            Jdbc.free(arrays);
-          }
-        }
+        inserted.putAll(versionsWritten(c, sql.claimAll, columns(chunk)));
       }
       return null;
     });
@@ -486,13 +475,22 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
         versions[i] = Long.toString(ifVersions.get(i));
       }
     }
-    Map<String, Long> written = new HashMap<>(n * 2);
+    return versions == null
+        ? versionsWritten(c, statement, keys, states, reasons, details, updated, attempts,
+            statuses, messageIds, clicked, conversions, values)
+        : versionsWritten(c, statement, keys, states, reasons, details, updated, attempts,
+            statuses, messageIds, clicked, conversions, values, versions);
+  }
+
+  /**
+   * Runs a write given one array per column that returns the keys written and their rows' new
+   * versions ({@code RETURNING key, xmin::text}).
+   */
+  private static Map<String, Long> versionsWritten(Connection c, String statement,
+      Object[]... columns) throws SQLException {
+    Map<String, Long> written = new HashMap<>();
     try (PreparedStatement ps = c.prepareStatement(statement)) {
-      Array[] arrays = versions == null
-          ? Jdbc.setArrays(c, ps, keys, states, reasons, details, updated, attempts, statuses,
-              messageIds, clicked, conversions, values)
-          : Jdbc.setArrays(c, ps, keys, states, reasons, details, updated, attempts, statuses,
-              messageIds, clicked, conversions, values, versions);
+      Array[] arrays = Jdbc.setArrays(c, ps, columns);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           written.put(rs.getString(1), Long.parseLong(rs.getString(2)));

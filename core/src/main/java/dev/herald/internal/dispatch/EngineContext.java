@@ -32,7 +32,7 @@ import java.util.function.IntSupplier;
  * @param clustered whether the node shares work with others (shared leases or a node-tracking
  *     scheduler): cap checks and claims are then serialised per player in the delivery store
  * @param pipelined whether a campaign's run writes its claim batches and what it writes behind
- *     on threads of its own (two per run, each ending when idle), so that its driver reads and
+ *     on threads of its own (three per run, each ending when idle), so that its driver reads and
  *     walks the next players meanwhile: when Herald runs the drivers on its own threads. A host
  *     that gives its own executor for the drivers keeps every write of a run on the threads it
  *     gives (and runs in order, which tests rely on).

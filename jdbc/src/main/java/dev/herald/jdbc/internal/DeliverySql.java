@@ -116,26 +116,8 @@ public final class DeliverySql {
         + " reason = ?, detail = ?, created_at = ?, updated_at = ?, attempts = ?,"
         + " http_status = ?, message_id = ?, clicked_at = ?, conversions = ?,"
         + " conversion_value = ?, type_shared_caps = ?, brand = ? WHERE key = ?";
-    changeAll = "UPDATE " + d + " AS d SET state = u.state, reason = u.reason,"
-        + " detail = u.detail, updated_at = u.updated_at, attempts = u.attempts,"
-        + " http_status = u.http_status, message_id = u.message_id, clicked_at = u.clicked_at,"
-        + " conversions = u.conversions, conversion_value = u.conversion_value"
-        + " FROM unnest(" + arrays("text", 4) + ", " + arrays("timestamptz", 1) + ", "
-        + arrays("int", 2) + ", " + arrays("text", 1) + ", " + arrays("timestamptz", 1) + ", "
-        + arrays("int", 1) + ", " + arrays("numeric", 1) + ")"
-        + " AS u(key, state, reason, detail, updated_at, attempts, http_status, message_id,"
-        + " clicked_at, conversions, conversion_value) WHERE d.key = u.key"
-        + " RETURNING d.key, d.xmin::text";
-    changeAllIfVersion = "UPDATE " + d + " AS d SET state = u.state, reason = u.reason,"
-        + " detail = u.detail, updated_at = u.updated_at, attempts = u.attempts,"
-        + " http_status = u.http_status, message_id = u.message_id, clicked_at = u.clicked_at,"
-        + " conversions = u.conversions, conversion_value = u.conversion_value"
-        + " FROM unnest(" + arrays("text", 4) + ", " + arrays("timestamptz", 1) + ", "
-        + arrays("int", 2) + ", " + arrays("text", 1) + ", " + arrays("timestamptz", 1) + ", "
-        + arrays("int", 1) + ", " + arrays("numeric", 1) + ", " + arrays("text", 1) + ")"
-        + " AS u(key, state, reason, detail, updated_at, attempts, http_status, message_id,"
-        + " clicked_at, conversions, conversion_value, version)"
-        + " WHERE d.key = u.key AND d.xmin = u.version::xid RETURNING d.key, d.xmin::text";
+    changeAll = changeAll(d, false);
+    changeAllIfVersion = changeAll(d, true);
     find = "SELECT " + COLUMNS + " FROM " + d + " WHERE key = ?";
     findForUpdate = find + " FOR UPDATE";
     findAllForUpdate = "SELECT " + COLUMNS + " FROM " + d + " WHERE key = ANY(?) ORDER BY key"
@@ -204,6 +186,25 @@ public final class DeliverySql {
   }
 
   /** {@code n} array parameters of an element type: {@code ?::type[], …}. */
+  /**
+   * @param ifVersion whether the rows are written only if still at the version ({@code xmin})
+   *     given in one more array
+   */
+  private static String changeAll(String table, boolean ifVersion) {
+    return "UPDATE " + table + " AS d SET state = u.state, reason = u.reason,"
+        + " detail = u.detail, updated_at = u.updated_at, attempts = u.attempts,"
+        + " http_status = u.http_status, message_id = u.message_id, clicked_at = u.clicked_at,"
+        + " conversions = u.conversions, conversion_value = u.conversion_value"
+        + " FROM unnest(" + arrays("text", 4) + ", " + arrays("timestamptz", 1) + ", "
+        + arrays("int", 2) + ", " + arrays("text", 1) + ", " + arrays("timestamptz", 1) + ", "
+        + arrays("int", 1) + ", " + arrays("numeric", 1)
+        + (ifVersion ? ", " + arrays("text", 1) : "") + ")"
+        + " AS u(key, state, reason, detail, updated_at, attempts, http_status, message_id,"
+        + " clicked_at, conversions, conversion_value" + (ifVersion ? ", version" : "") + ")"
+        + " WHERE d.key = u.key" + (ifVersion ? " AND d.xmin = u.version::xid" : "")
+        + " RETURNING d.key, d.xmin::text";
+  }
+
   private static String arrays(String type, int n) {
     return String.join(", ", Collections.nCopies(n, "?::" + type + "[]"));
   }
