@@ -35,7 +35,7 @@ import java.util.function.IntSupplier;
  *     on threads of its own (three per run, each ending when idle), so that its driver reads and
  *     walks the next players meanwhile: when Herald runs the drivers on its own threads. A host
  *     that gives its own executor for the drivers keeps every write of a run on the threads it
- *     gives (and runs in order, which tests rely on).
+ *     gives (and runs in order, which tests rely on); so does a node of a cluster.
  */
 public record EngineContext(
     Clock clock,
