@@ -123,13 +123,16 @@ public final class Herald implements AutoCloseable {
     this.audienceResolver = b.audienceResolver != null ? b.audienceResolver
         : b.audienceResolverFactory != null ? b.audienceResolverFactory.apply(this) : null;
     this.guardedScheduler = GuardedScheduler.of(scheduler);
+    // One node decides caps in its own locks and claims in batches; several nodes decide
+    // them in the delivery store, per player (see docs/scaling.md).
+    boolean clustered =
+        b.leases != null && !(b.leases instanceof LocalLeases) || scheduler instanceof NodeRegistry;
     EngineContext engine = new EngineContext(clock, subscriptions, playerDirectory,
         audienceResolver, GuardedComplianceGuard.of(guard), deliveryStore,
         guardedScheduler, contained, providers, b.dispatchSettings, executor,
-        liveNodes(scheduler),
-        // One node decides caps in its own locks and claims in batches; several nodes decide
-        // them in the delivery store, per player (see docs/scaling.md).
-        b.leases != null && !(b.leases instanceof LocalLeases) || scheduler instanceof NodeRegistry);
+        liveNodes(scheduler), clustered,
+        // A node of a cluster writes each outcome as it comes, and keeps its writes in order
+        ownedExecutor != null && !clustered);
     this.ownership = new Ownership(b.leases != null ? b.leases : new LocalLeases(),
         b.nodeId != null ? b.nodeId : defaultNodeId(), b.leaseHeartbeat, b.leaseExpiry, clock,
         guardedScheduler);

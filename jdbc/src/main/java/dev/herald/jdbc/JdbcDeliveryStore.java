@@ -12,6 +12,7 @@ import dev.herald.jdbc.internal.DeliverySql;
 import dev.herald.jdbc.internal.HeraldMigrations;
 import dev.herald.jdbc.internal.Jdbc;
 import dev.herald.jdbc.internal.Pages;
+import dev.herald.jdbc.internal.RowVersions;
 import dev.herald.spi.DeliveryStore;
 import dev.herald.spi.Lease;
 import dev.herald.spi.LeaseLostException;
@@ -30,11 +31,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
@@ -45,8 +44,12 @@ import javax.sql.DataSource;
  *
  * <p>A claim is {@code INSERT … ON CONFLICT (key) DO NOTHING RETURNING key}, so exactly one of
  * several concurrent claimers wins; {@link #claimAll} does the same for up to {@value #BATCH}
- * rows per statement. {@link #modify} and {@link #modifyAll} read under {@code SELECT … FOR UPDATE}
- * and write in the same short transaction. Streams page by key on their own short connections.
+ * rows per statement. {@link #modify} reads under {@code SELECT … FOR UPDATE} and writes in the
+ * same short transaction. {@link #modifyAll} first writes, without reading, the rows this store
+ * wrote last and still holds ({@value #VERSIONS_KEPT} at most: a run's claims, then their
+ * SENDING marks), if each is still the version it wrote ({@code UPDATE … WHERE xmin = ?}, as
+ * optimistic concurrency on PostgreSQL goes); the rest, and any row changed since, it reads under
+ * {@code SELECT … FOR UPDATE} and writes in the same transaction. Streams page by key on their own short connections.
  * Instants are kept to the microsecond (truncated). Thread-safe; holds no connection between
  * calls, except under a {@link #lockPlayer player lock}.
  *
@@ -64,11 +67,19 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
    * column, so no parameter limit applies; this bounds a statement's size.
    */
   static final int BATCH = 1000;
+  /**
+   * Rows kept as last written, with their versions, for {@link #modifyAll} to write without
+   * reading: about a run's players in progress and its buffered outcomes, a few MB.
+   */
+  static final int VERSIONS_KEPT = 16_384;
+  private static final NotificationType[] BUILT_IN_TYPES = NotificationType.builtIns();
 
   private final Jdbc jdbc;
   private final DeliverySql sql;
   /** The lease every write checks; null: writes are not fenced. */
   private final Lease fence;
+  /** The rows this store (and its fenced views) wrote last; see {@link #modifyAll}. */
+  private final RowVersions versions;
 
   /**
    * A store over the tables in the connections' default schema ({@code search_path}).
@@ -93,6 +104,7 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
     this.jdbc = new Jdbc(dataSource, "JdbcDeliveryStore");
     this.sql = new DeliverySql(HeraldMigrations.prefix(schema));
     this.fence = null;
+    this.versions = new RowVersions(VERSIONS_KEPT);
     HeraldMigrations.check(jdbc, schema,
         "herald_delivery", "herald_delivery_event", "herald_dispatch_progress", "herald_lease");
   }
@@ -101,6 +113,7 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
     this.jdbc = unfenced.jdbc;
     this.sql = unfenced.sql;
     this.fence = fence;
+    this.versions = unfenced.versions;
   }
 
   @Override
@@ -169,7 +182,7 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
     if (records.isEmpty()) {
       return List.of();
     }
-    Set<String> inserted = new HashSet<>(records.size() * 2);
+    Map<String, Long> inserted = new HashMap<>(records.size() * 2);
     // Inserted in key order: two nodes claiming overlapping batches wait on each other's unique
     // index entries in the same order, so they cannot deadlock. Each key is built once.
     List<Keyed> sorted = new ArrayList<>(records.size());
@@ -186,24 +199,44 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
       checkFence(c);
       for (int from = 0; from < sorted.size(); from += BATCH) {
         List<Keyed> chunk = sorted.subList(from, Math.min(sorted.size(), from + BATCH));
-        try (PreparedStatement ps = c.prepareStatement(sql.claimAll)) {
-          Array[] arrays = Jdbc.setArrays(c, ps, columns(chunk));
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              inserted.add(rs.getString(1));
-            }
-          } finally {
-            Jdbc.free(arrays);
-          }
-        }
+        inserted.putAll(versionsWritten(c, sql.claimAll, columns(chunk)));
       }
       return null;
     });
+    for (Keyed k : sorted) { // committed: the rows are these versions now
+      Long version = inserted.get(k.key());
+      if (version != null) {
+        remember(k.key(), k.record(), version);
+      }
+    }
     List<Boolean> result = new ArrayList<>(records.size());
     for (String key : keys) {
-      result.add(inserted.contains(key));
+      result.add(inserted.containsKey(key));
     }
     return result;
+  }
+
+  /**
+   * Keeps a row as written, if reading it back gives the same record: its instants to the
+   * microsecond, its conversion value in plain notation, its type a built-in one (a custom
+   * type's settings beyond its name, purpose and category are not stored).
+   */
+  private void remember(String key, DeliveryRecord row, long version) {
+    if (row.conversionValue().scale() < 0 || !builtIn(row.type())) {
+      versions.remove(key);
+      return;
+    }
+    Instant created = Jdbc.micros(row.createdAt());
+    Instant updated = Jdbc.micros(row.updatedAt());
+    Optional<Instant> clicked = row.clickedAt().map(Jdbc::micros);
+    DeliveryRecord stored = created.equals(row.createdAt()) && updated.equals(row.updatedAt())
+        && clicked.equals(row.clickedAt()) ? row
+        : new DeliveryRecord(row.sourceId(), row.step(), row.playerId(), row.deviceId(),
+            row.platform(), row.brand(), row.deliveryId(), row.variant(), row.type(),
+            row.category(), row.state(), row.reason(), row.detail(), created, updated,
+            row.attempts(), row.httpStatus(), row.messageId(), clicked, row.conversions(),
+            row.conversionValue());
+    versions.put(key, stored, version);
   }
 
   /** A record with its key, built once. */
@@ -258,13 +291,19 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
     Map<String, DeliveryRecord> written = new HashMap<>(keys.size() * 2);
     for (int from = 0; from < keys.size(); from += BATCH) {
       List<String> chunk = keys.subList(from, Math.min(keys.size(), from + BATCH));
-      // Per chunk: lock the rows (in key order), change them, write them back, commit.
+      Map<String, Long> newVersions = new HashMap<>(chunk.size() * 2);
+      // Per chunk, in one transaction: the rows still as this store wrote them, written without
+      // a read; the others locked (in key order), read, changed and written back; one commit.
       jdbc.inTransaction("modifying " + chunk.size() + " deliveries", c -> {
         checkFence(c);
-        List<String> found = new ArrayList<>(chunk.size());
-        List<DeliveryRecord> current = new ArrayList<>(chunk.size());
-        List<DeliveryRecord> changed = new ArrayList<>(chunk.size());
-        Array array = c.createArrayOf("text", chunk.toArray());
+        List<String> rest = writeUnchangedSince(c, chunk, change, written, newVersions);
+        if (rest.isEmpty()) {
+          return null;
+        }
+        List<String> found = new ArrayList<>(rest.size());
+        List<DeliveryRecord> current = new ArrayList<>(rest.size());
+        List<DeliveryRecord> changed = new ArrayList<>(rest.size());
+        Array array = c.createArrayOf("text", rest.toArray());
         try (PreparedStatement ps = c.prepareStatement(sql.findAllForUpdate)) {
           ps.setArray(1, array);
           try (ResultSet rs = ps.executeQuery()) {
@@ -279,12 +318,21 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
         } finally {
           array.free();
         }
-        writeChanges(c, found, current, changed);
+        newVersions.putAll(writeChanges(c, found, current, changed));
         for (int i = 0; i < found.size(); i++) {
           written.put(found.get(i), changed.get(i));
         }
         return null;
       });
+      for (String key : chunk) { // committed: the rows written narrowly are these versions now
+        Long version = newVersions.get(key);
+        DeliveryRecord row = written.get(key);
+        if (version != null && row != null) {
+          remember(key, row, version);
+        } else {
+          versions.remove(key);
+        }
+      }
     }
     List<DeliveryRecord> result = new ArrayList<>(written.size());
     for (String key : keys) {
@@ -297,12 +345,68 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
   }
 
   /**
+   * The optimistic half of {@link #modifyAll}: the keys whose row this store wrote last are
+   * changed from that row and written in one {@link DeliverySql#changeAllIfVersion} statement,
+   * where the row is still the version written. A change that leaves the remembered row as it is,
+   * or changes more than the columns that statement writes, goes the locked way (its row may
+   * have changed since); so does every row written since by anyone else.
+   *
+   * @return the keys left for the locked read, in their order
+   */
+  private List<String> writeUnchangedSince(Connection c, List<String> keys,
+      UnaryOperator<DeliveryRecord> change, Map<String, DeliveryRecord> written,
+      Map<String, Long> newVersions) throws SQLException {
+    List<Keyed> attempt = new ArrayList<>(keys.size());
+    Map<String, Long> from = new HashMap<>(keys.size() * 2);
+    for (String key : keys) {
+      RowVersions.Versioned known = versions.get(key);
+      if (known == null) {
+        continue;
+      }
+      DeliveryRecord after = changed(key, known.row(), change);
+      if (!after.equals(known.row()) && sameClaim(known.row(), after)) {
+        attempt.add(new Keyed(key, after));
+        from.put(key, known.version());
+      }
+    }
+    if (attempt.isEmpty()) {
+      return keys;
+    }
+    // In key order, as the locked read: two batches over the same rows wait in the same order
+    attempt.sort(Comparator.comparing(Keyed::key));
+    List<String> tried = new ArrayList<>(attempt.size());
+    List<DeliveryRecord> rows = new ArrayList<>(attempt.size());
+    List<Long> versionsFrom = new ArrayList<>(attempt.size());
+    for (Keyed k : attempt) {
+      tried.add(k.key());
+      rows.add(k.record());
+      versionsFrom.add(from.get(k.key()));
+    }
+    Map<String, Long> done = changeAll(c, sql.changeAllIfVersion, tried, rows, versionsFrom);
+    for (int i = 0; i < tried.size(); i++) {
+      if (done.containsKey(tried.get(i))) {
+        written.put(tried.get(i), rows.get(i));
+      }
+    }
+    newVersions.putAll(done);
+    List<String> rest = new ArrayList<>(keys.size() - done.size());
+    for (String key : keys) {
+      if (!done.containsKey(key)) {
+        rest.add(key);
+      }
+    }
+    return rest;
+  }
+
+  /**
    * Writes the changed rows of a batch, locked by the caller: the rows whose change kept what a
    * claim fixed (every change Herald makes) in one {@link DeliverySql#changeAll} statement, any
    * other as a full-row update; unchanged rows not at all.
+   *
+   * @return the new versions of the rows written by {@link DeliverySql#changeAll}
    */
-  private void writeChanges(Connection c, List<String> rowKeys, List<DeliveryRecord> current,
-      List<DeliveryRecord> changed) throws SQLException {
+  private Map<String, Long> writeChanges(Connection c, List<String> rowKeys,
+      List<DeliveryRecord> current, List<DeliveryRecord> changed) throws SQLException {
     List<DeliveryRecord> narrow = new ArrayList<>(changed.size());
     List<String> narrowKeys = new ArrayList<>(changed.size());
     List<DeliveryRecord> wide = new ArrayList<>();
@@ -319,43 +423,8 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
         wide.add(after);
       }
     }
-    if (!narrow.isEmpty()) {
-      int n = narrow.size();
-      String[] keys = new String[n];
-      String[] states = new String[n];
-      String[] reasons = new String[n];
-      String[] details = new String[n];
-      String[] updated = new String[n];
-      Integer[] attempts = new Integer[n];
-      Integer[] statuses = new Integer[n];
-      String[] messageIds = new String[n];
-      String[] clicked = new String[n];
-      Integer[] conversions = new Integer[n];
-      String[] values = new String[n];
-      for (int i = 0; i < n; i++) {
-        DeliveryRecord r = narrow.get(i);
-        keys[i] = narrowKeys.get(i);
-        states[i] = r.state().name();
-        reasons[i] = r.reason();
-        details[i] = r.detail();
-        updated[i] = Jdbc.text(r.updatedAt());
-        attempts[i] = r.attempts();
-        statuses[i] = r.httpStatus();
-        messageIds[i] = r.messageId().orElse(null);
-        clicked[i] = r.clickedAt().map(Jdbc::text).orElse(null);
-        conversions[i] = r.conversions();
-        values[i] = r.conversionValue().toPlainString();
-      }
-      try (PreparedStatement ps = c.prepareStatement(sql.changeAll)) {
-        Array[] arrays = Jdbc.setArrays(c, ps, keys, states, reasons, details, updated, attempts,
-            statuses, messageIds, clicked, conversions, values);
-        try {
-          ps.executeUpdate();
-        } finally {
-          Jdbc.free(arrays);
-        }
-      }
-    }
+    Map<String, Long> versionsWritten = narrow.isEmpty() ? Map.of()
+        : changeAll(c, sql.changeAll, narrowKeys, narrow, null);
     if (!wide.isEmpty()) {
       try (PreparedStatement ps = c.prepareStatement(sql.update)) {
         for (DeliveryRecord r : wide) {
@@ -365,6 +434,72 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
         ps.executeBatch();
       }
     }
+    return versionsWritten;
+  }
+
+  /**
+   * Runs {@link DeliverySql#changeAll}, or {@link DeliverySql#changeAllIfVersion} given the
+   * versions the rows must still be at.
+   *
+   * @return the keys written, with their rows' new versions
+   */
+  private static Map<String, Long> changeAll(Connection c, String statement, List<String> rowKeys,
+      List<DeliveryRecord> rows, List<Long> ifVersions) throws SQLException {
+    int n = rows.size();
+    String[] keys = new String[n];
+    String[] states = new String[n];
+    String[] reasons = new String[n];
+    String[] details = new String[n];
+    String[] updated = new String[n];
+    Integer[] attempts = new Integer[n];
+    Integer[] statuses = new Integer[n];
+    String[] messageIds = new String[n];
+    String[] clicked = new String[n];
+    Integer[] conversions = new Integer[n];
+    String[] values = new String[n];
+    String[] versions = ifVersions == null ? null : new String[n];
+    for (int i = 0; i < n; i++) {
+      DeliveryRecord r = rows.get(i);
+      keys[i] = rowKeys.get(i);
+      states[i] = r.state().name();
+      reasons[i] = r.reason();
+      details[i] = r.detail();
+      updated[i] = Jdbc.text(r.updatedAt());
+      attempts[i] = r.attempts();
+      statuses[i] = r.httpStatus();
+      messageIds[i] = r.messageId().orElse(null);
+      clicked[i] = r.clickedAt().map(Jdbc::text).orElse(null);
+      conversions[i] = r.conversions();
+      values[i] = r.conversionValue().toPlainString();
+      if (versions != null) {
+        versions[i] = Long.toString(ifVersions.get(i));
+      }
+    }
+    return versions == null
+        ? versionsWritten(c, statement, keys, states, reasons, details, updated, attempts,
+            statuses, messageIds, clicked, conversions, values)
+        : versionsWritten(c, statement, keys, states, reasons, details, updated, attempts,
+            statuses, messageIds, clicked, conversions, values, versions);
+  }
+
+  /**
+   * Runs a write given one array per column that returns the keys written and their rows' new
+   * versions ({@code RETURNING key, xmin::text}).
+   */
+  private static Map<String, Long> versionsWritten(Connection c, String statement,
+      Object[]... columns) throws SQLException {
+    Map<String, Long> written = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(statement)) {
+      Array[] arrays = Jdbc.setArrays(c, ps, columns);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          written.put(rs.getString(1), Long.parseLong(rs.getString(2)));
+        }
+      } finally {
+        Jdbc.free(arrays);
+      }
+    }
+    return written;
   }
 
   /** Whether a change kept every column {@link DeliverySql#changeAll} does not write. */
@@ -807,6 +942,15 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
         Jdbc.instant(rs, 16), Jdbc.instant(rs, 17), rs.getInt(18), rs.getInt(19),
         Optional.ofNullable(rs.getString(20)), Optional.ofNullable(Jdbc.instant(rs, 21)),
         rs.getInt(22), rs.getBigDecimal(23));
+  }
+
+  private static boolean builtIn(NotificationType type) {
+    for (NotificationType builtIn : BUILT_IN_TYPES) {
+      if (builtIn.equals(type)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static NotificationType type(ResultSet rs) throws SQLException {

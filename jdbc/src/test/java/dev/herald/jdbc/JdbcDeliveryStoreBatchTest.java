@@ -67,9 +67,11 @@ class JdbcDeliveryStoreBatchTest {
   void modifyAllLocksAndWritesEachChunkInOneTransaction() {
     List<DeliveryRecord> records = records("m");
     store.claimAll(records);
+    // Another store (another node) did not write these rows: it reads them under a lock
+    JdbcDeliveryStore other = new JdbcDeliveryStore(counting, schema);
     counting.reset();
 
-    List<DeliveryRecord> written = store.modifyAll(
+    List<DeliveryRecord> written = other.modifyAll(
         records.stream().map(DeliveryRecord::key).toList(),
         r -> r.withOutcome(DeliveryState.DELIVERED, "", "", T0.plusSeconds(1), 1, 200, "m"));
 
@@ -80,6 +82,56 @@ class JdbcDeliveryStoreBatchTest {
     try (Stream<DeliveryRecord> stored = store.deliveriesOf("m")) {
       assertThat(stored).hasSize(N).allMatch(r -> r.messageId().equals(Optional.of("m")));
     }
+  }
+
+  @Test
+  void modifyAllWritesTheRowsThisStoreWroteLastWithoutReadingThem() {
+    List<DeliveryRecord> records = records("o");
+    List<String> keys = records.stream().map(DeliveryRecord::key).toList();
+    store.claimAll(records);
+    counting.reset();
+
+    List<DeliveryRecord> marked = store.modifyAll(keys,
+        r -> r.withState(DeliveryState.SENDING, "", "", T0.plusSeconds(1)));
+    List<DeliveryRecord> settled = store.modifyAll(keys,
+        r -> r.withOutcome(DeliveryState.DELIVERED, "", "", T0.plusSeconds(2), 1, 200, "o"));
+
+    assertThat(marked).hasSize(N).allMatch(r -> r.state() == DeliveryState.SENDING);
+    assertThat(settled).hasSize(N).allMatch(r -> r.state() == DeliveryState.DELIVERED
+        && r.attempts() == 1);
+    assertThat(counting.commits.get()).isEqualTo(6);
+    assertThat(counting.executions.get()).as("one UPDATE … WHERE xmin = version per chunk")
+        .isEqualTo(6);
+    try (Stream<DeliveryRecord> stored = store.deliveriesOf("o")) {
+      assertThat(stored.toList()).as("what was returned is what is stored")
+          .containsExactlyInAnyOrderElementsOf(settled);
+    }
+  }
+
+  @Test
+  void aRowChangedElsewhereSinceThisStoreWroteItIsChangedFromWhatIsStoredNow() {
+    List<DeliveryRecord> records = records("x");
+    List<String> keys = records.stream().map(DeliveryRecord::key).toList();
+    store.claimAll(records);
+    store.modifyAll(keys, r -> r.withState(DeliveryState.SENDING, "", "", T0.plusSeconds(1)));
+    // Another node records a click on one delivery: this store's copy of that row is stale
+    JdbcDeliveryStore other = new JdbcDeliveryStore(counting, schema);
+    Instant click = T0.plusSeconds(2);
+    other.modify(keys.get(5), r -> r.withClick(click));
+    counting.reset();
+
+    List<DeliveryRecord> settled = store.modifyAll(keys,
+        r -> r.withOutcome(DeliveryState.DELIVERED, "", "", T0.plusSeconds(3), 1, 200, "x"));
+    long executions = counting.executions.get();
+
+    assertThat(settled).hasSize(N).allMatch(r -> r.state() == DeliveryState.DELIVERED);
+    assertThat(settled.get(5).clickedAt()).contains(click);
+    assertThat(store.find(keys.get(5)).orElseThrow().clickedAt()).as("the click is kept")
+        .contains(click);
+    assertThat(store.find(keys.get(5)).orElseThrow().state()).isEqualTo(DeliveryState.DELIVERED);
+    assertThat(store.find(keys.get(6)).orElseThrow().clickedAt()).isEmpty();
+    assertThat(executions).as("the optimistic UPDATE per chunk, then for the one stale row a"
+        + " SELECT FOR UPDATE and an UPDATE").isEqualTo(5);
   }
 
   @Test

@@ -6,6 +6,9 @@ import dev.herald.internal.dispatch.Gate.Visit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -16,13 +19,29 @@ import java.util.function.Consumer;
  * writes the batch when it is full and before it blocks (for a permit, while paused, at the end of
  * the audience), so no claim waits on a blocked driver. Claims made on other threads (after an
  * asynchronous compliance answer, for a player woken after quiet hours) are written at once.
+ *
+ * <p>When the engine pipelines ({@link EngineContext#pipelined}), the driver hands a full batch
+ * to threads of the batch's own, which write it, check and mark it and start its sends, while the
+ * driver reads and walks the next players: the claims of one batch are written while the next
+ * one fills. Until a claim is durable it waits in {@link PendingClaims}, which the cap gates
+ * read.
  */
 final class ClaimBatch {
   static final int MAX_RECORDS = 256;
+  /**
+   * Batches written at once on the batch's own threads: a batch's claim, address check and
+   * SENDING mark are three round trips in a row, more than the driver's page reads, so two
+   * batches go at once (their players are distinct: no order between them matters).
+   */
+  static final int WRITERS = 2;
 
   private final DeliveryLedger ledger;
   private final PendingClaims pending;
   private final Consumer<List<Delivery>> beforeSends;
+  /** Writes the driver's batches, {@link #WRITERS} at a time; null: the driver writes them. */
+  private final Executor writer;
+  /** Batches handed to {@link #writer} and not yet written. */
+  private final AtomicInteger writing = new AtomicInteger();
   private final List<Entry> entries = new ArrayList<>();
   private int records;
   private volatile Thread driver;
@@ -41,9 +60,11 @@ final class ClaimBatch {
    * @param pending where claims wait, for the cap gates of every run
    * @param beforeSends given the batch's claimed deliveries before any of them is sent (the
    *     SENDING mark of the whole batch)
+   * @param onItsOwnThread whether the batches are written on a thread of their own
    */
   ClaimBatch(DeliveryLedger ledger, PendingClaims pending,
-      Consumer<List<Delivery>> beforeSends) {
+      Consumer<List<Delivery>> beforeSends, boolean onItsOwnThread) {
+    this.writer = onItsOwnThread ? DeliveryLedger.threads("herald-claims", WRITERS) : null;
     this.ledger = ledger;
     this.pending = pending;
     this.beforeSends = beforeSends;
@@ -77,6 +98,15 @@ final class ClaimBatch {
     return verdict;
   }
 
+  /**
+   * @return whether a batch handed to the batch's own thread is still being written: its sends,
+   *     about to start, free players-in-progress permits, so a driver waiting for one need not
+   *     write the batch it is filling yet (which would make batches of a player or two)
+   */
+  boolean writing() {
+    return writing.get() > 0;
+  }
+
   /** Writes the batch when it is full; called by the driver after each player. */
   void writeIfFull() {
     if (records >= MAX_RECORDS) {
@@ -92,6 +122,27 @@ final class ClaimBatch {
     List<Entry> batch = List.copyOf(entries);
     entries.clear();
     records = 0;
+    if (writer == null) {
+      write(batch);
+      return;
+    }
+    writing.incrementAndGet();
+    try {
+      writer.execute(() -> {
+        try {
+          write(batch);
+        } finally {
+          writing.decrementAndGet();
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      writing.decrementAndGet();
+      write(batch);
+    }
+  }
+
+  /** Writes a batch, then starts the sends of its players whose claims were inserted. */
+  private void write(List<Entry> batch) {
     List<DeliveryRecord> all = new ArrayList<>();
     for (Entry e : batch) {
       all.addAll(e.records());

@@ -23,7 +23,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
@@ -45,6 +51,14 @@ import org.slf4j.LoggerFactory;
  * settlement or events are only in memory. A crash loses at most the buffers: those deliveries
  * are still SENDING in the store and the resumed run reports them UNKNOWN, never sends them again.
  *
+ * <p>A campaign's run on a pipelining engine ({@link EngineContext#pipelined}) writes behind on
+ * a thread of its own: a buffer that is due, and a progress checkpoint, are queued to that one
+ * thread and written there in order, so the run claims, checks and sends the next players while
+ * the outcomes of the previous ones are written, on another connection. A buffer more than
+ * {@link #MAX_BEHIND_BATCHES} batches full is written by the thread that fills it instead (so
+ * memory stays bounded when the store is slower than the sends); a checkpoint still writes every
+ * buffer first, on the same thread, so it never covers a player whose records are only in memory.
+ *
  * <p>Every write goes through the run's fenced view of the store
  * ({@link DeliveryStore#fencedBy}): when another node took the run's step over, the write throws
  * {@link LeaseLostException}, and the ledger tells the run (once is enough) before rethrowing.
@@ -57,6 +71,11 @@ final class DeliveryLedger {
   static final int MAX_SETTLEMENTS_KEPT = 4 * SETTLEMENT_BATCH;
   /** A slow run (a throttle, a provider that takes its time) still writes what it buffers soon. */
   static final Duration WRITE_BEHIND_DELAY = Duration.ofSeconds(1);
+  /**
+   * While the write-behind thread is busy, buffers fill up to this many batches before the
+   * thread filling them writes them itself (and waits for the write-behind thread's write).
+   */
+  static final int MAX_BEHIND_BATCHES = 2;
 
   /**
    * A settlement waiting for its write: the delivery's key and id, the change, and what to record
@@ -89,14 +108,21 @@ final class DeliveryLedger {
    * whose answer was still in this node's memory.
    */
   private final boolean writeThrough;
+  /** The one thread that writes behind, in order; null: each write is made by its caller. */
+  private final ThreadPoolExecutor behind;
+  /** Set while a flush is queued on {@link #behind} and not started. */
+  private final AtomicBoolean flushQueued = new AtomicBoolean();
 
   /**
    * @param store the store to write to, fenced by the run's lease
    * @param onFenced told when a write was refused because the lease was taken over
    * @param brand the brand the run targets, if one
+   * @param writesBehind whether buffers and checkpoints are written on a thread of the ledger's
+   *     own (a campaign's run; not on a cluster, where settlements are written as they arrive)
    */
   DeliveryLedger(EngineContext ctx, DeliveryStore store, Runnable onFenced, String sourceId,
-      String step, NotificationType type, String category, Optional<Brand> brand) {
+      String step, NotificationType type, String category, Optional<Brand> brand,
+      boolean writesBehind) {
     this.store = store;
     this.onFenced = onFenced;
     this.clock = ctx.clock();
@@ -107,6 +133,33 @@ final class DeliveryLedger {
     this.type = type;
     this.category = category;
     this.brand = brand;
+    this.behind = writesBehind && !writeThrough ? oneThread("herald-write-behind") : null;
+  }
+
+  /**
+   * @param name the thread's name
+   * @return an executor of one daemon thread, running its tasks in order; the thread starts on
+   *     first use and ends after a second idle, so there is nothing to close
+   */
+  static ThreadPoolExecutor oneThread(String name) {
+    return threads(name, 1);
+  }
+
+  /**
+   * @param name the threads' name
+   * @param n how many threads at most
+   * @return an executor of up to n daemon threads, each started on first use and ended after a
+   *     second idle, so there is nothing to close
+   */
+  static ThreadPoolExecutor threads(String name, int n) {
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(n, n, 1, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, name);
+          t.setDaemon(true);
+          return t;
+        });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   String sourceId() {
@@ -150,13 +203,13 @@ final class DeliveryLedger {
     if (records.isEmpty()) {
       return;
     }
-    boolean full;
+    int buffered;
     synchronized (bufferLock) {
       suppressions.addAll(records);
-      full = suppressions.size() >= SUPPRESSION_BATCH;
+      buffered = suppressions.size();
     }
-    if (full) {
-      flush();
+    if (buffered >= SUPPRESSION_BATCH) {
+      due(buffered >= MAX_BEHIND_BATCHES * SUPPRESSION_BATCH);
     }
   }
 
@@ -258,18 +311,105 @@ final class DeliveryLedger {
 
   private void writeBehind(Settlement settlement) {
     boolean full;
+    int buffered;
     synchronized (bufferLock) {
       Instant now = clock.instant();
       if (settlements.isEmpty()) {
         oldestSettlement = now;
       }
       settlements.add(settlement);
-      full = writeThrough || settlements.size() >= SETTLEMENT_BATCH
+      buffered = settlements.size();
+      full = writeThrough || buffered >= SETTLEMENT_BATCH
           || now.isAfter(oldestSettlement.plus(WRITE_BEHIND_DELAY));
     }
     if (full) {
+      due(buffered >= MAX_BEHIND_BATCHES * SETTLEMENT_BATCH);
+    }
+  }
+
+  /**
+   * A buffer is due for its write: queued to the write-behind thread (once: a queued flush writes
+   * every buffer), or written here when there is none or the buffers are over their bound.
+   */
+  private void due(boolean overBound) {
+    if (behind == null || overBound) {
+      flush();
+      return;
+    }
+    if (!flushQueued.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      behind.execute(() -> {
+        flushQueued.set(false);
+        try {
+          flush();
+        } catch (RuntimeException e) {
+          if (!leaseLost(e)) {
+            log.error("writing the buffered records of {} failed; the next write retries them",
+                sourceId, e);
+          }
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      flushQueued.set(false);
       flush();
     }
+  }
+
+  /**
+   * Saves a progress checkpoint after writing every buffer: queued to the write-behind thread
+   * (behind every write queued before it), or here when there is none.
+   *
+   * @param progress the checkpoint
+   * @param failed told when a queued checkpoint could not be saved; when written here, the
+   *     error is thrown instead
+   */
+  void checkpoint(DispatchProgress progress, Consumer<RuntimeException> failed) {
+    if (behind != null) {
+      try {
+        behind.execute(() -> {
+          try {
+            saveAfterFlush(progress);
+          } catch (RuntimeException e) {
+            failed.accept(e);
+          }
+        });
+        return;
+      } catch (RejectedExecutionException e) {
+        // no thread to queue it to: saved here
+      }
+    }
+    saveAfterFlush(progress);
+  }
+
+  /**
+   * Saves a checkpoint (or the step's completion) here, once every write queued behind is done,
+   * so that no older checkpoint lands after it.
+   */
+  void checkpointNow(DispatchProgress progress) {
+    awaitWritesBehind();
+    saveAfterFlush(progress);
+  }
+
+  private void saveAfterFlush(DispatchProgress progress) {
+    flush();
+    checkNothingDropped();
+    saveProgress(progress);
+  }
+
+  /** Waits until every write queued to the write-behind thread is done. */
+  void awaitWritesBehind() {
+    if (behind == null || Thread.currentThread().getName().equals("herald-write-behind")) {
+      return; // nothing queued, or asked by a write behind (which comes after what it waits for)
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    try {
+      behind.execute(() -> done.complete(null));
+    } catch (RejectedExecutionException e) {
+      return;
+    }
+    done.join();
   }
 
   /**
@@ -315,7 +455,11 @@ final class DeliveryLedger {
   /** Appends an event (written behind) and tells the listener. */
   void record(DeliveryEvent event) {
     if (buffer(event)) {
-      flush();
+      boolean overBound;
+      synchronized (bufferLock) {
+        overBound = buffer.size() >= MAX_BEHIND_BATCHES * EVENT_BATCH;
+      }
+      due(overBound);
     }
     listener.eventRecorded(event);
   }

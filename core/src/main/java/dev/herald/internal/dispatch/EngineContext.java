@@ -31,6 +31,11 @@ import java.util.function.IntSupplier;
  *     nodes)
  * @param clustered whether the node shares work with others (shared leases or a node-tracking
  *     scheduler): cap checks and claims are then serialised per player in the delivery store
+ * @param pipelined whether a campaign's run writes its claim batches and what it writes behind
+ *     on threads of its own (three per run, each ending when idle), so that its driver reads and
+ *     walks the next players meanwhile: when Herald runs the drivers on its own threads. A host
+ *     that gives its own executor for the drivers keeps every write of a run on the threads it
+ *     gives (and runs in order, which tests rely on); so does a node of a cluster.
  */
 public record EngineContext(
     Clock clock,
@@ -45,7 +50,8 @@ public record EngineContext(
     DispatchSettings settings,
     Executor driverExecutor,
     IntSupplier liveNodes,
-    boolean clustered) {
+    boolean clustered,
+    boolean pipelined) {
 
   /**
    * Requires the providers, an immutable copy already.
@@ -63,6 +69,7 @@ public record EngineContext(
    * @param driverExecutor runs each dispatch's driver loop
    * @param liveNodes how many nodes share the rate budgets now
    * @param clustered whether the node shares work with others: caps are then decided in the store
+   * @param pipelined whether a campaign's run writes on threads of its own
    */
   public EngineContext {
     java.util.Objects.requireNonNull(providers, "providers");

@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * How far a run got through its audience, checkpointed in the store so that a resumed run skips
@@ -14,7 +15,9 @@ import java.util.Optional;
  * progress, postponed, or left claimed by a stopped run — those are read again on resume.
  *
  * <p>A checkpoint first writes what the ledger buffers (suppressions, settlements, events), so
- * that no player behind the cursor has any of them only in memory.
+ * that no player behind the cursor has any of them only in memory. The checkpoints taken as
+ * players settle are saved behind, by the ledger's write-behind thread
+ * ({@link DeliveryLedger#checkpoint}); the first and the last are saved at once.
  */
 final class ProgressCursor {
   /** Beyond this many players in progress at once (a stalled head), checkpoints stop. */
@@ -23,6 +26,8 @@ final class ProgressCursor {
   private final DeliveryLedger ledger;
   private final String progressStep;
   private final int checkpointEvery;
+  /** Told when a checkpoint saved behind failed: the run must not end COMPLETED. */
+  private final Consumer<RuntimeException> checkpointFailed;
   /** Players read and not yet passed, in audience order: true once settled. */
   private final LinkedHashMap<String, Boolean> window = new LinkedHashMap<>();
   private Instant startedAt;
@@ -30,10 +35,12 @@ final class ProgressCursor {
   private boolean frozen;
   private int sinceCheckpoint;
 
-  ProgressCursor(DeliveryLedger ledger, String progressStep, int checkpointEvery) {
+  ProgressCursor(DeliveryLedger ledger, String progressStep, int checkpointEvery,
+      Consumer<RuntimeException> checkpointFailed) {
     this.ledger = ledger;
     this.progressStep = progressStep;
     this.checkpointEvery = checkpointEvery;
+    this.checkpointFailed = checkpointFailed;
   }
 
   synchronized void start(Instant runStartedAt, String resumeAfter) {
@@ -84,7 +91,7 @@ final class ProgressCursor {
     }
     if (sinceCheckpoint >= checkpointEvery && cursor != null) {
       sinceCheckpoint = 0;
-      save(Optional.empty());
+      ledger.checkpoint(progress(Optional.empty()), checkpointFailed);
     }
   }
 
@@ -94,9 +101,11 @@ final class ProgressCursor {
    * @param completedAt when the step completed, or empty
    */
   synchronized void save(Optional<Instant> completedAt) {
-    ledger.flush();
-    ledger.checkNothingDropped();
-    ledger.saveProgress(new DispatchProgress(ledger.sourceId(), progressStep, startedAt,
-        Optional.ofNullable(cursor), completedAt));
+    ledger.checkpointNow(progress(completedAt));
+  }
+
+  private DispatchProgress progress(Optional<Instant> completedAt) {
+    return new DispatchProgress(ledger.sourceId(), progressStep, startedAt,
+        Optional.ofNullable(cursor), completedAt);
   }
 }

@@ -130,8 +130,9 @@ final class Run implements DispatchHandle {
     this.ledger = new DeliveryLedger(ctx,
         lease == null || !lease.expires() ? ctx.store() : ctx.store().fencedBy(lease),
         this::leaseLost,
-        request.sourceId(), request.step(), request.type(), category, request.brand());
-    this.cursor = new ProgressCursor(ledger, progressStep, ctx.settings().checkpointEvery());
+        request.sourceId(), request.step(), request.type(), category, request.brand(), !oneShot && ctx.pipelined());
+    this.cursor = new ProgressCursor(ledger, progressStep, ctx.settings().checkpointEvery(),
+        this::checkpointFailed);
     DeliveryPolicy policy = request.policy();
     RateLimiter runLimit = policy.messagesPerSecond().isPresent()
         ? new RateLimiter(policy.messagesPerSecond().getAsDouble(), ctx.liveNodes()) : null;
@@ -141,7 +142,8 @@ final class Run implements DispatchHandle {
     this.postponement = new Postponement(control, permits, this::walk, this::endPostponed);
     this.variants = new Variants(request);
     // A one-shot run has one player: nothing to batch.
-    this.claimBatch = oneShot ? null : new ClaimBatch(ledger, pending, attempts::prepare);
+    this.claimBatch = oneShot ? null
+        : new ClaimBatch(ledger, pending, attempts::prepare, ctx.pipelined());
     this.gates = Gates.of(new Gates.RunView(ctx, request, category, ledger, control, attempts,
         () -> resuming, () -> expiresAt, timeouts, pending), claimBatch, lockFor);
     control.onTransitions(() -> {
@@ -378,11 +380,21 @@ final class Run implements DispatchHandle {
         return false;
       }
       if (!permits.tryAcquire()) {
-        writeClaims(); // before the driver blocks: those players' sends free permits
-        while (!permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+        // Before the driver blocks: those players' sends free permits. While an earlier batch
+        // is being written on the batch's thread, its sends will free them; the batch filling
+        // here waits until that write is done, so that batches stay full.
+        boolean waitForWrite = claimBatch != null && claimBatch.writing();
+        if (!waitForWrite) {
+          writeClaims();
+        }
+        while (!permits.tryAcquire(waitForWrite ? 2 : 100, TimeUnit.MILLISECONDS)) {
           if (control.state().ended()) {
             recordNeverReached(page.subList(i, page.size()), rest, ordered, resumeAfter);
             return false;
+          }
+          if (waitForWrite && !claimBatch.writing()) {
+            writeClaims();
+            waitForWrite = false;
           }
         }
       }
@@ -669,18 +681,24 @@ final class Run implements DispatchHandle {
     }
   }
 
+  /**
+   * A checkpoint saved behind failed (the store failed, or another node took the step over): the
+   * run does not end COMPLETED, and a resumed run starts from the last checkpoint that was saved.
+   */
+  private void checkpointFailed(RuntimeException e) {
+    if (!DeliveryLedger.leaseLost(e)) {
+      log.error("checkpointing {} failed", request.sourceId(), e);
+      playerError.compareAndSet(null, e);
+    }
+  }
+
   private void playerDone(String playerId, boolean settled) {
     try {
       if (settled) {
         cursor.settled(playerId); // may checkpoint, writing what the ledger holds first
       }
     } catch (RuntimeException e) {
-      // The checkpoint was not saved (the store failed, or another node took the step over):
-      // the run ends, and the resumed run starts from the last checkpoint that was.
-      if (!DeliveryLedger.leaseLost(e)) {
-        log.error("checkpointing {} failed", request.sourceId(), e);
-        playerError.compareAndSet(null, e);
-      }
+      checkpointFailed(e);
     } finally {
       if (outstanding.decrementAndGet() == 0) {
         maybeFinish();
@@ -710,8 +728,9 @@ final class Run implements DispatchHandle {
     if (!driverDone || outstanding.get() != 0 || !finishing.compareAndSet(false, true)) {
       return;
     }
-    boolean ownedElsewhere = fenced.get();
     try {
+      ledger.awaitWritesBehind(); // a checkpoint that failed behind decides the status too
+      boolean ownedElsewhere = fenced.get();
       Instant now = ctx.clock().instant();
       RunState state = control.state();
       // Fenced: STOPPED even if the stop has not landed yet, so nothing completes the step here

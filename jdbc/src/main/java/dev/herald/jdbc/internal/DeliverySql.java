@@ -24,7 +24,7 @@ public final class DeliverySql {
   public final String claim;
   /**
    * Insert rows, given as one array per column in {@link #COLUMNS} order, skipping existing keys;
-   * returns the inserted keys.
+   * returns the inserted keys and their row versions ({@code xmin}).
    */
   public final String claimAll;
   /** Append events, given as one array per column in {@link #EVENT_COLUMNS} order, in order. */
@@ -35,9 +35,16 @@ public final class DeliverySql {
    * Writes a batch of state changes in one statement: the columns a delivery's life changes
    * (state, outcome, attempts, click, conversions), from parallel arrays joined by key. The
    * columns it leaves alone include every indexed one, so PostgreSQL can make each row's new
-   * version a heap-only tuple (no index entry written).
+   * version a heap-only tuple (no index entry written). Returns the keys written and their new
+   * row versions ({@code xmin}).
    */
   public final String changeAll;
+  /**
+   * {@link #changeAll} for rows still at a version ({@code xmin}) given in one more array: the
+   * optimistic write of a batch, no row read or locked first; returns the keys written and their
+   * new versions.
+   */
+  public final String changeAllIfVersion;
   /** One row by key. */
   public final String find;
   /** One row by key, locked until the transaction ends. */
@@ -97,7 +104,7 @@ public final class DeliverySql {
         + arrays("text", 15) + ", " + arrays("timestamptz", 2) + ", " + arrays("int", 2) + ", "
         + arrays("text", 1) + ", " + arrays("timestamptz", 1) + ", " + arrays("int", 1) + ", "
         + arrays("numeric", 1) + ", " + arrays("boolean", 1) + ", " + arrays("text", 1)
-        + ") ON CONFLICT (key) DO NOTHING RETURNING key";
+        + ") ON CONFLICT (key) DO NOTHING RETURNING key, xmin::text";
     // WITH ORDINALITY … ORDER BY: the sequence numbers follow the order of the arrays.
     appendAll = "INSERT INTO " + e + " (" + EVENT_COLUMNS + ") SELECT " + EVENT_COLUMNS
         + " FROM unnest(" + arrays("text", 1) + ", " + arrays("timestamptz", 1) + ", "
@@ -109,15 +116,8 @@ public final class DeliverySql {
         + " reason = ?, detail = ?, created_at = ?, updated_at = ?, attempts = ?,"
         + " http_status = ?, message_id = ?, clicked_at = ?, conversions = ?,"
         + " conversion_value = ?, type_shared_caps = ?, brand = ? WHERE key = ?";
-    changeAll = "UPDATE " + d + " AS d SET state = u.state, reason = u.reason,"
-        + " detail = u.detail, updated_at = u.updated_at, attempts = u.attempts,"
-        + " http_status = u.http_status, message_id = u.message_id, clicked_at = u.clicked_at,"
-        + " conversions = u.conversions, conversion_value = u.conversion_value"
-        + " FROM unnest(" + arrays("text", 4) + ", " + arrays("timestamptz", 1) + ", "
-        + arrays("int", 2) + ", " + arrays("text", 1) + ", " + arrays("timestamptz", 1) + ", "
-        + arrays("int", 1) + ", " + arrays("numeric", 1) + ")"
-        + " AS u(key, state, reason, detail, updated_at, attempts, http_status, message_id,"
-        + " clicked_at, conversions, conversion_value) WHERE d.key = u.key";
+    changeAll = changeAll(d, false);
+    changeAllIfVersion = changeAll(d, true);
     find = "SELECT " + COLUMNS + " FROM " + d + " WHERE key = ?";
     findForUpdate = find + " FOR UPDATE";
     findAllForUpdate = "SELECT " + COLUMNS + " FROM " + d + " WHERE key = ANY(?) ORDER BY key"
@@ -186,6 +186,25 @@ public final class DeliverySql {
   }
 
   /** {@code n} array parameters of an element type: {@code ?::type[], …}. */
+  /**
+   * @param ifVersion whether the rows are written only if still at the version ({@code xmin})
+   *     given in one more array
+   */
+  private static String changeAll(String table, boolean ifVersion) {
+    return "UPDATE " + table + " AS d SET state = u.state, reason = u.reason,"
+        + " detail = u.detail, updated_at = u.updated_at, attempts = u.attempts,"
+        + " http_status = u.http_status, message_id = u.message_id, clicked_at = u.clicked_at,"
+        + " conversions = u.conversions, conversion_value = u.conversion_value"
+        + " FROM unnest(" + arrays("text", 4) + ", " + arrays("timestamptz", 1) + ", "
+        + arrays("int", 2) + ", " + arrays("text", 1) + ", " + arrays("timestamptz", 1) + ", "
+        + arrays("int", 1) + ", " + arrays("numeric", 1)
+        + (ifVersion ? ", " + arrays("text", 1) : "") + ")"
+        + " AS u(key, state, reason, detail, updated_at, attempts, http_status, message_id,"
+        + " clicked_at, conversions, conversion_value" + (ifVersion ? ", version" : "") + ")"
+        + " WHERE d.key = u.key" + (ifVersion ? " AND d.xmin = u.version::xid" : "")
+        + " RETURNING d.key, d.xmin::text";
+  }
+
   private static String arrays(String type, int n) {
     return String.join(", ", Collections.nCopies(n, "?::" + type + "[]"));
   }
