@@ -8,6 +8,7 @@ import dev.herald.fcm.internal.FcmMessageWriter;
 import dev.herald.fcm.internal.FcmResponses;
 import dev.herald.fcm.internal.HttpExchange;
 import dev.herald.fcm.internal.TokenEndpointException;
+import dev.herald.http2.Http2Call;
 import dev.herald.http2.Http2Client;
 import dev.herald.http2.Http2Request;
 import dev.herald.http2.Http2Response;
@@ -32,12 +33,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiConsumer;
 import java.util.function.Function;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -271,38 +270,15 @@ public final class FcmProvider implements PushProvider {
    * token, once more with a fresh one. It listens to each request's answer itself and passes a
    * cancellation on to the request in flight, so a send costs no callback objects.
    */
-  private final class Attempt extends CompletableFuture<SendResult>
-      implements BiConsumer<Http2Response, Throwable> {
+  private final class Attempt extends Http2Call<SendResult> {
     private final byte[] body;
     private final boolean tokenTarget;
     private volatile AccessToken token;
     private volatile boolean retried;
-    private volatile CompletableFuture<Http2Response> inFlight;
 
     Attempt(byte[] body, boolean tokenTarget) {
       this.body = body;
       this.tokenTarget = tokenTarget;
-    }
-
-    /** The caller gave up: free the stream. */
-    @Override
-    public boolean cancel(boolean mayInterruptIfRunning) {
-      boolean cancelled = super.cancel(mayInterruptIfRunning);
-      CompletableFuture<Http2Response> sent = inFlight;
-      if (cancelled && sent != null) {
-        sent.cancel(false);
-      }
-      return cancelled;
-    }
-
-    @Override
-    public boolean completeExceptionally(Throwable failure) {
-      boolean completed = super.completeExceptionally(failure);
-      CompletableFuture<Http2Response> sent = inFlight;
-      if (completed && sent != null && failure instanceof CancellationException) {
-        sent.cancel(false);
-      }
-      return completed;
     }
 
     void start() {
@@ -328,14 +304,9 @@ public final class FcmProvider implements PushProvider {
         return;
       }
       token = accessToken;
-      CompletableFuture<Http2Response> sent = sends.send(Http2Request.post(sendPath, body,
+      send(sends, Http2Request.post(sendPath, body,
           "authorization", accessToken.authorization(),
           "content-type", "application/json; charset=utf-8"));
-      inFlight = sent;
-      if (isCancelled()) {
-        sent.cancel(false); // cancelled while the request was being made
-      }
-      sent.whenComplete(this);
     }
 
     /** The answer to the request in flight, or why there is none. */

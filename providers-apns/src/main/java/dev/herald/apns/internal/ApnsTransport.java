@@ -3,6 +3,7 @@ package dev.herald.apns.internal;
 import dev.herald.apns.ApnsNotification;
 import dev.herald.apns.ApnsPriority;
 import dev.herald.apns.ApnsRejectionReason;
+import dev.herald.http2.Http2Call;
 import dev.herald.http2.Http2Client;
 import dev.herald.http2.Http2Request;
 import dev.herald.http2.Http2Response;
@@ -29,7 +30,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiConsumer;
 import javax.net.ssl.KeyManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -132,13 +132,11 @@ public final class ApnsTransport {
    * when APNs found the provider token expired. It listens to each attempt's answer itself and
    * passes a cancellation on to the attempt in flight, so a send costs no callback objects.
    */
-  private final class Send extends CompletableFuture<SendResult>
-      implements BiConsumer<Http2Response, Throwable> {
+  private final class Send extends Http2Call<SendResult> {
     private final Http2Client client;
     private final ApnsEnvironment environment;
     private final Http2Request request;
     private volatile boolean tokenRetried;
-    private volatile CompletableFuture<Http2Response> inFlight;
 
     Send(Http2Client client, ApnsEnvironment environment, Http2Request request) {
       this.client = client;
@@ -147,33 +145,7 @@ public final class ApnsTransport {
     }
 
     void attempt() {
-      CompletableFuture<Http2Response> sent = client.send(request);
-      inFlight = sent;
-      if (isCancelled()) {
-        sent.cancel(false); // cancelled while this attempt was being made
-      }
-      sent.whenComplete(this);
-    }
-
-    /** The dispatcher cancels a send past its deadline: free the stream. */
-    @Override
-    public boolean cancel(boolean mayInterruptIfRunning) {
-      boolean cancelled = super.cancel(mayInterruptIfRunning);
-      CompletableFuture<Http2Response> sent = inFlight;
-      if (cancelled && sent != null) {
-        sent.cancel(false);
-      }
-      return cancelled;
-    }
-
-    @Override
-    public boolean completeExceptionally(Throwable failure) {
-      boolean completed = super.completeExceptionally(failure);
-      CompletableFuture<Http2Response> sent = inFlight;
-      if (completed && sent != null && failure instanceof java.util.concurrent.CancellationException) {
-        sent.cancel(false);
-      }
-      return completed;
+      send(client, request);
     }
 
     @Override
