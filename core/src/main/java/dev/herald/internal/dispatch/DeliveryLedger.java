@@ -177,7 +177,8 @@ final class DeliveryLedger {
     return new DeliveryRecord(sourceId, step, playerId,
         device == null ? Optional.empty() : Optional.of(device.deviceId()),
         device == null ? Optional.empty() : Optional.of(device.platform()),
-        device == null ? brand : Optional.of(device.brand()), DeliveryRecord.newDeliveryId(), variant, type, category, state, reason, detail, now, now,
+        device == null ? brand : Optional.of(device.brand()), DeliveryRecord.newDeliveryId(),
+        variant, type, category, state, reason, detail, now, now,
         0, 0, Optional.empty(), Optional.empty(), 0, BigDecimal.ZERO);
   }
 

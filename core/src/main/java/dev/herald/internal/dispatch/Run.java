@@ -130,7 +130,8 @@ final class Run implements DispatchHandle {
     this.ledger = new DeliveryLedger(ctx,
         lease == null || !lease.expires() ? ctx.store() : ctx.store().fencedBy(lease),
         this::leaseLost,
-        request.sourceId(), request.step(), request.type(), category, request.brand(), !oneShot && ctx.pipelined());
+        request.sourceId(), request.step(), request.type(), category, request.brand(),
+        !oneShot && ctx.pipelined());
     this.cursor = new ProgressCursor(ledger, progressStep, ctx.settings().checkpointEvery(),
         this::checkpointFailed);
     DeliveryPolicy policy = request.policy();
