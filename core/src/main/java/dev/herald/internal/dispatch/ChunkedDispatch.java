@@ -51,6 +51,12 @@ final class ChunkedDispatch implements DispatchHandle {
   private boolean paused; // guarded by lock
   private boolean cancelled; // guarded by lock
   private boolean ended; // guarded by lock
+  /**
+   * This node is finishing the step: once the store has it finished, only this node reports it,
+   * so a close that comes meanwhile must not end the share STOPPED (the COMPLETED report would
+   * be lost and the campaign left RUNNING with every chunk done). Guarded by lock.
+   */
+  private boolean finishing;
   private volatile Instant startedAt;
 
   ChunkedDispatch(EngineContext ctx, Dispatcher dispatcher, Ownership ownership,
@@ -215,9 +221,16 @@ final class ChunkedDispatch implements DispatchHandle {
   private void noChunkLeft() {
     boolean wasCancelled;
     synchronized (lock) {
+      if (ended) {
+        return; // closed meanwhile: a node that finds every chunk done finishes the step
+      }
       wasCancelled = cancelled;
+      finishing = true;
     }
     if (!chunks.finish(request.sourceId(), request.step())) {
+      synchronized (lock) {
+        finishing = false;
+      }
       end(DispatchReport.Status.STOPPED, "no chunk left for this node");
       return;
     }
@@ -272,7 +285,7 @@ final class ChunkedDispatch implements DispatchHandle {
   void stop() {
     boolean idle;
     synchronized (lock) {
-      idle = current == null;
+      idle = current == null && !finishing;
     }
     if (idle) {
       end(DispatchReport.Status.STOPPED, "this Herald is closed");
