@@ -26,6 +26,7 @@ import dev.herald.internal.dispatch.Dispatcher;
 import dev.herald.internal.dispatch.EngineContext;
 import dev.herald.internal.dispatch.Ownership;
 import dev.herald.internal.dispatch.Providers;
+import dev.herald.internal.dispatch.WriterThreads;
 import dev.herald.internal.trigger.TriggerService;
 import dev.herald.spi.AudienceChunks;
 import dev.herald.spi.AudienceResolver;
@@ -93,6 +94,8 @@ public final class Herald implements AutoCloseable {
   private final TriggerService triggers;
   private final TransactionalService transactional;
   private final LazyExecutor ownedExecutor;
+  /** The threads campaign runs write on, when the drivers run on Herald's own; else null. */
+  private final WriterThreads writers;
   private final ExecutorScheduler ownedScheduler;
   private final Timers timers;
   private final Ownership ownership;
@@ -127,12 +130,12 @@ public final class Herald implements AutoCloseable {
     // them in the delivery store, per player (see docs/scaling.md).
     boolean clustered =
         b.leases != null && !(b.leases instanceof LocalLeases) || scheduler instanceof NodeRegistry;
+    // A node of a cluster writes each outcome as it comes, and keeps its writes in order
+    this.writers = ownedExecutor != null && !clustered ? new WriterThreads() : null;
     EngineContext engine = new EngineContext(clock, subscriptions, playerDirectory,
         audienceResolver, GuardedComplianceGuard.of(guard), deliveryStore,
         guardedScheduler, contained, providers, b.dispatchSettings, executor,
-        liveNodes(scheduler), clustered,
-        // A node of a cluster writes each outcome as it comes, and keeps its writes in order
-        ownedExecutor != null && !clustered);
+        liveNodes(scheduler), clustered, writers);
     this.ownership = new Ownership(b.leases != null ? b.leases : new LocalLeases(),
         b.nodeId != null ? b.nodeId : defaultNodeId(), b.leaseHeartbeat, b.leaseExpiry, clock,
         guardedScheduler);
@@ -426,6 +429,9 @@ public final class Herald implements AutoCloseable {
       }
     }
     dispatcher.stopAll();
+    if (writers != null) {
+      writers.close(); // what is queued is still written; a run still ending writes itself
+    }
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
     }

@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * asynchronous compliance answer, for a player woken after quiet hours) are written at once.
  *
  * <p>When the engine pipelines ({@link EngineContext#pipelined}), the driver hands a full batch
- * to threads of the batch's own, which write it, check and mark it and start its sends, while the
+ * to the engine's claim threads ({@link WriterThreads}, shared by the runs), which write it, check and mark it and start its sends, while the
  * driver reads and walks the next players: the claims of one batch are written while the next
  * one fills. Until a claim is durable it waits in {@link PendingClaims}, which the cap gates
  * read.
@@ -29,7 +29,7 @@ import java.util.function.Consumer;
 final class ClaimBatch {
   static final int MAX_RECORDS = 256;
   /**
-   * Batches written at once on the batch's own threads: a batch's claim, address check and
+   * Batches of one run written at once on the claim threads: a batch's claim, address check and
    * SENDING mark are three round trips in a row, more than the driver's page reads, so two
    * batches go at once (their players are distinct: no order between them matters).
    */
@@ -38,7 +38,10 @@ final class ClaimBatch {
   private final DeliveryLedger ledger;
   private final PendingClaims pending;
   private final Consumer<List<Delivery>> beforeSends;
-  /** Writes the driver's batches, {@link #WRITERS} at a time; null: the driver writes them. */
+  /**
+   * Writes the driver's batches, {@link #WRITERS} at a time, on the engine's shared claim
+   * threads; null: the driver writes them.
+   */
   private final Executor writer;
   /** Batches handed to {@link #writer} and not yet written. */
   private final AtomicInteger writing = new AtomicInteger();
@@ -60,11 +63,12 @@ final class ClaimBatch {
    * @param pending where claims wait, for the cap gates of every run
    * @param beforeSends given the batch's claimed deliveries before any of them is sent (the
    *     SENDING mark of the whole batch)
-   * @param onItsOwnThread whether the batches are written on a thread of their own
+   * @param writers the engine's writer threads, on which the batches are written; null: the
+   *     driver writes them
    */
   ClaimBatch(DeliveryLedger ledger, PendingClaims pending,
-      Consumer<List<Delivery>> beforeSends, boolean onItsOwnThread) {
-    this.writer = onItsOwnThread ? DeliveryLedger.threads("herald-claims", WRITERS) : null;
+      Consumer<List<Delivery>> beforeSends, WriterThreads writers) {
+    this.writer = writers == null ? null : writers.claimLane();
     this.ledger = ledger;
     this.pending = pending;
     this.beforeSends = beforeSends;
@@ -99,7 +103,7 @@ final class ClaimBatch {
   }
 
   /**
-   * @return whether a batch handed to the batch's own thread is still being written: its sends,
+   * @return whether a batch handed to the claim threads is still being written: its sends,
    *     about to start, free players-in-progress permits, so a driver waiting for one need not
    *     write the batch it is filling yet (which would make batches of a player or two)
    */

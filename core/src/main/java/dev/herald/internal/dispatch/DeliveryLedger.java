@@ -25,10 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -52,8 +49,9 @@ import org.slf4j.LoggerFactory;
  * are still SENDING in the store and the resumed run reports them UNKNOWN, never sends them again.
  *
  * <p>A campaign's run on a pipelining engine ({@link EngineContext#pipelined}) writes behind on
- * a thread of its own: a buffer that is due, and a progress checkpoint, are queued to that one
- * thread and written there in order, so the run claims, checks and sends the next players while
+ * the engine's write-behind threads ({@link WriterThreads}, shared by the runs) through a lane of
+ * its own: a buffer that is due, and a progress checkpoint, are queued to that lane and written
+ * one at a time in order, so the run claims, checks and sends the next players while
  * the outcomes of the previous ones are written, on another connection. A buffer more than
  * {@link #MAX_BEHIND_BATCHES} batches full is written by the thread that fills it instead (so
  * memory stays bounded when the store is slower than the sends); a checkpoint still writes every
@@ -72,8 +70,8 @@ final class DeliveryLedger {
   /** A slow run (a throttle, a provider that takes its time) still writes what it buffers soon. */
   static final Duration WRITE_BEHIND_DELAY = Duration.ofSeconds(1);
   /**
-   * While the write-behind thread is busy, buffers fill up to this many batches before the
-   * thread filling them writes them itself (and waits for the write-behind thread's write).
+   * While the run's write behind is busy, buffers fill up to this many batches before the
+   * thread filling them writes them itself (and waits for the write behind's write).
    */
   static final int MAX_BEHIND_BATCHES = 2;
 
@@ -108,8 +106,8 @@ final class DeliveryLedger {
    * whose answer was still in this node's memory.
    */
   private final boolean writeThrough;
-  /** The one thread that writes behind, in order; null: each write is made by its caller. */
-  private final ThreadPoolExecutor behind;
+  /** Writes behind, one at a time, in order; null: each write is made by its caller. */
+  private final WriterThreads.Lane behind;
   /** Set while a flush is queued on {@link #behind} and not started. */
   private final AtomicBoolean flushQueued = new AtomicBoolean();
 
@@ -117,8 +115,9 @@ final class DeliveryLedger {
    * @param store the store to write to, fenced by the run's lease
    * @param onFenced told when a write was refused because the lease was taken over
    * @param brand the brand the run targets, if one
-   * @param writesBehind whether buffers and checkpoints are written on a thread of the ledger's
-   *     own (a campaign's run; not on a cluster, where settlements are written as they arrive)
+   * @param writesBehind whether buffers and checkpoints are written on the engine's
+   *     write-behind threads when it pipelines (a campaign's run; not on a cluster, where
+   *     settlements are written as they arrive)
    */
   DeliveryLedger(EngineContext ctx, DeliveryStore store, Runnable onFenced, String sourceId,
       String step, NotificationType type, String category, Optional<Brand> brand,
@@ -133,33 +132,8 @@ final class DeliveryLedger {
     this.type = type;
     this.category = category;
     this.brand = brand;
-    this.behind = writesBehind && !writeThrough ? oneThread("herald-write-behind") : null;
-  }
-
-  /**
-   * @param name the thread's name
-   * @return an executor of one daemon thread, running its tasks in order; the thread starts on
-   *     first use and ends after a second idle, so there is nothing to close
-   */
-  static ThreadPoolExecutor oneThread(String name) {
-    return threads(name, 1);
-  }
-
-  /**
-   * @param name the threads' name
-   * @param n how many threads at most
-   * @return an executor of up to n daemon threads, each started on first use and ended after a
-   *     second idle, so there is nothing to close
-   */
-  static ThreadPoolExecutor threads(String name, int n) {
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(n, n, 1, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), r -> {
-          Thread t = new Thread(r, name);
-          t.setDaemon(true);
-          return t;
-        });
-    pool.allowCoreThreadTimeOut(true);
-    return pool;
+    this.behind = writesBehind && !writeThrough && ctx.writers() != null
+        ? ctx.writers().writeBehindLane() : null;
   }
 
   String sourceId() {
@@ -329,7 +303,7 @@ final class DeliveryLedger {
   }
 
   /**
-   * A buffer is due for its write: queued to the write-behind thread (once: a queued flush writes
+   * A buffer is due for its write: queued to the write-behind lane (once: a queued flush writes
    * every buffer), or written here when there is none or the buffers are over their bound.
    */
   private void due(boolean overBound) {
@@ -359,7 +333,7 @@ final class DeliveryLedger {
   }
 
   /**
-   * Saves a progress checkpoint after writing every buffer: queued to the write-behind thread
+   * Saves a progress checkpoint after writing every buffer: queued to the write-behind lane
    * (behind every write queued before it), or here when there is none.
    *
    * @param progress the checkpoint
@@ -399,9 +373,9 @@ final class DeliveryLedger {
     saveProgress(progress);
   }
 
-  /** Waits until every write queued to the write-behind thread is done. */
+  /** Waits until every write queued to the write-behind lane is done. */
   void awaitWritesBehind() {
-    if (behind == null || Thread.currentThread().getName().equals("herald-write-behind")) {
+    if (behind == null || behind.runsHere()) {
       return; // nothing queued, or asked by a write behind (which comes after what it waits for)
     }
     CompletableFuture<Void> done = new CompletableFuture<>();

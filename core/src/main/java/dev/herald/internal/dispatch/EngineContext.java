@@ -31,11 +31,12 @@ import java.util.function.IntSupplier;
  *     nodes)
  * @param clustered whether the node shares work with others (shared leases or a node-tracking
  *     scheduler): cap checks and claims are then serialised per player in the delivery store
- * @param pipelined whether a campaign's run writes its claim batches and what it writes behind
- *     on threads of its own (three per run, each ending when idle), so that its driver reads and
- *     walks the next players meanwhile: when Herald runs the drivers on its own threads. A host
- *     that gives its own executor for the drivers keeps every write of a run on the threads it
- *     gives (and runs in order, which tests rely on); so does a node of a cluster.
+ * @param writers the threads on which campaign runs write their claim batches and what they
+ *     write behind, shared by the runs and closed with Herald, so that a run's driver reads and
+ *     walks the next players meanwhile; null (the engine does not {@link #pipelined pipeline})
+ *     unless Herald runs the drivers on its own threads. A host that gives its own executor for
+ *     the drivers keeps every write of a run on the threads it gives (and runs in order, which
+ *     tests rely on); so does a node of a cluster.
  */
 public record EngineContext(
     Clock clock,
@@ -51,7 +52,7 @@ public record EngineContext(
     Executor driverExecutor,
     IntSupplier liveNodes,
     boolean clustered,
-    boolean pipelined) {
+    WriterThreads writers) {
 
   /**
    * Requires the providers, an immutable copy already.
@@ -69,9 +70,17 @@ public record EngineContext(
    * @param driverExecutor runs each dispatch's driver loop
    * @param liveNodes how many nodes share the rate budgets now
    * @param clustered whether the node shares work with others: caps are then decided in the store
-   * @param pipelined whether a campaign's run writes on threads of its own
+   * @param writers the threads campaign runs write on, or null: each writes on its own threads
    */
   public EngineContext {
     java.util.Objects.requireNonNull(providers, "providers");
+  }
+
+  /**
+   * @return whether a campaign's run writes its claim batches and what it writes behind on the
+   *     {@link #writers}, while its driver reads and walks the next players
+   */
+  public boolean pipelined() {
+    return writers != null;
   }
 }

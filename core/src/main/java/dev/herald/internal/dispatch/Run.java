@@ -144,7 +144,7 @@ final class Run implements DispatchHandle {
     this.variants = new Variants(request);
     // A one-shot run has one player: nothing to batch.
     this.claimBatch = oneShot ? null
-        : new ClaimBatch(ledger, pending, attempts::prepare, ctx.pipelined());
+        : new ClaimBatch(ledger, pending, attempts::prepare, ctx.writers());
     this.gates = Gates.of(new Gates.RunView(ctx, request, category, ledger, control, attempts,
         () -> resuming, () -> expiresAt, timeouts, pending), claimBatch, lockFor);
     control.onTransitions(() -> {
