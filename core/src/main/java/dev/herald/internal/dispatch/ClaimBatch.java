@@ -21,10 +21,10 @@ import java.util.function.Consumer;
  * asynchronous compliance answer, for a player woken after quiet hours) are written at once.
  *
  * <p>When the engine pipelines ({@link EngineContext#pipelined}), the driver hands a full batch
- * to the engine's claim threads ({@link WriterThreads}, shared by the runs), which write it, check and mark it and start its sends, while the
- * driver reads and walks the next players: the claims of one batch are written while the next
- * one fills. Until a claim is durable it waits in {@link PendingClaims}, which the cap gates
- * read.
+ * to the engine's claim threads ({@link WriterThreads}, shared by the runs), which write it,
+ * check and mark it and start its sends, while the driver reads and walks the next players: the
+ * claims of one batch are written while the next one fills. Until a claim is durable it waits
+ * in {@link PendingClaims}, which the cap gates read.
  */
 final class ClaimBatch {
   static final int MAX_RECORDS = 256;
