@@ -140,6 +140,7 @@ public final class WriterThreads implements AutoCloseable {
 
     /** Runs a task, then hands the lane's next to the pool (or runs it here if it is closed). */
     private void runFrom(Runnable first) {
+      Error fatal = null; // rethrown once the lane's next task is handed on: the lane goes on
       Runnable task = first;
       while (task != null) {
         if (limit == 1) {
@@ -149,26 +150,39 @@ public final class WriterThreads implements AutoCloseable {
           task.run();
         } catch (RuntimeException e) {
           log.error("a write of a run failed on {}", Thread.currentThread().getName(), e);
+        } catch (Error e) {
+          fatal = fatal == null ? e : fatal;
         } finally {
           if (limit == 1) {
             runner = null;
           }
         }
-        Runnable next;
-        synchronized (this) {
-          next = waiting.poll();
-          if (next == null) {
-            running--;
-            return;
-          }
+        task = handOn();
+      }
+      if (fatal != null) {
+        throw fatal;
+      }
+    }
+
+    /**
+     * A task of the lane ended: its next goes to the pool.
+     *
+     * @return the next task, to run on this thread (the pool is closed), or null
+     */
+    private Runnable handOn() {
+      Runnable next;
+      synchronized (this) {
+        next = waiting.poll();
+        if (next == null) {
+          running--;
+          return null;
         }
-        try {
-          Runnable handed = next;
-          pool.execute(() -> runFrom(handed));
-          return;
-        } catch (RejectedExecutionException closed) {
-          task = next; // the pool is closed: the lane's queue is run here, in order
-        }
+      }
+      try {
+        pool.execute(() -> runFrom(next));
+        return null;
+      } catch (RejectedExecutionException closed) {
+        return next; // the pool is closed: the lane's queue is run here, in order
       }
     }
   }

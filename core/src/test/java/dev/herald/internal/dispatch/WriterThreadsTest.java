@@ -125,6 +125,25 @@ class WriterThreadsTest {
   }
 
   @Test
+  void anErrorInAWriteIsThrownOnItsThreadAndTheLaneGoesOn() {
+    HandPool pool = new HandPool();
+    WriterThreads.Lane lane = new WriterThreads.Lane(pool, 1);
+    List<String> ran = new ArrayList<>();
+    lane.execute(() -> {
+      throw new AssertionError("out of memory, say");
+    });
+    lane.execute(() -> ran.add("next"));
+    assertThatThrownBy(pool::runNewest).isInstanceOf(AssertionError.class);
+    while (pool.runNewest()) {
+      // the next write was handed to the pool before the error went up
+    }
+    assertThat(ran).containsExactly("next");
+    lane.execute(() -> ran.add("later"));
+    pool.runNewest();
+    assertThat(ran).containsExactly("next", "later");
+  }
+
+  @Test
   void closingLetsQueuedWritesFinishInOrderThenEndsTheThreads() throws Exception {
     WriterThreads writers = new WriterThreads(1, 1);
     WriterThreads.Lane behind = writers.writeBehindLane();
