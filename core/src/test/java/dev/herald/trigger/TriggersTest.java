@@ -446,6 +446,30 @@ class TriggersTest extends DispatchFixture {
   }
 
   @Test
+  void aSendDueAtARestartWaitsForItsRuleToBeDefinedRatherThanBeingDropped() throws Exception {
+    herald.triggers().define(depositReminder().build());
+    herald.triggers().report(event("alice", PlayerEventType.DEPOSIT_ABANDONED, "amount", 50));
+    FakeScheduler fresh = new FakeScheduler(clock);
+    rebuild(b -> b.scheduler(fresh));
+    clock.advance(Duration.ofHours(1)); // due while the process was down
+    assertThat(herald.recover()).isEqualTo(1); // before the rules, as docs/embedding.md does
+    // The host defines its rule while the due send is being decided (here: once it waits).
+    Thread test = Thread.currentThread();
+    var restarted = herald;
+    CompletableFuture<Void> defined = CompletableFuture.runAsync(() -> {
+      while (test.getState() != Thread.State.TIMED_WAITING) {
+        Thread.onSpinWait();
+      }
+      restarted.triggers().define(depositReminder().build());
+    });
+    fresh.advance(Duration.ZERO);
+    defined.get(10, TimeUnit.SECONDS);
+    assertThat(titles()).as("not dropped as the send of a removed rule")
+        .containsExactly("Your €50 deposit is waiting");
+    assertThat(herald.recover()).isZero();
+  }
+
+  @Test
   void aSegmentRuleNeedsAResolver() {
     rebuild(b -> {});
     assertThatThrownBy(() -> herald.triggers().define(depositReminder().inSegment("vip").build()))
