@@ -470,6 +470,37 @@ class TriggersTest extends DispatchFixture {
   }
 
   @Test
+  void aDueSendTakenByAHeraldThatClosesBeforeItStartsIsKeptForTheNextStart() {
+    AtomicReference<Runnable> onMembership = new AtomicReference<>(() -> { });
+    AudienceResolver resolver = new AudienceResolver() {
+      @Override
+      public Stream<String> members(String segmentId) {
+        return vip.stream().sorted();
+      }
+
+      @Override
+      public boolean contains(String segmentId, String playerId) {
+        onMembership.get().run();
+        return vip.contains(playerId);
+      }
+    };
+    rebuild(b -> b.audienceResolver(resolver));
+    vip.add("alice");
+    herald.triggers().define(depositReminder().inSegment("vip").build());
+    herald.triggers().report(event("alice", PlayerEventType.DEPOSIT_ABANDONED, "amount", 50));
+    onMembership.set(herald::close); // closes after the send left the store, before it starts
+    scheduler.advance(Duration.ofMinutes(30));
+    assertThat(titles()).isEmpty();
+
+    onMembership.set(() -> { });
+    rebuild(b -> b.audienceResolver(resolver));
+    herald.triggers().define(depositReminder().inSegment("vip").build());
+    assertThat(herald.recover()).as("the send was put back").isEqualTo(1);
+    scheduler.advance(Duration.ZERO);
+    assertThat(titles()).containsExactly("Your €50 deposit is waiting");
+  }
+
+  @Test
   void aSegmentRuleNeedsAResolver() {
     rebuild(b -> {});
     assertThatThrownBy(() -> herald.triggers().define(depositReminder().inSegment("vip").build()))

@@ -10,6 +10,7 @@ import dev.herald.content.Content;
 import dev.herald.content.MessageTemplate;
 import dev.herald.content.NotificationType;
 import dev.herald.dispatch.Audience;
+import dev.herald.spi.AudienceResolver;
 import dev.herald.testing.MutableClock;
 import dev.herald.trigger.PlayerEvent;
 import dev.herald.trigger.PlayerEventType;
@@ -25,8 +26,11 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -144,6 +148,44 @@ class ScheduledAcrossNodesTest {
   }
 
   @Test
+  void aDelayedSendItsNodeTookFromTheStoreWhileClosingIsPutBackForTheOtherNodes()
+      throws Exception {
+    CountDownLatch deciding = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
+    AtomicBoolean holdTheSend = new AtomicBoolean();
+    AudienceResolver everyone = new AudienceResolver() {
+      @Override
+      public Stream<String> members(String segmentId) {
+        return Stream.empty();
+      }
+
+      @Override
+      public boolean contains(String segmentId, String playerId) {
+        if (holdTheSend.get()) { // the send is out of the store, its timer's row gone
+          deciding.countDown();
+          awaitThroughInterrupts(closed); // the close interrupts the dispatch threads
+        }
+        return true;
+      }
+    };
+    Herald a = nodeInSegment(everyone);
+    List<String> players = subscribe(a);
+    a.triggers().report(PlayerEvent.builder("dep-1", players.get(0),
+        PlayerEventType.DEPOSIT_ABANDONED, T0).build());
+    holdTheSend.set(true);
+    clock.advance(Duration.ofHours(1));
+    assertThat(deciding.await(60, TimeUnit.SECONDS)).isTrue();
+    a.close();
+    holdTheSend.set(false);
+    closed.countDown(); // a's send goes on, into a closed Herald
+    nodeInSegment(everyone);
+    waitUntil(() -> fcm.sends().size() == 1 && timers().isEmpty(), Duration.ofSeconds(60));
+
+    assertThat(fcm.titles()).as("sent by the other node").containsExactly("Finish your deposit");
+    assertThat(timers()).isEmpty();
+  }
+
+  @Test
   void aCancelledCampaignsTimerIsRemovedFromEveryNode() throws Exception {
     Herald a = node();
     Herald b = node();
@@ -228,12 +270,24 @@ class ScheduledAcrossNodesTest {
   }
 
   private static void defineRule(Herald herald) {
-    herald.triggers().define(TriggerRule.builder("deposit-reminder", "Finish your deposit")
+    herald.triggers().define(depositReminder().build());
+  }
+
+  private static TriggerRule.Builder depositReminder() {
+    return TriggerRule.builder("deposit-reminder", "Finish your deposit")
         .on(PlayerEventType.DEPOSIT_ABANDONED)
         .delay(Duration.ofMinutes(30))
         .content(Content.of(MessageTemplate.builder().type(NotificationType.DEPOSIT_REMINDER)
-            .title("Finish your deposit").build()))
-        .build());
+            .title("Finish your deposit").build()));
+  }
+
+  /** A node whose rule sends to the players of a segment of {@code resolver}. */
+  private Herald nodeInSegment(AudienceResolver resolver) {
+    JdbcScheduler scheduler = JdbcScheduler.builder(dataSource).schema(schema).clock(clock)
+        .pollingInterval(Duration.ofMillis(100)).build();
+    Herald herald = cluster.start(b -> b.scheduler(scheduler).audienceResolver(resolver));
+    herald.triggers().define(depositReminder().inSegment("everyone").build());
+    return herald;
   }
 
   private List<String> subscribe(Herald herald) {
@@ -290,6 +344,21 @@ class ScheduledAcrossNodesTest {
       return rs.getInt(1) == 0;
     } catch (SQLException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  private static void awaitThroughInterrupts(CountDownLatch latch) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        latch.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -410,7 +410,38 @@ public final class TriggerService implements Triggers {
       skip(rule, pending.playerId(), pending.eventId(), NOT_IN_SEGMENT, clock.instant());
       return;
     }
-    send(rule, pending.playerId(), pending.eventId(), pending.values());
+    try {
+      send(rule, pending.playerId(), pending.eventId(), pending.values());
+    } catch (RuntimeException e) {
+      if (!dispatcher.closed()) {
+        throw e;
+      }
+      putBack(pending);
+    }
+  }
+
+  /**
+   * This node closed after it took a due send from the store and before the send started (its
+   * durable timer is gone by then): the send goes back to the store, for {@link #recover()} and,
+   * with a durable scheduler, re-armed for the other nodes now.
+   */
+  private void putBack(PendingTrigger pending) {
+    boolean interrupted = Thread.interrupted(); // the close interrupts the dispatch threads
+    try {
+      store.savePending(pending);
+      if (timers.durable()) {
+        arm(pending);
+      }
+      log.info("delayed trigger send {} not started: this Herald closed; it is kept",
+          pending.id());
+    } catch (RuntimeException e) {
+      log.warn("delayed trigger send {} not started: this Herald closed; keeping or re-arming it"
+          + " failed, recover() re-arms what is kept", pending.id(), e);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private void send(TriggerRule rule, String playerId, String step, Map<String, String> values) {
