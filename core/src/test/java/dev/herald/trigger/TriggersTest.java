@@ -39,20 +39,23 @@ import org.junit.jupiter.api.Test;
 class TriggersTest extends DispatchFixture {
   private final AtomicInteger eventIds = new AtomicInteger();
   private final Set<String> vip = ConcurrentHashMap.newKeySet();
+  /** Runs when a player's membership is read (a rule's segment, when its delayed send is due). */
+  private volatile Runnable onMembership = () -> { };
+  private final AudienceResolver resolver = new AudienceResolver() {
+    @Override
+    public Stream<String> members(String segmentId) {
+      return vip.stream().sorted();
+    }
+
+    @Override
+    public boolean contains(String segmentId, String playerId) {
+      onMembership.run();
+      return vip.contains(playerId);
+    }
+  };
 
   @BeforeEach
   void withSegments() {
-    AudienceResolver resolver = new AudienceResolver() {
-      @Override
-      public Stream<String> members(String segmentId) {
-        return vip.stream().sorted();
-      }
-
-      @Override
-      public boolean contains(String segmentId, String playerId) {
-        return vip.contains(playerId);
-      }
-    };
     rebuild(b -> b.audienceResolver(resolver));
     webPlayer("alice");
     webPlayer("bob");
@@ -471,28 +474,14 @@ class TriggersTest extends DispatchFixture {
 
   @Test
   void aDueSendTakenByAHeraldThatClosesBeforeItStartsIsKeptForTheNextStart() {
-    AtomicReference<Runnable> onMembership = new AtomicReference<>(() -> { });
-    AudienceResolver resolver = new AudienceResolver() {
-      @Override
-      public Stream<String> members(String segmentId) {
-        return vip.stream().sorted();
-      }
-
-      @Override
-      public boolean contains(String segmentId, String playerId) {
-        onMembership.get().run();
-        return vip.contains(playerId);
-      }
-    };
-    rebuild(b -> b.audienceResolver(resolver));
     vip.add("alice");
     herald.triggers().define(depositReminder().inSegment("vip").build());
     herald.triggers().report(event("alice", PlayerEventType.DEPOSIT_ABANDONED, "amount", 50));
-    onMembership.set(herald::close); // closes after the send left the store, before it starts
+    onMembership = herald::close; // closes after the send left the store, before it starts
     scheduler.advance(Duration.ofMinutes(30));
     assertThat(titles()).isEmpty();
 
-    onMembership.set(() -> { });
+    onMembership = () -> { };
     rebuild(b -> b.audienceResolver(resolver));
     herald.triggers().define(depositReminder().inSegment("vip").build());
     assertThat(herald.recover()).as("the send was put back").isEqualTo(1);
