@@ -32,7 +32,11 @@ public interface Triggers {
   String NOT_IN_SEGMENT = "NOT_IN_SEGMENT";
 
   /**
-   * Adds a rule, or replaces the rule with the same id.
+   * Adds a rule, or replaces the rule with the same id. Rules live in memory: define them at
+   * startup. Herald's scheduler runs from {@code build()}, so a delayed send that came due while
+   * the process was down may be picked before its rule is defined: it waits for the rule (a few
+   * seconds after the build), then for this call (an in-process timer) or for its retry (a
+   * {@link dev.herald.spi.DurableScheduler}'s, maybe on a node that has the rule).
    *
    * @param rule the rule
    * @throws dev.herald.InvalidInputException when it names a segment without an audience resolver
@@ -40,7 +44,8 @@ public interface Triggers {
   void define(TriggerRule rule);
 
   /**
-   * Removes a rule; its pending sends are dropped when they come due.
+   * Removes a rule; its pending sends are dropped when they come due on this node. (A send whose
+   * rule a node was never given is not dropped: it waits for the rule, see {@link #define}.)
    *
    * @param ruleId the rule
    * @return true when it existed

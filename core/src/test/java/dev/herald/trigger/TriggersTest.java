@@ -39,20 +39,23 @@ import org.junit.jupiter.api.Test;
 class TriggersTest extends DispatchFixture {
   private final AtomicInteger eventIds = new AtomicInteger();
   private final Set<String> vip = ConcurrentHashMap.newKeySet();
+  /** Runs when a player's membership is read (a rule's segment, when its delayed send is due). */
+  private volatile Runnable onMembership = () -> { };
+  private final AudienceResolver resolver = new AudienceResolver() {
+    @Override
+    public Stream<String> members(String segmentId) {
+      return vip.stream().sorted();
+    }
+
+    @Override
+    public boolean contains(String segmentId, String playerId) {
+      onMembership.run();
+      return vip.contains(playerId);
+    }
+  };
 
   @BeforeEach
   void withSegments() {
-    AudienceResolver resolver = new AudienceResolver() {
-      @Override
-      public Stream<String> members(String segmentId) {
-        return vip.stream().sorted();
-      }
-
-      @Override
-      public boolean contains(String segmentId, String playerId) {
-        return vip.contains(playerId);
-      }
-    };
     rebuild(b -> b.audienceResolver(resolver));
     webPlayer("alice");
     webPlayer("bob");
@@ -442,6 +445,47 @@ class TriggersTest extends DispatchFixture {
     herald.triggers().define(depositReminder().build()); // rules are defined at startup
     assertThat(herald.recover()).isEqualTo(1);
     fresh.advance(Duration.ofMinutes(30));
+    assertThat(titles()).containsExactly("Your €50 deposit is waiting");
+  }
+
+  @Test
+  void aSendDueAtARestartWaitsForItsRuleToBeDefinedRatherThanBeingDropped() throws Exception {
+    herald.triggers().define(depositReminder().build());
+    herald.triggers().report(event("alice", PlayerEventType.DEPOSIT_ABANDONED, "amount", 50));
+    FakeScheduler fresh = new FakeScheduler(clock);
+    rebuild(b -> b.scheduler(fresh));
+    clock.advance(Duration.ofHours(1)); // due while the process was down
+    assertThat(herald.recover()).isEqualTo(1); // before the rules, as docs/embedding.md does
+    // The host defines its rule while the due send is being decided (here: once it waits).
+    Thread test = Thread.currentThread();
+    var restarted = herald;
+    CompletableFuture<Void> defined = CompletableFuture.runAsync(() -> {
+      while (test.getState() != Thread.State.TIMED_WAITING) {
+        Thread.onSpinWait();
+      }
+      restarted.triggers().define(depositReminder().build());
+    });
+    fresh.advance(Duration.ZERO);
+    defined.get(10, TimeUnit.SECONDS);
+    assertThat(titles()).as("not dropped as the send of a removed rule")
+        .containsExactly("Your €50 deposit is waiting");
+    assertThat(herald.recover()).isZero();
+  }
+
+  @Test
+  void aDueSendTakenByAHeraldThatClosesBeforeItStartsIsKeptForTheNextStart() {
+    vip.add("alice");
+    herald.triggers().define(depositReminder().inSegment("vip").build());
+    herald.triggers().report(event("alice", PlayerEventType.DEPOSIT_ABANDONED, "amount", 50));
+    onMembership = herald::close; // closes after the send left the store, before it starts
+    scheduler.advance(Duration.ofMinutes(30));
+    assertThat(titles()).isEmpty();
+
+    onMembership = () -> { };
+    rebuild(b -> b.audienceResolver(resolver));
+    herald.triggers().define(depositReminder().inSegment("vip").build());
+    assertThat(herald.recover()).as("the send was put back").isEqualTo(1);
+    scheduler.advance(Duration.ZERO);
     assertThat(titles()).containsExactly("Your €50 deposit is waiting");
   }
 

@@ -10,6 +10,7 @@ import dev.herald.content.Content;
 import dev.herald.content.MessageTemplate;
 import dev.herald.content.NotificationType;
 import dev.herald.dispatch.Audience;
+import dev.herald.spi.AudienceResolver;
 import dev.herald.testing.MutableClock;
 import dev.herald.trigger.PlayerEvent;
 import dev.herald.trigger.PlayerEventType;
@@ -25,8 +26,11 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +45,7 @@ import org.junit.jupiter.api.Test;
 class ScheduledAcrossNodesTest {
   private static final Instant T0 = Instant.parse("2026-12-07T09:00:00Z");
   private static final int PLAYERS = 5;
+  private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(30);
 
   private final Nodes cluster = new Nodes("sched", T0.toString());
   private final MutableClock clock = cluster.clock;
@@ -110,6 +115,77 @@ class ScheduledAcrossNodesTest {
   }
 
   @Test
+  void aDelayedSendPickedBeforeTheRestartedNodeDefinedItsRuleIsSentOnceItIsDefined()
+      throws Exception {
+    aDelayedSendDueWhenTheNextNodeStarts();
+    // Herald starts its scheduler when built, and the host defines its rules afterwards: the
+    // node picks the due send first (as it can on a loaded machine; here always).
+    Herald c = nodeWithoutRules();
+    waitUntil(() -> unpickedTimers() == 0, Duration.ofSeconds(60));
+    defineRule(c);
+    waitUntil(() -> fcm.sends().size() == 1 && timers().isEmpty(), Duration.ofSeconds(60));
+
+    assertThat(fcm.titles()).as("not dropped as the send of a removed rule")
+        .containsExactly("Finish your deposit");
+    assertThat(timers()).isEmpty();
+    assertThat(c.recover()).as("no delayed send left").isZero();
+  }
+
+  @Test
+  void aDelayedSendWhoseRuleTheNodeStillDoesNotHaveIsTriedAgainLater() throws Exception {
+    aDelayedSendDueWhenTheNextNodeStarts();
+    Herald c = nodeWithoutRules();
+    // The node decides: it ran the timer (before the fix: the send dropped as a removed rule's)
+    // or, once the rule has not come for a few seconds, it failed and waits for a retry.
+    waitUntil(this::triggerTimerRanOrFailed, Duration.ofSeconds(60));
+    assertThat(fcm.sends()).isEmpty();
+    defineRule(c);
+    clock.advance(RETRY_AFTER_FAILURE);
+    waitUntil(() -> fcm.sends().size() == 1 && timers().isEmpty(), Duration.ofSeconds(60));
+
+    assertThat(fcm.titles()).containsExactly("Finish your deposit");
+    assertThat(timers()).isEmpty();
+  }
+
+  @Test
+  void aDelayedSendItsNodeTookFromTheStoreWhileClosingIsPutBackForTheOtherNodes()
+      throws Exception {
+    CountDownLatch deciding = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
+    AtomicBoolean holdTheSend = new AtomicBoolean();
+    AudienceResolver everyone = new AudienceResolver() {
+      @Override
+      public Stream<String> members(String segmentId) {
+        return Stream.empty();
+      }
+
+      @Override
+      public boolean contains(String segmentId, String playerId) {
+        if (holdTheSend.get()) { // the send is out of the store, its timer's row gone
+          deciding.countDown();
+          awaitThroughInterrupts(closed); // the close interrupts the dispatch threads
+        }
+        return true;
+      }
+    };
+    Herald a = nodeInSegment(everyone);
+    List<String> players = subscribe(a);
+    a.triggers().report(PlayerEvent.builder("dep-1", players.get(0),
+        PlayerEventType.DEPOSIT_ABANDONED, T0).build());
+    holdTheSend.set(true);
+    clock.advance(Duration.ofHours(1));
+    assertThat(deciding.await(60, TimeUnit.SECONDS)).isTrue();
+    a.close();
+    holdTheSend.set(false);
+    closed.countDown(); // a's send goes on, into a closed Herald
+    nodeInSegment(everyone);
+    waitUntil(() -> fcm.sends().size() == 1 && timers().isEmpty(), Duration.ofSeconds(60));
+
+    assertThat(fcm.titles()).as("sent by the other node").containsExactly("Finish your deposit");
+    assertThat(timers()).isEmpty();
+  }
+
+  @Test
   void aCancelledCampaignsTimerIsRemovedFromEveryNode() throws Exception {
     Herald a = node();
     Herald b = node();
@@ -169,17 +245,48 @@ class ScheduledAcrossNodesTest {
   // -------------------------------------------------------------------------------------------
 
   private Herald node() {
+    Herald herald = nodeWithoutRules();
+    defineRule(herald);
+    return herald;
+  }
+
+  /** A delayed send is stored, and due, while no node runs. */
+  private void aDelayedSendDueWhenTheNextNodeStarts() {
+    Herald a = node();
+    a.triggers().report(PlayerEvent.builder("dep-1", subscribe(a).get(0),
+        PlayerEventType.DEPOSIT_ABANDONED, T0).build());
+    a.close();
+    clock.advance(Duration.ofHours(1));
+  }
+
+  /** A node whose scheduler runs, before its host has defined the trigger rule. */
+  private Herald nodeWithoutRules() {
     JdbcScheduler scheduler = JdbcScheduler.builder(dataSource).schema(schema).clock(clock)
-        .pollingInterval(Duration.ofMillis(100)).build();
+        .pollingInterval(Duration.ofMillis(100)).retryAfterFailure(RETRY_AFTER_FAILURE).build();
     schedulers.add(scheduler);
     Herald herald = cluster.start(b -> b.scheduler(scheduler));
-    herald.triggers().define(TriggerRule.builder("deposit-reminder", "Finish your deposit")
+    nodes.add(herald);
+    return herald;
+  }
+
+  private static void defineRule(Herald herald) {
+    herald.triggers().define(depositReminder().build());
+  }
+
+  private static TriggerRule.Builder depositReminder() {
+    return TriggerRule.builder("deposit-reminder", "Finish your deposit")
         .on(PlayerEventType.DEPOSIT_ABANDONED)
         .delay(Duration.ofMinutes(30))
         .content(Content.of(MessageTemplate.builder().type(NotificationType.DEPOSIT_REMINDER)
-            .title("Finish your deposit").build()))
-        .build());
-    nodes.add(herald);
+            .title("Finish your deposit").build()));
+  }
+
+  /** A node whose rule sends to the players of a segment of {@code resolver}. */
+  private Herald nodeInSegment(AudienceResolver resolver) {
+    JdbcScheduler scheduler = JdbcScheduler.builder(dataSource).schema(schema).clock(clock)
+        .pollingInterval(Duration.ofMillis(100)).build();
+    Herald herald = cluster.start(b -> b.scheduler(scheduler).audienceResolver(resolver));
+    herald.triggers().define(depositReminder().inSegment("everyone").build());
     return herald;
   }
 
@@ -213,6 +320,46 @@ class ScheduledAcrossNodesTest {
       throw new IllegalStateException(e);
     }
     return ids;
+  }
+
+  /** The stored timers no node has picked yet. */
+  private int unpickedTimers() {
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM " + schema
+            + ".scheduled_tasks WHERE NOT picked")) {
+      rs.next();
+      return rs.getInt(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Whether the delayed send's timer ran (its row is gone) or failed (waiting for a retry). */
+  private boolean triggerTimerRanOrFailed() {
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM " + schema + ".scheduled_tasks"
+            + " WHERE task_instance LIKE 'trigger-send:%'"
+            + " AND coalesce(consecutive_failures, 0) = 0")) {
+      rs.next();
+      return rs.getInt(1) == 0;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void awaitThroughInterrupts(CountDownLatch latch) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        latch.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Waits for the nodes' polling: until the condition holds, or (when it never does) the time. */

@@ -341,7 +341,7 @@ public final class Dispatcher {
   }
 
   /** @return whether {@link #stopAll} ran: Herald is closing */
-  boolean closed() {
+  public boolean closed() {
     return stopped;
   }
 

@@ -46,6 +46,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
@@ -67,6 +68,12 @@ public final class TriggerService implements Triggers {
   /** The lease of the inactivity scan: on a cluster, one node scans at a time. */
   static final String SCAN_LEASE = "scan:inactivity";
   private static final PlayerLocks.Held NOT_SHARED = () -> { };
+  /**
+   * How long after this node was built a due delayed send waits for its rule: Herald starts its
+   * scheduler when built (a durable one picks at once the sends that came due while every node
+   * was down), and the host defines its rules only afterwards.
+   */
+  private static final Duration RULE_GRACE = Duration.ofSeconds(5);
 
   private final TriggerStore store;
   private final Dispatcher dispatcher;
@@ -85,6 +92,11 @@ public final class TriggerService implements Triggers {
   private final Map<String, TriggerRule> rules = new ConcurrentHashMap<>();
   private volatile Index index = new Index(Map.of(), Set.of(), List.of());
   private final AtomicBoolean scanning = new AtomicBoolean();
+  private final long ruleGraceEnds = System.nanoTime() + RULE_GRACE.toNanos();
+  /** Rules {@link #remove removed} on this node: their delayed sends are dropped when due. */
+  private final Set<String> removedRules = ConcurrentHashMap.newKeySet();
+  /** Delayed sends (in-process timers) that came due before this node had their rule. */
+  private final Map<String, PendingTrigger> awaitingRule = new ConcurrentHashMap<>();
 
   /** Rules by event type, the event types that cancel something, and the inactivity rules. */
   private record Index(Map<String, List<TriggerRule>> byEvent, Set<String> cancelling,
@@ -132,13 +144,27 @@ public final class TriggerService implements Triggers {
           + "AudienceResolver on the Herald builder (add herald-segmentation)");
     }
     rules.put(rule.id(), rule);
+    removedRules.remove(rule.id());
     reindex();
+    notifyAll(); // the sends waiting for a rule (see awaitRule)
+    for (PendingTrigger p : List.copyOf(awaitingRule.values())) {
+      if (p.ruleId().equals(rule.id()) && awaitingRule.remove(p.id()) != null) {
+        arm(p);
+      }
+    }
   }
 
   @Override
   public synchronized boolean remove(String ruleId) {
     boolean removed = rules.remove(Checks.nonBlank(ruleId, "ruleId")) != null;
+    removedRules.add(ruleId);
     reindex();
+    notifyAll();
+    for (PendingTrigger p : List.copyOf(awaitingRule.values())) {
+      if (p.ruleId().equals(ruleId) && awaitingRule.remove(p.id()) != null) {
+        store.removePending(p.id()); // due, and its rule is removed: dropped
+      }
+    }
     return removed;
   }
 
@@ -316,6 +342,12 @@ public final class TriggerService implements Triggers {
     if (pending.isEmpty()) {
       return;
     }
+    if (!awaitRule(pending.get(), false)) {
+      // Not removed here: this node has not been given the rule (a slow start, or a rule only
+      // newer nodes define). The timer stays, for a node that has the rule or for this one later.
+      throw new IllegalStateException("delayed trigger send " + pendingId + ": rule "
+          + pending.get().ruleId() + " is not defined on this node; the send is tried again later");
+    }
     executor.execute(() -> {
       try {
         due(pending.get());
@@ -333,7 +365,38 @@ public final class TriggerService implements Triggers {
     }
   }
 
+  /**
+   * Whether this node can decide a due send: its rule is defined, or was removed here. Until
+   * {@link #RULE_GRACE} after this node was built it waits for an unknown rule to be defined.
+   *
+   * @param park when the rule is still unknown, keep the send for {@link #define} to arm
+   */
+  private synchronized boolean awaitRule(PendingTrigger pending, boolean park) {
+    String ruleId = pending.ruleId();
+    while (!rules.containsKey(ruleId) && !removedRules.contains(ruleId)) {
+      long left = ruleGraceEnds - System.nanoTime();
+      if (left <= 0) {
+        if (park) {
+          awaitingRule.put(pending.id(), pending);
+        }
+        return false;
+      }
+      try {
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false; // not parked: a closing node's in-process timers are re-armed by recover()
+      }
+    }
+    return true;
+  }
+
   private void due(PendingTrigger pending) {
+    if (!awaitRule(pending, true)) {
+      log.warn("rule {} is not defined on this node; its delayed send {} waits for it",
+          pending.ruleId(), pending.id());
+      return;
+    }
     if (!store.removePending(pending.id())) {
       return; // cancelled by an event, or already sent
     }
@@ -347,7 +410,38 @@ public final class TriggerService implements Triggers {
       skip(rule, pending.playerId(), pending.eventId(), NOT_IN_SEGMENT, clock.instant());
       return;
     }
-    send(rule, pending.playerId(), pending.eventId(), pending.values());
+    try {
+      send(rule, pending.playerId(), pending.eventId(), pending.values());
+    } catch (RuntimeException e) {
+      if (!dispatcher.closed()) {
+        throw e;
+      }
+      putBack(pending);
+    }
+  }
+
+  /**
+   * This node closed after it took a due send from the store and before the send started (its
+   * durable timer is gone by then): the send goes back to the store, for {@link #recover()} and,
+   * with a durable scheduler, re-armed for the other nodes now.
+   */
+  private void putBack(PendingTrigger pending) {
+    boolean interrupted = Thread.interrupted(); // the close interrupts the dispatch threads
+    try {
+      store.savePending(pending);
+      if (timers.durable()) {
+        arm(pending);
+      }
+      log.info("delayed trigger send {} not started: this Herald closed; it is kept",
+          pending.id());
+    } catch (RuntimeException e) {
+      log.warn("delayed trigger send {} not started: this Herald closed; keeping or re-arming it"
+          + " failed, recover() re-arms what is kept", pending.id(), e);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private void send(TriggerRule rule, String playerId, String step, Map<String, String> values) {
