@@ -138,10 +138,9 @@ public final class PeerRace {
     serverProcess = servers.toHandle();
     try {
       Map<String, List<Round>> results = new LinkedHashMap<>();
-      System.out.printf(Locale.ROOT, "Netty native epoll available: %s (Herald's HTTP/2 transport"
-          + " uses it; Pushy and the servers stay on NIO, their default); OpenSSL available: %s"
-          + " (Herald, Pushy and the servers use it when it is)%n",
-          io.netty.channel.epoll.Epoll.isAvailable(), io.netty.handler.ssl.OpenSsl.isAvailable());
+      System.out.printf(Locale.ROOT, "OpenSSL (BoringSSL) in use: %s (Herald, Pushy and the"
+          + " servers each use it when it loads; -Dio.netty.handler.ssl.noOpenSsl=true here and in"
+          + " race.servers.jvmArgs keep the JDK's TLS)%n", io.netty.handler.ssl.OpenSsl.isAvailable());
       int inFlight = Integer.getInteger("race.inFlight", 1000);
       if (only.contains("apns")) {
         int n = Integer.getInteger("race.apns.messages", 20_000);

@@ -12,7 +12,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -146,7 +148,7 @@ public final class Pool {
     this.ssl = TlsContext.create(config.trusted(), config.keyManagers());
     this.timeoutNanos = config.requestTimeout().toNanos();
     String prefix = "herald-" + config.name().toLowerCase(java.util.Locale.ROOT);
-    this.group = Transport.group(config.eventLoopThreads(),
+    this.group = new NioEventLoopGroup(config.eventLoopThreads(),
         new DefaultThreadFactory(prefix + "-io", true));
     this.timer = new HashedWheelTimer(new DefaultThreadFactory(prefix + "-deadlines", true),
         10, TimeUnit.MILLISECONDS);
@@ -570,7 +572,7 @@ public final class Pool {
     long connectMillis = config.connectTimeout().toMillis();
     Bootstrap bootstrap = new Bootstrap()
         .group(loop)
-        .channel(Transport.socketChannel())
+        .channel(NioSocketChannel.class)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectMillis)
         .option(ChannelOption.TCP_NODELAY, true)
         .handler(new ChannelInitializer<SocketChannel>() {
