@@ -94,7 +94,9 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  * {@code race.fcm.messages} (20000), {@code race.webpush.messages} (2000),
  * {@code race.webpush.encryptions} (4000), {@code race.inFlight} (1000; Web Push 64),
  * {@code race.apns.connections} (1), {@code race.servers.jvmArgs} (extra JVM options of the
- * servers' process, space-separated, such as a JFR recording), {@code race.webpush.warmup}
+ * servers' process, space-separated, such as a JFR recording), {@code race.openssl} (false: the
+ * JDK's TLS everywhere; true: BoringSSL for Herald, Pushy and the Netty servers, which pick it up
+ * when it loads, while firebase-admin and webpush-java stay on the JDK's), {@code race.webpush.warmup}
  * (as {@code race.warmup}).
  */
 public final class PeerRace {
@@ -130,17 +132,24 @@ public final class PeerRace {
    * @throws Exception when a client fails or a server does not start
    */
   public static void main(String[] args) throws Exception {
+    // BoringSSL is on the class path, and Herald, Pushy and the Netty servers each use it when it
+    // loads, but firebase-admin and webpush-java cannot: the JDK's TLS everywhere unless asked.
+    boolean openSsl = Boolean.getBoolean("race.openssl");
+    String jdkTls = "-Dio.netty.handler.ssl.noOpenSsl=true";
+    if (!openSsl) {
+      System.setProperty("io.netty.handler.ssl.noOpenSsl", "true");
+    }
     int rounds = Integer.getInteger("race.rounds", 3);
     List<String> only = List.of(System.getProperty("race.only", "apns,fcm,webpush").split(","));
     Path dir = Files.createTempDirectory("herald-race");
-    Process servers = RaceServers.startInChildProcess(dir, true,
-        System.getProperty("race.servers.jvmArgs", "")); // such as a JFR recording
+    Process servers = RaceServers.startInChildProcess(dir, true, (openSsl ? "" : jdkTls + " ")
+        + System.getProperty("race.servers.jvmArgs", "")); // such as a JFR recording
     serverProcess = servers.toHandle();
     try {
       Map<String, List<Round>> results = new LinkedHashMap<>();
-      System.out.printf(Locale.ROOT, "OpenSSL (BoringSSL) in use: %s (Herald, Pushy and the"
-          + " servers each use it when it loads; -Dio.netty.handler.ssl.noOpenSsl=true here and in"
-          + " race.servers.jvmArgs keep the JDK's TLS)%n", io.netty.handler.ssl.OpenSsl.isAvailable());
+      System.out.printf(Locale.ROOT, "TLS of Herald, Pushy and the Netty servers: %s%n",
+          io.netty.handler.ssl.OpenSsl.isAvailable() ? "BoringSSL (-Drace.openssl=true)"
+              : "the JDK's (BoringSSL with -Drace.openssl=true)");
       int inFlight = Integer.getInteger("race.inFlight", 1000);
       if (only.contains("apns")) {
         int n = Integer.getInteger("race.apns.messages", 20_000);
