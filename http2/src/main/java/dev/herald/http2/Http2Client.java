@@ -23,6 +23,12 @@ import javax.net.ssl.KeyManager;
  * its streams and is replaced, and requests the server never processed (above the GOAWAY's last
  * stream id, or refused with {@code REFUSED_STREAM}) are sent again on another connection.
  *
+ * <p>BoringSSL encrypts the TLS records instead of the JDK when the host puts
+ * {@code io.netty:netty-tcnative-boringssl-static} (classifier {@code linux-x86_64}, or its
+ * platform's) on the class path; it is optional, and the same trust manager checks certificates
+ * and the host name either way. Netty's {@code -Dio.netty.handler.ssl.noOpenSsl=true} keeps the
+ * JDK's TLS.
+ *
  * <p>Every request has a deadline ({@link Builder#requestTimeout(Duration)}), so every future
  * completes: with the answer, whatever its status (redirects are never followed); with an
  * {@link Http2TimeoutException}; with an {@link Http2TransportException} saying whether the server

@@ -286,6 +286,24 @@ class Http2ClientTest {
   }
 
   @Test
+  void aCertificateForAnotherHostIsRefused() throws Exception {
+    // Trusted, but issued to localhost: connecting by another name must fail the host-name
+    // check, with the JDK's TLS and with OpenSSL alike.
+    try (TestH2Server server = new TestH2Server(100);
+        Http2Client client = Http2Client.builder("test",
+                URI.create("https://push.example.test:" + server.port()))
+            .trust(List.of(server.cert()))
+            .resolver(host -> new java.net.InetAddress[] {
+                java.net.InetAddress.getByName("localhost")})
+            .build()) {
+      Throwable t = failure(client.send(request("/ok")));
+      assertThat(t).isInstanceOf(Http2TransportException.class)
+          .hasMessageContaining("could not connect");
+      assertThat(server.requests.get()).isZero();
+    }
+  }
+
+  @Test
   void closingFailsWaitingAndInFlightRequestsAndLaterSends() throws Exception {
     try (TestH2Server server = new TestH2Server(1)) {
       Http2Client client = client(server).build();

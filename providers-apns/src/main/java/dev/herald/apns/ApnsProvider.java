@@ -33,8 +33,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Sends notifications to Apple devices through the Apple Push Notification service, speaking
- * APNs' HTTP/2 provider API directly, on an event loop (Netty, the JDK's TLS with ALPN {@code h2}):
- * a few threads serve any number of notifications in flight.
+ * APNs' HTTP/2 provider API directly, on an event loop (Netty, the JDK's TLS with ALPN {@code h2},
+ * or BoringSSL when the host adds it, see {@code Http2Client}): a few threads serve any number of
+ * notifications in flight.
  *
  * <p>One long-lived, thread-safe provider per credential; build it once, share it, close it once.
  *

@@ -57,8 +57,9 @@ import okhttp3.tls.HandshakeCertificates;
  *
  * <p><b>Sending.</b> Each message is one {@code POST {baseUrl}/v1/projects/{project_id}/
  * messages:send}; Google shut the batch endpoint down, so many messages are many requests,
- * multiplexed as HTTP/2 streams on an event loop (Netty, the JDK's TLS with ALPN {@code h2}): a few
- * threads serve any number in flight. At most {@link Builder#maxConcurrentRequests(int)} are in
+ * multiplexed as HTTP/2 streams on an event loop (Netty, the JDK's TLS with ALPN {@code h2}, or
+ * BoringSSL when the host adds it, see {@code Http2Client}): a few threads serve any number in
+ * flight. At most {@link Builder#maxConcurrentRequests(int)} are in
  * flight (100 streams per connection, within FCM's advertised limit); the rest wait in order for
  * a free stream. Futures complete on an event-loop thread: callbacks must not block. Topics and
  * conditions are sent with {@link #send(FcmTarget, String, Notification, Instant)}. The OAuth2

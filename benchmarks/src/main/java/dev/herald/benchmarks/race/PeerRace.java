@@ -94,7 +94,9 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  * {@code race.fcm.messages} (20000), {@code race.webpush.messages} (2000),
  * {@code race.webpush.encryptions} (4000), {@code race.inFlight} (1000; Web Push 64),
  * {@code race.apns.connections} (1), {@code race.servers.jvmArgs} (extra JVM options of the
- * servers' process, space-separated, such as a JFR recording), {@code race.webpush.warmup}
+ * servers' process, space-separated, such as a JFR recording), {@code race.openssl} (false: the
+ * JDK's TLS everywhere; true: BoringSSL for Herald, Pushy and the Netty servers, which pick it up
+ * when it loads, while firebase-admin and webpush-java stay on the JDK's), {@code race.webpush.warmup}
  * (as {@code race.warmup}).
  */
 public final class PeerRace {
@@ -114,7 +116,8 @@ public final class PeerRace {
   /** One measured round. */
   record Round(String client, double perSecond, double cpuMicrosPerMessage,
       double serverCpuMicrosPerMessage, int threadsRan, double p50Millis,
-      double jitMicrosPerMessage, double gcMicrosPerMessage, double allocatedBytesPerMessage) {}
+      double jitMicrosPerMessage, double gcMicrosPerMessage, double allocatedBytesPerMessage,
+      double serverJitMicrosPerMessage, double busiestThreadMicrosPerMessage) {}
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private static final com.sun.management.OperatingSystemMXBean OS =
@@ -129,14 +132,24 @@ public final class PeerRace {
    * @throws Exception when a client fails or a server does not start
    */
   public static void main(String[] args) throws Exception {
+    // BoringSSL is on the class path, and Herald, Pushy and the Netty servers each use it when it
+    // loads, but firebase-admin and webpush-java cannot: the JDK's TLS everywhere unless asked.
+    boolean openSsl = Boolean.getBoolean("race.openssl");
+    String jdkTls = "-Dio.netty.handler.ssl.noOpenSsl=true";
+    if (!openSsl) {
+      System.setProperty("io.netty.handler.ssl.noOpenSsl", "true");
+    }
     int rounds = Integer.getInteger("race.rounds", 3);
     List<String> only = List.of(System.getProperty("race.only", "apns,fcm,webpush").split(","));
     Path dir = Files.createTempDirectory("herald-race");
-    Process servers = RaceServers.startInChildProcess(dir, true,
-        System.getProperty("race.servers.jvmArgs", "")); // such as a JFR recording
+    Process servers = RaceServers.startInChildProcess(dir, true, (openSsl ? "" : jdkTls + " ")
+        + System.getProperty("race.servers.jvmArgs", "")); // such as a JFR recording
     serverProcess = servers.toHandle();
     try {
       Map<String, List<Round>> results = new LinkedHashMap<>();
+      System.out.printf(Locale.ROOT, "TLS of Herald, Pushy and the Netty servers: %s%n",
+          io.netty.handler.ssl.OpenSsl.isAvailable() ? "BoringSSL (-Drace.openssl=true)"
+              : "the JDK's (BoringSSL with -Drace.openssl=true)");
       int inFlight = Integer.getInteger("race.inFlight", 1000);
       if (only.contains("apns")) {
         int n = Integer.getInteger("race.apns.messages", 20_000);
@@ -207,11 +220,11 @@ public final class PeerRace {
 
   private static Round report(Round r) {
     System.out.printf(Locale.ROOT, "  %-22s %,10.0f /s  %7.1f µs CPU/msg  server %7.1f µs/msg"
-        + "  %4d threads ran  p50 %.1f ms  (of the client's: JIT %.1f, GC %.1f µs/msg;"
-        + " %,.0f bytes/msg allocated)%n",
+        + " (its JIT %.1f)  %4d threads ran  p50 %.1f ms  (of the client's: JIT %.1f, GC %.1f,"
+        + " busiest thread but the driver %.1f µs/msg; %,.0f bytes/msg allocated)%n",
         r.client(), r.perSecond(), r.cpuMicrosPerMessage(), r.serverCpuMicrosPerMessage(),
-        r.threadsRan(), r.p50Millis(), r.jitMicrosPerMessage(), r.gcMicrosPerMessage(),
-        r.allocatedBytesPerMessage());
+        r.serverJitMicrosPerMessage(), r.threadsRan(), r.p50Millis(), r.jitMicrosPerMessage(),
+        r.gcMicrosPerMessage(), r.busiestThreadMicrosPerMessage(), r.allocatedBytesPerMessage());
     return r;
   }
 
@@ -225,7 +238,8 @@ public final class PeerRace {
     Map<Long, Long> threadCpu0 = threadCpu();
     long cpu0 = OS.getProcessCpuTime();
     long serverCpu0 = serverCpuNanos();
-    long[] jvm0 = jitAndGcTicks();
+    long[] jvm0 = jitAndGcTicks("self");
+    long[] serverJvm0 = jitAndGcTicks(serverTask());
     long allocated0 = allocatedBytes();
     long t0 = System.nanoTime();
     for (int i = 0; i < messages; i++) {
@@ -249,12 +263,19 @@ public final class PeerRace {
     long wall = System.nanoTime() - t0;
     long cpu = OS.getProcessCpuTime() - cpu0;
     long serverCpu = serverCpuNanos() - serverCpu0;
-    long[] jvm1 = jitAndGcTicks();
+    long[] jvm1 = jitAndGcTicks("self");
+    long[] serverJvm1 = jitAndGcTicks(serverTask());
     long allocated = allocatedBytes() - allocated0;
     int threadsRan = 0;
+    long busiest = 0;
+    long driver = Thread.currentThread().getId();
     for (Map.Entry<Long, Long> t : threadCpu().entrySet()) {
-      if (t.getValue() > threadCpu0.getOrDefault(t.getKey(), 0L)) {
+      long used = t.getValue() - threadCpu0.getOrDefault(t.getKey(), 0L);
+      if (used > 0) {
         threadsRan++;
+      }
+      if (t.getKey() != driver) {
+        busiest = Math.max(busiest, used);
       }
     }
     if (failure.get() != null || refused.get() > 0) {
@@ -265,7 +286,8 @@ public final class PeerRace {
     return new Round(client.name(), messages * 1e9 / wall, cpu / 1e3 / messages,
         serverCpu / 1e3 / messages, threadsRan, latency[messages / 2] / 1e6,
         (jvm1[0] - jvm0[0]) * TICK_MICROS / messages, (jvm1[1] - jvm0[1]) * TICK_MICROS / messages,
-        (double) allocated / messages);
+        (double) allocated / messages,
+        (serverJvm1[0] - serverJvm0[0]) * TICK_MICROS / messages, busiest / 1e3 / messages);
   }
 
   /**
@@ -289,9 +311,9 @@ public final class PeerRace {
    * {@code /proc/self/task}: a client's CPU per message includes both, and a round where the JIT
    * still compiles says so here. Zeros where there is no {@code /proc}.
    */
-  private static long[] jitAndGcTicks() {
+  private static long[] jitAndGcTicks(String process) {
     long[] ticks = new long[2];
-    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+    try (var tasks = Files.list(Path.of("/proc", process, "task"))) {
       for (Path task : (Iterable<Path>) tasks::iterator) {
         try {
           String name = Files.readString(task.resolve("comm")).strip();
@@ -311,6 +333,11 @@ public final class PeerRace {
       return ticks;
     }
     return ticks;
+  }
+
+  /** The servers' process id for {@code /proc}, or {@code self} when there is none. */
+  private static String serverTask() {
+    return serverProcess == null ? "self" : Long.toString(serverProcess.pid());
   }
 
   /**
