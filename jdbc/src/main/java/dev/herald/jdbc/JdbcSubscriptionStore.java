@@ -47,6 +47,9 @@ import javax.sql.DataSource;
  * in the same transaction; {@link #compareAndSetOwner} does the same on the epoch. Web Push
  * endpoints on {@code http:} (local push services in tests) read back as
  * {@link WebPushAddress#allowingHttp}. Instants are kept to the microsecond. Thread-safe.
+ *
+ * <p>{@link #importAll} adds the devices a host already has, many rows per statement, in one
+ * transaction (docs/storage.md, "Importing the devices you already have").
  */
 public final class JdbcSubscriptionStore implements SubscriptionStore {
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
