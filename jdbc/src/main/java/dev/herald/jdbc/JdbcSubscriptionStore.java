@@ -237,7 +237,7 @@ public final class JdbcSubscriptionStore implements SubscriptionStore {
    * Players are validated where they are made ({@link ImportedPlayer}), before any row is
    * written.
    *
-   * <p>The stream is read once, in order, and never held: at most {@value #IMPORT_BATCH} rows
+   * <p>The stream is read once, in order, and never held: at most 2,000 rows
    * of each table wait to be written, so memory stays bounded whatever the player count, given a
    * stream that makes its players as it goes (a query's cursor, a file's lines). The caller
    * closes the stream.
