@@ -202,12 +202,13 @@ public final class CasinoDemo {
         String schema = "herald_demo_" + System.currentTimeMillis();
         HeraldSchema.migrate(dataSource, schema);
         out.printf("Stores: PostgreSQL, schema %s%n", schema);
-        subscriptions = new JdbcSubscriptionStore(dataSource, schema);
+        JdbcSubscriptionStore jdbcSubscriptions = new JdbcSubscriptionStore(dataSource, schema);
+        subscriptions = jdbcSubscriptions;
         deliveries = new JdbcDeliveryStore(dataSource, schema);
         campaigns = new JdbcCampaignStore(dataSource, schema);
         triggers = new JdbcTriggerStore(dataSource, schema);
         segmentStore = new JdbcSegmentStore(dataSource, schema);
-        casinoTables = new PostgresCasino(dataSource, schema, clock);
+        casinoTables = new PostgresCasino(dataSource, schema, clock, jdbcSubscriptions);
         players = casinoTables.directory();
       }
       Segmentation.Builder segmentation = Segmentation.builder();
@@ -322,7 +323,7 @@ public final class CasinoDemo {
 
   /**
    * Makes the players: in memory into the directory and Herald's subscriptions, or on PostgreSQL
-   * through an in-memory staging batch that {@link PostgresCasino} copies into the tables.
+   * through an in-memory staging batch that {@link PostgresCasino} imports into the tables.
    */
   private Population createPlayers(Herald herald, InMemoryPlayerDirectory players,
       PostgresCasino casinoTables, MockWebPushService webPushService, MockApnsServer apnsService,

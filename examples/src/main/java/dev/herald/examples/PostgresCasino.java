@@ -4,19 +4,17 @@ import dev.herald.HeraldException;
 import dev.herald.HeraldListener;
 import dev.herald.embedded.InMemorySubscriptionStore;
 import dev.herald.embedded.ProfileComplianceGuard;
+import dev.herald.jdbc.ImportedPlayer;
+import dev.herald.jdbc.JdbcSubscriptionStore;
 import dev.herald.segmentation.sql.PlayerTable;
 import dev.herald.segmentation.sql.SqlAudience;
 import dev.herald.spi.PlayerDirectory;
 import dev.herald.spi.PlayerProfile;
 import dev.herald.subscription.AddressOwner;
-import dev.herald.subscription.ApnsAddress;
 import dev.herald.subscription.Device;
-import dev.herald.subscription.DeviceAddress;
-import dev.herald.subscription.FcmAddress;
 import dev.herald.subscription.PushPreferences;
 import dev.herald.subscription.StatusChange;
 import dev.herald.subscription.Subscriptions;
-import dev.herald.subscription.WebPushAddress;
 import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigDecimal;
@@ -30,13 +28,14 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import javax.sql.DataSource;
@@ -49,11 +48,12 @@ import org.postgresql.PGConnection;
  *
  * <p>The players are made as in memory, through {@link Subscriptions} (the same calls, the same
  * statuses and histories), but in batches of {@value #BATCH} against an in-memory staging store
- * whose devices, histories, address owners and preferences are then copied into herald-jdbc's
- * tables with {@code COPY}: the way a casino that adopts Herald imports the devices it already
- * has. One call per device through herald-jdbc costs a few transactions, about an hour for a
- * million players on a busy 2-core machine; the copy takes minutes. After the load, every change
- * goes through Herald and its JDBC stores.
+ * whose devices, histories, address owners and preferences are then added to herald-jdbc's
+ * tables by {@link JdbcSubscriptionStore#importAll}: the way a casino that adopts Herald imports
+ * the devices it already has. One call per device through herald-jdbc costs a few transactions,
+ * about an hour for a million players on a busy 2-core machine; the import takes minutes. The
+ * profiles go into the casino's own table with {@code COPY}. After the load, every change goes
+ * through Herald and its JDBC stores.
  *
  * <p>Profiles live in the casino's own table {@code casino_player}; the directory reads one row
  * per {@link PlayerDirectory#find} and pages by key for {@link PlayerDirectory#all}. Segments are
@@ -63,19 +63,21 @@ import org.postgresql.PGConnection;
 final class PostgresCasino {
   /** Players per staging batch and per page of the directory. */
   static final int BATCH = 5_000;
-  private static final HexFormat HEX = HexFormat.of();
 
   private final DataSource dataSource;
   private final String schema;
   private final Clock clock;
+  private final JdbcSubscriptionStore heraldTables;
   private InMemorySubscriptionStore staging;
   private Subscriptions stagingSubscriptions;
   private final List<PlayerProfile> profiles = new ArrayList<>(BATCH);
 
-  PostgresCasino(DataSource dataSource, String schema, Clock clock) {
+  PostgresCasino(DataSource dataSource, String schema, Clock clock,
+      JdbcSubscriptionStore heraldTables) {
     this.dataSource = dataSource;
     this.schema = schema;
     this.clock = clock;
+    this.heraldTables = heraldTables;
     execute("CREATE TABLE " + schema + ".casino_player ("
         + " player_id text COLLATE \"C\" PRIMARY KEY, locale text, time_zone text,"
         + " first_name text, country text, vip_level bigint, balance numeric,"
@@ -115,7 +117,10 @@ final class PostgresCasino {
     return profiles.size() >= BATCH;
   }
 
-  /** Copies the batch's profiles and subscriptions into PostgreSQL and starts a new batch. */
+  /**
+   * Copies the batch's profiles into the casino's table, imports its subscriptions into
+   * herald-jdbc's (one transaction each) and starts a new batch.
+   */
   void flush() {
     if (profiles.isEmpty()) {
       return;
@@ -132,48 +137,29 @@ final class PostgresCasino {
           p.instant(ProfileComplianceGuard.COOLING_OFF_UNTIL).orElse(null),
           p.bool(ProfileComplianceGuard.DEPOSIT_LIMIT_REACHED).orElse(null));
     }
-    StringBuilder devices = new StringBuilder();
-    StringBuilder history = new StringBuilder();
-    List<String> addressKeys = new ArrayList<>();
-    for (List<Device> ofPlayer : staging.devicesOfAll(ids).values()) {
-      for (Device d : ofPlayer) {
-        device(devices, d);
-        d.address().ifPresent(a -> addressKeys.add(a.key()));
-        for (StatusChange c : staging.history(d.playerId(), d.deviceId())) {
-          row(history, c.playerId(), c.deviceId(), c.from().map(Enum::name).orElse(null),
-              c.to().name(), c.reason().name(), c.at(), c.detail());
-        }
-      }
-    }
-    StringBuilder owners = new StringBuilder();
-    for (AddressOwner o : staging.ownersOfAll(addressKeys).values()) {
-      row(owners, o.addressKey(), o.playerId(), o.deviceId(), o.epoch());
-    }
-    StringBuilder preferences = new StringBuilder();
-    for (PushPreferences p : staging.preferencesOfAll(ids).values()) {
-      row(preferences, p.playerId(), p.marketingConsent(), p.categories(), p.updatedAt());
-    }
     try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      var copy = c.unwrap(PGConnection.class).getCopyAPI();
-      copy.copyIn("COPY " + schema + ".casino_player FROM STDIN",
-          new StringReader(players.toString()));
-      copy.copyIn("COPY " + schema + ".herald_device (player_id, device_id, platform, status,"
-          + " address, webpush_p256dh, webpush_auth, apns_topic, apns_environment,"
-          + " address_epoch, address_since, invalidation_reason, invalidation_at,"
-          + " invalidation_address_key, created_at, status_changed_at, last_seen_at, version,"
-          + " brand) FROM STDIN", new StringReader(devices.toString()));
-      copy.copyIn("COPY " + schema + ".herald_status_change (player_id, device_id, from_status,"
-          + " to_status, reason, at, detail) FROM STDIN", new StringReader(history.toString()));
-      copy.copyIn("COPY " + schema + ".herald_address_owner (address_key, player_id, device_id,"
-          + " epoch) FROM STDIN", new StringReader(owners.toString()));
-      copy.copyIn("COPY " + schema + ".herald_preferences (player_id, marketing_consent,"
-          + " categories, updated_at) FROM STDIN", new StringReader(preferences.toString()));
-      c.commit();
+      c.unwrap(PGConnection.class).getCopyAPI().copyIn(
+          "COPY " + schema + ".casino_player FROM STDIN", new StringReader(players.toString()));
     } catch (SQLException | IOException e) {
       throw new HeraldException("copying players into " + schema + " failed: " + e.getMessage(),
           e);
     }
+    Map<String, List<Device>> devices = staging.devicesOfAll(ids);
+    List<String> addressKeys = new ArrayList<>();
+    devices.values().forEach(ofPlayer -> ofPlayer.forEach(
+        d -> d.address().ifPresent(a -> addressKeys.add(a.key()))));
+    Map<String, List<AddressOwner>> owners = staging.ownersOfAll(addressKeys).values().stream()
+        .collect(Collectors.groupingBy(AddressOwner::playerId));
+    Map<String, PushPreferences> preferences = staging.preferencesOfAll(ids);
+    heraldTables.importAll(ids.stream().map(id -> {
+      List<Device> ofPlayer = devices.getOrDefault(id, List.of());
+      List<StatusChange> history = new ArrayList<>();
+      for (Device d : ofPlayer) {
+        history.addAll(staging.history(id, d.deviceId()));
+      }
+      return new ImportedPlayer(id, ofPlayer, history, owners.getOrDefault(id, List.of()),
+          Optional.ofNullable(preferences.get(id)));
+    }));
     newBatch();
   }
 
@@ -191,33 +177,6 @@ final class PostgresCasino {
     stagingSubscriptions = Subscriptions.create(staging, clock, new HeraldListener() {});
   }
 
-  private static void device(StringBuilder out, Device d) {
-    DeviceAddress address = d.address().orElse(null);
-    String text = null;
-    byte[] p256dh = null;
-    byte[] auth = null;
-    String topic = null;
-    String environment = null;
-    if (address instanceof FcmAddress fcm) {
-      text = fcm.token();
-    } else if (address instanceof ApnsAddress apns) {
-      text = apns.deviceToken();
-      topic = apns.topic();
-      environment = apns.environment().name();
-    } else if (address instanceof WebPushAddress web) {
-      text = web.endpoint().toString();
-      p256dh = web.p256dh();
-      auth = web.auth();
-    }
-    var invalidation = d.invalidation();
-    row(out, d.playerId(), d.deviceId(), d.platform().name(), d.status().name(), text, p256dh,
-        auth, topic, environment, d.addressEpoch(), d.addressSince().orElse(null),
-        invalidation.map(i -> i.reason()).orElse(null),
-        invalidation.map(i -> i.at()).orElse(null),
-        invalidation.map(i -> i.addressKey()).orElse(null), d.createdAt(), d.statusChangedAt(),
-        d.lastSeenAt(), d.version(), d.brand().id());
-  }
-
   /** One line of COPY's text format. */
   private static void row(StringBuilder out, Object... values) {
     for (int i = 0; i < values.length; i++) {
@@ -227,18 +186,8 @@ final class PostgresCasino {
       Object v = values[i];
       if (v == null) {
         out.append("\\N");
-      } else if (v instanceof byte[] bytes) {
-        out.append("\\\\x").append(HEX.formatHex(bytes));
       } else if (v instanceof Instant at) {
         out.append(at.truncatedTo(ChronoUnit.MICROS));
-      } else if (v instanceof java.util.Collection<?> set) {
-        StringBuilder array = new StringBuilder("{");
-        for (Object element : set) {
-          array.append(array.length() == 1 ? "" : ",").append('"')
-              .append(element.toString().replace("\\", "\\\\").replace("\"", "\\\""))
-              .append('"');
-        }
-        escape(out, array.append('}').toString());
       } else {
         escape(out, v.toString());
       }

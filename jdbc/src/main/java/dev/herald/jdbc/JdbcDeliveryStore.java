@@ -28,6 +28,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -445,41 +446,17 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
    */
   private static Map<String, Long> changeAll(Connection c, String statement, List<String> rowKeys,
       List<DeliveryRecord> rows, List<Long> ifVersions) throws SQLException {
-    int n = rows.size();
-    String[] keys = new String[n];
-    String[] states = new String[n];
-    String[] reasons = new String[n];
-    String[] details = new String[n];
-    String[] updated = new String[n];
-    Integer[] attempts = new Integer[n];
-    Integer[] statuses = new Integer[n];
-    String[] messageIds = new String[n];
-    String[] clicked = new String[n];
-    Integer[] conversions = new Integer[n];
-    String[] values = new String[n];
-    String[] versions = ifVersions == null ? null : new String[n];
-    for (int i = 0; i < n; i++) {
-      DeliveryRecord r = rows.get(i);
-      keys[i] = rowKeys.get(i);
-      states[i] = r.state().name();
-      reasons[i] = r.reason();
-      details[i] = r.detail();
-      updated[i] = Jdbc.text(r.updatedAt());
-      attempts[i] = r.attempts();
-      statuses[i] = r.httpStatus();
-      messageIds[i] = r.messageId().orElse(null);
-      clicked[i] = r.clickedAt().map(Jdbc::text).orElse(null);
-      conversions[i] = r.conversions();
-      values[i] = r.conversionValue().toPlainString();
-      if (versions != null) {
-        versions[i] = Long.toString(ifVersions.get(i));
-      }
+    Object[][] changed = changedColumns(rowKeys, rows);
+    if (ifVersions == null) {
+      return versionsWritten(c, statement, changed);
     }
-    return versions == null
-        ? versionsWritten(c, statement, keys, states, reasons, details, updated, attempts,
-            statuses, messageIds, clicked, conversions, values)
-        : versionsWritten(c, statement, keys, states, reasons, details, updated, attempts,
-            statuses, messageIds, clicked, conversions, values, versions);
+    String[] versions = new String[rows.size()];
+    for (int i = 0; i < versions.length; i++) {
+      versions[i] = Long.toString(ifVersions.get(i));
+    }
+    Object[][] columns = Arrays.copyOf(changed, changed.length + 1);
+    columns[changed.length] = versions;
+    return versionsWritten(c, statement, columns);
   }
 
   /**
@@ -809,8 +786,52 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
   /** Rows as one array per column, in {@link DeliverySql#COLUMNS} order, for claimAll. */
   private static Object[][] columns(List<Keyed> rows) {
     int n = rows.size();
-    String[][] text = new String[15][n];
+    List<String> keys = new ArrayList<>(n);
+    List<DeliveryRecord> records = new ArrayList<>(n);
+    for (Keyed k : rows) {
+      keys.add(k.key());
+      records.add(k.record());
+    }
+    // the columns a change writes, made as for changeAll; then the ones a claim fixes
+    Object[][] changed = changedColumns(keys, records);
+    String[][] text = new String[11][n];
     String[] created = new String[n];
+    Boolean[] sharedCaps = new Boolean[n];
+    String[] brands = new String[n];
+    for (int i = 0; i < n; i++) {
+      DeliveryRecord r = records.get(i);
+      text[0][i] = r.deliveryId();
+      text[1][i] = r.sourceId();
+      text[2][i] = r.step();
+      text[3][i] = r.playerId();
+      text[4][i] = r.deviceId().orElse(null);
+      text[5][i] = r.platform().map(Enum::name).orElse(null);
+      text[6][i] = r.variant();
+      text[7][i] = r.type().name();
+      text[8][i] = r.type().purpose().name();
+      text[9][i] = r.type().category();
+      text[10][i] = r.category();
+      created[i] = Jdbc.text(r.createdAt());
+      sharedCaps[i] = r.type().sharedCaps();
+      brands[i] = r.brand().map(Brand::id).orElse(null);
+    }
+    return new Object[][] {changed[0], text[0], text[1], text[2], text[3], text[4], text[5],
+        text[6], text[7], text[8], text[9], text[10], changed[1], changed[2], changed[3], created,
+        changed[4], changed[5], changed[6], changed[7], changed[8], changed[9], changed[10],
+        sharedCaps, brands};
+  }
+
+  /**
+   * The columns a delivery's life changes, as one array per column in the order of
+   * {@link DeliverySql#changeAll}'s arrays: key, state, reason, detail, updated_at, attempts,
+   * http_status, message_id, clicked_at, conversions, conversion_value.
+   */
+  private static Object[][] changedColumns(List<String> rowKeys, List<DeliveryRecord> rows) {
+    int n = rows.size();
+    String[] keys = new String[n];
+    String[] states = new String[n];
+    String[] reasons = new String[n];
+    String[] details = new String[n];
     String[] updated = new String[n];
     Integer[] attempts = new Integer[n];
     Integer[] statuses = new Integer[n];
@@ -818,26 +839,12 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
     String[] clicked = new String[n];
     Integer[] conversions = new Integer[n];
     String[] values = new String[n];
-    Boolean[] sharedCaps = new Boolean[n];
-    String[] brands = new String[n];
     for (int i = 0; i < n; i++) {
-      DeliveryRecord r = rows.get(i).record();
-      text[0][i] = rows.get(i).key();
-      text[1][i] = r.deliveryId();
-      text[2][i] = r.sourceId();
-      text[3][i] = r.step();
-      text[4][i] = r.playerId();
-      text[5][i] = r.deviceId().orElse(null);
-      text[6][i] = r.platform().map(Enum::name).orElse(null);
-      text[7][i] = r.variant();
-      text[8][i] = r.type().name();
-      text[9][i] = r.type().purpose().name();
-      text[10][i] = r.type().category();
-      text[11][i] = r.category();
-      text[12][i] = r.state().name();
-      text[13][i] = r.reason();
-      text[14][i] = r.detail();
-      created[i] = Jdbc.text(r.createdAt());
+      DeliveryRecord r = rows.get(i);
+      keys[i] = rowKeys.get(i);
+      states[i] = r.state().name();
+      reasons[i] = r.reason();
+      details[i] = r.detail();
       updated[i] = Jdbc.text(r.updatedAt());
       attempts[i] = r.attempts();
       statuses[i] = r.httpStatus();
@@ -845,12 +852,9 @@ public final class JdbcDeliveryStore implements DeliveryStore, PlayerLocks {
       clicked[i] = r.clickedAt().map(Jdbc::text).orElse(null);
       conversions[i] = r.conversions();
       values[i] = r.conversionValue().toPlainString();
-      sharedCaps[i] = r.type().sharedCaps();
-      brands[i] = r.brand().map(Brand::id).orElse(null);
     }
-    return new Object[][] {text[0], text[1], text[2], text[3], text[4], text[5], text[6],
-        text[7], text[8], text[9], text[10], text[11], text[12], text[13], text[14], created,
-        updated, attempts, statuses, messageIds, clicked, conversions, values, sharedCaps, brands};
+    return new Object[][] {keys, states, reasons, details, updated, attempts, statuses,
+        messageIds, clicked, conversions, values};
   }
 
   /** Events as one array per column, in {@link DeliverySql#EVENT_COLUMNS} order. */

@@ -3,6 +3,7 @@ package dev.herald.jdbc;
 import dev.herald.internal.Checks;
 import dev.herald.jdbc.internal.HeraldMigrations;
 import dev.herald.jdbc.internal.Jdbc;
+import dev.herald.jdbc.internal.SubscriptionRows;
 import dev.herald.jdbc.internal.SubscriptionSql;
 import dev.herald.spi.SubscriptionStore;
 import dev.herald.subscription.AddressOwner;
@@ -24,15 +25,16 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 /**
@@ -45,9 +47,14 @@ import javax.sql.DataSource;
  * in the same transaction; {@link #compareAndSetOwner} does the same on the epoch. Web Push
  * endpoints on {@code http:} (local push services in tests) read back as
  * {@link WebPushAddress#allowingHttp}. Instants are kept to the microsecond. Thread-safe.
+ *
+ * <p>{@link #importAll} adds the devices a host already has, many rows per statement, in one
+ * transaction (docs/storage.md, "Importing the devices you already have").
  */
 public final class JdbcSubscriptionStore implements SubscriptionStore {
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+  /** Rows of a table per insert statement of {@link #importAll}. */
+  static final int IMPORT_BATCH = 2_000;
 
   private final Jdbc jdbc;
   private final SubscriptionSql sql;
@@ -196,14 +203,14 @@ public final class JdbcSubscriptionStore implements SubscriptionStore {
       int rows;
       if (expectedVersion == 0) {
         try (PreparedStatement ps = c.prepareStatement(sql.insertDevice)) {
-          ps.setString(1, next.playerId());
-          ps.setString(2, next.deviceId());
-          bindDevice(ps, 3, next);
+          SubscriptionRows.device(next, new SubscriptionRows.Parameters(c, ps, 1));
           rows = ps.executeUpdate();
         }
       } else {
         try (PreparedStatement ps = c.prepareStatement(sql.updateDevice)) {
-          int i = bindDevice(ps, 1, next);
+          SubscriptionRows.Parameters fields = new SubscriptionRows.Parameters(c, ps, 1);
+          SubscriptionRows.deviceFields(next, fields);
+          int i = fields.next();
           ps.setString(i++, next.playerId());
           ps.setString(i++, next.deviceId());
           ps.setLong(i, expectedVersion);
@@ -217,64 +224,113 @@ public final class JdbcSubscriptionStore implements SubscriptionStore {
     });
   }
 
+  /**
+   * Adds the subscriptions a host already has, many rows per statement: the way to load an
+   * existing player base into Herald's tables, where one {@link #saveDevice} per device would cost
+   * a transaction each. Each player's devices, status changes, address owners and preferences
+   * are written as given: nothing is derived, no history entry is added, no listener is told.
+   *
+   * <p>One transaction: it commits once the stream is exhausted, and when anything fails
+   * (a null player, an exception from the stream, a row that exists already) it is rolled back
+   * and nothing of the import is stored. It only adds: a device, address owner or preferences
+   * row that is in the tables already, or twice in the import, fails it, naming the constraint.
+   * Players are validated where they are made ({@link ImportedPlayer}), before any row is
+   * written.
+   *
+   * <p>The stream is read once, in order, and never held: at most 2,000 rows
+   * of each table wait to be written, so memory stays bounded whatever the player count, given a
+   * stream that makes its players as it goes (a query's cursor, a file's lines). The caller
+   * closes the stream.
+   *
+   * @param players the players to add
+   * @return how many devices were added
+   * @throws dev.herald.InvalidInputException when {@code players} or one of its elements is null
+   * @throws HeraldStorageException when the database refuses a row (nothing is then stored)
+   */
+  public long importAll(Stream<ImportedPlayer> players) {
+    Checks.required(players, "players");
+    return jdbc.inTransaction("importing subscriptions", c -> {
+      Import batches = new Import(c);
+      Iterator<ImportedPlayer> it = players.iterator();
+      for (long i = 0; it.hasNext(); i++) {
+        batches.add(Checks.required(it.next(), "players[" + i + "]"));
+      }
+      batches.flushAll();
+      return batches.devicesAdded;
+    });
+  }
+
+  /** The rows of an import waiting to be written, a batch per table. */
+  private final class Import {
+    private final Connection c;
+    private final SubscriptionRows.Batch devices =
+        new SubscriptionRows.Batch(SubscriptionSql.DEVICE_COLUMN_COUNT, IMPORT_BATCH);
+    private final SubscriptionRows.Batch history =
+        new SubscriptionRows.Batch(SubscriptionSql.HISTORY_COLUMN_COUNT, IMPORT_BATCH);
+    private final SubscriptionRows.Batch owners =
+        new SubscriptionRows.Batch(SubscriptionSql.OWNER_COLUMN_COUNT, IMPORT_BATCH);
+    private final SubscriptionRows.Batch preferences =
+        new SubscriptionRows.Batch(SubscriptionSql.PREFERENCES_COLUMN_COUNT, IMPORT_BATCH);
+    private long devicesAdded;
+
+    Import(Connection c) {
+      this.c = c;
+    }
+
+    void add(ImportedPlayer player) throws SQLException {
+      for (Device d : player.devices()) {
+        SubscriptionRows.device(d, devices);
+        endRow(devices, sql.importDevices);
+        devicesAdded++;
+      }
+      for (StatusChange change : player.history()) {
+        SubscriptionRows.statusChange(change, history);
+        endRow(history, sql.importHistory);
+      }
+      for (AddressOwner owner : player.owners()) {
+        SubscriptionRows.owner(owner, owners);
+        endRow(owners, sql.importOwners);
+      }
+      if (player.preferences().isPresent()) {
+        SubscriptionRows.preferences(player.preferences().get(), preferences);
+        endRow(preferences, sql.importPreferences);
+      }
+    }
+
+    private void endRow(SubscriptionRows.Batch batch, String statement) throws SQLException {
+      batch.endRow();
+      if (batch.full()) {
+        flush(batch, statement);
+      }
+    }
+
+    void flushAll() throws SQLException {
+      flush(devices, sql.importDevices);
+      flush(history, sql.importHistory);
+      flush(owners, sql.importOwners);
+      flush(preferences, sql.importPreferences);
+    }
+
+    private void flush(SubscriptionRows.Batch batch, String statement) throws SQLException {
+      if (batch.rows() == 0) {
+        return;
+      }
+      try (PreparedStatement ps = c.prepareStatement(statement)) {
+        Array[] arrays = Jdbc.setArrays(c, ps, batch.columns());
+        try {
+          ps.executeUpdate();
+        } finally {
+          Jdbc.free(arrays);
+        }
+      }
+      batch.clear();
+    }
+  }
+
   private void appendHistory(Connection c, StatusChange change) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql.appendHistory)) {
-      ps.setString(1, change.playerId());
-      ps.setString(2, change.deviceId());
-      Jdbc.setText(ps, 3, change.from().map(Enum::name).orElse(null));
-      ps.setString(4, change.to().name());
-      ps.setString(5, change.reason().name());
-      Jdbc.setInstant(ps, 6, change.at());
-      ps.setString(7, change.detail());
+      SubscriptionRows.statusChange(change, new SubscriptionRows.Parameters(c, ps, 1));
       ps.executeUpdate();
-    }
-  }
-
-  /** Binds platform … brand (everything after the two ids), in column order. */
-  private static int bindDevice(PreparedStatement ps, int i, Device d) throws SQLException {
-    ps.setString(i++, d.platform().name());
-    ps.setString(i++, d.status().name());
-    DeviceAddress address = d.address().orElse(null);
-    String text = null;
-    byte[] p256dh = null;
-    byte[] auth = null;
-    String topic = null;
-    String environment = null;
-    if (address instanceof FcmAddress fcm) {
-      text = fcm.token();
-    } else if (address instanceof ApnsAddress apns) {
-      text = apns.deviceToken();
-      topic = apns.topic();
-      environment = apns.environment().name();
-    } else if (address instanceof WebPushAddress web) {
-      text = web.endpoint().toString();
-      p256dh = web.p256dh();
-      auth = web.auth();
-    }
-    Jdbc.setText(ps, i++, text);
-    setBytes(ps, i++, p256dh);
-    setBytes(ps, i++, auth);
-    Jdbc.setText(ps, i++, topic);
-    Jdbc.setText(ps, i++, environment);
-    ps.setLong(i++, d.addressEpoch());
-    Jdbc.setInstant(ps, i++, d.addressSince().orElse(null));
-    Invalidation invalidation = d.invalidation().orElse(null);
-    Jdbc.setText(ps, i++, invalidation == null ? null : invalidation.reason());
-    Jdbc.setInstant(ps, i++, invalidation == null ? null : invalidation.at());
-    Jdbc.setText(ps, i++, invalidation == null ? null : invalidation.addressKey());
-    Jdbc.setInstant(ps, i++, d.createdAt());
-    Jdbc.setInstant(ps, i++, d.statusChangedAt());
-    Jdbc.setInstant(ps, i++, d.lastSeenAt());
-    ps.setLong(i++, d.version());
-    ps.setString(i++, d.brand().id());
-    return i;
-  }
-
-  private static void setBytes(PreparedStatement ps, int i, byte[] value) throws SQLException {
-    if (value == null) {
-      ps.setNull(i, Types.BINARY);
-    } else {
-      ps.setBytes(i, value);
     }
   }
 
@@ -343,10 +399,7 @@ public final class JdbcSubscriptionStore implements SubscriptionStore {
     return jdbc.read("claiming an address", c -> {
       if (expectedEpoch == 0) {
         try (PreparedStatement ps = c.prepareStatement(sql.insertOwner)) {
-          ps.setString(1, next.addressKey());
-          ps.setString(2, next.playerId());
-          ps.setString(3, next.deviceId());
-          ps.setLong(4, next.epoch());
+          SubscriptionRows.owner(next, new SubscriptionRows.Parameters(c, ps, 1));
           return ps.executeUpdate() == 1;
         }
       }
@@ -420,15 +473,14 @@ public final class JdbcSubscriptionStore implements SubscriptionStore {
   public void savePreferences(PushPreferences value) {
     Checks.required(value, "preferences");
     jdbc.read("saving preferences", c -> {
-      Array categories = c.createArrayOf("text", value.categories().toArray());
       try (PreparedStatement ps = c.prepareStatement(sql.savePreferences)) {
-        ps.setString(1, value.playerId());
-        ps.setBoolean(2, value.marketingConsent());
-        ps.setArray(3, categories);
-        Jdbc.setInstant(ps, 4, value.updatedAt());
-        return ps.executeUpdate();
-      } finally {
-        categories.free();
+        SubscriptionRows.Parameters row = new SubscriptionRows.Parameters(c, ps, 1);
+        try {
+          SubscriptionRows.preferences(value, row);
+          return ps.executeUpdate();
+        } finally {
+          row.free();
+        }
       }
     });
   }

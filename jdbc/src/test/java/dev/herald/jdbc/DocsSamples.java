@@ -10,12 +10,21 @@ import dev.herald.segmentation.Segmentation;
 import dev.herald.spi.DeliveryStore;
 import dev.herald.spi.PlayerDirectory;
 import dev.herald.spi.PushProvider;
+import dev.herald.subscription.AddressOwner;
+import dev.herald.subscription.Device;
+import dev.herald.subscription.FcmAddress;
+import dev.herald.subscription.Platform;
+import dev.herald.subscription.PushStatus;
 import dev.herald.testing.DeliveryStoreContract;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 /**
@@ -71,6 +80,24 @@ final class DocsSamples {
   static void privacy(Herald herald) {
     PlayerErasure erased = herald.erasePlayer("player-42");      // the right to erasure
     long deleted = herald.deleteOlderThan(Duration.ofDays(180), 5_000); // retention, in batches
+  }
+
+  /** A device as the host's own table held it before Herald. */
+  record LegacyToken(String playerId, String deviceId, String fcmToken, Instant registeredAt) {}
+
+  static long importTokens(JdbcSubscriptionStore subscriptions, Stream<LegacyToken> tokens) {
+    return subscriptions.importAll(tokens.map(t -> {
+      FcmAddress address = new FcmAddress(t.fcmToken());
+      Device device = Device.builder()
+          .playerId(t.playerId()).deviceId(t.deviceId()).platform(Platform.FCM)
+          .status(PushStatus.ALLOWED).address(address).addressEpoch(1)
+          .addressSince(t.registeredAt()).createdAt(t.registeredAt())
+          .version(1)                                  // a saved device's first version
+          .build();
+      AddressOwner owner = new AddressOwner(address.key(), t.playerId(), t.deviceId(), 1);
+      return new ImportedPlayer(t.playerId(), List.of(device), List.of(), List.of(owner),
+          Optional.empty());                           // no history, no preferences recorded
+    }));                                               // one transaction: all or nothing
   }
 
   static void migrateIntoASchema(DataSource dataSource) {

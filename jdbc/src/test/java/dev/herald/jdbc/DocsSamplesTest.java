@@ -75,4 +75,21 @@ class DocsSamplesTest {
       assertThat(((JdbcScheduler) node.scheduler()).liveNodes()).isPositive();
     }
   }
+
+  @Test
+  void theImportSampleAddsTheTokensAsDevicesWithTheirOwners() {
+    String schema = TestDatabase.freshSchema("docs_import");
+    JdbcSubscriptionStore store = new JdbcSubscriptionStore(TestDatabase.dataSource(), schema);
+    java.time.Instant at = java.time.Instant.parse("2024-03-01T12:00:00Z");
+    long added = DocsSamples.importTokens(store, java.util.stream.Stream.of(
+        new DocsSamples.LegacyToken("player-1", "phone", "token-1", at),
+        new DocsSamples.LegacyToken("player-1", "tablet", "token-2", at),
+        new DocsSamples.LegacyToken("player-2", "phone", "token-3", at)));
+
+    assertThat(added).isEqualTo(3);
+    assertThat(store.devicesOf("player-1")).extracting(d -> d.deviceId() + " " + d.status())
+        .containsExactly("phone ALLOWED", "tablet ALLOWED");
+    assertThat(store.ownerOf("fcm:token-3").map(o -> o.playerId() + "/" + o.deviceId()))
+        .contains("player-2/phone");
+  }
 }

@@ -16,6 +16,7 @@ import dev.herald.dispatch.DispatchReport;
 import dev.herald.dispatch.FrequencyCap;
 import dev.herald.dispatch.QuietHours;
 import dev.herald.jdbc.HeraldSchema;
+import dev.herald.jdbc.ImportedPlayer;
 import dev.herald.jdbc.JdbcCampaignStore;
 import dev.herald.jdbc.JdbcDeliveryStore;
 import dev.herald.jdbc.JdbcSubscriptionStore;
@@ -26,9 +27,13 @@ import dev.herald.spi.PushMessage;
 import dev.herald.spi.PushProvider;
 import dev.herald.spi.SendResult;
 import dev.herald.spi.SubscriptionStore;
+import dev.herald.subscription.AddressOwner;
+import dev.herald.subscription.Device;
+import dev.herald.subscription.FcmAddress;
 import dev.herald.subscription.Platform;
+import dev.herald.subscription.PushPreferences;
+import dev.herald.subscription.PushStatus;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.StringReader;
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.time.Clock;
@@ -39,13 +44,13 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.postgresql.PGConnection;
 
 /**
  * A whole campaign on herald-jdbc over a real (embedded) PostgreSQL on the same machine, through
@@ -55,8 +60,8 @@ import org.postgresql.PGConnection;
  * personalised Mustache template. The provider accepts every message at once, so the figure is
  * Herald's and the database's cost.
  *
- * <p>Players, devices (one Android device each), address ownerships and preferences are loaded
- * with {@code COPY}; the player directory (the host's, not Herald's storage) computes profiles
+ * <p>Players' devices (one Android device each), address ownerships and preferences are loaded
+ * with {@link JdbcSubscriptionStore#importAll}; the player directory (the host's, not Herald's storage) computes profiles
  * from the id. Two ways, each in its own schema: the JDBC stores as they are (the batch SPI), and
  * the same stores with their batch methods hidden ({@link OneRowAtATime}), as a store written
  * against the one-row SPI is driven.
@@ -73,7 +78,6 @@ public final class JdbcDispatchHarness {
   private static final Instant START = Instant.parse("2026-11-22T12:00:00Z");
   private static final List<ZoneId> ZONES = List.of(ZoneId.of("Europe/Berlin"),
       ZoneId.of("Europe/London"), ZoneId.of("Europe/Lisbon"), ZoneId.of("Africa/Lagos"));
-  private static final int COPY_ROWS = 50_000;
 
   private JdbcDispatchHarness() {}
 
@@ -114,7 +118,7 @@ public final class JdbcDispatchHarness {
     HeraldSchema.migrate(pool, schema);
     long loadStart = System.nanoTime();
     load(pool, schema, players);
-    System.out.printf(Locale.ROOT, "# %s: loaded %,d players with COPY in %.1f s%n", name,
+    System.out.printf(Locale.ROOT, "# %s: loaded %,d players with importAll in %.1f s%n", name,
         players, (System.nanoTime() - loadStart) / 1e9);
     SubscriptionStore subscriptions = new JdbcSubscriptionStore(counter, schema);
     DeliveryStore deliveries = new JdbcDeliveryStore(counter, schema);
@@ -228,41 +232,23 @@ public final class JdbcDispatchHarness {
     return recording;
   }
 
-  /** One Android device, its address ownership and marketing consent per player, by COPY. */
+  /** One Android device, its address ownership and marketing consent per player. */
   private static void load(HikariDataSource pool, String schema, int players) throws Exception {
-    String ts = "2026-11-01 10:00:00+00";
-    try (Connection c = pool.getConnection()) {
-      var copy = c.unwrap(PGConnection.class).getCopyAPI();
-      for (int from = 0; from < players; from += COPY_ROWS) {
-        int to = Math.min(players, from + COPY_ROWS);
-        StringBuilder devices = new StringBuilder();
-        StringBuilder owners = new StringBuilder();
-        StringBuilder preferences = new StringBuilder();
-        for (int i = from; i < to; i++) {
-          String player = playerId(i);
-          devices.append(player).append("\tandroid\tFCM\tALLOWED\ttok-").append(player)
-              .append("\t\\N\t\\N\t\\N\t\\N\t1\t").append(ts)
-              .append("\t\\N\t\\N\t\\N\t").append(ts).append('\t').append(ts).append('\t')
-              .append(ts).append("\t1\n");
-          owners.append("fcm:tok-").append(player).append('\t').append(player)
-              .append("\tandroid\t1\n");
-          preferences.append(player).append("\tt\t{}\t").append(ts).append('\n');
-        }
-        copy.copyIn("COPY " + schema + ".herald_device (player_id, device_id, platform, status,"
-            + " address, webpush_p256dh, webpush_auth, apns_topic, apns_environment,"
-            + " address_epoch, address_since, invalidation_reason, invalidation_at,"
-            + " invalidation_address_key, created_at, status_changed_at, last_seen_at, version)"
-            + " FROM STDIN", new StringReader(devices.toString()));
-        copy.copyIn("COPY " + schema + ".herald_address_owner (address_key, player_id,"
-            + " device_id, epoch) FROM STDIN", new StringReader(owners.toString()));
-        copy.copyIn("COPY " + schema + ".herald_preferences (player_id, marketing_consent,"
-            + " categories, updated_at) FROM STDIN", new StringReader(preferences.toString()));
-      }
-      try (var st = c.createStatement()) {
-        st.execute("ANALYZE " + schema + ".herald_device");
-        st.execute("ANALYZE " + schema + ".herald_address_owner");
-        st.execute("ANALYZE " + schema + ".herald_preferences");
-      }
+    Instant at = Instant.parse("2026-11-01T10:00:00Z");
+    new JdbcSubscriptionStore(pool, schema).importAll(IntStream.range(0, players).mapToObj(i -> {
+      String player = playerId(i);
+      FcmAddress token = new FcmAddress("tok-" + player);
+      Device android = Device.builder().playerId(player).deviceId("android")
+          .platform(Platform.FCM).status(PushStatus.ALLOWED).address(token).addressEpoch(1)
+          .addressSince(at).createdAt(at).version(1).build();
+      return new ImportedPlayer(player, List.of(android), List.of(),
+          List.of(new AddressOwner(token.key(), player, "android", 1)),
+          Optional.of(new PushPreferences(player, true, Set.of(), at)));
+    }));
+    try (Connection c = pool.getConnection(); var st = c.createStatement()) {
+      st.execute("ANALYZE " + schema + ".herald_device");
+      st.execute("ANALYZE " + schema + ".herald_address_owner");
+      st.execute("ANALYZE " + schema + ".herald_preferences");
     }
   }
 
