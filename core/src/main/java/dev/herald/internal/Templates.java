@@ -20,8 +20,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Internal: not part of Herald's public API.
  */
 public final class Templates {
-  /** Counts section iterations of the field being rendered on this thread. */
-  private static final ThreadLocal<int[]> ITERATIONS = new ThreadLocal<>();
+  /**
+   * Counts section iterations of the field being rendered on this thread. Kept for the thread's
+   * life rather than set and removed per render (a thread-local entry and an array per render).
+   */
+  private static final ThreadLocal<Budget> BUDGET = ThreadLocal.withInitial(Budget::new);
+
+  /** The section iterations of the field being rendered, while {@code depth > 0}. */
+  private static final class Budget {
+    int iterations;
+    int depth;
+  }
 
   private Templates() {}
 
@@ -103,8 +112,10 @@ public final class Templates {
    * @throws InvalidInputException when the budget runs out or the template fails
    */
   public static String execute(Template template, Object context) {
-    int[] previous = ITERATIONS.get();
-    ITERATIONS.set(new int[1]);
+    Budget budget = BUDGET.get();
+    int previous = budget.iterations; // a render within a render counts on its own
+    budget.iterations = 0;
+    budget.depth++;
     Bounded out = new Bounded();
     try {
       template.execute(context, out);
@@ -124,11 +135,8 @@ public final class Templates {
       throw new InvalidInputException("template", "could not be rendered: "
           + e.getClass().getSimpleName());
     } finally {
-      if (previous == null) {
-        ITERATIONS.remove();
-      } else {
-        ITERATIONS.set(previous);
-      }
+      budget.depth--;
+      budget.iterations = previous;
     }
   }
 
@@ -155,8 +163,8 @@ public final class Templates {
 
     @Override
     public T next() {
-      int[] count = ITERATIONS.get();
-      if (count != null && ++count[0] > MessageTemplate.MAX_SECTION_ITERATIONS) {
+      Budget budget = BUDGET.get();
+      if (budget.depth > 0 && ++budget.iterations > MessageTemplate.MAX_SECTION_ITERATIONS) {
         throw new OverBudget("rendering took more than " + MessageTemplate.MAX_SECTION_ITERATIONS
             + " section iterations");
       }
