@@ -21,16 +21,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Templates {
   /**
-   * Counts section iterations of the field being rendered on this thread. Kept for the thread's
-   * life rather than set and removed per render (a thread-local entry and an array per render).
+   * The section iterations of the field being rendered on this thread ({@code [0]}) and how many
+   * renders are under way on it ({@code [1]}; iterations count while it is above 0). Kept for the
+   * thread's life rather than set and removed per render (a thread-local entry and an array per
+   * render); a JDK type, so a host's pooled thread holds no Herald class after a redeploy.
    */
-  private static final ThreadLocal<Budget> BUDGET = ThreadLocal.withInitial(Budget::new);
-
-  /** The section iterations of the field being rendered, while {@code depth > 0}. */
-  private static final class Budget {
-    int iterations;
-    int depth;
-  }
+  private static final ThreadLocal<int[]> BUDGET = ThreadLocal.withInitial(() -> new int[2]);
 
   private Templates() {}
 
@@ -112,10 +108,10 @@ public final class Templates {
    * @throws InvalidInputException when the budget runs out or the template fails
    */
   public static String execute(Template template, Object context) {
-    Budget budget = BUDGET.get();
-    int previous = budget.iterations; // a render within a render counts on its own
-    budget.iterations = 0;
-    budget.depth++;
+    int[] budget = BUDGET.get();
+    int previous = budget[0]; // a render within a render counts on its own
+    budget[0] = 0;
+    budget[1]++;
     Bounded out = new Bounded();
     try {
       template.execute(context, out);
@@ -135,8 +131,8 @@ public final class Templates {
       throw new InvalidInputException("template", "could not be rendered: "
           + e.getClass().getSimpleName());
     } finally {
-      budget.depth--;
-      budget.iterations = previous;
+      budget[1]--;
+      budget[0] = previous;
     }
   }
 
@@ -163,8 +159,8 @@ public final class Templates {
 
     @Override
     public T next() {
-      Budget budget = BUDGET.get();
-      if (budget.depth > 0 && ++budget.iterations > MessageTemplate.MAX_SECTION_ITERATIONS) {
+      int[] budget = BUDGET.get();
+      if (budget[1] > 0 && ++budget[0] > MessageTemplate.MAX_SECTION_ITERATIONS) {
         throw new OverBudget("rendering took more than " + MessageTemplate.MAX_SECTION_ITERATIONS
             + " section iterations");
       }
