@@ -102,7 +102,9 @@ public final class Notification {
     this.sound = b.sound;
     this.actions = List.copyOf(b.actions);
     this.deepLink = b.deepLink;
-    this.data = Collections.unmodifiableMap(new LinkedHashMap<>(b.data));
+    // most notifications carry no data: no copy to make for each rendered one
+    this.data = b.data.isEmpty() ? Collections.emptyMap()
+        : Collections.unmodifiableMap(new LinkedHashMap<>(b.data));
     this.ttl = b.ttl;
     this.urgency = b.urgency;
     this.collapseKey = b.collapseKey;

@@ -152,7 +152,7 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
   /** Reads many keys under one read lock; null keys and empty answers are left out. */
   private <T> Map<String, T> readAll(Collection<String> keys,
       Function<String, Optional<T>> readLocked) {
-    Map<String, T> result = new HashMap<>();
+    Map<String, T> result = new HashMap<>(keys.size() * 2); // sized: a dispatch page reads 100s
     lock.readLock().lock();
     try {
       for (String key : keys) {
@@ -242,7 +242,7 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
     }
     long value = ownerSlots[slot];
     byte[] row = players.row(slotRow(value));
-    int start = new PlayerRow(row).start(slotDevice(value));
+    int start = deviceStart(row, slotDevice(value));
     Packed.Reader in = new Packed.Reader(row, 0);
     String player = in.string();
     in = new Packed.Reader(row, start);
@@ -474,7 +474,7 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
       }
       if ((int) (value >>> 40) == hash) {
         byte[] row = players.row(slotRow(value));
-        if (addressKey.equals(addressKeyAt(row, new PlayerRow(row).start(slotDevice(value))))) {
+        if (addressKey.equals(addressKeyAt(row, deviceStart(row, slotDevice(value))))) {
           return i;
         }
       }
@@ -562,6 +562,36 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
     return row < 0 ? null : players.row(row);
   }
 
+  /** A reader at the device count of a player's row: past its id and its preferences. */
+  private static Packed.Reader atDevices(byte[] row) {
+    Packed.Reader in = new Packed.Reader(row, 0);
+    in.skipBlob();
+    int flag = in.read();
+    if (flag != 0) {
+      if (in.unsignedInt() == 0) {
+        int n = in.unsignedInt();
+        for (int i = 0; i < n; i++) {
+          in.skipBlob();
+        }
+      }
+      in.skipInstant();
+    }
+    return in;
+  }
+
+  /**
+   * Where the record of a player's device starts in its row: what {@link PlayerRow#start} gives,
+   * without reading the other devices' places (an owner lookup needs one device).
+   */
+  private static int deviceStart(byte[] row, int device) {
+    Packed.Reader in = atDevices(row);
+    in.unsignedInt(); // device count
+    for (int i = 0; i < device; i++) {
+      in.skipBlob();
+    }
+    return in.position();
+  }
+
   /**
    * Where a player's devices are in its row: after the id and the preferences, a count, then
    * each device's record with its length.
@@ -574,18 +604,7 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
 
     PlayerRow(byte[] row) {
       this.row = row;
-      Packed.Reader in = new Packed.Reader(row, 0);
-      in.skipBlob();
-      int flag = in.read();
-      if (flag != 0) {
-        if (in.unsignedInt() == 0) {
-          int n = in.unsignedInt();
-          for (int i = 0; i < n; i++) {
-            in.skipBlob();
-          }
-        }
-        in.instant();
-      }
+      Packed.Reader in = atDevices(row);
       devicesAt = in.position();
       count = in.unsignedInt();
       starts = new int[count + 1];

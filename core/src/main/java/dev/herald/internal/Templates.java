@@ -20,8 +20,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Internal: not part of Herald's public API.
  */
 public final class Templates {
-  /** Counts section iterations of the field being rendered on this thread. */
-  private static final ThreadLocal<int[]> ITERATIONS = new ThreadLocal<>();
+  /**
+   * The section iterations of the field being rendered on this thread ({@code [0]}) and how many
+   * renders are under way on it ({@code [1]}; iterations count while it is above 0). Kept for the
+   * thread's life rather than set and removed per render (a thread-local entry and an array per
+   * render); a JDK type, so a host's pooled thread holds no Herald class after a redeploy.
+   */
+  private static final ThreadLocal<int[]> BUDGET = ThreadLocal.withInitial(() -> new int[2]);
 
   private Templates() {}
 
@@ -103,8 +108,10 @@ public final class Templates {
    * @throws InvalidInputException when the budget runs out or the template fails
    */
   public static String execute(Template template, Object context) {
-    int[] previous = ITERATIONS.get();
-    ITERATIONS.set(new int[1]);
+    int[] budget = BUDGET.get();
+    int previous = budget[0]; // a render within a render counts on its own
+    budget[0] = 0;
+    budget[1]++;
     Bounded out = new Bounded();
     try {
       template.execute(context, out);
@@ -124,11 +131,8 @@ public final class Templates {
       throw new InvalidInputException("template", "could not be rendered: "
           + e.getClass().getSimpleName());
     } finally {
-      if (previous == null) {
-        ITERATIONS.remove();
-      } else {
-        ITERATIONS.set(previous);
-      }
+      budget[1]--;
+      budget[0] = previous;
     }
   }
 
@@ -155,8 +159,8 @@ public final class Templates {
 
     @Override
     public T next() {
-      int[] count = ITERATIONS.get();
-      if (count != null && ++count[0] > MessageTemplate.MAX_SECTION_ITERATIONS) {
+      int[] budget = BUDGET.get();
+      if (budget[1] > 0 && ++budget[0] > MessageTemplate.MAX_SECTION_ITERATIONS) {
         throw new OverBudget("rendering took more than " + MessageTemplate.MAX_SECTION_ITERATIONS
             + " section iterations");
       }

@@ -21,8 +21,11 @@ public record FcmAddress(String token) implements DeviceAddress {
    */
   public FcmAddress {
     token = Checks.nonBlank(token, "fcm.token", MAX_TOKEN_CHARS);
-    if (token.chars().anyMatch(Character::isWhitespace)) {
-      throw new InvalidInputException("fcm.token", "must not contain whitespace");
+    // a loop, not a stream: the in-memory store builds an address per device it reads
+    for (int i = 0; i < token.length(); i++) {
+      if (Character.isWhitespace(token.charAt(i))) {
+        throw new InvalidInputException("fcm.token", "must not contain whitespace");
+      }
     }
   }
 

@@ -78,6 +78,22 @@ final class PendingClaims {
     }
   }
 
+  /** The (source, step) whose key {@link #remove} built last, and that key. */
+  private record LastStepKey(String sourceId, String step, String key) {}
+
+  /** Racy on purpose: a thread that misses it builds the same key again. */
+  private volatile LastStepKey lastStepKey;
+
+  /** The step key of a record: the last one again when it is that step's (usual), no string built. */
+  private String stepKeyOf(DeliveryRecord r) {
+    LastStepKey last = lastStepKey;
+    if (last == null || !last.sourceId().equals(r.sourceId()) || !last.step().equals(r.step())) {
+      last = new LastStepKey(r.sourceId(), r.step(), stepKey(r.sourceId(), r.step()));
+      lastStepKey = last;
+    }
+    return last.key();
+  }
+
   /** The key of a (source, step) for {@link #durable} and {@link #claimedSince}. */
   static String stepKey(String sourceId, String step) {
     return DeliveryRecord.key(sourceId, step, "", "");
@@ -97,7 +113,7 @@ final class PendingClaims {
   void remove(String playerId, List<DeliveryRecord> records) {
     if (!records.isEmpty()) {
       DeliveryRecord r = records.get(0);
-      durable(playerId, stepKey(r.sourceId(), r.step()));
+      durable(playerId, stepKeyOf(r));
     }
     byPlayer.computeIfPresent(playerId, (k, pending) -> {
       synchronized (pending) {
