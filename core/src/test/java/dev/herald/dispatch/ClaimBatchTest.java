@@ -5,21 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.herald.analytics.DeliveryEvent;
 import dev.herald.analytics.DeliveryRecord;
 import dev.herald.analytics.DeliveryState;
-import dev.herald.analytics.DispatchProgress;
 import dev.herald.content.NotificationType;
 import dev.herald.spi.DeliveryStore;
 import dev.herald.spi.SendResult;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,89 +26,29 @@ class ClaimBatchTest extends DispatchFixture {
   private final List<Integer> eventBatches = new CopyOnWriteArrayList<>();
 
   /** The fixture's store, counting the batch calls. */
-  private final DeliveryStore counting = new DeliveryStore() {
+  private final DeliveryStore counting = new ForwardingDeliveryStore(deliveries) {
     @Override
     public boolean claim(DeliveryRecord record) {
       claimBatches.add(1);
-      return deliveries.claim(record);
+      return super.claim(record);
     }
 
     @Override
     public List<Boolean> claimAll(List<DeliveryRecord> records) {
       claimBatches.add(records.size());
-      return deliveries.claimAll(records);
-    }
-
-    @Override
-    public void update(DeliveryRecord record) {
-      deliveries.update(record);
-    }
-
-    @Override
-    public Optional<DeliveryRecord> modify(String key, UnaryOperator<DeliveryRecord> change) {
-      return deliveries.modify(key, change);
-    }
-
-    @Override
-    public Optional<DeliveryRecord> find(String key) {
-      return deliveries.find(key);
-    }
-
-    @Override
-    public Optional<DeliveryRecord> findById(String deliveryId) {
-      return deliveries.findById(deliveryId);
-    }
-
-    @Override
-    public Stream<DeliveryRecord> deliveriesOf(String sourceId) {
-      return deliveries.deliveriesOf(sourceId);
-    }
-
-    @Override
-    public Stream<DeliveryRecord> deliveriesOf(String sourceId, String step) {
-      return deliveries.deliveriesOf(sourceId, step);
-    }
-
-    @Override
-    public List<DeliveryRecord> deliveriesOfPlayer(String playerId, Instant since) {
-      return deliveries.deliveriesOfPlayer(playerId, since);
-    }
-
-    @Override
-    public Optional<DeliveryRecord> lastClicked(String playerId, Instant since) {
-      return deliveries.lastClicked(playerId, since);
+      return super.claimAll(records);
     }
 
     @Override
     public void append(DeliveryEvent event) {
       eventBatches.add(1);
-      deliveries.append(event);
+      super.append(event);
     }
 
     @Override
     public void appendAll(List<DeliveryEvent> events) {
       eventBatches.add(events.size());
-      deliveries.appendAll(events);
-    }
-
-    @Override
-    public Stream<DeliveryEvent> eventsOfPlayer(String playerId) {
-      return deliveries.eventsOfPlayer(playerId);
-    }
-
-    @Override
-    public Stream<DeliveryEvent> eventsOf(String sourceId) {
-      return deliveries.eventsOf(sourceId);
-    }
-
-    @Override
-    public void saveProgress(DispatchProgress progress) {
-      deliveries.saveProgress(progress);
-    }
-
-    @Override
-    public Optional<DispatchProgress> progress(String sourceId, String step) {
-      return deliveries.progress(sourceId, step);
+      super.appendAll(events);
     }
   };
 
