@@ -181,18 +181,6 @@ public record DeliveryRecord(
         + escape(Checks.required(deviceId, "deviceId"));
   }
 
-  /**
-   * A new delivery id: {@code d} followed by 22 base64url characters of 128 random bits from a
-   * {@link SecureRandom}. Ids travel in push payloads and come back from public click endpoints,
-   * so they must not be guessable from player or campaign ids; the store keeps each one with its
-   * delivery.
-   *
-   * @return a fresh id
-   */
-  public static String newDeliveryId() {
-    return nextId();
-  }
-
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final int ID_BYTES = 16;
   private static final int IDS_PER_FILL = 64;
@@ -209,8 +197,15 @@ public record DeliveryRecord(
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
           .getBytes(StandardCharsets.US_ASCII);
 
-  /** {@code d}, then the next 16 random bytes of the thread in base64url without padding. */
-  private static String nextId() {
+  /**
+   * A new delivery id: {@code d} followed by 22 base64url characters of 128 random bits from a
+   * {@link SecureRandom}. Ids travel in push payloads and come back from public click endpoints,
+   * so they must not be guessable from player or campaign ids; the store keeps each one with its
+   * delivery.
+   *
+   * @return a fresh id
+   */
+  public static String newDeliveryId() {
     ByteBuffer bits = ID_BITS.get();
     if (!bits.hasRemaining()) {
       RANDOM.nextBytes(bits.array());
